@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <spdlog/common.h>
+
+#include "gantry/store/store_config.hpp"
+
+namespace gantry::broker {
+
+// The store's own defaults, with the data directory RocketMQ users expect
+// beside the working directory.
+inline store::store_config embedded_store_defaults() {
+    store::store_config config;
+    config.root_dir = "./data";
+    return config;
+}
+
+struct log_config {
+    spdlog::level::level_enum level = spdlog::level::info; // logLevel
+    std::filesystem::path file;                            // logFile (empty: stderr only)
+};
+
+// Everything gantryd is configured with. The defaults here are the embedded
+// defaults gantryd runs on without a file; conf/gantry.toml repeats them as
+// documentation and a unit test keeps the two equal. A module that brings
+// settings adds its own struct here and registers its keys (see
+// broker_registry.hpp).
+struct broker_config {
+    std::string broker_name = "broker-a";               // brokerName
+    std::string broker_cluster_name = "DefaultCluster"; // brokerClusterName
+    std::string broker_ip1 = "127.0.0.1";               // brokerIP1
+    std::int32_t listen_port = 10911;                   // listenPort
+    log_config log;
+    // store_host is derived from brokerIP1 and listenPort once every source
+    // has been applied.
+    store::store_config store = embedded_store_defaults();
+};
+
+} // namespace gantry::broker

@@ -1,0 +1,102 @@
+#include "application.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "gantry/broker/startup_error.hpp"
+#include "gantry/store/consume_queue.hpp"
+#include "gantry/store/store_error.hpp"
+
+namespace gantry::broker {
+
+namespace {
+
+std::string human_size(std::int64_t bytes) {
+    constexpr std::int64_t kib = 1024;
+    if (bytes % (kib * kib * kib) == 0) {
+        return fmt::format("{} GiB", bytes / (kib * kib * kib));
+    }
+    if (bytes % (kib * kib) == 0) {
+        return fmt::format("{} MiB", bytes / (kib * kib));
+    }
+    if (bytes % kib == 0) {
+        return fmt::format("{} KiB", bytes / kib);
+    }
+    return fmt::format("{} bytes", bytes);
+}
+
+} // namespace
+
+application::application(broker_config config) : config_(std::move(config)), log_(spdlog::get("broker")) {
+    if (!log_) {
+        log_ = spdlog::default_logger();
+    }
+}
+
+application::~application() {
+    stop();
+}
+
+void application::start() {
+    const auto began = std::chrono::steady_clock::now();
+    prepare_data_dir();
+
+    store_ = std::make_unique<store::message_store>(config_.store);
+    const auto& root = config_.store.root_dir;
+    if (const auto error = store_->start(); error == store::store_errc::locked) {
+        throw startup_error(fmt::format("data directory '{}' is locked by another running gantryd ({} is held); "
+                                        "stop it or give this broker another storePathRootDir",
+                                        root.string(), config_.store.lock_path().string()));
+    } else if (error) {
+        throw startup_error(fmt::format("cannot start the message store in '{}' (storePathRootDir): {}", root.string(),
+                                        error.message()));
+    }
+    log_started(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
+}
+
+void application::stop() {
+    if (store_) {
+        store_->shutdown();
+        store_.reset();
+    }
+}
+
+void application::prepare_data_dir() const {
+    const auto& root = config_.store.root_dir;
+    std::error_code error;
+    std::filesystem::create_directories(root, error);
+    if (error) {
+        throw startup_error(
+            fmt::format("cannot create data directory '{}' (storePathRootDir): {}", root.string(), error.message()));
+    }
+    if (!std::filesystem::is_directory(root, error)) {
+        throw startup_error(fmt::format("data directory '{}' (storePathRootDir) is not a directory", root.string()));
+    }
+    if (::access(root.c_str(), W_OK | X_OK) != 0) {
+        throw startup_error(fmt::format("data directory '{}' (storePathRootDir) is not writable: {}", root.string(),
+                                        std::generic_category().message(errno)));
+    }
+}
+
+void application::log_started(std::chrono::milliseconds took) const {
+    const auto& store = config_.store;
+    std::error_code error;
+    auto data_dir = std::filesystem::absolute(store.root_dir, error);
+    if (error) {
+        data_dir = store.root_dir;
+    }
+    log_->info("{} of cluster {} started in {} ms: data directory {}, {}, commit-log segments of {}, consume-queue "
+               "files of {} entries, store host {}:{}",
+               config_.broker_name, config_.broker_cluster_name, took.count(), data_dir.lexically_normal().string(),
+               store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
+               human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,
+               config_.broker_ip1, config_.listen_port);
+}
+
+} // namespace gantry::broker

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <spdlog/logger.h>
+
+#include "gantry/broker/broker_config.hpp"
+#include "gantry/store/message_store.hpp"
+
+namespace gantry::broker {
+
+// The composition root: owns every module of one gantryd process and starts
+// and stops them in order. For now that is the message store; protocol
+// listeners join in later issues. Used from main's thread only.
+class application {
+public:
+    explicit application(broker_config config);
+    ~application();
+    application(const application&) = delete;
+    application& operator=(const application&) = delete;
+
+    // Prepares the data directory and starts the modules. Throws
+    // startup_error naming the path or key at fault.
+    void start();
+    // Stops the modules in reverse order, flushing the store. Idempotent.
+    void stop();
+
+private:
+    void prepare_data_dir() const;
+    // The effective configuration in one line, once the start succeeded, so
+    // that a failed start leaves only its error on stderr.
+    void log_started(std::chrono::milliseconds took) const;
+
+    broker_config config_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::unique_ptr<store::message_store> store_;
+};
+
+} // namespace gantry::broker

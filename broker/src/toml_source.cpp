@@ -1,0 +1,94 @@
+#include "gantry/broker/toml_source.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "gantry/broker/startup_error.hpp"
+
+namespace gantry::broker {
+
+namespace {
+
+// What a value that fits no key type is, for the error message.
+std::string describe(const toml::node& node) {
+    switch (node.type()) {
+    case toml::node_type::floating_point: return fmt::format("a float ({})", *node.value<double>());
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "a value of another type";
+    }
+}
+
+std::optional<config_value> to_value(const toml::node& node) {
+    if (auto text = node.value_exact<std::string>()) {
+        return config_value{std::move(*text)};
+    }
+    if (auto number = node.value_exact<std::int64_t>()) {
+        return config_value{*number};
+    }
+    if (auto flag = node.value_exact<bool>()) {
+        return config_value{*flag};
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void apply_toml_file(const config_registry& registry, broker_config& config, const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw startup_error(
+            fmt::format("cannot read configuration file '{}': {}", file.string(), std::strerror(errno)));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        throw startup_error(
+            fmt::format("cannot read configuration file '{}': {}", file.string(), std::strerror(errno)));
+    }
+    apply_toml_text(registry, config, text.str(), file.string());
+}
+
+void apply_toml_text(const config_registry& registry, broker_config& config, std::string_view text,
+                     std::string_view source_name) {
+    toml::table table;
+    try {
+        table = toml::parse(text, source_name);
+    } catch (const toml::parse_error& error) {
+        const auto& begin = error.source().begin;
+        throw startup_error(
+            fmt::format("syntax error in {}:{}:{}: {}", source_name, begin.line, begin.column, error.description()));
+    }
+
+    // toml::table orders keys by name; report problems in file order instead.
+    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+    for (const auto& [key, node] : table) {
+        entries.emplace_back(&key, &node);
+    }
+    std::ranges::sort(entries, {}, [](const auto& entry) { return entry.first->source().begin.line; });
+
+    for (const auto& [key, node] : entries) {
+        const auto where = fmt::format("in {}:{}", source_name, key->source().begin.line);
+        const auto* known = registry.find(key->str());
+        if (known == nullptr) {
+            registry.throw_unknown(key->str(), where);
+        }
+        auto value = to_value(*node);
+        if (!value) {
+            config_registry::throw_wrong_type(*known, describe(*node), where);
+        }
+        registry.apply(config, known->name, *value, where);
+    }
+}
+
+} // namespace gantry::broker

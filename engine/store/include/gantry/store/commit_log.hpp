@@ -1,0 +1,79 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <span>
+
+#include "gantry/engine/result.hpp"
+#include "gantry/store/mapped_file_queue.hpp"
+#include "gantry/store/message_record.hpp"
+#include "gantry/store/store_config.hpp"
+#include "gantry/store/topic_queue_map.hpp"
+
+namespace gantry::store {
+
+// Where an appended record lies. The order of appends is fixed when this is
+// returned; durability is a separate step (flush_service).
+struct append_result {
+    std::int64_t physical_offset = 0;
+    std::int32_t size = 0;
+    std::int64_t queue_offset = 0;
+    std::int64_t store_timestamp = 0;
+    std::int64_t end_offset() const noexcept { return physical_offset + size; }
+};
+
+// Bytes of one record in mapped memory, kept alive by the file reference.
+struct record_ref {
+    mapped_file_ptr file;
+    bytes_view bytes;
+};
+
+// The single log every topic appends to (specs §5.2). Appends are
+// serialised by one short critical section: reserve space, encode, publish.
+class commit_log {
+public:
+    explicit commit_log(const store_config& config);
+
+    std::error_code load() { return files_.load(); }
+    mapped_file_queue& files() noexcept { return files_; }
+    const mapped_file_queue& files() const noexcept { return files_; }
+
+    result<append_result> append(const message_to_store& msg);
+    // Appends all messages in one critical section; consecutive messages of
+    // one queue get consecutive queue offsets. Fills `out` (same size).
+    std::error_code append_batch(std::span<const message_to_store> msgs, std::span<append_result> out);
+
+    std::int64_t min_offset() const { return files_.min_offset(); }
+    std::int64_t last_store_timestamp() const noexcept { return last_store_timestamp_.load(std::memory_order_acquire); }
+    std::int64_t max_offset() const { return files_.max_offset(); }
+
+    // The record of `size` bytes at `offset`, if it lies below the written end.
+    std::optional<record_ref> read(std::int64_t offset, std::int32_t size) const;
+    // The next record at or after `offset`, skipping end-of-segment blanks.
+    std::optional<record_ref> read_next(std::int64_t& offset) const;
+
+    // The next queue offset per (topic, queue): set after recovery.
+    void set_queue_offsets(topic_queue_map<std::int64_t> offsets);
+    std::int64_t next_queue_offset(std::string_view topic, std::int32_t queue_id) const;
+
+    // Bumped after every append; the dispatcher waits on it.
+    std::uint32_t append_generation() const noexcept { return appended_.load(std::memory_order_acquire); }
+    void wait_for_append(std::uint32_t seen) const noexcept { appended_.wait(seen, std::memory_order_acquire); }
+    void wake_waiters() noexcept;
+
+private:
+    std::error_code validate(const message_to_store& msg, std::int64_t size) const;
+    // Appends one validated message; requires append_mutex_.
+    result<append_result> append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
+                                        std::int64_t now);
+
+    const store_config& config_;
+    mapped_file_queue files_;
+    mutable std::mutex append_mutex_;
+    topic_queue_map<std::int64_t> queue_offsets_;
+    std::atomic<std::uint32_t> appended_{0};
+    std::atomic<std::int64_t> last_store_timestamp_{0};
+};
+
+} // namespace gantry::store

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <thread>
+
+namespace gantry::store {
+
+class commit_log;
+class consume_queue_store;
+class index_service;
+
+// Turns new commit-log records into consume-queue entries and index entries
+// ("reput", specs §5.2) and tells the listener at once. Its thread sleeps on
+// the commit log's append counter, never on a timer.
+class dispatcher {
+public:
+    using listener = std::function<void(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset)>;
+
+    dispatcher(commit_log& log, consume_queue_store& queues, index_service* index);
+    ~dispatcher();
+
+    void set_listener(listener l) { listener_ = std::move(l); }
+
+    // Dispatches everything written from `offset` on, on the calling thread
+    // (recovery). With verify_crc, a record whose body fails its CRC is
+    // skipped and logged. Returns the offset reached.
+    std::int64_t catch_up(std::int64_t offset, bool verify_crc);
+
+    void start();
+    void stop();
+
+    // Everything below this offset is in the queues and the index.
+    std::int64_t dispatched_offset() const noexcept { return dispatched_.load(std::memory_order_acquire); }
+    // Store time of the last dispatched record.
+    std::int64_t last_store_timestamp() const noexcept { return last_timestamp_.load(std::memory_order_acquire); }
+
+private:
+    void run();
+    void dispatch_available(bool verify_crc);
+
+    commit_log& log_;
+    consume_queue_store& queues_;
+    index_service* index_;
+    listener listener_;
+    std::atomic<std::int64_t> dispatched_{0};
+    std::atomic<std::int64_t> last_timestamp_{0};
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+} // namespace gantry::store

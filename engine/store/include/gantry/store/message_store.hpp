@@ -1,0 +1,138 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "gantry/engine/result.hpp"
+#include "gantry/store/commit_log.hpp"
+#include "gantry/store/consume_queue.hpp"
+#include "gantry/store/flush_service.hpp"
+#include "gantry/store/message_record.hpp"
+#include "gantry/store/store_config.hpp"
+
+namespace gantry::store {
+
+class consume_queue_store;
+class dispatcher;
+class index_service;
+class periodic_thread;
+class retention_service;
+class store_checkpoint;
+
+// Decides which records a read returns. The tag code (from the consume
+// queue) is checked first, without touching the record.
+class message_filter {
+public:
+    virtual ~message_filter() = default;
+    virtual bool matches_tag_code(std::int64_t tag_code) const = 0;
+    virtual bool matches_record(const decoded_record&) const { return true; }
+};
+
+struct get_request {
+    std::string_view topic;
+    std::int32_t queue_id = 0;
+    std::int64_t offset = 0;
+    std::int32_t max_messages = 32;
+    std::int64_t max_bytes = 256 * 1024;
+    const message_filter* filter = nullptr;
+};
+
+// RocketMQ's GetMessageStatus, which the native protocol reports.
+enum class get_status {
+    found,
+    no_matched_message,      // records were read but the filter took none
+    no_matched_logic_queue,  // no such topic/queue
+    no_message_in_queue,     // the queue is empty
+    offset_too_small,        // below the queue's minimum
+    offset_overflow_one,     // exactly the queue's maximum: wait for more
+    offset_overflow_badly,   // past the maximum
+    offset_found_null,       // the record behind the entry is gone
+};
+
+struct get_result {
+    get_status status = get_status::no_matched_logic_queue;
+    std::int64_t next_begin_offset = 0;
+    std::int64_t min_offset = 0;
+    std::int64_t max_offset = 0;
+    std::vector<record_ref> messages; // views of mapped memory, no copies
+    std::int64_t total_bytes = 0;
+};
+
+// Called on the dispatcher thread once a record is readable from its queue.
+using arrival_listener = std::function<void(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset)>;
+
+// The commit-log store: appends, durability, consume queues, the key index,
+// recovery and retention, behind one object the engine core owns.
+class message_store {
+public:
+    explicit message_store(store_config config);
+    ~message_store();
+    message_store(const message_store&) = delete;
+    message_store& operator=(const message_store&) = delete;
+
+    // Takes the directory lock, recovers and starts the store's threads.
+    std::error_code start();
+    // Stops the threads, flushes everything, writes the checkpoint and marks
+    // the stop as clean. Idempotent.
+    void shutdown();
+
+    const store_config& config() const noexcept { return config_; }
+
+    // Stage one of an append: the record is in the log and its offsets are
+    // fixed. Stage two is when_durable().
+    result<append_result> put(const message_to_store& msg);
+    std::error_code put_batch(std::span<const message_to_store> msgs, std::span<append_result> out);
+    // Runs `done` once everything up to `end_offset` is durable as the
+    // configuration asks: at once under ASYNC_FLUSH, after the group commit
+    // under SYNC_FLUSH (on the flush thread).
+    void when_durable(std::int64_t end_offset, durable_callback done);
+
+    get_result get_messages(const get_request& request) const;
+    std::optional<record_ref> read_record(std::int64_t physical_offset, std::int32_t size) const;
+    // Reads the record at a commit-log offset, its size taken from the record.
+    std::optional<record_ref> read_record_at(std::int64_t physical_offset) const;
+
+    std::int64_t min_offset(std::string_view topic, std::int32_t queue_id) const;
+    std::int64_t max_offset(std::string_view topic, std::int32_t queue_id) const;
+    std::int64_t commit_log_min_offset() const;
+    std::int64_t commit_log_max_offset() const;
+    std::int64_t dispatched_offset() const;
+
+    // Records indexed under `key` (UNIQ_KEY or a KEYS entry) in `topic`,
+    // newest first, each checked against the key.
+    std::vector<record_ref> query_by_key(std::string_view topic, std::string_view key, std::size_t max_results,
+                                         std::int64_t begin_ms, std::int64_t end_ms) const;
+
+    void set_arrival_listener(arrival_listener listener);
+
+    // Whether appends are accepted (false while the disk is above
+    // diskSpaceWarningLevelRatio).
+    bool writable() const;
+
+    retention_service& retention() noexcept { return *retention_; }
+
+private:
+    std::error_code lock_directory();
+    void recover(bool crashed, bool queues_missing, bool index_missing);
+    // Flushes queues and index, then records how far they reach.
+    void flush_queues();
+
+    store_config config_;
+    std::unique_ptr<commit_log> commit_log_;
+    std::unique_ptr<consume_queue_store> queues_;
+    std::unique_ptr<index_service> index_;
+    std::unique_ptr<store_checkpoint> checkpoint_;
+    std::unique_ptr<dispatcher> dispatcher_;
+    std::unique_ptr<flush_service> flush_;
+    std::unique_ptr<retention_service> retention_;
+    std::unique_ptr<periodic_thread> queue_flusher_;
+    int lock_fd_ = -1;
+    std::atomic<bool> running_{false};
+};
+
+} // namespace gantry::store

@@ -1,0 +1,146 @@
+#include "gantry/store/commit_log.hpp"
+
+#include <chrono>
+#include <vector>
+
+#include "gantry/store/store_error.hpp"
+
+namespace gantry::store {
+
+namespace {
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+commit_log::commit_log(const store_config& config)
+    : config_(config), files_(config.commit_log_dir(), config.commit_log_file_size) {}
+
+std::error_code commit_log::validate(const message_to_store& msg, std::int64_t size) const {
+    if (msg.topic.empty() || msg.topic.size() > max_topic_length) return store_errc::topic_too_long;
+    if (msg.properties.size() > max_properties_length) return store_errc::properties_too_long;
+    if (msg.topic.find('\0') != std::string_view::npos || msg.properties.find('\0') != std::string_view::npos)
+        return store_errc::nul_in_text;
+    if (size > config_.max_message_size || size + blank_record_size > config_.commit_log_file_size)
+        return store_errc::message_too_large;
+    return {};
+}
+
+result<append_result> commit_log::append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
+                                                std::int64_t now) {
+    auto file = files_.last_file_for_append(files_.max_offset());
+    if (!file) return file.error();
+    std::int64_t position = (*file)->wrote_position();
+    // A record never spans files and leaves room for the blank that ends one.
+    if (position + size + blank_record_size > (*file)->size()) {
+        encode_blank({(*file)->data() + position, static_cast<std::size_t>((*file)->size() - position)});
+        (*file)->set_wrote_position((*file)->size());
+        (*file)->set_last_modified_ms(now);
+        file = files_.last_file_for_append(files_.max_offset());
+        if (!file) return file.error();
+        position = (*file)->wrote_position();
+    }
+
+    append_result r;
+    r.physical_offset = (*file)->from_offset() + position;
+    r.size = static_cast<std::int32_t>(size);
+    r.store_timestamp = now;
+    std::int64_t* next_offset = nullptr;
+    if (takes_queue_offset(msg.sys_flag)) {
+        auto it = queue_offsets_.find(topic_queue_ref{msg.topic, msg.queue_id});
+        if (it == queue_offsets_.end())
+            it = queue_offsets_.emplace(topic_queue_key{std::string(msg.topic), msg.queue_id}, 0).first;
+        next_offset = &it->second;
+        r.queue_offset = *next_offset;
+    }
+    const record_stamp stamp{r.physical_offset, r.queue_offset, now, crc};
+    encode_record({(*file)->data() + position, static_cast<std::size_t>(size)}, msg, stamp, config_.store_host);
+    (*file)->set_wrote_position(position + size);
+    last_store_timestamp_.store(now, std::memory_order_release);
+    if (next_offset) ++*next_offset;
+    return r;
+}
+
+result<append_result> commit_log::append(const message_to_store& msg) {
+    const std::int64_t size = encoded_record_size(msg, config_.store_host);
+    if (auto ec = validate(msg, size)) return ec;
+    const std::int32_t crc = body_crc32(msg.body);
+    result<append_result> r = std::error_code(store_errc::not_writable);
+    {
+        std::lock_guard lock(append_mutex_);
+        r = append_locked(msg, size, crc, now_ms());
+    }
+    wake_waiters();
+    return r;
+}
+
+std::error_code commit_log::append_batch(std::span<const message_to_store> msgs, std::span<append_result> out) {
+    std::vector<std::pair<std::int64_t, std::int32_t>> prepared;
+    prepared.reserve(msgs.size());
+    for (const auto& msg : msgs) {
+        const std::int64_t size = encoded_record_size(msg, config_.store_host);
+        if (auto ec = validate(msg, size)) return ec;
+        prepared.emplace_back(size, body_crc32(msg.body));
+    }
+    std::error_code ec;
+    {
+        std::lock_guard lock(append_mutex_);
+        const std::int64_t now = now_ms();
+        for (std::size_t i = 0; i < msgs.size(); ++i) {
+            auto r = append_locked(msgs[i], prepared[i].first, prepared[i].second, now);
+            if (!r) {
+                ec = r.error();
+                break;
+            }
+            out[i] = *r;
+        }
+    }
+    wake_waiters();
+    return ec;
+}
+
+void commit_log::wake_waiters() noexcept {
+    appended_.fetch_add(1, std::memory_order_release);
+    appended_.notify_all();
+}
+
+std::optional<record_ref> commit_log::read(std::int64_t offset, std::int32_t size) const {
+    auto file = files_.find(offset);
+    if (!file || size <= 0) return std::nullopt;
+    const std::int64_t position = offset - file->from_offset();
+    if (position + size > file->wrote_position()) return std::nullopt;
+    return record_ref{file, file->view(position, size)};
+}
+
+std::optional<record_ref> commit_log::read_next(std::int64_t& offset) const {
+    for (;;) {
+        auto file = files_.find(offset);
+        if (!file) return std::nullopt;
+        const std::int64_t position = offset - file->from_offset();
+        const std::int64_t readable = file->wrote_position() - position;
+        if (readable < blank_record_size) return std::nullopt;
+        const auto probe = probe_record(file->view(position, readable));
+        if (probe.kind == record_kind::blank) {
+            offset = file->from_offset() + file->size();
+            continue;
+        }
+        if (probe.kind == record_kind::invalid) return std::nullopt;
+        return record_ref{file, file->view(position, probe.size)};
+    }
+}
+
+void commit_log::set_queue_offsets(topic_queue_map<std::int64_t> offsets) {
+    std::lock_guard lock(append_mutex_);
+    queue_offsets_ = std::move(offsets);
+}
+
+std::int64_t commit_log::next_queue_offset(std::string_view topic, std::int32_t queue_id) const {
+    std::lock_guard lock(append_mutex_);
+    auto it = queue_offsets_.find(topic_queue_ref{topic, queue_id});
+    return it == queue_offsets_.end() ? 0 : it->second;
+}
+
+} // namespace gantry::store

@@ -1,0 +1,127 @@
+#include "gantry/store/dispatcher.hpp"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "gantry/store/commit_log.hpp"
+#include "gantry/store/consume_queue_store.hpp"
+#include "gantry/store/index_service.hpp"
+#include "gantry/store/java_hash.hpp"
+#include "gantry/store/message_properties.hpp"
+
+namespace gantry::store {
+
+namespace {
+
+struct indexed_properties {
+    std::string_view tags;
+    std::string_view keys;
+    std::string_view unique_key;
+};
+
+indexed_properties scan_properties(std::string_view properties) {
+    indexed_properties found;
+    for_each_property(properties, [&](std::string_view name, std::string_view value) {
+        if (name == property::tags) found.tags = value;
+        else if (name == property::keys) found.keys = value;
+        else if (name == property::unique_key) found.unique_key = value;
+    });
+    return found;
+}
+
+} // namespace
+
+dispatcher::dispatcher(commit_log& log, consume_queue_store& queues, index_service* index)
+    : log_(log), queues_(queues), index_(index) {}
+
+dispatcher::~dispatcher() { stop(); }
+
+std::int64_t dispatcher::catch_up(std::int64_t offset, bool verify_crc) {
+    dispatched_.store(offset, std::memory_order_release);
+    dispatch_available(verify_crc);
+    return dispatched_offset();
+}
+
+void dispatcher::start() {
+    stopping_.store(false);
+    thread_ = std::thread([this] { run(); });
+    ::pthread_setname_np(thread_.native_handle(), "gantry-dispatch");
+}
+
+void dispatcher::stop() {
+    if (!thread_.joinable()) return;
+    stopping_.store(true);
+    log_.wake_waiters();
+    thread_.join();
+}
+
+void dispatcher::run() {
+    while (!stopping_.load(std::memory_order_acquire)) {
+        const std::uint32_t seen = log_.append_generation();
+        const std::int64_t before = dispatched_offset();
+        dispatch_available(false);
+        if (dispatched_offset() == before && !stopping_.load(std::memory_order_acquire)) log_.wait_for_append(seen);
+    }
+    dispatch_available(false);
+}
+
+void dispatcher::dispatch_available(bool verify_crc) {
+    std::int64_t offset = dispatched_offset();
+    for (;;) {
+        auto file = log_.files().find(offset);
+        if (!file) return;
+        std::int64_t position = offset - file->from_offset();
+        const std::int64_t wrote = file->wrote_position();
+        while (position < wrote) {
+            const auto bytes = file->view(position, wrote - position);
+            if (bytes.size() >= blank_record_size && load_be<std::int32_t>(bytes.data() + 4) == blank_magic) {
+                position = file->size();
+                break;
+            }
+            const auto record = decode_record(bytes);
+            if (!record) {
+                spdlog::error("store: unreadable record at commit-log offset {}; dispatch halted there",
+                              file->from_offset() + position);
+                return;
+            }
+            if (verify_crc && !body_crc_matches(*record)) {
+                spdlog::error("store: record at commit-log offset {} (topic {}) fails its body CRC; dropped",
+                              file->from_offset() + position, record->topic);
+            } else {
+                const auto props = scan_properties(record->properties);
+                const std::int64_t physical = file->from_offset() + position;
+                if (takes_queue_offset(record->sys_flag)) {
+                    auto cq = queues_.find_or_create(record->topic, record->queue_id);
+                    if (!cq) {
+                        spdlog::error("store: cannot open consume queue {}/{}: {}; dispatch halted",
+                                      record->topic, record->queue_id, cq.error().message());
+                        return;
+                    }
+                    const cq_entry entry{physical, record->total_size,
+                                         props.tags.empty() ? 0 : java_string_hash(props.tags)};
+                    if (auto ec = (*cq)->put(record->queue_offset, entry)) {
+                        spdlog::error("store: cannot write consume queue {}/{}: {}; dispatch halted",
+                                      record->topic, record->queue_id, ec.message());
+                        return;
+                    }
+                }
+                if (index_) {
+                    const index_request request{record->topic, props.keys, props.unique_key, physical,
+                                                record->store_timestamp, record->sys_flag};
+                    if (auto ec = index_->build(request))
+                        spdlog::warn("store: record at commit-log offset {} not indexed: {}", physical, ec.message());
+                }
+                last_timestamp_.store(record->store_timestamp, std::memory_order_release);
+                if (listener_ && takes_queue_offset(record->sys_flag))
+                    listener_(record->topic, record->queue_id, record->queue_offset + 1);
+            }
+            position += record->total_size;
+            dispatched_.store(file->from_offset() + position, std::memory_order_release);
+        }
+        offset = file->from_offset() + position;
+        dispatched_.store(offset, std::memory_order_release);
+        if (position < file->size()) return;
+    }
+}
+
+} // namespace gantry::store

@@ -1,0 +1,176 @@
+#include "gantry/store/index_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "gantry/store/index_file.hpp"
+#include "gantry/store/message_record.hpp"
+
+namespace gantry::store {
+
+namespace {
+
+using file_list = std::vector<std::shared_ptr<index_file>>;
+
+bool is_index_file_name(std::string_view name) {
+    return name.size() == 17 && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The keys a record is indexed under: UNIQ_KEY and every non-empty
+// space-separated KEYS entry, each once (a duplicate would return the record
+// twice to every query).
+std::vector<std::string_view> keys_of(const index_request& request) {
+    std::vector<std::string_view> keys;
+    auto add = [&](std::string_view key) {
+        if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    };
+    add(request.unique_key);
+    std::string_view rest = request.keys;
+    for (auto space = rest.find(' '); space != std::string_view::npos; space = rest.find(' ')) {
+        add(rest.substr(0, space));
+        rest.remove_prefix(space + 1);
+    }
+    add(rest);
+    return keys;
+}
+
+} // namespace
+
+index_service::index_service(const store_config& config) : config_(config) {
+    if (config_.max_hash_slot_num < 1 || config_.max_index_num < 2)
+        throw std::invalid_argument("maxHashSlotNum must be at least 1 and maxIndexNum at least 2");
+}
+
+index_service::~index_service() = default;
+
+std::error_code index_service::load() {
+    std::vector<std::filesystem::path> paths;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(config_.index_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->is_regular_file(type_ec) && is_index_file_name(it->path().filename().string()))
+            paths.push_back(it->path());
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory) return ec;
+    // Names are creation times, so name order is age order.
+    std::sort(paths.begin(), paths.end());
+
+    file_list files;
+    for (const auto& path : paths) {
+        auto file = index_file::open(path, config_.max_hash_slot_num, config_.max_index_num);
+        if (!file) {
+            spdlog::error("store: cannot load index file {}: {}; was it written with other maxHashSlotNum/"
+                          "maxIndexNum settings? Restore them, or delete {} to rebuild the index from the commit log",
+                          path.string(), file.error().message(), config_.index_dir().string());
+            return file.error();
+        }
+        files.push_back(std::move(*file));
+    }
+    std::unique_lock lock(mutex_);
+    files_ = std::move(files);
+    return {};
+}
+
+std::error_code index_service::build(const index_request& request) {
+    if ((request.sys_flag & sys_flag::transaction_mask) == sys_flag::transaction_rollback) return {};
+    if (request.physical_offset < end_physical_offset()) return {};
+    const auto keys = keys_of(request);
+    if (keys.empty()) return {};
+
+    // Only this thread adds files, so the newest one can be used unlocked.
+    std::shared_ptr<index_file> file;
+    {
+        std::shared_lock lock(mutex_);
+        if (!files_.empty()) file = files_.back();
+    }
+    for (const auto key : keys) {
+        const std::int32_t hash = index_file::key_hash(request.topic, key);
+        if (file && file->put(hash, request.physical_offset, request.store_timestamp)) continue;
+        std::error_code ec;
+        std::filesystem::create_directories(config_.index_dir(), ec);
+        auto next = index_file::create(config_.index_dir(), file ? file->name() : std::string(),
+                                       config_.max_hash_slot_num, config_.max_index_num);
+        if (!next) {
+            spdlog::error("store: cannot create an index file in {}: {}; records from commit-log offset {} on are "
+                          "not indexed by key. Check the disk",
+                          config_.index_dir().string(), next.error().message(), request.physical_offset);
+            return next.error();
+        }
+        file = std::move(*next);
+        file->put(hash, request.physical_offset, request.store_timestamp);
+        std::unique_lock lock(mutex_);
+        files_.push_back(file);
+    }
+    return {};
+}
+
+std::vector<std::int64_t> index_service::query(std::string_view topic, std::string_view key, std::size_t max_results,
+                                               std::int64_t begin_ms, std::int64_t end_ms) const {
+    std::vector<std::int64_t> found;
+    if (max_results == 0) return found;
+    // A copy of the list, so that neither the writer nor retention waits for
+    // a query; a removed file stays mapped while the copy holds it.
+    file_list files;
+    {
+        std::shared_lock lock(mutex_);
+        files = files_;
+    }
+    const std::int32_t hash = index_file::key_hash(topic, key);
+    for (auto it = files.rbegin(); it != files.rend() && found.size() < max_results; ++it)
+        if ((*it)->overlaps(begin_ms, end_ms)) (*it)->select(hash, begin_ms, end_ms, max_results, found);
+    return found;
+}
+
+std::int64_t index_service::end_physical_offset() const {
+    // The index never learns record sizes: one past the start of the last
+    // indexed record is the least offset every indexed record lies below.
+    std::shared_lock lock(mutex_);
+    for (auto it = files_.rbegin(); it != files_.rend(); ++it)
+        if ((*it)->entry_count() > 0) return (*it)->last_physical_offset() + 1;
+    return 0;
+}
+
+std::error_code index_service::flush() {
+    file_list files;
+    {
+        std::shared_lock lock(mutex_);
+        files = files_;
+    }
+    std::error_code first_error;
+    for (const auto& file : files)
+        if (auto ec = file->flush(); ec && !first_error) first_error = ec;
+    return first_error;
+}
+
+void index_service::remove_below(std::int64_t commit_log_min) {
+    file_list removed;
+    {
+        std::unique_lock lock(mutex_);
+        // Keep the newest file: the writer appends to it.
+        while (files_.size() > 1 && files_.front()->last_physical_offset() < commit_log_min) {
+            removed.push_back(std::move(files_.front()));
+            files_.erase(files_.begin());
+        }
+    }
+    for (const auto& file : removed)
+        if (auto ec = file->remove())
+            spdlog::warn("store: cannot delete expired index file {}: {}; delete it by hand", file->path().string(),
+                         ec.message());
+}
+
+void index_service::remove_all() {
+    file_list removed;
+    {
+        std::unique_lock lock(mutex_);
+        removed.swap(files_);
+    }
+    for (const auto& file : removed)
+        if (auto ec = file->remove())
+            spdlog::warn("store: cannot delete index file {}: {}; delete it by hand", file->path().string(),
+                         ec.message());
+}
+
+} // namespace gantry::store

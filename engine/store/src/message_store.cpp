@@ -1,0 +1,291 @@
+#include "gantry/store/message_store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+
+#include "gantry/store/commit_log_recovery.hpp"
+#include "gantry/store/consume_queue_store.hpp"
+#include "gantry/store/dispatcher.hpp"
+#include "gantry/store/index_service.hpp"
+#include "gantry/store/message_properties.hpp"
+#include "gantry/store/periodic_thread.hpp"
+#include "gantry/store/retention_service.hpp"
+#include "gantry/store/store_checkpoint.hpp"
+#include "gantry/store/store_error.hpp"
+
+namespace gantry::store {
+
+namespace {
+
+std::error_code last_error() { return {errno, std::system_category()}; }
+
+bool key_matches(const decoded_record& record, std::string_view key) {
+    bool found = false;
+    for_each_property(record.properties, [&](std::string_view name, std::string_view value) {
+        if (found) return;
+        if (name == property::unique_key) {
+            found = value == key;
+        } else if (name == property::keys) {
+            while (!value.empty() && !found) {
+                const auto space = value.find(' ');
+                found = value.substr(0, space) == key;
+                value.remove_prefix(space == std::string_view::npos ? value.size() : space + 1);
+            }
+        }
+    });
+    return found;
+}
+
+} // namespace
+
+message_store::message_store(store_config config) : config_(std::move(config)) {
+    commit_log_ = std::make_unique<commit_log>(config_);
+    queues_ = std::make_unique<consume_queue_store>(config_);
+    if (config_.message_index_enable) index_ = std::make_unique<index_service>(config_);
+    checkpoint_ = std::make_unique<store_checkpoint>(config_.checkpoint_path());
+    dispatcher_ = std::make_unique<dispatcher>(*commit_log_, *queues_, index_.get());
+    flush_ = std::make_unique<flush_service>(config_, *commit_log_, *checkpoint_);
+    retention_ = std::make_unique<retention_service>(config_, *commit_log_, *queues_, index_.get());
+    queue_flusher_ = std::make_unique<periodic_thread>("gantry-cqflush", config_.flush_consume_queue_interval,
+                                                       [this] { flush_queues(); });
+}
+
+message_store::~message_store() { shutdown(); }
+
+std::error_code message_store::lock_directory() {
+    std::error_code ec;
+    std::filesystem::create_directories(config_.root_dir, ec);
+    if (ec) return ec;
+    lock_fd_ = ::open(config_.lock_path().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return last_error();
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+        return err == EWOULDBLOCK ? make_error_code(store_errc::locked) : std::error_code(err, std::system_category());
+    }
+    return {};
+}
+
+std::error_code message_store::start() {
+    if (running_) return {};
+    if (auto ec = lock_directory()) return ec;
+    const bool crashed = std::filesystem::exists(config_.abort_path());
+    const bool queues_missing = !std::filesystem::exists(config_.consume_queue_dir());
+    const bool index_missing = config_.message_index_enable && !std::filesystem::exists(config_.index_dir());
+    if (int fd = ::open(config_.abort_path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644); fd >= 0) ::close(fd);
+    else return last_error();
+
+    if (auto ec = checkpoint_->open()) return ec;
+    if (auto ec = commit_log_->load()) return ec;
+    if (auto ec = queues_->load()) return ec;
+    if (index_) {
+        if (auto ec = index_->load()) return ec;
+    }
+    recover(crashed, queues_missing, index_missing);
+
+    dispatcher_->start();
+    flush_->start();
+    queue_flusher_->start();
+    retention_->start();
+    running_ = true;
+    spdlog::info("store: started on {}: commit log [{}, {}), {} consume queue(s){}", config_.root_dir.string(),
+                 commit_log_->min_offset(), commit_log_->max_offset(), queues_->all().size(),
+                 crashed ? " after recovering from an unclean stop" : "");
+    return {};
+}
+
+void message_store::recover(bool crashed, bool queues_missing, bool index_missing) {
+    const auto cp = checkpoint_->state();
+    // Everything below both checkpointed offsets was on disk and dispatched;
+    // only the log after them needs checking.
+    const std::int64_t scan_from = std::min(cp.physic_flushed_offset, cp.dispatched_offset);
+    const auto outcome = recover_commit_log(*commit_log_, scan_from, config_.check_crc_on_recover);
+    const std::int64_t log_min = commit_log_->min_offset();
+    const std::int64_t log_end = outcome.end_offset;
+    commit_log_->files().set_flushed_offset(log_end);
+    if (crashed || outcome.records_dropped > 0)
+        spdlog::warn("store: recovered commit log up to offset {} ({} record(s) checked, {} dropped)", log_end,
+                     outcome.records_checked, outcome.records_dropped);
+
+    queues_->recover(log_min, log_end);
+    std::int64_t dispatch_from = std::clamp(cp.dispatched_offset, log_min, log_end);
+    if (queues_missing) dispatch_from = log_min;
+    if (index_ && (index_missing || index_->end_physical_offset() > log_end)) {
+        // The index knows records the log no longer has: rebuild it whole.
+        index_->remove_all();
+        dispatch_from = log_min;
+    }
+    if (dispatch_from < log_end)
+        spdlog::info("store: rebuilding consume queues and index from commit-log offset {} to {}", dispatch_from,
+                     log_end);
+    dispatcher_->catch_up(dispatch_from, true);
+    commit_log_->set_queue_offsets(queues_->max_offsets());
+    flush_queues();
+}
+
+void message_store::flush_queues() {
+    // Read the offset before flushing: everything below it is in the files
+    // being flushed, so the checkpoint never claims more than is on disk.
+    const std::int64_t dispatched = dispatcher_->dispatched_offset();
+    const std::int64_t timestamp = dispatcher_->last_store_timestamp();
+    std::error_code ec = queues_->flush(0);
+    if (!ec && index_) ec = index_->flush();
+    if (ec) {
+        spdlog::error("store: flushing consume queues failed: {}; check the disk under {}", ec.message(),
+                      config_.root_dir.string());
+        return;
+    }
+    checkpoint_->set_logics(dispatched, timestamp);
+    if (auto cp_ec = checkpoint_->flush())
+        spdlog::error("store: writing {} failed: {}", config_.checkpoint_path().string(), cp_ec.message());
+}
+
+void message_store::shutdown() {
+    if (!running_) {
+        if (lock_fd_ >= 0) {
+            ::close(lock_fd_);
+            lock_fd_ = -1;
+        }
+        return;
+    }
+    running_ = false;
+    retention_->stop();
+    dispatcher_->stop();
+    flush_->stop();
+    queue_flusher_->stop();
+    flush_queues();
+    std::error_code ec;
+    std::filesystem::remove(config_.abort_path(), ec);
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    spdlog::info("store: stopped cleanly at commit-log offset {}", commit_log_->max_offset());
+}
+
+bool message_store::writable() const { return running_ && !retention_->disk_full(); }
+
+result<append_result> message_store::put(const message_to_store& msg) {
+    if (!running_) return store_errc::not_writable;
+    if (retention_->disk_full()) return store_errc::disk_full;
+    return commit_log_->append(msg);
+}
+
+std::error_code message_store::put_batch(std::span<const message_to_store> msgs, std::span<append_result> out) {
+    if (!running_) return store_errc::not_writable;
+    if (retention_->disk_full()) return store_errc::disk_full;
+    return commit_log_->append_batch(msgs, out);
+}
+
+void message_store::when_durable(std::int64_t end_offset, durable_callback done) {
+    flush_->when_durable(end_offset, std::move(done));
+}
+
+std::optional<record_ref> message_store::read_record(std::int64_t physical_offset, std::int32_t size) const {
+    return commit_log_->read(physical_offset, size);
+}
+
+std::optional<record_ref> message_store::read_record_at(std::int64_t physical_offset) const {
+    std::int64_t offset = physical_offset;
+    auto ref = commit_log_->read_next(offset);
+    if (!ref || offset != physical_offset) return std::nullopt;
+    return ref;
+}
+
+get_result message_store::get_messages(const get_request& request) const {
+    get_result out;
+    auto cq = queues_->find(request.topic, request.queue_id);
+    if (!cq) return out;
+    out.min_offset = cq->min_offset();
+    out.max_offset = cq->max_offset();
+    if (out.max_offset == 0) {
+        out.status = get_status::no_message_in_queue;
+        return out;
+    }
+    if (request.offset < out.min_offset) {
+        out.status = get_status::offset_too_small;
+        out.next_begin_offset = out.min_offset;
+        return out;
+    }
+    if (request.offset >= out.max_offset) {
+        out.status = request.offset == out.max_offset ? get_status::offset_overflow_one
+                                                       : get_status::offset_overflow_badly;
+        out.next_begin_offset = request.offset == out.max_offset ? request.offset : out.max_offset;
+        return out;
+    }
+
+    // Bound the work one read may do when a filter skips most entries.
+    const std::int64_t scan_limit = std::max<std::int64_t>(800, request.max_messages);
+    std::array<cq_entry, 64> entries;
+    std::int64_t offset = request.offset;
+    bool missing = false;
+    out.status = get_status::no_matched_message;
+    while (offset < out.max_offset && offset - request.offset < scan_limit &&
+           static_cast<std::int32_t>(out.messages.size()) < request.max_messages) {
+        const std::size_t n = cq->read(offset, entries);
+        if (n == 0) break;
+        std::size_t i = 0;
+        for (; i < n && static_cast<std::int32_t>(out.messages.size()) < request.max_messages; ++i) {
+            const auto& e = entries[i];
+            if (request.filter && !request.filter->matches_tag_code(e.tag_code)) continue;
+            auto ref = commit_log_->read(e.physical_offset, e.size);
+            if (!ref) {
+                missing = true;
+                continue;
+            }
+            const auto record = decode_record(ref->bytes);
+            if (!record || !body_crc_matches(*record)) {
+                spdlog::error("store: record at commit-log offset {} ({}/{} offset {}) is corrupt and not served",
+                              e.physical_offset, request.topic, request.queue_id, offset + static_cast<std::int64_t>(i));
+                continue;
+            }
+            if (request.filter && !request.filter->matches_record(*record)) continue;
+            if (!out.messages.empty() && out.total_bytes + e.size > request.max_bytes) break;
+            out.total_bytes += e.size;
+            out.messages.push_back(std::move(*ref));
+        }
+        offset += static_cast<std::int64_t>(i);
+        if (i < n) break;
+    }
+    out.next_begin_offset = offset;
+    if (!out.messages.empty()) out.status = get_status::found;
+    else if (missing) out.status = get_status::offset_found_null;
+    return out;
+}
+
+std::int64_t message_store::min_offset(std::string_view topic, std::int32_t queue_id) const {
+    auto cq = queues_->find(topic, queue_id);
+    return cq ? cq->min_offset() : 0;
+}
+
+std::int64_t message_store::max_offset(std::string_view topic, std::int32_t queue_id) const {
+    auto cq = queues_->find(topic, queue_id);
+    return cq ? cq->max_offset() : 0;
+}
+
+std::int64_t message_store::commit_log_min_offset() const { return commit_log_->min_offset(); }
+std::int64_t message_store::commit_log_max_offset() const { return commit_log_->max_offset(); }
+std::int64_t message_store::dispatched_offset() const { return dispatcher_->dispatched_offset(); }
+
+std::vector<record_ref> message_store::query_by_key(std::string_view topic, std::string_view key,
+                                                   std::size_t max_results, std::int64_t begin_ms,
+                                                   std::int64_t end_ms) const {
+    std::vector<record_ref> found;
+    if (!index_) return found;
+    for (const std::int64_t offset : index_->query(topic, key, max_results, begin_ms, end_ms)) {
+        auto ref = read_record_at(offset);
+        if (!ref) continue;
+        const auto record = decode_record(ref->bytes);
+        if (record && record->topic == topic && key_matches(*record, key)) found.push_back(std::move(*ref));
+    }
+    return found;
+}
+
+void message_store::set_arrival_listener(arrival_listener listener) { dispatcher_->set_listener(std::move(listener)); }
+
+} // namespace gantry::store

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Start-up and shutdown of the real gantryd binary.
+
+Usage: gantryd_startup_test.py GANTRYD [unittest arguments, e.g. a test name]
+
+Each test runs gantryd in its own temporary directory, bounds every wait and
+kills only the processes it started.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+GANTRYD = None
+START_TIMEOUT = 20.0  # seconds until "started" appears in the log
+EXIT_TIMEOUT = 15.0  # seconds gantryd may take to exit
+
+
+class gantryd_process:
+    """One gantryd started by a test, with stderr captured to a file."""
+
+    def __init__(self, workdir, args=(), name="gantryd"):
+        self.stderr_path = os.path.join(workdir, name + ".stderr")
+        self._stderr = open(self.stderr_path, "wb")
+        self.process = subprocess.Popen(
+            [GANTRYD, *args],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+        )
+
+    def stderr(self):
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def wait_for_log(self, text, timeout=START_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.stderr():
+                return True
+            if self.process.poll() is not None:
+                return text in self.stderr()
+            time.sleep(0.05)
+        return False
+
+    def wait(self, timeout=EXIT_TIMEOUT):
+        """The exit status, or None if gantryd is still running at the deadline."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._stderr.close()
+
+
+class gantryd_test(unittest.TestCase):
+    def setUp(self):
+        self.workdir = tempfile.mkdtemp(prefix="gantryd-test-")
+        self.processes = []
+
+    def tearDown(self):
+        for p in self.processes:
+            p.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def start(self, *args, name="gantryd"):
+        p = gantryd_process(self.workdir, args, name)
+        self.processes.append(p)
+        return p
+
+    def run_to_exit(self, *args):
+        """Runs a gantryd that is expected to stop on its own."""
+        p = self.start(*args)
+        status = p.wait()
+        self.assertIsNotNone(status, "gantryd still running after %ss:\n%s" % (EXIT_TIMEOUT, p.stderr()))
+        return status, p.stderr()
+
+    def assert_one_error_line(self, stderr, *fragments):
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        self.assertEqual(len(lines), 1, "expected one line on stderr, got:\n" + stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+
+    def test_starts_on_defaults_and_stops_cleanly_on_sigterm(self):
+        p = self.start()
+        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        data = os.path.join(self.workdir, "data")
+        self.assertTrue(os.path.isdir(os.path.join(data, "commitlog")), "no data/commitlog in the working directory")
+
+        p.process.send_signal(signal.SIGTERM)
+        status = p.wait()
+        self.assertEqual(status, 0, p.stderr())
+        self.assertIn("stopped cleanly", p.stderr())
+        self.assertFalse(os.path.exists(os.path.join(data, "abort")), "abort marker left after a clean stop")
+
+    def test_sigint_stops_cleanly_too(self):
+        p = self.start("--storePathRootDir", os.path.join(self.workdir, "store"))
+        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        p.process.send_signal(signal.SIGINT)
+        self.assertEqual(p.wait(), 0, p.stderr())
+
+    def test_unknown_key_in_file_is_named(self):
+        config = os.path.join(self.workdir, "gantry.toml")
+        with open(config, "w") as f:
+            f.write('brokerName = "broker-t"\nflushDiskTyp = "SYNC_FLUSH"\n')
+        status, stderr = self.run_to_exit("-c", config)
+        self.assertEqual(status, 2, stderr)
+        self.assert_one_error_line(stderr, "unknown configuration key 'flushDiskTyp'", config + ":2",
+                                   "did you mean 'flushDiskType'")
+
+    def test_bad_flush_disk_type_on_command_line_is_named(self):
+        status, stderr = self.run_to_exit("--flushDiskType", "FAST")
+        self.assertEqual(status, 2, stderr)
+        self.assert_one_error_line(stderr, "flushDiskType must be ASYNC_FLUSH or SYNC_FLUSH, got 'FAST'")
+        self.assertFalse(os.path.exists(os.path.join(self.workdir, "data")), "data directory created anyway")
+
+    def test_second_broker_on_the_same_data_dir_is_refused(self):
+        data = os.path.join(self.workdir, "shared-data")
+        first = self.start("--storePathRootDir", data, name="first")
+        self.assertTrue(first.wait_for_log("started"), "first gantryd did not start:\n" + first.stderr())
+
+        second = self.start("--storePathRootDir", data, "--listenPort", "10912", name="second")
+        status = second.wait()
+        self.assertEqual(status, 2, second.stderr())
+        self.assert_one_error_line(second.stderr(), "locked", data)
+
+        self.assertIsNone(first.process.poll(), "the first gantryd died:\n" + first.stderr())
+        first.process.send_signal(signal.SIGTERM)
+        self.assertEqual(first.wait(), 0, first.stderr())
+
+    def test_unwritable_data_dir_is_named(self):
+        blocker = os.path.join(self.workdir, "not-a-dir")
+        with open(blocker, "w") as f:
+            f.write("a regular file\n")
+        data = os.path.join(blocker, "data")
+        status, stderr = self.run_to_exit("--storePathRootDir", data)
+        self.assertEqual(status, 2, stderr)
+        self.assert_one_error_line(stderr, data, "storePathRootDir")
+
+    def test_help_lists_keys_and_version_prints(self):
+        out = subprocess.run([GANTRYD, "--help"], capture_output=True, text=True, timeout=EXIT_TIMEOUT)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        for key in ("--flushDiskType", "--storePathRootDir", "--brokerName", "--logLevel", "-c"):
+            self.assertIn(key, out.stdout)
+        out = subprocess.run([GANTRYD, "--version"], capture_output=True, text=True, timeout=EXIT_TIMEOUT)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertTrue(out.stdout.startswith("gantryd "), out.stdout)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    GANTRYD = os.path.abspath(sys.argv[1])
+    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)

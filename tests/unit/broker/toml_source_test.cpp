@@ -1,0 +1,108 @@
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <toml++/toml.h>
+
+#include "config_test_support.hpp"
+#include "gantry/broker/broker_registry.hpp"
+#include "gantry/broker/config_loader.hpp"
+#include "gantry/broker/toml_source.hpp"
+
+namespace gantry::broker {
+namespace {
+
+using testing::error_of;
+using ::testing::HasSubstr;
+
+class toml_source_test : public ::testing::Test {
+protected:
+    config_registry registry_ = make_broker_registry();
+    broker_config config_;
+};
+
+TEST_F(toml_source_test, applies_every_key_of_the_file) {
+    apply_toml_text(registry_, config_, R"(
+brokerName = "broker-b"
+flushDiskType = "SYNC_FLUSH"
+mappedFileSizeCommitLog = 67_108_864
+messageIndexEnable = false
+deleteWhen = "04;16"
+)",
+                    "gantry.toml");
+    EXPECT_EQ(config_.broker_name, "broker-b");
+    EXPECT_EQ(config_.store.flush_type, store::flush_disk_type::sync_flush);
+    EXPECT_EQ(config_.store.commit_log_file_size, 64 * 1024 * 1024);
+    EXPECT_FALSE(config_.store.message_index_enable);
+    EXPECT_EQ(config_.store.delete_when_hours, (std::vector<int>{4, 16}));
+}
+
+TEST_F(toml_source_test, unknown_key_names_file_line_and_nearest_key) {
+    const auto message = error_of([&] {
+        apply_toml_text(registry_, config_, "brokerName = \"b\"\n\nflushDiskTyp = \"SYNC_FLUSH\"\n",
+                        "conf/gantry.toml");
+    });
+    EXPECT_EQ(message, "unknown configuration key 'flushDiskTyp' in conf/gantry.toml:3; did you mean 'flushDiskType'?");
+}
+
+TEST_F(toml_source_test, first_problem_in_file_order_is_reported) {
+    const auto message = error_of([&] { apply_toml_text(registry_, config_, "zzz = 1\naaa = 2\n", "gantry.toml"); });
+    EXPECT_THAT(message, HasSubstr("'zzz' in gantry.toml:1"));
+}
+
+TEST_F(toml_source_test, tables_and_floats_are_refused_by_type) {
+    EXPECT_EQ(error_of([&] { apply_toml_text(registry_, config_, "maxMessageSize = 1.5\n", "g.toml"); }),
+              "maxMessageSize must be an integer, got a float (1.5) in g.toml:1");
+    EXPECT_EQ(error_of([&] { apply_toml_text(registry_, config_, "listenPort = \"10911\"\n", "g.toml"); }),
+              "listenPort must be an integer, got \"10911\" in g.toml:1");
+    EXPECT_THAT(
+        error_of([&] { apply_toml_text(registry_, config_, "[store]\nflushDiskType = \"SYNC_FLUSH\"\n", "g.toml"); }),
+        HasSubstr("unknown configuration key 'store' in g.toml:1"));
+}
+
+TEST_F(toml_source_test, bad_value_names_the_key_and_the_line) {
+    EXPECT_EQ(error_of([&] { apply_toml_text(registry_, config_, "\nflushDiskType = \"X\"\n", "g.toml"); }),
+              "flushDiskType must be ASYNC_FLUSH or SYNC_FLUSH, got 'X' in g.toml:2");
+}
+
+TEST_F(toml_source_test, syntax_error_names_file_and_position) {
+    EXPECT_THAT(error_of([&] { apply_toml_text(registry_, config_, "brokerName = \n", "g.toml"); }),
+                HasSubstr("syntax error in g.toml:1:"));
+}
+
+TEST_F(toml_source_test, missing_file_is_named) {
+    EXPECT_EQ(error_of([&] { apply_toml_file(registry_, config_, "/nonexistent/gantry.toml"); }),
+              "cannot read configuration file '/nonexistent/gantry.toml': No such file or directory");
+}
+
+// conf/gantry.toml documents every key with its default; it must not drift
+// from the registry.
+TEST_F(toml_source_test, shipped_file_lists_every_key_with_its_default) {
+    const auto shipped = toml::parse_file(GANTRY_SHIPPED_CONFIG);
+    const broker_config defaults;
+    std::set<std::string> registered;
+    for (const auto& key : registry_.keys()) {
+        registered.insert(key.name);
+        const auto* node = shipped.get(key.name);
+        ASSERT_NE(node, nullptr) << key.name << " is missing from conf/gantry.toml";
+        broker_config from_file;
+        registry_.apply(from_file, key.name,
+                        node->is_string()    ? config_value(*node->value<std::string>())
+                        : node->is_boolean() ? config_value(*node->value<bool>())
+                                             : config_value(*node->value<std::int64_t>()),
+                        "in conf/gantry.toml");
+        EXPECT_EQ(key.read(from_file), key.read(defaults)) << key.name << " differs from the embedded default";
+    }
+    for (const auto& [name, node] : shipped) {
+        EXPECT_TRUE(registered.contains(std::string(name.str()))) << name.str() << " is not a registered key";
+    }
+    launch_options options;
+    options.config_file = GANTRY_SHIPPED_CONFIG;
+    EXPECT_NO_THROW(load_config(registry_, options));
+}
+
+} // namespace
+} // namespace gantry::broker

@@ -1,0 +1,141 @@
+#include "gantry/store/commit_log.hpp"
+#include "gantry/store/store_error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "store_test_support.hpp"
+
+namespace gantry::store {
+namespace {
+
+using testing::body_of;
+using testing::small_config;
+using testing::temp_dir;
+using testing::test_message;
+
+class CommitLogTest : public ::testing::Test {
+protected:
+    temp_dir dir_;
+    store_config config_ = small_config(dir_.path());
+};
+
+TEST_F(CommitLogTest, AppendsAssignPhysicalAndPerQueueOffsets) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    const test_message a{"orders", 0, "first", ""};
+    const test_message b{"orders", 1, "second", ""};
+    auto ra = log.append(a.view());
+    auto rb = log.append(b.view());
+    auto rc = log.append(a.view());
+    ASSERT_TRUE(ra && rb && rc);
+    EXPECT_EQ(ra->physical_offset, 0);
+    EXPECT_EQ(rb->physical_offset, ra->end_offset());
+    EXPECT_EQ(ra->queue_offset, 0);
+    EXPECT_EQ(rb->queue_offset, 0);
+    EXPECT_EQ(rc->queue_offset, 1);
+    EXPECT_EQ(log.max_offset(), rc->end_offset());
+    EXPECT_EQ(log.next_queue_offset("orders", 0), 2);
+
+    auto ref = log.read(rb->physical_offset, rb->size);
+    ASSERT_TRUE(ref);
+    EXPECT_EQ(body_of(ref->bytes), "second");
+    EXPECT_FALSE(log.read(rc->end_offset(), 10)) << "nothing readable past the written end";
+}
+
+TEST_F(CommitLogTest, PreparedAndRollbackRecordsTakeNoQueueOffset) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    test_message m{"tx", 0, "body", ""};
+    auto half = m.view();
+    half.sys_flag = sys_flag::transaction_prepared;
+    auto r1 = log.append(half);
+    auto r2 = log.append(m.view());
+    ASSERT_TRUE(r1 && r2);
+    EXPECT_EQ(r1->queue_offset, 0);
+    EXPECT_EQ(r2->queue_offset, 0);
+    EXPECT_EQ(log.next_queue_offset("tx", 0), 1);
+}
+
+TEST_F(CommitLogTest, RollsSegmentsWithABlankAndReadsAcrossThem) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    std::vector<append_result> results;
+    for (int i = 0; i < 100; ++i) {
+        const test_message m{"roll", 0, std::string(1500, static_cast<char>('a' + i % 26)), ""};
+        auto r = log.append(m.view());
+        ASSERT_TRUE(r) << r.error().message();
+        results.push_back(*r);
+    }
+    const auto files = log.files().files();
+    ASSERT_GE(files.size(), 3u);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        EXPECT_EQ(files[i]->from_offset(), static_cast<std::int64_t>(i) * config_.commit_log_file_size);
+        EXPECT_EQ(files[i]->path().filename().string(),
+                  mapped_file::file_name(static_cast<std::int64_t>(i) * config_.commit_log_file_size));
+    }
+    EXPECT_EQ(files[0]->path().filename().string(), "00000000000000000000");
+    for (const auto& r : results) {
+        // No record spans a segment boundary.
+        EXPECT_EQ(r.physical_offset / config_.commit_log_file_size,
+                  (r.end_offset() - 1) / config_.commit_log_file_size);
+    }
+    // The first segment ends with a blank that covers the rest of it.
+    const auto& first = files[0];
+    std::int64_t position = 0;
+    while (true) {
+        const auto probe = probe_record(first->view(position, first->size() - position));
+        ASSERT_NE(probe.kind, record_kind::invalid);
+        if (probe.kind == record_kind::blank) {
+            EXPECT_EQ(position + probe.size, first->size());
+            break;
+        }
+        position += probe.size;
+    }
+    // read_next walks every record in order across segments.
+    std::int64_t offset = 0;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        auto ref = log.read_next(offset);
+        ASSERT_TRUE(ref) << "record " << i;
+        EXPECT_EQ(body_of(ref->bytes), std::string(1500, static_cast<char>('a' + i % 26)));
+        EXPECT_EQ(ref->file->from_offset() + (ref->bytes.data() - ref->file->data()), results[i].physical_offset);
+        offset = results[i].end_offset();
+    }
+    EXPECT_FALSE(log.read_next(offset));
+}
+
+TEST_F(CommitLogTest, BatchAppendGivesConsecutiveQueueOffsets) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    std::vector<test_message> messages;
+    for (int i = 0; i < 10; ++i) messages.push_back({"batch", 2, "m" + std::to_string(i), ""});
+    std::vector<message_to_store> views;
+    for (const auto& m : messages) views.push_back(m.view());
+    std::vector<append_result> out(views.size());
+    ASSERT_FALSE(log.append_batch(views, out));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        EXPECT_EQ(out[i].queue_offset, static_cast<std::int64_t>(i));
+        if (i > 0) {
+            EXPECT_EQ(out[i].physical_offset, out[i - 1].end_offset());
+        }
+    }
+}
+
+TEST_F(CommitLogTest, RefusesWhatAV1RecordCannotHold) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    EXPECT_EQ(log.append(test_message{std::string(128, 't'), 0, "x", ""}.view()).error(),
+              make_error_code(store_errc::topic_too_long));
+    EXPECT_EQ(log.append(test_message{"", 0, "x", ""}.view()).error(), make_error_code(store_errc::topic_too_long));
+    EXPECT_EQ(log.append(test_message{"t", 0, std::string(40 * 1024, 'x'), ""}.view()).error(),
+              make_error_code(store_errc::message_too_large));
+    EXPECT_EQ(log.append(test_message{"t", 0, "x", std::string(40000, 'p')}.view()).error(),
+              make_error_code(store_errc::properties_too_long));
+    EXPECT_EQ(log.append(test_message{"t", 0, "x", std::string("A\x01\0", 3)}.view()).error(),
+              make_error_code(store_errc::nul_in_text));
+    EXPECT_TRUE(log.append(test_message{std::string(127, 't'), 0, "x", ""}.view()));
+}
+
+} // namespace
+} // namespace gantry::store

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include "gantry/store/message_record.hpp"
+#include "gantry/store/store_config.hpp"
+
+namespace gantry::store::testing {
+
+// A fresh directory under the system temp dir, removed with its contents.
+class temp_dir {
+public:
+    temp_dir() {
+        static std::atomic<int> counter{0};
+        path_ = std::filesystem::temp_directory_path() /
+                ("gantry-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        std::filesystem::remove_all(path_);
+        std::filesystem::create_directories(path_);
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// Small files so tests roll segments and stay fast.
+inline store_config small_config(const std::filesystem::path& root) {
+    store_config c;
+    c.root_dir = root;
+    c.commit_log_file_size = 64 * 1024;
+    c.consume_queue_file_size = 100 * 20;
+    c.max_hash_slot_num = 64;
+    c.max_index_num = 400;
+    c.flush_interval = std::chrono::milliseconds(50);
+    c.flush_consume_queue_interval = std::chrono::milliseconds(50);
+    c.clean_resource_interval = std::chrono::hours(1); // tests call run_once themselves
+    c.max_message_size = 32 * 1024;
+    return c;
+}
+
+// A message whose body and properties the test keeps alive.
+struct test_message {
+    std::string topic;
+    std::int32_t queue_id = 0;
+    std::string body;
+    std::string properties;
+
+    message_to_store view() const {
+        message_to_store m;
+        m.topic = topic;
+        m.queue_id = queue_id;
+        m.body = as_bytes(body);
+        m.properties = properties;
+        m.born_timestamp = 1'700'000'000'000;
+        m.born_host = socket_address::ipv4(127, 0, 0, 1, 40000);
+        return m;
+    }
+};
+
+inline std::string body_of(const bytes_view record) {
+    auto d = decode_record(record);
+    return d ? std::string(as_chars(d->body)) : std::string("<undecodable>");
+}
+
+} // namespace gantry::store::testing
