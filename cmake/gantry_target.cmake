@@ -16,6 +16,7 @@ if(GANTRY_FUZZ)
     message(FATAL_ERROR "GANTRY_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++")
   endif()
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined)
+  add_link_options(-fsanitize=address,undefined)
 endif()
 
 # gantry_library(<name> SOURCES ... DEPS ...): a library whose public headers

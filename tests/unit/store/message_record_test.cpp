@@ -78,9 +78,10 @@ TEST(MessageRecord, EncodesTheSpecLayoutByteForByte) {
 }
 
 TEST(MessageRecord, DecodesWhatItEncodes) {
+    const std::string body(1000, 'x');
     message_to_store msg;
     msg.topic = "t";
-    msg.body = as_bytes(std::string(1000, 'x'));
+    msg.body = as_bytes(body);
     msg.born_host.is_v6 = true;
     msg.born_host.bytes[15] = 1;
     msg.born_host.port = 1;
