@@ -26,6 +26,8 @@ set_target_properties(Proton::cpp PROPERTIES
   IMPORTED_LOCATION ${PROTON_CPP_LIBRARY}
   INTERFACE_LINK_LIBRARIES Proton::core)
 
+# ISA-L: the record body CRC (zlib's CRC-32, computed with PCLMUL).
+pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)
 pkg_check_modules(LWS REQUIRED IMPORTED_TARGET libwebsockets)
 pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto)
 

@@ -29,9 +29,18 @@ std::error_code commit_log::validate(const message_to_store& msg, std::int64_t s
     return {};
 }
 
+result<mapped_file_ptr> commit_log::writable_segment() {
+    if (!current_ || current_->is_full()) {
+        auto file = files_.last_file_for_append(files_.max_offset());
+        if (!file) return file.error();
+        current_ = *file;
+    }
+    return current_;
+}
+
 result<append_result> commit_log::append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
                                                 std::int64_t now) {
-    auto file = files_.last_file_for_append(files_.max_offset());
+    auto file = writable_segment();
     if (!file) return file.error();
     std::int64_t position = (*file)->wrote_position();
     // A record never spans files and leaves room for the blank that ends one.
@@ -39,7 +48,7 @@ result<append_result> commit_log::append_locked(const message_to_store& msg, std
         encode_blank({(*file)->data() + position, static_cast<std::size_t>((*file)->size() - position)});
         (*file)->set_wrote_position((*file)->size());
         (*file)->set_last_modified_ms(now);
-        file = files_.last_file_for_append(files_.max_offset());
+        file = writable_segment();
         if (!file) return file.error();
         position = (*file)->wrote_position();
     }
@@ -132,9 +141,10 @@ std::optional<record_ref> commit_log::read_next(std::int64_t& offset) const {
     }
 }
 
-void commit_log::set_queue_offsets(topic_queue_map<std::int64_t> offsets) {
+void commit_log::resume_appends(topic_queue_map<std::int64_t> offsets) {
     std::lock_guard lock(append_mutex_);
     queue_offsets_ = std::move(offsets);
+    current_ = nullptr;
 }
 
 std::int64_t commit_log::next_queue_offset(std::string_view topic, std::int32_t queue_id) const {

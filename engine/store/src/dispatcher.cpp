@@ -65,6 +65,13 @@ void dispatcher::run() {
     dispatch_available(false);
 }
 
+result<std::shared_ptr<consume_queue>> dispatcher::queue_for(std::string_view topic, std::int32_t queue_id) {
+    if (auto it = queue_cache_.find(topic_queue_ref{topic, queue_id}); it != queue_cache_.end()) return it->second;
+    auto cq = queues_.find_or_create(topic, queue_id);
+    if (cq) queue_cache_.emplace(topic_queue_key{std::string(topic), queue_id}, *cq);
+    return cq;
+}
+
 void dispatcher::dispatch_available(bool verify_crc) {
     std::int64_t offset = dispatched_offset();
     for (;;) {
@@ -91,7 +98,7 @@ void dispatcher::dispatch_available(bool verify_crc) {
                 const auto props = scan_properties(record->properties);
                 const std::int64_t physical = file->from_offset() + position;
                 if (takes_queue_offset(record->sys_flag)) {
-                    auto cq = queues_.find_or_create(record->topic, record->queue_id);
+                    auto cq = queue_for(record->topic, record->queue_id);
                     if (!cq) {
                         spdlog::error("store: cannot open consume queue {}/{}: {}; dispatch halted",
                                       record->topic, record->queue_id, cq.error().message());

@@ -1,6 +1,6 @@
 #include "gantry/store/message_record.hpp"
 
-#include <zlib.h>
+#include <isa-l/crc.h>
 
 #include <cstring>
 
@@ -73,8 +73,9 @@ std::int32_t host_flags(std::int32_t flags, const socket_address& born, const so
 } // namespace
 
 std::int32_t body_crc32(bytes_view body) noexcept {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    crc = crc32_z(crc, reinterpret_cast<const Bytef*>(body.data()), body.size());
+    // ISA-L's reflected IEEE CRC-32 equals zlib's crc32 (what Java's CRC32
+    // computes) and uses carry-less multiplication: ~10x zlib's speed.
+    const auto crc = crc32_gzip_refl(0, reinterpret_cast<const unsigned char*>(body.data()), body.size());
     return static_cast<std::int32_t>(crc & 0x7FFFFFFFu);
 }
 

@@ -126,7 +126,7 @@ void message_store::recover(bool crashed, bool queues_missing, bool index_missin
         spdlog::info("store: rebuilding consume queues and index from commit-log offset {} to {}", dispatch_from,
                      log_end);
     dispatcher_->catch_up(dispatch_from, true);
-    commit_log_->set_queue_offsets(queues_->max_offsets());
+    commit_log_->resume_appends(queues_->max_offsets());
     flush_queues();
 }
 

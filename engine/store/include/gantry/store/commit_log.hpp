@@ -53,8 +53,9 @@ public:
     // The next record at or after `offset`, skipping end-of-segment blanks.
     std::optional<record_ref> read_next(std::int64_t& offset) const;
 
-    // The next queue offset per (topic, queue): set after recovery.
-    void set_queue_offsets(topic_queue_map<std::int64_t> offsets);
+    // Called once recovery has settled the log's tail: takes the next queue
+    // offset of every (topic, queue) and forgets the cached tail segment.
+    void resume_appends(topic_queue_map<std::int64_t> offsets);
     std::int64_t next_queue_offset(std::string_view topic, std::int32_t queue_id) const;
 
     // Bumped after every append; the dispatcher waits on it.
@@ -64,6 +65,8 @@ public:
 
 private:
     std::error_code validate(const message_to_store& msg, std::int64_t size) const;
+    // The segment to append to; requires append_mutex_.
+    result<mapped_file_ptr> writable_segment();
     // Appends one validated message; requires append_mutex_.
     result<append_result> append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
                                         std::int64_t now);
@@ -71,6 +74,7 @@ private:
     const store_config& config_;
     mapped_file_queue files_;
     mutable std::mutex append_mutex_;
+    mapped_file_ptr current_; // the segment being appended to; append_mutex_
     topic_queue_map<std::int64_t> queue_offsets_;
     std::atomic<std::uint32_t> appended_{0};
     std::atomic<std::int64_t> last_store_timestamp_{0};

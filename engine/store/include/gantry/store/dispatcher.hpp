@@ -3,12 +3,17 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <thread>
+
+#include "gantry/engine/result.hpp"
+#include "gantry/store/topic_queue_map.hpp"
 
 namespace gantry::store {
 
 class commit_log;
+class consume_queue;
 class consume_queue_store;
 class index_service;
 
@@ -40,11 +45,14 @@ public:
 private:
     void run();
     void dispatch_available(bool verify_crc);
+    // The queue for a record, from a cache only the dispatching thread uses.
+    result<std::shared_ptr<consume_queue>> queue_for(std::string_view topic, std::int32_t queue_id);
 
     commit_log& log_;
     consume_queue_store& queues_;
     index_service* index_;
     listener listener_;
+    topic_queue_map<std::shared_ptr<consume_queue>> queue_cache_;
     std::atomic<std::int64_t> dispatched_{0};
     std::atomic<std::int64_t> last_timestamp_{0};
     std::atomic<bool> stopping_{false};
