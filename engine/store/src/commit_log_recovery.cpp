@@ -1,8 +1,7 @@
 #include "gantry/store/commit_log_recovery.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "gantry/store/commit_log.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -58,7 +57,7 @@ recovery_outcome recover_commit_log(commit_log& log, std::int64_t scan_from, boo
             }
             if (c.kind == verdict::dropped) {
                 ++out.records_dropped;
-                spdlog::error("store: record at commit-log offset {} fails its body CRC and is dropped; the records "
+                store_log()->error("record at commit-log offset {} fails its body CRC and is dropped; the records "
                               "around it are intact",
                               file->from_offset() + position);
             }

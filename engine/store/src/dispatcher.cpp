@@ -1,13 +1,13 @@
 #include "gantry/store/dispatcher.hpp"
 
 #include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/consume_queue_store.hpp"
 #include "gantry/store/index_service.hpp"
 #include "gantry/store/java_hash.hpp"
 #include "gantry/store/message_properties.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -87,12 +87,12 @@ void dispatcher::dispatch_available(bool verify_crc) {
             }
             const auto record = decode_record(bytes);
             if (!record) {
-                spdlog::error("store: unreadable record at commit-log offset {}; dispatch halted there",
+                store_log()->error("unreadable record at commit-log offset {}; dispatch halted there",
                               file->from_offset() + position);
                 return;
             }
             if (verify_crc && !body_crc_matches(*record)) {
-                spdlog::error("store: record at commit-log offset {} (topic {}) fails its body CRC; dropped",
+                store_log()->error("record at commit-log offset {} (topic {}) fails its body CRC; dropped",
                               file->from_offset() + position, record->topic);
             } else {
                 const auto props = scan_properties(record->properties);
@@ -100,14 +100,14 @@ void dispatcher::dispatch_available(bool verify_crc) {
                 if (takes_queue_offset(record->sys_flag)) {
                     auto cq = queue_for(record->topic, record->queue_id);
                     if (!cq) {
-                        spdlog::error("store: cannot open consume queue {}/{}: {}; dispatch halted",
+                        store_log()->error("cannot open consume queue {}/{}: {}; dispatch halted",
                                       record->topic, record->queue_id, cq.error().message());
                         return;
                     }
                     const cq_entry entry{physical, record->total_size,
                                          props.tags.empty() ? 0 : java_string_hash(props.tags)};
                     if (auto ec = (*cq)->put(record->queue_offset, entry)) {
-                        spdlog::error("store: cannot write consume queue {}/{}: {}; dispatch halted",
+                        store_log()->error("cannot write consume queue {}/{}: {}; dispatch halted",
                                       record->topic, record->queue_id, ec.message());
                         return;
                     }
@@ -116,7 +116,7 @@ void dispatcher::dispatch_available(bool verify_crc) {
                     const index_request request{record->topic, props.keys, props.unique_key, physical,
                                                 record->store_timestamp, record->sys_flag};
                     if (auto ec = index_->build(request))
-                        spdlog::warn("store: record at commit-log offset {} not indexed: {}", physical, ec.message());
+                        store_log()->warn("record at commit-log offset {} not indexed: {}", physical, ec.message());
                 }
                 last_timestamp_.store(record->store_timestamp, std::memory_order_release);
                 if (listener_ && takes_queue_offset(record->sys_flag))

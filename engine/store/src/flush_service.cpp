@@ -1,11 +1,11 @@
 #include "gantry/store/flush_service.hpp"
 
 #include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/store_checkpoint.hpp"
 #include "gantry/store/store_error.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -36,7 +36,7 @@ void flush_service::stop() {
     }
     work_.notify_all();
     if (group_commit_thread_.joinable()) group_commit_thread_.join();
-    if (auto ec = flush_all()) spdlog::error("store: final commit-log flush failed: {}", ec.message());
+    if (auto ec = flush_all()) store_log()->error("final commit-log flush failed: {}", ec.message());
 }
 
 std::error_code flush_service::flush(int least_pages) {
@@ -56,7 +56,7 @@ void flush_service::flush_periodically() {
         last_thorough_flush_ = now;
     }
     if (auto ec = flush(least_pages))
-        spdlog::error("store: commit-log flush failed: {}; check the disk under {}", ec.message(),
+        store_log()->error("commit-log flush failed: {}; check the disk under {}", ec.message(),
                       config_.commit_log_dir().string());
 }
 
@@ -90,7 +90,7 @@ void flush_service::run_group_commit() {
         std::error_code ec = flush(0);
         if (ec) ec = flush(0); // a second try, as RocketMQ's group commit does
         if (ec)
-            spdlog::error("store: sync flush failed: {}; producers will see flush timeouts; check the disk under {}",
+            store_log()->error("sync flush failed: {}; producers will see flush timeouts; check the disk under {}",
                           ec.message(), config_.commit_log_dir().string());
         const std::int64_t flushed = log_.files().flushed_offset();
         const auto now = std::chrono::steady_clock::now();

@@ -1,13 +1,12 @@
 #include "gantry/store/index_service.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
 #include "gantry/store/index_file.hpp"
 #include "gantry/store/message_record.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -19,22 +18,28 @@ bool is_index_file_name(std::string_view name) {
     return name.size() == 17 && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The keys a record is indexed under: UNIQ_KEY and every non-empty
-// space-separated KEYS entry, each once (a duplicate would return the record
-// twice to every query).
-std::vector<std::string_view> keys_of(const index_request& request) {
-    std::vector<std::string_view> keys;
-    auto add = [&](std::string_view key) {
-        if (!key.empty() && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+// Calls f for each key a record is indexed under: UNIQ_KEY and every
+// non-empty space-separated KEYS entry, each once (a duplicate would return
+// the record twice to every query). No allocation: this runs per record.
+template <typename F>
+void for_each_key(const index_request& request, F&& f) {
+    if (!request.unique_key.empty()) f(request.unique_key);
+    const std::string_view keys = request.keys;
+    auto seen_before = [&](std::string_view key, std::size_t end) {
+        if (key == request.unique_key) return true;
+        for (std::size_t at = 0; at < end;) {
+            const auto space = std::min(keys.find(' ', at), end);
+            if (keys.substr(at, space - at) == key) return true;
+            at = space + 1;
+        }
+        return false;
     };
-    add(request.unique_key);
-    std::string_view rest = request.keys;
-    for (auto space = rest.find(' '); space != std::string_view::npos; space = rest.find(' ')) {
-        add(rest.substr(0, space));
-        rest.remove_prefix(space + 1);
+    for (std::size_t at = 0; at <= keys.size();) {
+        const auto space = std::min(keys.find(' ', at), keys.size());
+        const auto key = keys.substr(at, space - at);
+        if (!key.empty() && !seen_before(key, at)) f(key);
+        at = space + 1;
     }
-    add(rest);
-    return keys;
 }
 
 } // namespace
@@ -49,12 +54,14 @@ index_service::~index_service() = default;
 std::error_code index_service::load() {
     std::vector<std::filesystem::path> paths;
     std::error_code ec;
+    std::filesystem::create_directories(config_.index_dir(), ec);
+    if (ec) return ec;
     for (std::filesystem::directory_iterator it(config_.index_dir(), ec), end; !ec && it != end; it.increment(ec)) {
         std::error_code type_ec;
         if (it->is_regular_file(type_ec) && is_index_file_name(it->path().filename().string()))
             paths.push_back(it->path());
     }
-    if (ec && ec != std::errc::no_such_file_or_directory) return ec;
+    if (ec) return ec;
     // Names are creation times, so name order is age order.
     std::sort(paths.begin(), paths.end());
 
@@ -62,9 +69,10 @@ std::error_code index_service::load() {
     for (const auto& path : paths) {
         auto file = index_file::open(path, config_.max_hash_slot_num, config_.max_index_num);
         if (!file) {
-            spdlog::error("store: cannot load index file {}: {}; was it written with other maxHashSlotNum/"
-                          "maxIndexNum settings? Restore them, or delete {} to rebuild the index from the commit log",
-                          path.string(), file.error().message(), config_.index_dir().string());
+            store_log()->error("cannot load index file {}: {}; was it written with other maxHashSlotNum/"
+                               "maxIndexNum settings? Restore them, or delete {} to rebuild the index from the "
+                               "commit log",
+                               path.string(), file.error().message(), config_.index_dir().string());
             return file.error();
         }
         files.push_back(std::move(*file));
@@ -77,34 +85,34 @@ std::error_code index_service::load() {
 std::error_code index_service::build(const index_request& request) {
     if ((request.sys_flag & sys_flag::transaction_mask) == sys_flag::transaction_rollback) return {};
     if (request.physical_offset < end_physical_offset()) return {};
-    const auto keys = keys_of(request);
-    if (keys.empty()) return {};
-
     // Only this thread adds files, so the newest one can be used unlocked.
     std::shared_ptr<index_file> file;
     {
         std::shared_lock lock(mutex_);
         if (!files_.empty()) file = files_.back();
     }
-    for (const auto key : keys) {
+    std::error_code failure;
+    for_each_key(request, [&](std::string_view key) {
+        if (failure) return;
         const std::int32_t hash = index_file::key_hash(request.topic, key);
-        if (file && file->put(hash, request.physical_offset, request.store_timestamp)) continue;
-        std::error_code ec;
-        std::filesystem::create_directories(config_.index_dir(), ec);
+        if (file && file->put(hash, request.physical_offset, request.store_timestamp)) return;
+        std::error_code dir_ec;
+        std::filesystem::create_directories(config_.index_dir(), dir_ec);
         auto next = index_file::create(config_.index_dir(), file ? file->name() : std::string(),
                                        config_.max_hash_slot_num, config_.max_index_num);
         if (!next) {
-            spdlog::error("store: cannot create an index file in {}: {}; records from commit-log offset {} on are "
-                          "not indexed by key. Check the disk",
-                          config_.index_dir().string(), next.error().message(), request.physical_offset);
-            return next.error();
+            store_log()->error("cannot create an index file in {}: {}; records from commit-log offset {} on are "
+                               "not indexed by key. Check the disk",
+                               config_.index_dir().string(), next.error().message(), request.physical_offset);
+            failure = next.error();
+            return;
         }
         file = std::move(*next);
         file->put(hash, request.physical_offset, request.store_timestamp);
         std::unique_lock lock(mutex_);
         files_.push_back(file);
-    }
-    return {};
+    });
+    return failure;
 }
 
 std::vector<std::int64_t> index_service::query(std::string_view topic, std::string_view key, std::size_t max_results,
@@ -157,7 +165,7 @@ void index_service::remove_below(std::int64_t commit_log_min) {
     }
     for (const auto& file : removed)
         if (auto ec = file->remove())
-            spdlog::warn("store: cannot delete expired index file {}: {}; delete it by hand", file->path().string(),
+            store_log()->warn("cannot delete expired index file {}: {}; delete it by hand", file->path().string(),
                          ec.message());
 }
 
@@ -169,7 +177,7 @@ void index_service::remove_all() {
     }
     for (const auto& file : removed)
         if (auto ec = file->remove())
-            spdlog::warn("store: cannot delete index file {}: {}; delete it by hand", file->path().string(),
+            store_log()->warn("cannot delete index file {}: {}; delete it by hand", file->path().string(),
                          ec.message());
 }
 

@@ -4,8 +4,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <array>
 
@@ -18,6 +16,7 @@
 #include "gantry/store/retention_service.hpp"
 #include "gantry/store/store_checkpoint.hpp"
 #include "gantry/store/store_error.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -95,7 +94,7 @@ std::error_code message_store::start() {
     queue_flusher_->start();
     retention_->start();
     running_ = true;
-    spdlog::info("store: started on {}: commit log [{}, {}), {} consume queue(s){}", config_.root_dir.string(),
+    store_log()->info("started on {}: commit log [{}, {}), {} consume queue(s){}", config_.root_dir.string(),
                  commit_log_->min_offset(), commit_log_->max_offset(), queues_->all().size(),
                  crashed ? " after recovering from an unclean stop" : "");
     return {};
@@ -111,7 +110,7 @@ void message_store::recover(bool crashed, bool queues_missing, bool index_missin
     const std::int64_t log_end = outcome.end_offset;
     commit_log_->files().set_flushed_offset(log_end);
     if (crashed || outcome.records_dropped > 0)
-        spdlog::warn("store: recovered commit log up to offset {} ({} record(s) checked, {} dropped)", log_end,
+        store_log()->warn("recovered commit log up to offset {} ({} record(s) checked, {} dropped)", log_end,
                      outcome.records_checked, outcome.records_dropped);
 
     queues_->recover(log_min, log_end);
@@ -123,7 +122,7 @@ void message_store::recover(bool crashed, bool queues_missing, bool index_missin
         dispatch_from = log_min;
     }
     if (dispatch_from < log_end)
-        spdlog::info("store: rebuilding consume queues and index from commit-log offset {} to {}", dispatch_from,
+        store_log()->info("rebuilding consume queues and index from commit-log offset {} to {}", dispatch_from,
                      log_end);
     dispatcher_->catch_up(dispatch_from, true);
     commit_log_->resume_appends(queues_->max_offsets());
@@ -138,13 +137,13 @@ void message_store::flush_queues() {
     std::error_code ec = queues_->flush(0);
     if (!ec && index_) ec = index_->flush();
     if (ec) {
-        spdlog::error("store: flushing consume queues failed: {}; check the disk under {}", ec.message(),
+        store_log()->error("flushing consume queues failed: {}; check the disk under {}", ec.message(),
                       config_.root_dir.string());
         return;
     }
     checkpoint_->set_logics(dispatched, timestamp);
     if (auto cp_ec = checkpoint_->flush())
-        spdlog::error("store: writing {} failed: {}", config_.checkpoint_path().string(), cp_ec.message());
+        store_log()->error("writing {} failed: {}", config_.checkpoint_path().string(), cp_ec.message());
 }
 
 void message_store::shutdown() {
@@ -165,7 +164,7 @@ void message_store::shutdown() {
     std::filesystem::remove(config_.abort_path(), ec);
     ::close(lock_fd_);
     lock_fd_ = -1;
-    spdlog::info("store: stopped cleanly at commit-log offset {}", commit_log_->max_offset());
+    store_log()->info("stopped cleanly at commit-log offset {}", commit_log_->max_offset());
 }
 
 bool message_store::writable() const { return running_ && !retention_->disk_full(); }
@@ -240,7 +239,7 @@ get_result message_store::get_messages(const get_request& request) const {
             }
             const auto record = decode_record(ref->bytes);
             if (!record || !body_crc_matches(*record)) {
-                spdlog::error("store: record at commit-log offset {} ({}/{} offset {}) is corrupt and not served",
+                store_log()->error("record at commit-log offset {} ({}/{} offset {}) is corrupt and not served",
                               e.physical_offset, request.topic, request.queue_id, offset + static_cast<std::int64_t>(i));
                 continue;
             }

@@ -1,6 +1,5 @@
 #include "gantry/store/retention_service.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/consume_queue_store.hpp"
 #include "gantry/store/index_service.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -49,11 +49,11 @@ void retention_service::update_disk_full(double usage) {
     const bool full = usage >= config_.disk_space_warning_level_ratio;
     const bool was_full = disk_full_.exchange(full, std::memory_order_acq_rel);
     if (full && !was_full)
-        spdlog::error("store: disk under {} is {:.1f}% full, above diskSpaceWarningLevelRatio {}%; appends are "
+        store_log()->error("disk under {} is {:.1f}% full, above diskSpaceWarningLevelRatio {}%; appends are "
                       "refused until space is freed (delete data or lower fileReservedTime)",
                       config_.root_dir.string(), usage, config_.disk_space_warning_level_ratio);
     else if (!full && was_full)
-        spdlog::info("store: disk usage back to {:.1f}%; appends accepted again", usage);
+        store_log()->info("disk usage back to {:.1f}%; appends accepted again", usage);
 }
 
 int retention_service::run_once(std::chrono::system_clock::time_point now) {
@@ -84,7 +84,7 @@ int retention_service::run_once(std::chrono::system_clock::time_point now) {
     }
     if (removed > 0) {
         const std::int64_t min = log_.min_offset();
-        spdlog::info("store: retention removed {} commit-log segment(s); log now starts at offset {}", removed, min);
+        store_log()->info("retention removed {} commit-log segment(s); log now starts at offset {}", removed, min);
         queues_.remove_expired(min);
         if (index_) index_->remove_below(min);
     }

@@ -96,6 +96,10 @@ TEST_F(RecoveryTest, CleanRestartKeepsEverythingAndContinuesOffsets) {
         ASSERT_FALSE(store.start());
         fill(store, 50);
     }
+    // Both directories exist after a start, so the next start does not take
+    // them for deleted and replay the whole log.
+    EXPECT_TRUE(fs::is_directory(config_.consume_queue_dir()));
+    EXPECT_TRUE(fs::is_directory(config_.index_dir()));
     message_store store(config_);
     ASSERT_FALSE(store.start());
     EXPECT_EQ(bodies(store), expected(50));
