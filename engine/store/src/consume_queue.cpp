@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store_log.hpp"
+
 namespace gantry::store {
 
 consume_queue::consume_queue(std::string topic, std::int32_t queue_id, std::filesystem::path dir,
@@ -42,6 +44,9 @@ std::error_code consume_queue::put(std::int64_t queue_offset, const cq_entry& en
     if (queue_offset < max) return {};
     const bool empty = files_.empty();
     const std::int64_t byte_offset = queue_offset * entry_size;
+    if (!empty && max > 0 && queue_offset > max)
+        store_log()->warn("consume queue {}/{} jumps from offset {} to {}; the gap reads as empty", topic_, queue_id_,
+                          max, queue_offset);
     auto file = files_.last_file_for_append(byte_offset);
     if (!file) return file.error();
     // A queue that starts past zero (its head was deleted or never seen) or

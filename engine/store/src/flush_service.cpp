@@ -23,7 +23,10 @@ void flush_service::start() {
         async_flusher_.start();
         return;
     }
-    stopping_ = false;
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = false;
+    }
     group_commit_thread_ = std::thread([this] { run_group_commit(); });
     ::pthread_setname_np(group_commit_thread_.native_handle(), "gantry-gcommit");
 }
@@ -67,10 +70,15 @@ void flush_service::when_durable(std::int64_t end_offset, durable_callback done)
     }
     {
         std::lock_guard lock(mutex_);
-        waiters_.push_back({end_offset, std::chrono::steady_clock::now() + config_.sync_flush_timeout,
-                            std::move(done)});
+        if (!stopping_) {
+            waiters_.push_back({end_offset, std::chrono::steady_clock::now() + config_.sync_flush_timeout,
+                                std::move(done)});
+            work_.notify_one();
+            return;
+        }
     }
-    work_.notify_one();
+    // An append that raced with shutdown: no group commit runs any more.
+    done(flush_all());
 }
 
 void flush_service::run_group_commit() {

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "gantry/store/store_error.hpp"
+#include "store_log.hpp"
 
 namespace gantry::store {
 
@@ -35,10 +36,18 @@ std::error_code mapped_file_queue::load() {
     std::vector<mapped_file_ptr> loaded;
     for (std::size_t i = 0; i < found.size(); ++i) {
         const auto& [offset, path] = found[i];
-        if (offset % file_size_ != 0 || (!loaded.empty() && offset != loaded.back()->from_offset() + file_size_))
+        if (offset % file_size_ != 0 || (!loaded.empty() && offset != loaded.back()->from_offset() + file_size_)) {
+            store_log()->error("{} does not continue the files before it (file size {}); a file is missing or "
+                               "the size setting changed: restore the file or the setting",
+                               path.string(), file_size_);
             return store_errc::corrupt_file;
+        }
         auto file = mapped_file::open(path, offset, file_size_, i + 1 == found.size());
-        if (!file) return file.error();
+        if (!file) {
+            store_log()->error("cannot map {}: {} (expected {} bytes); was the size setting changed?",
+                               path.string(), file.error().message(), file_size_);
+            return file.error();
+        }
         (*file)->set_wrote_position(file_size_);
         (*file)->set_flushed_position(file_size_);
         loaded.push_back(std::move(*file));

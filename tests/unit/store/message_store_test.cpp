@@ -17,6 +17,7 @@ namespace {
 using testing::body_of;
 using testing::small_config;
 using testing::temp_dir;
+using testing::wait_dispatched;
 using testing::test_message;
 
 std::string tagged(std::string_view tag, std::string_view keys = {}, std::string_view uniq = {}) {
@@ -25,13 +26,6 @@ std::string tagged(std::string_view tag, std::string_view keys = {}, std::string
     if (!keys.empty()) append_property(p, property::keys, keys);
     if (!uniq.empty()) append_property(p, property::unique_key, uniq);
     return p;
-}
-
-// Waits until the dispatcher has indexed everything appended so far.
-void wait_dispatched(const message_store& store) {
-    for (int i = 0; i < 2000 && store.dispatched_offset() < store.commit_log_max_offset(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    ASSERT_EQ(store.dispatched_offset(), store.commit_log_max_offset());
 }
 
 class tag_filter final : public message_filter {
@@ -53,7 +47,7 @@ TEST_F(MessageStoreTest, PutThenGetReturnsViewsOfTheStoredRecords) {
     message_store store(config_);
     ASSERT_FALSE(store.start());
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(store.put(test_message{"t", 1, "m" + std::to_string(i), ""}.view()));
-    wait_dispatched(store);
+    ASSERT_TRUE(wait_dispatched(store));
 
     auto r = store.get_messages({.topic = "t", .queue_id = 1, .offset = 1, .max_messages = 3});
     EXPECT_EQ(r.status, get_status::found);
@@ -74,7 +68,7 @@ TEST_F(MessageStoreTest, GetReportsEveryOffsetSituation) {
     ASSERT_FALSE(store.start());
     EXPECT_EQ(store.get_messages({.topic = "none"}).status, get_status::no_matched_logic_queue);
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(store.put(test_message{"t", 0, "x", ""}.view()));
-    wait_dispatched(store);
+    ASSERT_TRUE(wait_dispatched(store));
     EXPECT_EQ(store.get_messages({.topic = "t", .offset = 3}).status, get_status::offset_overflow_one);
     auto badly = store.get_messages({.topic = "t", .offset = 9});
     EXPECT_EQ(badly.status, get_status::offset_overflow_badly);
@@ -88,7 +82,7 @@ TEST_F(MessageStoreTest, MaxBytesAndTagFilterBoundAReadWithoutCopying) {
         const auto tag = i % 2 == 0 ? "even" : "odd";
         ASSERT_TRUE(store.put(test_message{"t", 0, std::string(100, 'b'), tagged(tag)}.view()));
     }
-    wait_dispatched(store);
+    ASSERT_TRUE(wait_dispatched(store));
     const tag_filter odd("odd");
     auto r = store.get_messages({.topic = "t", .offset = 0, .max_messages = 32, .filter = &odd});
     EXPECT_EQ(r.messages.size(), 10u);
@@ -111,7 +105,7 @@ TEST_F(MessageStoreTest, FindsMessagesByKeyAndUniqueKey) {
     ASSERT_TRUE(store.put(test_message{"orders", 0, "a", tagged("t", "order-1 customer-9", "UNIQ-A")}.view()));
     ASSERT_TRUE(store.put(test_message{"orders", 1, "b", tagged("t", "order-2", "UNIQ-B")}.view()));
     ASSERT_TRUE(store.put(test_message{"other", 0, "c", tagged("t", "order-1", "UNIQ-C")}.view()));
-    wait_dispatched(store);
+    ASSERT_TRUE(wait_dispatched(store));
     auto by_key = store.query_by_key("orders", "customer-9", 10, 0, INT64_MAX);
     ASSERT_EQ(by_key.size(), 1u);
     EXPECT_EQ(body_of(by_key[0].bytes), "a");

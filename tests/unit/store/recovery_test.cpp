@@ -16,6 +16,7 @@ namespace {
 using testing::body_of;
 using testing::small_config;
 using testing::temp_dir;
+using testing::wait_dispatched;
 using testing::test_message;
 
 namespace fs = std::filesystem;
@@ -26,21 +27,19 @@ std::string keyed(int i) {
     return p;
 }
 
-void wait_dispatched(const message_store& store) {
-    for (int i = 0; i < 2000 && store.dispatched_offset() < store.commit_log_max_offset(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-}
-
 // Appends `n` messages "m0".."m<n-1>" to topic t queue 0 and returns where
 // each one lies.
-std::vector<append_result> fill(message_store& store, int n, int first = 0) {
+std::vector<append_result> fill(message_store& store, int n) {
     std::vector<append_result> out;
-    for (int i = first; i < first + n; ++i) {
+    for (int i = 0; i < n; ++i) {
         auto r = store.put(test_message{"t", 0, "m" + std::to_string(i), keyed(i)}.view());
-        EXPECT_TRUE(r);
+        if (!r) {
+            ADD_FAILURE() << "append " << i << ": " << r.error().message();
+            break;
+        }
         out.push_back(*r);
     }
-    wait_dispatched(store);
+    EXPECT_TRUE(wait_dispatched(store));
     return out;
 }
 
@@ -106,7 +105,7 @@ TEST_F(RecoveryTest, CleanRestartKeepsEverythingAndContinuesOffsets) {
     auto r = store.put(test_message{"t", 0, "m50", ""}.view());
     ASSERT_TRUE(r);
     EXPECT_EQ(r->queue_offset, 50);
-    wait_dispatched(store);
+    ASSERT_TRUE(wait_dispatched(store));
     EXPECT_EQ(bodies(store), expected(51));
     EXPECT_EQ(store.query_by_key("t", "key-7", 4, 0, INT64_MAX).size(), 1u);
 }
@@ -157,7 +156,7 @@ TEST_F(RecoveryTest, TornLastRecordIsCutAtEveryByte) {
         ASSERT_TRUE(again);
         EXPECT_EQ(again->physical_offset, last.physical_offset);
         EXPECT_EQ(again->queue_offset, 4);
-        wait_dispatched(store);
+        ASSERT_TRUE(wait_dispatched(store));
         EXPECT_EQ(bodies(store), expected(5));
     }
 }

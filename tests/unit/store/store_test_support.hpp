@@ -3,10 +3,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/message_store.hpp"
 #include "gantry/store/store_config.hpp"
 
 namespace gantry::store::testing {
@@ -70,6 +73,13 @@ struct test_message {
 inline std::string body_of(const bytes_view record) {
     auto d = decode_record(record);
     return d ? std::string(as_chars(d->body)) : std::string("<undecodable>");
+}
+
+// Waits (bounded) until the dispatcher has queued everything appended so far.
+inline bool wait_dispatched(const message_store& store) {
+    for (int i = 0; i < 5000 && store.dispatched_offset() < store.commit_log_max_offset(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return store.dispatched_offset() == store.commit_log_max_offset();
 }
 
 } // namespace gantry::store::testing

@@ -62,7 +62,7 @@ private:
     std::mutex mutex_;
     std::condition_variable work_;
     std::vector<waiter> waiters_;
-    bool stopping_ = false;
+    bool stopping_ = true; // until start()
     std::thread group_commit_thread_;
 };
 

@@ -108,6 +108,7 @@ public:
     std::vector<record_ref> query_by_key(std::string_view topic, std::string_view key, std::size_t max_results,
                                          std::int64_t begin_ms, std::int64_t end_ms) const;
 
+    // Set before start(): the dispatcher thread calls it without a lock.
     void set_arrival_listener(arrival_listener listener);
 
     // Whether appends are accepted (false while the disk is above
