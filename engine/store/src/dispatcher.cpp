@@ -2,6 +2,9 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <charconv>
+
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/consume_queue_store.hpp"
 #include "gantry/store/index_service.hpp"
@@ -11,13 +14,14 @@
 
 namespace gantry::store {
 
-namespace {
-
 struct indexed_properties {
     std::string_view tags;
     std::string_view keys;
     std::string_view unique_key;
+    std::string_view delay_level;
 };
+
+namespace {
 
 indexed_properties scan_properties(std::string_view properties) {
     indexed_properties found;
@@ -25,11 +29,26 @@ indexed_properties scan_properties(std::string_view properties) {
         if (name == property::tags) found.tags = value;
         else if (name == property::keys) found.keys = value;
         else if (name == property::unique_key) found.unique_key = value;
+        else if (name == property::delay_level) found.delay_level = value;
     });
     return found;
 }
 
 } // namespace
+
+// The consume-queue tag code: the tag's hash, except in the schedule topic,
+// where it is the delivery time so the scheduler reads it from the queue
+// without touching the record (specs §5.3, §6.1).
+std::int64_t dispatcher::tag_code(const decoded_record& record, const indexed_properties& props) const {
+    if (record.topic == schedule_topic) {
+        int level = 0;
+        std::from_chars(props.delay_level.data(), props.delay_level.data() + props.delay_level.size(), level);
+        const auto& levels = log_.config().delay_levels;
+        level = std::clamp(level, 1, static_cast<int>(levels.size()));
+        return record.store_timestamp + levels[static_cast<std::size_t>(level - 1)].count();
+    }
+    return props.tags.empty() ? 0 : java_string_hash(props.tags);
+}
 
 dispatcher::dispatcher(commit_log& log, consume_queue_store& queues, index_service* index)
     : log_(log), queues_(queues), index_(index) {}
@@ -104,8 +123,7 @@ void dispatcher::dispatch_available(bool verify_crc) {
                                       record->topic, record->queue_id, cq.error().message());
                         return;
                     }
-                    const cq_entry entry{physical, record->total_size,
-                                         props.tags.empty() ? 0 : java_string_hash(props.tags)};
+                    const cq_entry entry{physical, record->total_size, tag_code(*record, props)};
                     if (auto ec = (*cq)->put(record->queue_offset, entry)) {
                         store_log()->error("cannot write consume queue {}/{}: {}; dispatch halted",
                                       record->topic, record->queue_id, ec.message());

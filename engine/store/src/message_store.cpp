@@ -267,6 +267,41 @@ std::int64_t message_store::max_offset(std::string_view topic, std::int32_t queu
     return cq ? cq->max_offset() : 0;
 }
 
+std::optional<std::int64_t> message_store::store_time_at(const consume_queue& cq, std::int64_t queue_offset) const {
+    const auto entry = cq.get(queue_offset);
+    if (!entry) return std::nullopt;
+    const auto ref = commit_log_->read(entry->physical_offset, entry->size);
+    if (!ref) return std::nullopt;
+    const auto record = decode_record(ref->bytes);
+    if (!record) return std::nullopt;
+    return record->store_timestamp;
+}
+
+std::int64_t message_store::earliest_store_time(std::string_view topic, std::int32_t queue_id) const {
+    auto cq = queues_->find(topic, queue_id);
+    if (!cq) return 0;
+    for (std::int64_t offset = cq->min_offset(); offset < cq->max_offset(); ++offset)
+        if (auto t = store_time_at(*cq, offset)) return *t;
+    return 0;
+}
+
+std::int64_t message_store::offset_for_timestamp(std::string_view topic, std::int32_t queue_id,
+                                                 std::int64_t timestamp_ms) const {
+    auto cq = queues_->find(topic, queue_id);
+    if (!cq) return 0;
+    // Store times rise with the offset (one clock, appends in order), so the
+    // first offset at or after the time is a lower bound.
+    std::int64_t low = cq->min_offset();
+    std::int64_t high = cq->max_offset();
+    while (low < high) {
+        const std::int64_t mid = low + (high - low) / 2;
+        const auto t = store_time_at(*cq, mid);
+        if (t && *t >= timestamp_ms) high = mid;
+        else low = mid + 1;
+    }
+    return low;
+}
+
 std::int64_t message_store::commit_log_min_offset() const { return commit_log_->min_offset(); }
 std::int64_t message_store::commit_log_max_offset() const { return commit_log_->max_offset(); }
 std::int64_t message_store::dispatched_offset() const { return dispatcher_->dispatched_offset(); }

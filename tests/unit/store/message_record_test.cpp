@@ -163,3 +163,23 @@ TEST(MessageProperties, ParsesLikeJavaAndSkipsMalformedItems) {
 
 } // namespace
 } // namespace gantry::store
+
+#include "gantry/store/message_id.hpp"
+
+namespace gantry::store {
+namespace {
+
+TEST(MessageId, OffsetIdMatchesTheSpecExample) {
+    // specs §3.6: 192.168.1.1:10911, offset 0x1A2B.
+    const auto host = socket_address::ipv4(192, 168, 1, 1, 10911);
+    EXPECT_EQ(offset_message_id(host, 0x1A2B), "C0A8010100002A9F0000000000001A2B");
+    const auto back = decode_offset_message_id("c0a8010100002a9f0000000000001A2B");
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->store_host, host);
+    EXPECT_EQ(back->physical_offset, 0x1A2B);
+    EXPECT_FALSE(decode_offset_message_id("C0A8"));
+    EXPECT_FALSE(decode_offset_message_id("G0A8010100002A9F0000000000001A2B"));
+}
+
+} // namespace
+} // namespace gantry::store

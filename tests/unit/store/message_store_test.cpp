@@ -187,3 +187,29 @@ TEST_F(MessageStoreTest, RefusesAppendsOnceShutDown) {
 
 } // namespace
 } // namespace gantry::store
+
+namespace gantry::store {
+namespace {
+
+TEST(MessageStoreTime, FindsOffsetsByStoreTime) {
+    testing::temp_dir dir;
+    message_store store(testing::small_config(dir.path()));
+    ASSERT_FALSE(store.start());
+    std::vector<std::int64_t> times;
+    for (int i = 0; i < 6; ++i) {
+        auto r = store.put(testing::test_message{"t", 0, "x", ""}.view());
+        ASSERT_TRUE(r);
+        times.push_back(r->store_timestamp);
+        std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    }
+    ASSERT_TRUE(testing::wait_dispatched(store));
+    EXPECT_EQ(store.earliest_store_time("t", 0), times[0]);
+    EXPECT_EQ(store.offset_for_timestamp("t", 0, 0), 0);
+    EXPECT_EQ(store.offset_for_timestamp("t", 0, times[3]), 3);
+    EXPECT_EQ(store.offset_for_timestamp("t", 0, times[3] - 1), 3);
+    EXPECT_EQ(store.offset_for_timestamp("t", 0, times[5] + 1), 6);
+    EXPECT_EQ(store.offset_for_timestamp("none", 0, 5), 0);
+}
+
+} // namespace
+} // namespace gantry::store

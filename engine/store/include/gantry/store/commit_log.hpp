@@ -36,6 +36,7 @@ public:
     explicit commit_log(const store_config& config);
 
     std::error_code load() { return files_.load(); }
+    const store_config& config() const noexcept { return config_; }
     mapped_file_queue& files() noexcept { return files_; }
     const mapped_file_queue& files() const noexcept { return files_; }
 

@@ -13,9 +13,13 @@
 namespace gantry::store {
 
 class commit_log;
+struct decoded_record;
 class consume_queue;
 class consume_queue_store;
 class index_service;
+
+// The properties the dispatcher reads from every record.
+struct indexed_properties;
 
 // Turns new commit-log records into consume-queue entries and index entries
 // ("reput", specs §5.2) and tells the listener at once. Its thread sleeps on
@@ -45,6 +49,7 @@ public:
 private:
     void run();
     void dispatch_available(bool verify_crc);
+    std::int64_t tag_code(const decoded_record& record, const indexed_properties& props) const;
     // The queue for a record, from a cache only the dispatching thread uses.
     result<std::shared_ptr<consume_queue>> queue_for(std::string_view topic, std::int32_t queue_id);
 

@@ -16,7 +16,13 @@ namespace property {
 inline constexpr std::string_view tags = "TAGS";
 inline constexpr std::string_view keys = "KEYS";
 inline constexpr std::string_view unique_key = "UNIQ_KEY";
+inline constexpr std::string_view delay_level = "DELAY";
+inline constexpr std::string_view real_topic = "REAL_TOPIC";
+inline constexpr std::string_view real_queue_id = "REAL_QID";
 } // namespace property
+
+// Delayed records wait in this topic, queue = level - 1 (specs §6.1).
+inline constexpr std::string_view schedule_topic = "SCHEDULE_TOPIC_XXXX";
 
 // Calls f(name, value) for every well-formed property in order.
 template <typename F>

@@ -99,6 +99,11 @@ public:
 
     std::int64_t min_offset(std::string_view topic, std::int32_t queue_id) const;
     std::int64_t max_offset(std::string_view topic, std::int32_t queue_id) const;
+    // Store time of the queue's first readable message (0 when empty).
+    std::int64_t earliest_store_time(std::string_view topic, std::int32_t queue_id) const;
+    // The first queue offset whose record was stored at or after
+    // `timestamp_ms` (binary search over the queue); max_offset when none.
+    std::int64_t offset_for_timestamp(std::string_view topic, std::int32_t queue_id, std::int64_t timestamp_ms) const;
     std::int64_t commit_log_min_offset() const;
     std::int64_t commit_log_max_offset() const;
     std::int64_t dispatched_offset() const;
@@ -120,6 +125,7 @@ public:
 private:
     std::error_code lock_directory();
     void recover(bool crashed, bool queues_missing, bool index_missing);
+    std::optional<std::int64_t> store_time_at(const consume_queue& cq, std::int64_t queue_offset) const;
     // Flushes queues and index, then records how far they reach.
     void flush_queues();
 

@@ -12,6 +12,9 @@ namespace gantry::store {
 
 enum class flush_disk_type { async_flush, sync_flush };
 
+// RocketMQ's messageDelayLevel default: 1s 5s 10s 30s 1m 2m ... 1h 2h.
+std::vector<std::chrono::milliseconds> default_delay_levels();
+
 // Settings of the message store. The broker fills it from gantry.toml, whose
 // keys keep RocketMQ's broker.conf names (given beside each field).
 struct store_config {
@@ -35,6 +38,8 @@ struct store_config {
     int disk_space_clean_forcibly_ratio = 85;                    // diskSpaceCleanForciblyRatio (%)
     int disk_space_warning_level_ratio = 90;                     // diskSpaceWarningLevelRatio (%)
     std::chrono::milliseconds clean_resource_interval{10'000};   // cleanResourceInterval
+    // messageDelayLevel: level n (1-based) waits delay_levels[n-1].
+    std::vector<std::chrono::milliseconds> delay_levels = default_delay_levels();
     socket_address store_host = socket_address::ipv4(127, 0, 0, 1, 10911); // brokerIP1 + listenPort
 
     std::filesystem::path commit_log_dir() const { return root_dir / "commitlog"; }

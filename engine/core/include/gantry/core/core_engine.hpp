@@ -1,0 +1,103 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "gantry/core/arrival_hub.hpp"
+#include "gantry/core/consumer_group.hpp"
+#include "gantry/core/consumer_offsets.hpp"
+#include "gantry/core/core_config.hpp"
+#include "gantry/core/delay_scheduler.hpp"
+#include "gantry/core/subscription.hpp"
+#include "gantry/core/topic_registry.hpp"
+#include "gantry/engine/facade.hpp"
+#include "gantry/store/message_store.hpp"
+#include "gantry/store/periodic_thread.hpp"
+
+namespace gantry::core {
+
+// The engine facade over the store: topics, groups, deliveries with credit,
+// per-message settlement, redelivery and dead-lettering, long-polling reads.
+// Construct it before the store starts (it installs the store's arrival
+// listener), start it after; stop it, then shut the store down, before
+// destroying it.
+class core_engine final : public engine::facade {
+public:
+    core_engine(store::message_store& store, core_config config);
+    ~core_engine() override;
+
+    std::error_code start();
+    // Ends every subscription, persists offsets and stops the scheduler.
+    void stop();
+
+    void declare(const engine::operation_context& ctx, engine::declare_options options,
+                 std::function<void(std::error_code)> done) override;
+    void append(const engine::operation_context& ctx, engine::message msg,
+                std::function<void(result<engine::append_receipt>)> done) override;
+    std::optional<std::string> check_filter(engine::filter_language language, const std::string& text) const override;
+    result<engine::subscription_id> subscribe(const engine::operation_context& ctx,
+                                              engine::subscription_options options,
+                                              std::shared_ptr<engine::delivery_sink> sink) override;
+    void grant_credit(engine::subscription_id id, int credit) override;
+    void settle(engine::subscription_id id, const engine::delivery_handle& handle, engine::outcome result) override;
+    void unsubscribe(engine::subscription_id id) override;
+    void read(const engine::operation_context& ctx, engine::read_request request,
+              std::function<void(result<engine::read_result>)> done) override;
+    std::error_code commit_offset(const engine::operation_context& ctx, const std::string& group,
+                                  const std::string& topic, std::int32_t queue_id, std::int64_t offset) override;
+    result<engine::delivery> find_by_offset_id(const std::string& offset_message_id) override;
+    std::vector<engine::delivery> find_by_key(const std::string& topic, const std::string& key,
+                                              std::size_t max_results) override;
+
+    topic_registry& topics() noexcept { return topics_; }
+    consumer_offsets& offsets() noexcept { return offsets_; }
+    // Messages skipped because their expiry time had passed.
+    std::uint64_t expired_count() const noexcept { return expired_.load(std::memory_order_relaxed); }
+
+private:
+    std::shared_ptr<subscription> find_subscription(engine::subscription_id id) const;
+    result<std::shared_ptr<consumer_group>> join_group(const std::string& name, engine::delivery_mode mode,
+                                                       bool durable);
+    void leave_group(consumer_group& group);
+    std::int64_t start_offset(const consumer_group& group, const engine::start_position& start,
+                              std::string_view topic, std::int32_t queue_id) const;
+
+    void post_pump(const std::shared_ptr<subscription>& sub);
+    void pump(const std::shared_ptr<subscription>& sub);
+    // Delivers (or skips) the record at `offset`; true when it was delivered.
+    bool deliver_one(subscription& sub, pop_queue& queue, const subscription::source& src,
+                     const pop_queue::taken& t);
+    std::optional<engine::delivery> to_delivery(const store::record_ref& ref, const store::decoded_record& record,
+                                                int delivery_count) const;
+    void wake_group(const consumer_group& group);
+
+    // Copies a delivery to the retry or dead-letter topic, then acks it (or
+    // releases it when the copy cannot be stored).
+    void redeliver(consumer_group& group, const std::string& topic, std::int32_t queue_id, std::int64_t offset,
+                   std::uint64_t delivery_id, bool dead_letter, bool back_off);
+    void revive_expired();
+    void persist_offsets();
+
+    store::message_store& store_;
+    const core_config config_;
+    topic_registry topics_;
+    consumer_offsets offsets_;
+    delay_scheduler scheduler_;
+    arrival_hub arrivals_;
+    store::periodic_thread reviver_;
+    store::periodic_thread offset_persister_;
+
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::uint64_t, std::shared_ptr<subscription>> subscriptions_;
+    std::unordered_map<std::string, std::shared_ptr<consumer_group>> groups_;
+    std::atomic<std::uint64_t> next_subscription_{1};
+    std::atomic<std::uint64_t> expired_{0};
+    std::atomic<std::uint32_t> message_counter_{0};
+    bool running_ = false;
+};
+
+} // namespace gantry::core

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gantry/core/selector/selector.hpp"
+#include "gantry/core/selector/selector_error.hpp"
+#include "gantry/core/selector/tag_expression.hpp"
+#include "gantry/engine/result.hpp"
+#include "gantry/engine/subscription_options.hpp"
+#include "gantry/store/message_store.hpp"
+
+namespace gantry::core {
+
+// A subscription's filter applied to stored records: a tag expression, which
+// the store checks against consume-queue tag codes without reading records,
+// or a SQL92 selector over the record's properties and JMS headers.
+class record_filter final : public store::message_filter {
+public:
+    // Fails with the selector's error; `diagnostic` says where and why.
+    static result<record_filter> compile(engine::filter_language language, std::string_view text,
+                                         selector_diagnostic& diagnostic);
+
+    bool matches_all() const noexcept { return tags_.matches_all() && (!selector_ || selector_->matches_all()); }
+    bool matches_tag_code(std::int64_t tag_code) const override { return tags_.matches_tag_code(tag_code); }
+    bool matches_record(const store::decoded_record& record) const override;
+
+private:
+    record_filter(tag_expression tags, std::optional<selector> sel) : tags_(std::move(tags)), selector_(std::move(sel)) {}
+
+    tag_expression tags_;
+    std::optional<selector> selector_;
+};
+
+} // namespace gantry::core

@@ -1,0 +1,44 @@
+#include "gantry/core/arrival_hub.hpp"
+
+#include <algorithm>
+
+namespace gantry::core {
+
+arrival_hub::token arrival_hub::watch(std::string_view topic, std::int32_t queue_id, watcher w) {
+    std::lock_guard lock(mutex_);
+    const token id = next_++;
+    store::topic_queue_key key{std::string(topic), queue_id};
+    watchers_[key].push_back({id, std::make_shared<watcher>(std::move(w))});
+    keys_.emplace(id, std::move(key));
+    count_.fetch_add(1, std::memory_order_relaxed);
+    return id;
+}
+
+void arrival_hub::unwatch(token t) {
+    std::lock_guard lock(mutex_);
+    const auto key = keys_.find(t);
+    if (key == keys_.end()) return;
+    const auto list = watchers_.find(key->second);
+    if (list != watchers_.end()) {
+        std::erase_if(list->second, [t](const entry& e) { return e.id == t; });
+        if (list->second.empty()) watchers_.erase(list);
+    }
+    keys_.erase(key);
+    count_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void arrival_hub::notify(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset) {
+    if (count_.load(std::memory_order_relaxed) == 0) return;
+    // Called for every record: reuse one buffer rather than allocate.
+    thread_local std::vector<std::shared_ptr<watcher>> due;
+    {
+        std::lock_guard lock(mutex_);
+        const auto list = watchers_.find(store::topic_queue_ref{topic, queue_id});
+        if (list == watchers_.end()) return;
+        for (const auto& e : list->second) due.push_back(e.fn);
+    }
+    for (const auto& fn : due) (*fn)(max_offset);
+    due.clear();
+}
+
+} // namespace gantry::core

@@ -1,0 +1,47 @@
+#include "gantry/core/consumer_group.hpp"
+
+namespace gantry::core {
+
+consumer_group::consumer_group(std::string name, engine::delivery_mode mode, bool durable)
+    : name_(std::move(name)), mode_(mode), durable_(durable) {}
+
+std::shared_ptr<pop_queue> consumer_group::queue(std::string_view topic, std::int32_t queue_id,
+                                                 const std::function<std::int64_t()>& start) {
+    std::lock_guard lock(mutex_);
+    auto it = queues_.find(store::topic_queue_ref{topic, queue_id});
+    if (it != queues_.end()) return it->second;
+    auto q = std::make_shared<pop_queue>(start());
+    queues_.emplace(store::topic_queue_key{std::string(topic), queue_id}, q);
+    return q;
+}
+
+std::shared_ptr<pop_queue> consumer_group::find(std::string_view topic, std::int32_t queue_id) const {
+    std::lock_guard lock(mutex_);
+    auto it = queues_.find(store::topic_queue_ref{topic, queue_id});
+    return it == queues_.end() ? nullptr : it->second;
+}
+
+std::vector<consumer_group::queue_ref> consumer_group::queues() const {
+    std::lock_guard lock(mutex_);
+    std::vector<queue_ref> out;
+    out.reserve(queues_.size());
+    for (const auto& [key, q] : queues_) out.push_back({key.topic, key.queue_id, q});
+    return out;
+}
+
+int consumer_group::join() {
+    std::lock_guard lock(mutex_);
+    return ++members_;
+}
+
+int consumer_group::leave() {
+    std::lock_guard lock(mutex_);
+    return --members_;
+}
+
+int consumer_group::members() const {
+    std::lock_guard lock(mutex_);
+    return members_;
+}
+
+} // namespace gantry::core

@@ -1,0 +1,302 @@
+#include "gantry/core/core_engine.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "core_log.hpp"
+#include "gantry/core/core_error.hpp"
+#include "gantry/core/message_codec.hpp"
+#include "gantry/store/message_id.hpp"
+#include "gantry/store/message_properties.hpp"
+
+namespace gantry::core {
+
+namespace {
+
+using engine_clock = std::chrono::system_clock;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(engine_clock::now().time_since_epoch()).count();
+}
+
+// Runs `f(args)` on `ex`: every completion leaves the engine this way.
+template <typename F, typename... A>
+void complete_on(const asio::any_io_executor& ex, F f, A... args) {
+    asio::post(ex, [f = std::move(f), ... args = std::move(args)]() mutable { f(std::move(args)...); });
+}
+
+bool is_retry_topic_name(std::string_view topic) { return topic.starts_with("%RETRY%"); }
+
+} // namespace
+
+core_engine::core_engine(store::message_store& store, core_config config)
+    : store_(store),
+      config_(std::move(config)),
+      topics_(topic_registry_options{config_.root_dir, config_.auto_create_topic_enable,
+                                     config_.default_topic_queue_nums}),
+      offsets_(config_.root_dir),
+      scheduler_(store, delay_scheduler::options{delay_scheduler::offset_file_in(config_.root_dir),
+                                                 store.config().delay_levels}),
+      reviver_("gantry-revive", config_.revive_interval, [this] { revive_expired(); }),
+      offset_persister_("gantry-offsets", config_.offset_persist_interval, [this] { persist_offsets(); }) {
+    store_.set_arrival_listener([this](std::string_view topic, std::int32_t queue_id, std::int64_t max_offset) {
+        arrivals_.notify(topic, queue_id, max_offset);
+        scheduler_.on_arrival(topic, queue_id, max_offset);
+    });
+}
+
+core_engine::~core_engine() { stop(); }
+
+std::error_code core_engine::start() {
+    if (auto ec = topics_.load()) return ec;
+    if (auto ec = offsets_.load()) return ec;
+    if (auto ec = scheduler_.start()) return ec;
+    reviver_.start();
+    offset_persister_.start();
+    running_ = true;
+    return {};
+}
+
+void core_engine::stop() {
+    if (!running_) return;
+    running_ = false;
+    std::vector<std::uint64_t> ids;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, sub] : subscriptions_) ids.push_back(id);
+    }
+    for (auto id : ids) unsubscribe({id});
+    reviver_.stop();
+    offset_persister_.stop();
+    persist_offsets();
+    scheduler_.stop();
+}
+
+void core_engine::declare(const engine::operation_context& ctx, engine::declare_options options,
+                          std::function<void(std::error_code)> done) {
+    std::error_code ec;
+    if (!topics_.find(options.topic)) {
+        auto created = topics_.find_or_auto_create(
+            options.topic, options.queue_count > 0 ? options.queue_count : client_default_topic_queue_nums);
+        if (!created) ec = created.error();
+    }
+    complete_on(ctx.executor, std::move(done), ec);
+}
+
+void core_engine::append(const engine::operation_context& ctx, engine::message msg,
+                         std::function<void(result<engine::append_receipt>)> done) {
+    auto finish = [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
+        complete_on(ex, done, std::move(r));
+    };
+    const std::int64_t now = now_ms();
+    if (msg.deliver_at_ms > now) return finish(core_errc::delayed_delivery_unsupported);
+    auto topic = topics_.find_or_auto_create(msg.topic);
+    if (!topic) return finish(topic.error());
+    if (!topic->writable() || topic->write_queue_nums <= 0) return finish(core_errc::no_permission);
+    if (msg.message_id.empty()) {
+        const auto counter = message_counter_.fetch_add(1, std::memory_order_relaxed);
+        msg.message_id = store::offset_message_id(store_.config().store_host, now << 16 | (counter & 0xFFFF));
+        msg.message_id += std::to_string(::getpid());
+    }
+    if (msg.born_time_ms == 0) msg.born_time_ms = now;
+    auto properties = encode_properties(msg);
+    if (!properties) return finish(properties.error());
+
+    // One caller's messages with one tag share a queue, so they stay in order.
+    const auto spread = std::hash<std::string>{}(ctx.client_id) ^ std::hash<std::string>{}(msg.tag);
+    store::message_to_store m;
+    m.topic = msg.topic;
+    m.queue_id = static_cast<std::int32_t>(spread % static_cast<std::size_t>(topic->write_queue_nums));
+    m.body = store::as_bytes(msg.body);
+    m.properties = *properties;
+    m.born_timestamp = msg.born_time_ms;
+    m.born_host = store_.config().store_host;
+    auto stored = store_.put(m);
+    if (!stored) return finish(stored.error());
+    engine::append_receipt receipt{msg.message_id,
+                                   store::offset_message_id(store_.config().store_host, stored->physical_offset),
+                                   m.queue_id, stored->queue_offset};
+    store_.when_durable(stored->end_offset(), [finish, receipt](std::error_code ec) {
+        if (ec) finish(ec);
+        else finish(receipt);
+    });
+}
+
+std::optional<std::string> core_engine::check_filter(engine::filter_language language, const std::string& text) const {
+    selector_diagnostic diagnostic;
+    if (record_filter::compile(language, text, diagnostic)) return std::nullopt;
+    return diagnostic.to_string();
+}
+
+result<engine::subscription_id> core_engine::subscribe(const engine::operation_context& ctx,
+                                                       engine::subscription_options options,
+                                                       std::shared_ptr<engine::delivery_sink> sink) {
+    auto topic = topics_.find_or_auto_create(options.topic);
+    if (!topic) return topic.error();
+    if (!topic->readable()) return core_errc::no_permission;
+    selector_diagnostic diagnostic;
+    auto filter = record_filter::compile(options.filter_kind, options.filter, diagnostic);
+    if (!filter) return core_errc::invalid_filter;
+
+    const engine::subscription_id id{next_subscription_.fetch_add(1)};
+    std::string group_name = options.group;
+    bool durable = options.durable;
+    if (options.mode == engine::delivery_mode::broadcast)
+        group_name = (group_name.empty() ? "GANTRY_BROADCAST" : group_name) + "%" +
+                     (ctx.client_id.empty() ? std::to_string(id.value) : ctx.client_id);
+    if (group_name.empty()) {
+        group_name = "GANTRY_PRIVATE_" + std::to_string(id.value);
+        durable = false;
+    }
+    auto group = join_group(group_name, options.mode, durable);
+    if (!group) return group.error();
+    auto retry = topics_.retry_topic_for(group_name);
+    if (!retry) {
+        leave_group(**group);
+        return retry.error();
+    }
+
+    std::vector<subscription::source> sources;
+    for (std::int32_t q = 0; q < topic->read_queue_nums; ++q) sources.push_back({options.topic, q});
+    sources.push_back({retry->topic_name, 0});
+    auto sub = std::make_shared<subscription>(id, ctx, std::move(options), std::move(sink), *group,
+                                              std::move(*filter), std::move(sources));
+    for (const auto& src : sub->sources()) {
+        sub->watches.push_back(arrivals_.watch(src.topic, src.queue_id,
+                                               [this, weak = std::weak_ptr<subscription>(sub)](std::int64_t) {
+                                                   if (auto s = weak.lock()) post_pump(s);
+                                               }));
+    }
+    std::unique_lock lock(mutex_);
+    subscriptions_.emplace(id.value, std::move(sub));
+    return id;
+}
+
+result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::string& name, engine::delivery_mode mode,
+                                                                bool durable) {
+    std::unique_lock lock(mutex_);
+    auto& group = groups_[name];
+    if (!group) group = std::make_shared<consumer_group>(name, mode, durable);
+    if (group->mode() != mode) return core_errc::group_mode_conflict;
+    if (mode == engine::delivery_mode::exclusive && group->members() > 0) return core_errc::exclusive_group_busy;
+    group->join();
+    return group;
+}
+
+void core_engine::leave_group(consumer_group& group) {
+    if (group.leave() > 0) return;
+    if (group.durable()) {
+        for (const auto& q : group.queues()) offsets_.commit(group.name(), q.topic, q.queue_id, q.queue->committed());
+        return;
+    }
+    // A non-durable group leaves nothing behind.
+    offsets_.remove_group(group.name());
+    std::unique_lock lock(mutex_);
+    const auto it = groups_.find(group.name());
+    if (it != groups_.end() && it->second->members() == 0) groups_.erase(it);
+}
+
+std::shared_ptr<subscription> core_engine::find_subscription(engine::subscription_id id) const {
+    std::shared_lock lock(mutex_);
+    const auto it = subscriptions_.find(id.value);
+    return it == subscriptions_.end() ? nullptr : it->second;
+}
+
+void core_engine::grant_credit(engine::subscription_id id, int credit) {
+    auto sub = find_subscription(id);
+    if (!sub || credit <= 0) return;
+    sub->credit.fetch_add(credit);
+    post_pump(sub);
+}
+
+void core_engine::unsubscribe(engine::subscription_id id) {
+    std::shared_ptr<subscription> sub;
+    {
+        std::unique_lock lock(mutex_);
+        const auto it = subscriptions_.find(id.value);
+        if (it == subscriptions_.end()) return;
+        sub = std::move(it->second);
+        subscriptions_.erase(it);
+    }
+    sub->closed = true;
+    for (auto token : sub->watches) arrivals_.unwatch(token);
+    // What it held goes back to the other members at once.
+    for (const auto& h : sub->take_unsettled())
+        if (auto q = sub->group().find(h.topic, h.queue_id)) q->release(h.queue_offset, h.delivery_id);
+    wake_group(sub->group());
+    leave_group(sub->group());
+    complete_on(sub->context().executor, [s = sub] { s->sink().closed({}); });
+}
+
+std::error_code core_engine::commit_offset(const engine::operation_context&, const std::string& group,
+                                           const std::string& topic, std::int32_t queue_id, std::int64_t offset) {
+    if (!topics_.find(topic)) return core_errc::topic_not_exist;
+    offsets_.commit(group, topic, queue_id, offset);
+    return {};
+}
+
+std::int64_t core_engine::start_offset(const consumer_group& group, const engine::start_position& start,
+                                       std::string_view topic, std::int32_t queue_id) const {
+    if (auto committed = offsets_.query(group.name(), topic, queue_id)) return *committed;
+    // A group's retry topic only ever holds its own messages: read it all.
+    if (is_retry_topic_name(topic)) return store_.min_offset(topic, queue_id);
+    switch (start.from) {
+    case engine::start_position::kind::earliest: return store_.min_offset(topic, queue_id);
+    case engine::start_position::kind::offset: return start.value;
+    case engine::start_position::kind::timestamp: return store_.offset_for_timestamp(topic, queue_id, start.value);
+    case engine::start_position::kind::latest: break;
+    }
+    return store_.max_offset(topic, queue_id);
+}
+
+result<engine::delivery> core_engine::find_by_offset_id(const std::string& offset_message_id) {
+    const auto id = store::decode_offset_message_id(offset_message_id);
+    if (!id || !(id->store_host == store_.config().store_host)) return core_errc::message_not_found;
+    auto ref = store_.read_record_at(id->physical_offset);
+    if (!ref) return core_errc::message_not_found;
+    const auto record = store::decode_record(ref->bytes);
+    if (!record) return core_errc::message_not_found;
+    auto d = to_delivery(*ref, *record, record->reconsume_times + 1);
+    if (!d) return core_errc::message_not_found;
+    return std::move(*d);
+}
+
+std::vector<engine::delivery> core_engine::find_by_key(const std::string& topic, const std::string& key,
+                                                       std::size_t max_results) {
+    std::vector<engine::delivery> out;
+    for (const auto& ref : store_.query_by_key(topic, key, max_results, 0, INT64_MAX)) {
+        const auto record = store::decode_record(ref.bytes);
+        if (!record) continue;
+        if (auto d = to_delivery(ref, *record, record->reconsume_times + 1)) out.push_back(std::move(*d));
+    }
+    return out;
+}
+
+std::optional<engine::delivery> core_engine::to_delivery(const store::record_ref&,
+                                                         const store::decoded_record& record,
+                                                         int delivery_count) const {
+    engine::delivery d;
+    d.msg = decode_message(record);
+    d.delivery_count = delivery_count;
+    d.store_timestamp = record.store_timestamp;
+    d.offset_message_id = store::offset_message_id(record.store_host, record.physical_offset);
+    return d;
+}
+
+void core_engine::persist_offsets() {
+    std::vector<std::shared_ptr<consumer_group>> groups;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [name, g] : groups_)
+            if (g->durable()) groups.push_back(g);
+    }
+    for (const auto& g : groups)
+        for (const auto& q : g->queues()) offsets_.commit(g->name(), q.topic, q.queue_id, q.queue->committed());
+    if (auto ec = offsets_.persist())
+        core_log()->error("cannot write consumer offsets to {}: {}; committed offsets are kept in memory until "
+                          "the disk accepts them",
+                          offsets_.file_path().string(), ec.message());
+}
+
+} // namespace gantry::core

@@ -1,0 +1,264 @@
+// core_engine's delivery half: pumping messages to subscribers within their
+// credit, settling, redelivery through the retry and dead-letter topics, and
+// long-polling reads.
+#include <charconv>
+#include <chrono>
+
+#include "core_log.hpp"
+#include "gantry/core/core_engine.hpp"
+#include "gantry/core/core_error.hpp"
+#include "gantry/core/message_codec.hpp"
+#include "gantry/core/redelivery.hpp"
+#include "gantry/store/message_id.hpp"
+#include "gantry/store/message_properties.hpp"
+
+namespace gantry::core {
+
+namespace {
+
+// How many queue entries one pump may look at before it yields its executor.
+constexpr int pump_scan_limit = 4096;
+// How many offsets one pump takes from a queue at a time.
+constexpr int pump_batch = 32;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool expired(const store::decoded_record& record, std::int64_t now) {
+    const auto v = store::find_property(record.properties, header::expires_at);
+    if (!v) return false;
+    std::int64_t at = 0;
+    std::from_chars(v->data(), v->data() + v->size(), at);
+    return at > 0 && at <= now;
+}
+
+} // namespace
+
+void core_engine::post_pump(const std::shared_ptr<subscription>& sub) {
+    if (sub->closed || sub->credit.load() <= 0) return;
+    if (sub->pump_posted.exchange(true)) return;
+    asio::post(sub->context().executor, [this, sub] { pump(sub); });
+}
+
+void core_engine::wake_group(const consumer_group& group) {
+    std::vector<std::shared_ptr<subscription>> members;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [id, sub] : subscriptions_)
+            if (&sub->group() == &group) members.push_back(sub);
+    }
+    for (const auto& sub : members) post_pump(sub);
+}
+
+void core_engine::pump(const std::shared_ptr<subscription>& sub) {
+    sub->pump_posted = false;
+    thread_local std::vector<pop_queue::taken> taken;
+    const auto ack_timeout = sub->options().ack_timeout;
+    int scanned = 0;
+    bool more = true;
+    while (more && !sub->closed && sub->credit.load() > 0 && scanned < pump_scan_limit) {
+        more = false;
+        for (const auto& src : sub->sources()) {
+            const int credit = sub->credit.load();
+            if (credit <= 0 || sub->closed) break;
+            auto queue = sub->group().queue(src.topic, src.queue_id, [&] {
+                return start_offset(sub->group(), sub->options().start, src.topic, src.queue_id);
+            });
+            taken.clear();
+            queue->take(store_.max_offset(src.topic, src.queue_id),
+                        static_cast<std::size_t>(std::min(credit, pump_batch)),
+                        pop_queue::clock::now() + ack_timeout, taken);
+            for (const auto& t : taken) {
+                ++scanned;
+                more = true;
+                deliver_one(*sub, *queue, src, t);
+            }
+        }
+    }
+    if (more && !sub->closed && sub->credit.load() > 0) post_pump(sub);
+}
+
+bool core_engine::deliver_one(subscription& sub, pop_queue& queue, const subscription::source& src,
+                              const pop_queue::taken& t) {
+    const auto got = store_.get_messages({.topic = src.topic, .queue_id = src.queue_id, .offset = t.offset,
+                                          .max_messages = 1, .max_bytes = INT64_MAX, .filter = &sub.filter()});
+    // Filtered out, or gone with retention: settled for this group.
+    if (got.status != store::get_status::found) {
+        queue.ack(t.offset, t.delivery_id);
+        return false;
+    }
+    const auto& ref = got.messages.front();
+    const auto record = store::decode_record(ref.bytes);
+    if (!record) {
+        queue.ack(t.offset, t.delivery_id);
+        return false;
+    }
+    if (expired(*record, now_ms())) {
+        queue.ack(t.offset, t.delivery_id);
+        expired_.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    auto d = to_delivery(ref, *record, record->reconsume_times + 1 + t.redeliveries);
+    if (!d) {
+        queue.ack(t.offset, t.delivery_id);
+        return false;
+    }
+    d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};
+    sub.hold(d->handle);
+    sub.credit.fetch_sub(1);
+    sub.sink().deliver(std::move(*d));
+    return true;
+}
+
+void core_engine::settle(engine::subscription_id id, const engine::delivery_handle& handle, engine::outcome result) {
+    auto sub = find_subscription(id);
+    if (!sub || !sub->forget(handle)) return; // unknown, stale or settled before
+    auto queue = sub->group().find(handle.topic, handle.queue_id);
+    if (!queue) return;
+    switch (result) {
+    case engine::outcome::accepted: queue->ack(handle.queue_offset, handle.delivery_id); break;
+    case engine::outcome::released:
+        if (queue->release(handle.queue_offset, handle.delivery_id)) wake_group(sub->group());
+        break;
+    case engine::outcome::modified:
+        redeliver(sub->group(), handle.topic, handle.queue_id, handle.queue_offset, handle.delivery_id, false, true);
+        break;
+    case engine::outcome::rejected:
+        redeliver(sub->group(), handle.topic, handle.queue_id, handle.queue_offset, handle.delivery_id, true, false);
+        break;
+    }
+}
+
+void core_engine::redeliver(consumer_group& group, const std::string& topic, std::int32_t queue_id,
+                            std::int64_t offset, std::uint64_t delivery_id, bool dead_letter, bool back_off) {
+    auto queue = group.find(topic, queue_id);
+    if (!queue) return;
+    const auto got = store_.get_messages({.topic = topic, .queue_id = queue_id, .offset = offset, .max_messages = 1,
+                                          .max_bytes = INT64_MAX});
+    const auto record = got.status == store::get_status::found ? store::decode_record(got.messages.front().bytes)
+                                                                : std::nullopt;
+    if (!record) {
+        queue->ack(offset, delivery_id); // nothing left to redeliver
+        return;
+    }
+    const auto origin = origin_of(*record, store::offset_message_id(record->store_host, record->physical_offset));
+    const bool to_dead_letters = dead_letter || record->reconsume_times + 1 >= config_.max_reconsume_times;
+    auto target = to_dead_letters ? topics_.dlq_topic_for(group.name()) : topics_.retry_topic_for(group.name());
+    if (!target) {
+        core_log()->error("cannot create {} for group {}: {}; the message stays with the group",
+                          to_dead_letters ? "the dead-letter topic" : "the retry topic", group.name(),
+                          target.error().message());
+        queue->release(offset, delivery_id);
+        return;
+    }
+    const auto copy = to_dead_letters ? dead_letter_copy(*record, origin, group.name())
+                                      : retry_copy(*record, origin, group.name());
+    // RocketMQ's back-off: delay level 3 + attempts so far (10 s, 30 s, 1 min, ...).
+    auto stored = !to_dead_letters && back_off ? scheduler_.schedule(copy.msg, 3 + record->reconsume_times)
+                                               : store_.put(copy.msg);
+    if (!stored) {
+        core_log()->warn("cannot store a redelivery of {} for group {}: {}; it goes back to the group in place",
+                         origin.message_id, group.name(), stored.error().message());
+        queue->release(offset, delivery_id);
+        wake_group(group);
+        return;
+    }
+    if (to_dead_letters)
+        core_log()->info("message {} of {} moved to {} after {} deliveries", origin.message_id, origin.topic,
+                         dlq_topic_name(group.name()), record->reconsume_times + 1);
+    // The original counts as settled only once its copy is durable.
+    store_.when_durable(stored->end_offset(), [queue, offset, delivery_id](std::error_code ec) {
+        if (ec) queue->release(offset, delivery_id);
+        else queue->ack(offset, delivery_id);
+    });
+}
+
+void core_engine::revive_expired() {
+    std::vector<std::shared_ptr<consumer_group>> groups;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [name, g] : groups_) groups.push_back(g);
+    }
+    std::vector<pop_queue::taken> expired_deliveries;
+    const auto now = pop_queue::clock::now();
+    for (const auto& g : groups) {
+        bool any = false;
+        for (const auto& q : g->queues()) {
+            expired_deliveries.clear();
+            q.queue->take_expired(now, expired_deliveries);
+            for (const auto& t : expired_deliveries) {
+                any = true;
+                redeliver(*g, q.topic, q.queue_id, t.offset, t.delivery_id, false, false);
+            }
+        }
+        if (any) wake_group(*g);
+    }
+}
+
+void core_engine::read(const engine::operation_context& ctx, engine::read_request request,
+                       std::function<void(result<engine::read_result>)> done) {
+    selector_diagnostic diagnostic;
+    auto filter = record_filter::compile(request.filter_kind, request.filter, diagnostic);
+    if (!filter) {
+        asio::post(ctx.executor, [done = std::move(done)] { done(core_errc::invalid_filter); });
+        return;
+    }
+    // One pull; a wait repeats it when woken by an arrival or the deadline.
+    struct poll {
+        poll(engine::read_request r, record_filter f, std::function<void(result<engine::read_result>)> d,
+             const asio::any_io_executor& ex)
+            : request(std::move(r)), filter(std::move(f)), done(std::move(d)), timer(ex) {}
+        engine::read_request request;
+        record_filter filter;
+        std::function<void(result<engine::read_result>)> done;
+        asio::steady_timer timer;
+        arrival_hub::token watch = 0;
+        std::atomic<bool> finished{false};
+    };
+    auto p = std::make_shared<poll>(std::move(request), std::move(*filter), std::move(done), ctx.executor);
+    auto attempt = [this](poll& state) {
+        engine::read_result out;
+        const auto got = store_.get_messages({.topic = state.request.topic,
+                                              .queue_id = state.request.queue_id,
+                                              .offset = state.request.offset,
+                                              .max_messages = state.request.max_messages,
+                                              .filter = &state.filter});
+        out.next_offset = got.next_begin_offset;
+        out.min_offset = got.min_offset;
+        out.max_offset = got.max_offset;
+        for (const auto& ref : got.messages) {
+            const auto record = store::decode_record(ref.bytes);
+            if (!record) continue;
+            if (auto d = to_delivery(ref, *record, record->reconsume_times + 1)) out.messages.push_back(std::move(*d));
+        }
+        return out;
+    };
+    auto finish = [this, attempt](const std::shared_ptr<poll>& state) {
+        if (state->finished.exchange(true)) return;
+        if (state->watch) arrivals_.unwatch(state->watch);
+        state->timer.cancel();
+        state->done(attempt(*state));
+    };
+    auto first = attempt(*p);
+    if (!first.messages.empty() || p->request.wait.count() <= 0) {
+        p->finished = true;
+        asio::post(ctx.executor, [p, r = std::move(first)]() mutable { p->done(std::move(r)); });
+        return;
+    }
+    const auto ex = ctx.executor;
+    p->watch = arrivals_.watch(p->request.topic, p->request.queue_id, [ex, p, finish](std::int64_t max_offset) {
+        if (max_offset > p->request.offset) asio::post(ex, [p, finish] { finish(p); });
+    });
+    p->timer.expires_after(p->request.wait);
+    p->timer.async_wait([p, finish](const boost::system::error_code& ec) {
+        if (!ec) finish(p);
+    });
+    // A record may have arrived between the first attempt and the watch.
+    if (store_.max_offset(p->request.topic, p->request.queue_id) > p->request.offset)
+        asio::post(ex, [p, finish] { finish(p); });
+}
+
+} // namespace gantry::core

@@ -1,0 +1,195 @@
+#include "gantry/core/json_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <optional>
+#include <string>
+
+#include "core_log.hpp"
+#include "gantry/core/core_error.hpp"
+
+namespace gantry::core {
+
+namespace {
+
+std::error_code last_error() { return {errno, std::system_category()}; }
+
+std::filesystem::path with_suffix(const std::filesystem::path& path, const char* suffix) {
+    auto p = path;
+    p += suffix;
+    return p;
+}
+
+std::filesystem::path directory_of(const std::filesystem::path& path) {
+    return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
+
+// nullopt: the file does not exist.
+result<std::optional<std::string>> read_text(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::optional<std::string>{};
+        return last_error();
+    }
+    std::string text;
+    char buffer[16 * 1024];
+    for (;;) {
+        const auto n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const auto ec = last_error();
+            ::close(fd);
+            return ec;
+        }
+        if (n == 0) break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return std::optional<std::string>{std::move(text)};
+}
+
+std::error_code write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const auto n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return last_error();
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+std::error_code write_durably(const std::filesystem::path& path, const std::string& text) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return last_error();
+    auto ec = write_all(fd, text);
+    if (!ec && ::fsync(fd) != 0) ec = last_error();
+    if (::close(fd) != 0 && !ec) ec = last_error();
+    return ec;
+}
+
+// The rename is durable only once the directory entry is.
+std::error_code sync_directory(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return last_error();
+    const int rc = ::fsync(fd);
+    const auto ec = rc != 0 ? last_error() : std::error_code{};
+    ::close(fd);
+    return ec;
+}
+
+// Empty string when `text` decodes; else why it does not.
+std::string try_decode(const std::string& text, const json_file::decoder& decode) {
+    if (text.empty()) return "the file is empty";
+    const auto document = nlohmann::json::parse(text, nullptr, false);
+    if (document.is_discarded()) return "the file is not valid JSON";
+    if (const auto ec = decode(document))
+        return ec == core_errc::metadata_corrupt ? "the document lacks fields or has values of the wrong type"
+                                                 : ec.message();
+    return {};
+}
+
+} // namespace
+
+json_file::json_file(std::filesystem::path path) : path_(std::move(path)) {}
+
+std::filesystem::path json_file::backup_path() const { return with_suffix(path_, ".bak"); }
+
+result<bool> json_file::load(const decoder& decode) const {
+    auto main = read_text(path_);
+    if (!main) return main.error();
+    std::string main_problem;
+    if (*main) {
+        main_problem = try_decode(**main, decode);
+        if (main_problem.empty()) return true;
+    }
+
+    const auto backup = backup_path();
+    auto previous = read_text(backup);
+    if (!previous) return previous.error();
+    if (!*previous) {
+        if (!*main) return false;
+        core_log()->error("cannot load {} ({}) and there is no backup {}; restore the file or move it away to "
+                          "start without it",
+                          path_.string(), main_problem, backup.string());
+        return core_errc::metadata_corrupt;
+    }
+    if (*main)
+        core_log()->warn("cannot load {} ({}); trying its previous version {}", path_.string(), main_problem,
+                         backup.string());
+    else
+        core_log()->warn("{} is missing; trying its previous version {}", path_.string(), backup.string());
+
+    const auto backup_problem = try_decode(**previous, decode);
+    if (!backup_problem.empty()) {
+        core_log()->error("cannot load the backup {} either ({}); restore {} or move both away to start without "
+                          "them",
+                          backup.string(), backup_problem, path_.string());
+        return core_errc::metadata_corrupt;
+    }
+    core_log()->warn("loaded {} from its backup {}; changes made after that backup are lost", path_.string(),
+                     backup.string());
+    restore_from_backup(**previous, main->has_value());
+    return true;
+}
+
+// Otherwise the next save would make the unusable file the backup.
+void json_file::restore_from_backup(const std::string& text, bool file_exists) const {
+    if (file_exists) {
+        const auto aside = with_suffix(path_, ".corrupt");
+        if (::rename(path_.c_str(), aside.c_str()) != 0) {
+            core_log()->warn("cannot move the unusable {} aside to {}: {}; the next save will replace the backup "
+                             "with it",
+                             path_.string(), aside.string(), last_error().message());
+            return;
+        }
+        core_log()->warn("kept the unusable {} as {} for inspection", path_.string(), aside.string());
+    }
+    const auto tmp = with_suffix(path_, ".tmp");
+    auto ec = write_durably(tmp, text);
+    if (!ec && ::rename(tmp.c_str(), path_.c_str()) != 0) ec = last_error();
+    if (!ec) ec = sync_directory(directory_of(path_));
+    if (ec)
+        core_log()->warn("cannot restore {} from its backup: {}; the backup stays and is loaded again next time",
+                         path_.string(), ec.message());
+}
+
+std::error_code json_file::save(const nlohmann::json& document) const {
+    std::error_code ec;
+    const auto dir = directory_of(path_);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return ec;
+
+    // Names and groups come from clients; never let one odd byte stop a save.
+    const auto text = document.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto tmp = with_suffix(path_, ".tmp");
+    if ((ec = write_durably(tmp, text))) return ec;
+    keep_backup();
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) return last_error();
+    return sync_directory(dir);
+}
+
+// The backup is a second name for the current file, which the rename below
+// then replaces: no copy, and the old version is never rewritten in place.
+void json_file::keep_backup() const {
+    if (::access(path_.c_str(), F_OK) != 0) return; // no current version: the old backup stays
+    const auto backup = backup_path();
+    if (::unlink(backup.c_str()) != 0 && errno != ENOENT) {
+        core_log()->warn("cannot replace the backup {}: {}", backup.string(), last_error().message());
+        return;
+    }
+    if (::link(path_.c_str(), backup.c_str()) == 0 || errno == ENOENT) return;
+    // File systems without hard links get a copy.
+    std::error_code ec;
+    std::filesystem::copy_file(path_, backup, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec)
+        core_log()->warn("cannot keep the previous version of {} as {}: {}; a damaged file could not be recovered "
+                         "from it",
+                         path_.string(), backup.string(), ec.message());
+}
+
+} // namespace gantry::core

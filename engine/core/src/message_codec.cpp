@@ -1,0 +1,132 @@
+#include "gantry/core/message_codec.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "gantry/core/core_error.hpp"
+#include "gantry/store/message_properties.hpp"
+#include "gantry/store/message_record.hpp"
+
+namespace gantry::core {
+
+namespace {
+
+namespace property = store::property;
+
+// RocketMQ's MessageConst system names (specs §3.7) a user may not set.
+using namespace std::string_view_literals;
+constexpr std::array rocketmq_reserved = {
+    "TAGS"sv, "KEYS"sv, "UNIQ_KEY"sv, "WAIT"sv, "DELAY"sv, "RETRY_TOPIC"sv, "REAL_TOPIC"sv, "REAL_QID"sv,
+    "TRAN_MSG"sv, "PGROUP"sv, "MIN_OFFSET"sv, "MAX_OFFSET"sv, "BUYER_ID"sv, "ORIGIN_MESSAGE_ID"sv,
+    "TRANSFER_FLAG"sv, "CORRECTION_FLAG"sv, "MQ2_FLAG"sv, "RECONSUME_TIME"sv, "MSG_REGION"sv, "TRACE_ON"sv,
+    "MAX_RECONSUME_TIMES"sv, "CONSUME_START_TIME"sv, "__transactionId__"sv, "TRANSACTION_CHECK_TIMES"sv,
+    "CHECK_IMMUNITY_TIME_IN_SECONDS"sv, "INSTANCE_ID"sv, "CORRELATION_ID"sv, "REPLY_TO_CLIENT"sv, "TTL"sv,
+    "ARRIVE_TIME"sv, "MSG_TYPE"sv, "CLUSTER"sv, "TIMER_DELIVER_MS"sv, "TIMER_DELAY_SEC"sv, "TIMER_DELAY_MS"sv,
+    "TIMER_OUT_MS"sv, "TIMER_ENQUEUE_MS"sv, "TIMER_DEQUEUE_MS"sv, "TIMER_ROLL_TIMES"sv, "TIMER_DEL_UNIQKEY"sv,
+    "INNER_MULTI_DISPATCH"sv, "INNER_MULTI_QUEUE_OFFSET"sv, "TRAN_PREPARED_QUEUE_OFFSET"sv,
+    "DLQ_ORIGIN_TOPIC"sv, "DLQ_ORIGIN_MESSAGE_ID"sv, "__SHARDINGKEY"sv, "TRACE_CONTEXT"sv, "POP_CK"sv,
+    "1ST_POP_TIME"sv,
+};
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+bool holds_reserved_byte(std::string_view s) {
+    return s.find_first_of(std::string_view("\0\x01\x02", 3)) != std::string_view::npos;
+}
+
+std::int64_t to_int64(std::string_view s, std::int64_t fallback) {
+    std::int64_t v = fallback;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc{} && end == s.data() + s.size() ? v : fallback;
+}
+
+class property_writer {
+public:
+    bool add(std::string_view name, std::string_view value) {
+        if (value.empty()) return true; // an empty value cannot be stored (Java drops it)
+        if (holds_reserved_byte(name) || holds_reserved_byte(value)) return false;
+        store::append_property(out_, name, value);
+        return true;
+    }
+    bool add(std::string_view name, std::int64_t value) {
+        return value == 0 || add(name, std::string_view(std::to_string(value)));
+    }
+    std::string take() { return std::move(out_); }
+    std::size_t size() const { return out_.size(); }
+
+private:
+    std::string out_;
+};
+
+} // namespace
+
+bool is_reserved_property(std::string_view name) {
+    if (starts_with(name, "GANTRY_")) return true;
+    for (const auto reserved : rocketmq_reserved)
+        if (name == reserved) return true;
+    return false;
+}
+
+result<std::string> encode_properties(const engine::message& msg) {
+    property_writer w;
+    std::string keys;
+    for (const auto& key : msg.keys) {
+        if (key.empty()) continue;
+        if (key.find(' ') != std::string::npos) return core_errc::invalid_property;
+        if (!keys.empty()) keys += ' ';
+        keys += key;
+    }
+    bool ok = w.add(property::tags, msg.tag) && w.add(property::keys, keys) &&
+              w.add(property::unique_key, msg.message_id) && w.add(header::deliver_at, msg.deliver_at_ms) && w.add(header::expires_at, msg.expires_at_ms) &&
+              w.add(header::correlation_id, msg.correlation_id) && w.add(header::reply_to, msg.reply_to) &&
+              w.add(header::content_type, msg.content_type) && w.add(header::message_type, msg.type);
+    if (ok && msg.priority != engine::message::unset_priority)
+        ok = w.add(header::priority, std::string_view(std::to_string(msg.priority)));
+    if (ok && !msg.durable) ok = w.add(header::durable, std::string_view("false"));
+    for (const auto& [name, value] : msg.properties) {
+        if (!ok) break;
+        if (name.empty()) return core_errc::invalid_property;
+        if (value.empty()) ok = w.add(std::string(header::empty_prefix) + name, std::string_view("-"));
+        else if (is_reserved_property(name)) ok = w.add(std::string(header::escaped_prefix) + name, value);
+        else ok = w.add(name, value);
+    }
+    if (!ok) return core_errc::invalid_property;
+    if (w.size() > store::max_properties_length) return core_errc::properties_too_long;
+    return w.take();
+}
+
+engine::message decode_message(const store::decoded_record& record) {
+    engine::message msg;
+    msg.topic = record.topic;
+    msg.body = store::as_chars(record.body);
+    msg.born_time_ms = record.born_timestamp;
+    store::for_each_property(record.properties, [&](std::string_view name, std::string_view value) {
+        if (name == property::tags) msg.tag = value;
+        else if (name == property::unique_key) msg.message_id = value;
+        else if (name == header::retry_topic) msg.topic = value;
+        else if (name == header::deliver_at) msg.deliver_at_ms = to_int64(value, 0);
+        else if (name == header::expires_at) msg.expires_at_ms = to_int64(value, 0);
+        else if (name == header::correlation_id) msg.correlation_id = value;
+        else if (name == header::reply_to) msg.reply_to = value;
+        else if (name == header::content_type) msg.content_type = value;
+        else if (name == header::message_type) msg.type = value;
+        else if (name == header::priority) msg.priority = static_cast<int>(to_int64(value, engine::message::unset_priority));
+        else if (name == header::durable) msg.durable = value != "false";
+        else if (name == property::keys) {
+            for (std::size_t at = 0; at <= value.size();) {
+                const auto space = std::min(value.find(' ', at), value.size());
+                if (space > at) msg.keys.emplace_back(value.substr(at, space - at));
+                at = space + 1;
+            }
+        } else if (starts_with(name, header::empty_prefix)) {
+            msg.properties.emplace_back(name.substr(header::empty_prefix.size()), std::string());
+        } else if (starts_with(name, header::escaped_prefix)) {
+            msg.properties.emplace_back(name.substr(header::escaped_prefix.size()), value);
+        } else if (!is_reserved_property(name)) {
+            msg.properties.emplace_back(name, value);
+        }
+    });
+    return msg;
+}
+
+} // namespace gantry::core

@@ -1,0 +1,35 @@
+#include "gantry/core/subscription.hpp"
+
+namespace gantry::core {
+
+subscription::subscription(engine::subscription_id id, engine::operation_context ctx,
+                           engine::subscription_options options, std::shared_ptr<engine::delivery_sink> sink,
+                           std::shared_ptr<consumer_group> group, record_filter filter, std::vector<source> sources)
+    : id_(id),
+      ctx_(std::move(ctx)),
+      options_(std::move(options)),
+      sink_(std::move(sink)),
+      group_(std::move(group)),
+      filter_(std::move(filter)),
+      sources_(std::move(sources)) {}
+
+void subscription::hold(const engine::delivery_handle& h) {
+    std::lock_guard lock(mutex_);
+    unsettled_.emplace(h.delivery_id, h);
+}
+
+bool subscription::forget(const engine::delivery_handle& h) {
+    std::lock_guard lock(mutex_);
+    return unsettled_.erase(h.delivery_id) > 0;
+}
+
+std::vector<engine::delivery_handle> subscription::take_unsettled() {
+    std::lock_guard lock(mutex_);
+    std::vector<engine::delivery_handle> out;
+    out.reserve(unsettled_.size());
+    for (auto& [id, h] : unsettled_) out.push_back(std::move(h));
+    unsettled_.clear();
+    return out;
+}
+
+} // namespace gantry::core

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "gantry/engine/message.hpp"
+
+namespace gantry::engine {
+
+// Identifies one delivery of one message, for settling it. A handle from an
+// earlier delivery of the same message (after it timed out and came back)
+// no longer settles anything.
+struct delivery_handle {
+    std::string topic; // where the delivered record lies (a retry topic for redeliveries)
+    std::int32_t queue_id = 0;
+    std::int64_t queue_offset = 0;
+    std::uint64_t delivery_id = 0;
+};
+
+struct delivery {
+    delivery_handle handle;
+    message msg;                  // topic restored for redeliveries
+    int delivery_count = 1;       // 1 on first delivery
+    std::int64_t store_timestamp = 0;
+    std::string offset_message_id; // RocketMQ offset msgId of the record (specs §3.6)
+};
+
+// The AMQP outcome set (DESIGN.md): MQTT PUBACK and STOMP ACK map to
+// accepted, STOMP NACK to modified.
+enum class outcome {
+    accepted, // processed: gone for this group
+    released, // not processed, no fault: back at once, count unchanged
+    modified, // failed: redelivered after back-off through the retry topic, count + 1
+    rejected, // unprocessable: to the group's dead-letter topic now
+};
+
+// Implemented by a protocol session. The engine calls it on the executor of
+// the operation_context the subscription was made with.
+class delivery_sink {
+public:
+    virtual ~delivery_sink() = default;
+    virtual void deliver(delivery d) = 0;
+    // The engine ended the subscription (error) or confirms unsubscribe ({}).
+    virtual void closed(std::error_code reason) = 0;
+};
+
+} // namespace gantry::engine

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gantry/engine/delivery.hpp"
+#include "gantry/engine/message.hpp"
+#include "gantry/engine/operation_context.hpp"
+#include "gantry/engine/result.hpp"
+#include "gantry/engine/subscription_options.hpp"
+
+namespace gantry::engine {
+
+struct declare_options {
+    std::string topic;
+    int queue_count = 0; // 0: the configured default
+};
+
+struct append_receipt {
+    std::string message_id;        // UNIQ_KEY (assigned when the message had none)
+    std::string offset_message_id; // RocketMQ offset msgId
+    std::int32_t queue_id = 0;
+    std::int64_t queue_offset = 0;
+};
+
+// A pull by offset (the native protocol's model), waiting up to `wait` for
+// a message when none is there yet.
+struct read_request {
+    std::string topic;
+    std::int32_t queue_id = 0;
+    std::int64_t offset = 0;
+    std::int32_t max_messages = 32;
+    std::chrono::milliseconds wait{0};
+    filter_language filter_kind = filter_language::tag;
+    std::string filter;
+};
+
+struct read_result {
+    std::vector<delivery> messages;
+    std::int64_t next_offset = 0;
+    std::int64_t min_offset = 0;
+    std::int64_t max_offset = 0;
+};
+
+struct subscription_id {
+    std::uint64_t value = 0;
+    friend bool operator==(subscription_id, subscription_id) = default;
+};
+
+// The narrow surface every protocol module and bridge uses (DESIGN.md,
+// "engine facade"). Completions run on the context's executor. Appends from
+// one caller complete in the order they were made.
+class facade {
+public:
+    virtual ~facade() = default;
+
+    virtual void declare(const operation_context& ctx, declare_options options,
+                         std::function<void(std::error_code)> done) = 0;
+
+    // Completes once the message is stored with the configured durability.
+    virtual void append(const operation_context& ctx, message msg,
+                        std::function<void(result<append_receipt>)> done) = 0;
+
+    // Why a filter would be refused (with the position for a selector), or
+    // nothing when it is valid; subscribe() refuses the same filters.
+    virtual std::optional<std::string> check_filter(filter_language language, const std::string& text) const = 0;
+    virtual result<subscription_id> subscribe(const operation_context& ctx, subscription_options options,
+                                              std::shared_ptr<delivery_sink> sink) = 0;
+    // Allows `credit` more deliveries to the subscription.
+    virtual void grant_credit(subscription_id id, int credit) = 0;
+    virtual void settle(subscription_id id, const delivery_handle& handle, outcome result) = 0;
+    // Ends the subscription; a non-durable one leaves no state behind.
+    virtual void unsubscribe(subscription_id id) = 0;
+
+    virtual void read(const operation_context& ctx, read_request request,
+                      std::function<void(result<read_result>)> done) = 0;
+    virtual std::error_code commit_offset(const operation_context& ctx, const std::string& group,
+                                          const std::string& topic, std::int32_t queue_id, std::int64_t offset) = 0;
+
+    // Look-ups: by RocketMQ offset msgId, or by key / unique key within a topic.
+    virtual result<delivery> find_by_offset_id(const std::string& offset_message_id) = 0;
+    virtual std::vector<delivery> find_by_key(const std::string& topic, const std::string& key,
+                                              std::size_t max_results) = 0;
+};
+
+} // namespace gantry::engine

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace gantry::engine {
+
+enum class delivery_mode {
+    shared,    // competing consumers of one group, per-message acks
+    exclusive, // one consumer reads the group's queues in order, offsets committed
+    broadcast, // every subscriber gets every message (its own offsets)
+};
+
+struct start_position {
+    enum class kind { latest, earliest, offset, timestamp };
+    kind from = kind::latest;
+    std::int64_t value = 0; // queue offset or epoch ms
+
+    static start_position latest() { return {}; }
+    static start_position earliest() { return {kind::earliest, 0}; }
+    static start_position at_time(std::int64_t ms) { return {kind::timestamp, ms}; }
+};
+
+enum class filter_language { tag, sql92 };
+
+struct subscription_options {
+    std::string topic;
+    // The consumer group; a durable subscription names its own. Empty: the
+    // engine makes a private one that vanishes with the subscription.
+    std::string group;
+    delivery_mode mode = delivery_mode::shared;
+    bool durable = false;
+    filter_language filter_kind = filter_language::tag;
+    std::string filter;             // "" or "*" takes everything
+    start_position start;           // where a group with no committed offset begins
+    std::chrono::milliseconds ack_timeout{30'000}; // shared: invisible until settled or this passes
+    int max_deliveries = 16;        // then to the dead-letter topic
+};
+
+} // namespace gantry::engine

@@ -1,0 +1,331 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "engine_test_support.hpp"
+#include "gantry/core/core_error.hpp"
+#include "gantry/core/topic_config.hpp"
+
+namespace gantry::core {
+namespace {
+
+using testing::recording_sink;
+using engine::delivery_mode;
+using engine::outcome;
+using engine::start_position;
+using engine::subscription_options;
+
+class CoreEngineTest : public testing::engine_fixture {};
+
+subscription_options shared(std::string topic, std::string group) {
+    subscription_options o;
+    o.topic = std::move(topic);
+    o.group = std::move(group);
+    o.start = start_position::earliest();
+    return o;
+}
+
+TEST_F(CoreEngineTest, DeliversWithinCreditAndNoFurther) {
+    for (int i = 0; i < 5; ++i) append("orders", "m" + std::to_string(i));
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(shared("orders", "g"), sink);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(sink->count(), 0u) << "nothing without credit";
+    engine_->grant_credit(id, 2);
+    ASSERT_TRUE(sink->wait_for(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(sink->count(), 2u);
+    engine_->grant_credit(id, 10);
+    ASSERT_TRUE(sink->wait_for(5));
+    std::set<std::string> bodies;
+    for (const auto& d : sink->deliveries()) {
+        bodies.insert(d.msg.body);
+        EXPECT_EQ(d.msg.topic, "orders");
+        EXPECT_EQ(d.delivery_count, 1);
+        EXPECT_EQ(d.offset_message_id.size(), 32u);
+    }
+    EXPECT_EQ(bodies, (std::set<std::string>{"m0", "m1", "m2", "m3", "m4"}));
+}
+
+TEST_F(CoreEngineTest, CompetingConsumersNeverHoldTheSameMessage) {
+    constexpr std::size_t messages = 300;
+    constexpr int prefetch = 10;
+    for (std::size_t i = 0; i < messages; ++i) append("work", std::to_string(i));
+    auto a = std::make_shared<recording_sink>();
+    auto b = std::make_shared<recording_sink>();
+    const auto ida = subscribe(shared("work", "workers"), a, "a");
+    const auto idb = subscribe(shared("work", "workers"), b, "b");
+    engine_->grant_credit(ida, prefetch);
+    engine_->grant_credit(idb, prefetch);
+    // Each consumer settles what it got and asks for as many again, like a
+    // client with a prefetch window.
+    std::size_t settled_a = 0;
+    std::size_t settled_b = 0;
+    auto settle_new = [&](recording_sink& sink, engine::subscription_id id, std::size_t& settled) {
+        const auto got = sink.deliveries();
+        for (; settled < got.size(); ++settled) engine_->settle(id, got[settled].handle, outcome::accepted);
+        engine_->grant_credit(id, static_cast<int>(got.size()) - static_cast<int>(settled) + prefetch);
+    };
+    for (int i = 0; i < 2000 && a->count() + b->count() < messages; ++i) {
+        const auto before_a = settled_a;
+        const auto before_b = settled_b;
+        settle_new(*a, ida, settled_a);
+        settle_new(*b, idb, settled_b);
+        if (settled_a == before_a && settled_b == before_b) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::multiset<std::string> all;
+    for (const auto& d : a->deliveries()) all.insert(d.msg.body);
+    for (const auto& d : b->deliveries()) all.insert(d.msg.body);
+    EXPECT_EQ(all.size(), messages);
+    EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size()) << "a message went to both";
+    EXPECT_GT(a->count(), 0u);
+    EXPECT_GT(b->count(), 0u);
+}
+
+TEST_F(CoreEngineTest, BroadcastGivesEverySubscriberEverything) {
+    auto a = std::make_shared<recording_sink>();
+    auto b = std::make_shared<recording_sink>();
+    auto o = shared("news", "readers");
+    o.mode = delivery_mode::broadcast;
+    const auto ida = subscribe(o, a, "a");
+    const auto idb = subscribe(o, b, "b");
+    engine_->grant_credit(ida, 100);
+    engine_->grant_credit(idb, 100);
+    for (int i = 0; i < 10; ++i) append("news", std::to_string(i));
+    ASSERT_TRUE(a->wait_for(10));
+    ASSERT_TRUE(b->wait_for(10));
+}
+
+TEST_F(CoreEngineTest, ADeadConsumersMessagesReappearAfterTheAckTimeout) {
+    append("jobs", "job-1");
+    auto dead = std::make_shared<recording_sink>();
+    auto o = shared("jobs", "g");
+    o.ack_timeout = std::chrono::milliseconds(100);
+    const auto dead_id = subscribe(o, dead, "dead");
+    engine_->grant_credit(dead_id, 1);
+    ASSERT_TRUE(dead->wait_for(1));
+    auto alive = std::make_shared<recording_sink>();
+    const auto alive_id = subscribe(o, alive, "alive");
+    engine_->grant_credit(alive_id, 1);
+    ASSERT_TRUE(alive->wait_for(1, std::chrono::seconds(5)));
+    const auto d = alive->deliveries().front();
+    EXPECT_EQ(d.msg.body, "job-1");
+    EXPECT_EQ(d.msg.topic, "jobs") << "a redelivery reports the topic it was sent to";
+    EXPECT_EQ(d.delivery_count, 2);
+    EXPECT_EQ(d.msg.message_id, dead->deliveries().front().msg.message_id);
+    // The dead consumer's late ack settles nothing.
+    engine_->settle(dead_id, dead->deliveries().front().handle, outcome::accepted);
+    engine_->settle(alive_id, d.handle, outcome::accepted);
+}
+
+TEST_F(CoreEngineTest, ReleasedMessagesComeBackAtOnceWithTheirCount) {
+    append("q", "x");
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(shared("q", "g"), sink);
+    engine_->grant_credit(id, 2);
+    ASSERT_TRUE(sink->wait_for(1));
+    engine_->settle(id, sink->deliveries()[0].handle, outcome::released);
+    ASSERT_TRUE(sink->wait_for(2));
+    const auto again = sink->deliveries()[1];
+    EXPECT_EQ(again.msg.body, "x");
+    EXPECT_EQ(again.handle.topic, "q") << "released in place, not via the retry topic";
+    EXPECT_EQ(again.delivery_count, 2);
+}
+
+TEST_F(CoreEngineTest, SixteenNacksLandTheMessageInTheDeadLetterTopicWithItsHistory) {
+    const auto receipt = append("pay", "poison");
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(shared("pay", "billing"), sink);
+    engine_->grant_credit(id, 100);
+    for (int n = 1; n <= 16; ++n) {
+        ASSERT_TRUE(sink->wait_for(static_cast<std::size_t>(n), std::chrono::seconds(5))) << "delivery " << n;
+        const auto d = sink->deliveries()[static_cast<std::size_t>(n - 1)];
+        EXPECT_EQ(d.delivery_count, n);
+        EXPECT_EQ(d.msg.message_id, receipt.message_id);
+        engine_->settle(id, d.handle, outcome::modified);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(sink->count(), 16u) << "no 17th delivery";
+
+    auto dlq = std::make_shared<recording_sink>();
+    const auto dlq_id = subscribe(shared(dlq_topic_name("billing"), "dlq-reader"), dlq);
+    engine_->grant_credit(dlq_id, 10);
+    ASSERT_TRUE(dlq->wait_for(1));
+    const auto dead = dlq->deliveries().front();
+    EXPECT_EQ(dead.msg.body, "poison");
+    EXPECT_EQ(dead.msg.topic, "pay") << "the original topic travels with it";
+    EXPECT_EQ(dead.msg.message_id, receipt.message_id);
+    EXPECT_EQ(dead.delivery_count, 17) << "16 failed attempts recorded";
+}
+
+TEST_F(CoreEngineTest, RejectedGoesStraightToTheDeadLetterTopic) {
+    append("pay", "bad");
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(shared("pay", "g2"), sink);
+    engine_->grant_credit(id, 10);
+    ASSERT_TRUE(sink->wait_for(1));
+    engine_->settle(id, sink->deliveries()[0].handle, outcome::rejected);
+    auto dlq = std::make_shared<recording_sink>();
+    const auto dlq_id = subscribe(shared(dlq_topic_name("g2"), "r"), dlq);
+    engine_->grant_credit(dlq_id, 10);
+    ASSERT_TRUE(dlq->wait_for(1));
+    EXPECT_EQ(dlq->deliveries()[0].msg.body, "bad");
+}
+
+TEST_F(CoreEngineTest, CommittedOffsetsSurviveARestart) {
+    for (int i = 0; i < 6; ++i) append("log", std::to_string(i));
+    auto o = shared("log", "durable-g");
+    o.durable = true;
+    {
+        auto sink = std::make_shared<recording_sink>();
+        const auto id = subscribe(o, sink);
+        engine_->grant_credit(id, 4);
+        ASSERT_TRUE(sink->wait_for(4));
+        for (const auto& d : sink->deliveries()) engine_->settle(id, d.handle, outcome::accepted);
+        engine_->unsubscribe(id);
+    }
+    close();
+    open();
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 10);
+    ASSERT_TRUE(sink->wait_for(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::set<std::string> bodies;
+    for (const auto& d : sink->deliveries()) bodies.insert(d.msg.body);
+    EXPECT_EQ(bodies.size(), 2u) << "only what was not acked before the restart";
+}
+
+TEST_F(CoreEngineTest, NonDurableSubscriptionsLeaveNoStateBehind) {
+    append("t", "x");
+    auto sink = std::make_shared<recording_sink>();
+    auto o = shared("t", "");
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 1);
+    ASSERT_TRUE(sink->wait_for(1));
+    engine_->settle(id, sink->deliveries()[0].handle, outcome::accepted);
+    engine_->unsubscribe(id);
+    for (int i = 0; i < 100 && !sink->was_closed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_TRUE(sink->was_closed());
+    EXPECT_TRUE(engine_->offsets().groups_of_topic("t").empty());
+}
+
+TEST_F(CoreEngineTest, FiltersByTagAndBySelector) {
+    engine::message m;
+    m.topic = "f";
+    m.tag = "red";
+    m.body = "red-1";
+    m.properties = {{"size", "10"}};
+    append(m);
+    m.tag = "blue";
+    m.body = "blue-1";
+    m.properties = {{"size", "3"}};
+    append(m);
+
+    auto tags = std::make_shared<recording_sink>();
+    auto o = shared("f", "by-tag");
+    o.filter = "blue || green";
+    engine_->grant_credit(subscribe(o, tags), 10);
+    auto sql = std::make_shared<recording_sink>();
+    auto s = shared("f", "by-sql");
+    s.filter_kind = engine::filter_language::sql92;
+    s.filter = "size > 5 AND JMSPriority = 4";
+    engine_->grant_credit(subscribe(s, sql), 10);
+    ASSERT_TRUE(tags->wait_for(1));
+    ASSERT_TRUE(sql->wait_for(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(tags->count(), 1u);
+    EXPECT_EQ(tags->deliveries()[0].msg.body, "blue-1");
+    ASSERT_EQ(sql->count(), 1u);
+    EXPECT_EQ(sql->deliveries()[0].msg.body, "red-1");
+
+    auto bad = shared("f", "bad");
+    bad.filter_kind = engine::filter_language::sql92;
+    bad.filter = "size > ";
+    EXPECT_EQ(engine_->subscribe(ctx(), bad, tags).error(), make_error_code(core_errc::invalid_filter));
+    const auto why = engine_->check_filter(engine::filter_language::sql92, "size > ");
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("position"), std::string::npos) << *why;
+}
+
+TEST_F(CoreEngineTest, ExpiredMessagesAreNeverDeliveredAndAreCounted) {
+    engine::message m;
+    m.topic = "ttl";
+    m.body = "stale";
+    m.expires_at_ms = 1; // long past
+    append(m);
+    append("ttl", "fresh");
+    auto sink = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(shared("ttl", "g"), sink), 10);
+    ASSERT_TRUE(sink->wait_for(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(sink->count(), 1u);
+    EXPECT_EQ(sink->deliveries()[0].msg.body, "fresh");
+    EXPECT_EQ(engine_->expired_count(), 1u);
+}
+
+TEST_F(CoreEngineTest, LongPollWakesWithinAMillisecondOfAnAppend) {
+    append("poll", "first");
+    ASSERT_TRUE(store::testing::wait_dispatched(*store_));
+    std::vector<double> waits_ms;
+    for (int round = 0; round < 20; ++round) {
+        std::promise<std::chrono::steady_clock::time_point> woke;
+        engine::read_request r;
+        r.topic = "poll";
+        r.wait = std::chrono::seconds(5);
+        // Wait at the end of the queue this client's appends go to.
+        for (int q = 0; q < 4; ++q)
+            if (store_->max_offset("poll", q) > 0) r.queue_id = q;
+        r.offset = store_->max_offset("poll", r.queue_id);
+        engine_->read(ctx(), r, [&](result<engine::read_result> res) {
+            EXPECT_TRUE(res);
+            EXPECT_EQ(res->messages.size(), 1u);
+            woke.set_value(std::chrono::steady_clock::now());
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const auto before = std::chrono::steady_clock::now();
+        append("poll", "next");
+        const auto at = woke.get_future().get();
+        waits_ms.push_back(std::chrono::duration<double, std::milli>(at - before).count());
+    }
+    std::sort(waits_ms.begin(), waits_ms.end());
+#if defined(__SANITIZE_ADDRESS__)
+    const double limit_ms = 5.0; // sanitizers slow every step several-fold
+#else
+    const double limit_ms = 1.0;
+#endif
+    EXPECT_LE(waits_ms[waits_ms.size() / 2], limit_ms) << "median append-to-wake-up";
+}
+
+TEST_F(CoreEngineTest, LongPollGivesUpAtItsDeadline) {
+    engine::read_request r;
+    r.topic = "quiet";
+    r.wait = std::chrono::milliseconds(50);
+    std::promise<std::size_t> got;
+    const auto start = std::chrono::steady_clock::now();
+    engine_->read(ctx(), r, [&](result<engine::read_result> res) { got.set_value(res ? res->messages.size() : 99); });
+    EXPECT_EQ(got.get_future().get(), 0u);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(45));
+}
+
+TEST_F(CoreEngineTest, FindsMessagesByOffsetIdAndByKey) {
+    engine::message m;
+    m.topic = "find";
+    m.keys = {"order-42"};
+    m.body = "found";
+    const auto receipt = append(m);
+    ASSERT_TRUE(store::testing::wait_dispatched(*store_));
+    auto by_id = engine_->find_by_offset_id(receipt.offset_message_id);
+    ASSERT_TRUE(by_id);
+    EXPECT_EQ(by_id->msg.body, "found");
+    const auto by_key = engine_->find_by_key("find", "order-42", 10);
+    ASSERT_EQ(by_key.size(), 1u);
+    EXPECT_EQ(by_key[0].msg.message_id, receipt.message_id);
+    const auto by_unique = engine_->find_by_key("find", receipt.message_id, 10);
+    EXPECT_EQ(by_unique.size(), 1u);
+    EXPECT_FALSE(engine_->find_by_offset_id("00000000000000000000000000000000"));
+}
+
+} // namespace
+} // namespace gantry::core
