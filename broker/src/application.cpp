@@ -48,6 +48,8 @@ void application::start() {
     prepare_data_dir();
 
     store_ = std::make_unique<store::message_store>(config_.store);
+    // The engine installs the store's arrival listener, so it exists first.
+    engine_ = std::make_unique<core::core_engine>(*store_, config_.engine);
     const auto& root = config_.store.root_dir;
     if (const auto error = store_->start(); error == store::store_errc::locked) {
         throw startup_error(fmt::format("data directory '{}' is locked by another running gantryd ({} is held); "
@@ -57,14 +59,20 @@ void application::start() {
         throw startup_error(fmt::format("cannot start the message store in '{}' (storePathRootDir): {}", root.string(),
                                         error.message()));
     }
+    if (const auto error = engine_->start()) {
+        throw startup_error(fmt::format("cannot start the engine over '{}' (storePathRootDir): {}", root.string(),
+                                        error.message()));
+    }
     log_started(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
 }
 
 void application::stop() {
-    if (store_) {
-        store_->shutdown();
-        store_.reset();
-    }
+    // The engine stops first; the store's dispatcher calls into it until the
+    // store is shut down, so neither is destroyed before both have stopped.
+    if (engine_) engine_->stop();
+    if (store_) store_->shutdown();
+    engine_.reset();
+    store_.reset();
 }
 
 void application::prepare_data_dir() const {

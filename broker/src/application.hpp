@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 
 #include "gantry/broker/broker_config.hpp"
+#include "gantry/core/core_engine.hpp"
 #include "gantry/store/message_store.hpp"
 
 namespace gantry::broker {
@@ -35,6 +36,7 @@ private:
     broker_config config_;
     std::shared_ptr<spdlog::logger> log_;
     std::unique_ptr<store::message_store> store_;
+    std::unique_ptr<core::core_engine> engine_;
 };
 
 } // namespace gantry::broker

@@ -18,7 +18,8 @@ namespace gantry::broker {
 namespace {
 
 // One logger per module; a module that logs adds its name here.
-constexpr std::array module_names = {std::string_view{"broker"}, std::string_view{"store"}};
+constexpr std::array module_names = {std::string_view{"broker"}, std::string_view{"store"},
+                                     std::string_view{"core"}};
 
 } // namespace
 

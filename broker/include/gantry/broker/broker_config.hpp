@@ -6,6 +6,7 @@
 
 #include <spdlog/common.h>
 
+#include "gantry/core/core_config.hpp"
 #include "gantry/store/store_config.hpp"
 
 namespace gantry::broker {
@@ -37,6 +38,8 @@ struct broker_config {
     // store_host is derived from brokerIP1 and listenPort once every source
     // has been applied.
     store::store_config store = embedded_store_defaults();
+    // root_dir follows storePathRootDir.
+    core::core_config engine;
 };
 
 } // namespace gantry::broker

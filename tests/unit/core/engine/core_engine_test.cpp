@@ -329,3 +329,35 @@ TEST_F(CoreEngineTest, FindsMessagesByOffsetIdAndByKey) {
 
 } // namespace
 } // namespace gantry::core
+
+namespace gantry::core {
+namespace {
+
+TEST_F(CoreEngineTest, InFlightMessagesAreNotLostAcrossARestart) {
+    for (int i = 0; i < 4; ++i) append("inflight", std::to_string(i));
+    auto o = shared("inflight", "g");
+    o.durable = true;
+    {
+        auto sink = std::make_shared<recording_sink>();
+        const auto id = subscribe(o, sink);
+        engine_->grant_credit(id, 4);
+        ASSERT_TRUE(sink->wait_for(4));
+        engine_->settle(id, sink->deliveries()[0].handle, outcome::accepted);
+        engine_->settle(id, sink->deliveries()[2].handle, outcome::accepted);
+        // 1 and 3 are still in flight when the broker stops.
+    }
+    close();
+    open();
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 10);
+    ASSERT_TRUE(sink->wait_for(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::set<std::string> bodies;
+    for (const auto& d : sink->deliveries()) bodies.insert(d.msg.body);
+    EXPECT_TRUE(bodies.count("1") && bodies.count("3")) << "unsettled messages come back";
+    EXPECT_FALSE(bodies.count("0")) << "settled before the first unsettled one: not again";
+}
+
+} // namespace
+} // namespace gantry::core
