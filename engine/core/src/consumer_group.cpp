@@ -29,6 +29,11 @@ std::vector<consumer_group::queue_ref> consumer_group::queues() const {
     return out;
 }
 
+void consumer_group::restart(std::string_view topic, std::int32_t queue_id, std::int64_t offset) {
+    std::lock_guard lock(mutex_);
+    queues_.insert_or_assign(store::topic_queue_key{std::string(topic), queue_id}, std::make_shared<pop_queue>(offset));
+}
+
 int consumer_group::join() {
     std::lock_guard lock(mutex_);
     return ++members_;

@@ -236,18 +236,54 @@ std::error_code core_engine::commit_offset(const engine::operation_context&, con
     return {};
 }
 
+std::int64_t core_engine::position_offset(const engine::start_position& at, std::string_view topic,
+                                         std::int32_t queue_id) const {
+    switch (at.from) {
+    case engine::start_position::kind::earliest: return store_.min_offset(topic, queue_id);
+    case engine::start_position::kind::offset: return at.value;
+    case engine::start_position::kind::timestamp: return store_.offset_for_timestamp(topic, queue_id, at.value);
+    case engine::start_position::kind::latest: break;
+    }
+    return store_.max_offset(topic, queue_id);
+}
+
 std::int64_t core_engine::start_offset(const consumer_group& group, const engine::start_position& start,
                                        std::string_view topic, std::int32_t queue_id) const {
     if (auto committed = offsets_.query(group.name(), topic, queue_id)) return *committed;
     // A group's retry topic only ever holds its own messages: read it all.
     if (is_retry_topic_name(topic)) return store_.min_offset(topic, queue_id);
-    switch (start.from) {
-    case engine::start_position::kind::earliest: return store_.min_offset(topic, queue_id);
-    case engine::start_position::kind::offset: return start.value;
-    case engine::start_position::kind::timestamp: return store_.offset_for_timestamp(topic, queue_id, start.value);
-    case engine::start_position::kind::latest: break;
+    return position_offset(start, topic, queue_id);
+}
+
+std::error_code core_engine::reset_offsets(const engine::operation_context&, const std::string& group,
+                                           const std::string& topic, engine::start_position to) {
+    const auto config = topics_.find(topic);
+    if (!config) return core_errc::topic_not_exist;
+    std::shared_ptr<consumer_group> live;
+    {
+        std::shared_lock lock(mutex_);
+        if (const auto it = groups_.find(group); it != groups_.end()) live = it->second;
     }
-    return store_.max_offset(topic, queue_id);
+    for (std::int32_t q = 0; q < config->read_queue_nums; ++q) {
+        const std::int64_t offset = position_offset(to, topic, q);
+        offsets_.reset_to(group, topic, q, offset);
+        if (live) live->restart(topic, q, offset);
+    }
+    if (live) wake_group(*live);
+    return {};
+}
+
+result<engine::queue_state> core_engine::query_queue(const std::string& topic, std::int32_t queue_id) const {
+    const auto config = topics_.find(topic);
+    if (!config) return core_errc::topic_not_exist;
+    if (queue_id < 0 || queue_id >= config->read_queue_nums) return core_errc::no_such_queue;
+    return engine::queue_state{store_.min_offset(topic, queue_id), store_.max_offset(topic, queue_id),
+                               store_.earliest_store_time(topic, queue_id)};
+}
+
+std::int64_t core_engine::offset_at_time(const std::string& topic, std::int32_t queue_id,
+                                         std::int64_t timestamp_ms) const {
+    return store_.offset_for_timestamp(topic, queue_id, timestamp_ms);
 }
 
 result<engine::delivery> core_engine::find_by_offset_id(const std::string& offset_message_id) {

@@ -132,6 +132,14 @@ void core_engine::settle(engine::subscription_id id, const engine::delivery_hand
     }
 }
 
+bool core_engine::extend(engine::subscription_id id, const engine::delivery_handle& handle,
+                         std::chrono::milliseconds more) {
+    auto sub = find_subscription(id);
+    if (!sub) return false;
+    auto queue = sub->group().find(handle.topic, handle.queue_id);
+    return queue && queue->extend(handle.queue_offset, handle.delivery_id, pop_queue::clock::now() + more);
+}
+
 void core_engine::redeliver(consumer_group& group, const std::string& topic, std::int32_t queue_id,
                             std::int64_t offset, std::uint64_t delivery_id, bool dead_letter, bool back_off) {
     auto queue = group.find(topic, queue_id);

@@ -42,6 +42,7 @@ public:
         case core_errc::exclusive_group_busy:
             return "the exclusive consumer group already has a consumer; stop it first or use another group";
         case core_errc::message_not_found: return "no stored message has that id";
+        case core_errc::no_such_queue: return "the topic has no queue with that id";
         }
         return "unknown core error";
     }

@@ -24,21 +24,6 @@ std::int64_t now_ms() {
         .count();
 }
 
-// The delivery time lies in the consume-queue entry's tag code, which the
-// store does not hand out; a read with this filter notes the tag code of the
-// entry it returns (with max_messages = 1, the last one looked at).
-class tag_code_probe final : public store::message_filter {
-public:
-    bool matches_tag_code(std::int64_t tag_code) const override {
-        tag_code_ = tag_code;
-        return true;
-    }
-    std::int64_t tag_code() const noexcept { return tag_code_; }
-
-private:
-    mutable std::int64_t tag_code_ = 0;
-};
-
 std::optional<std::int32_t> parse_queue_id(std::optional<std::string_view> text) {
     std::int32_t id = 0;
     if (!text) return std::nullopt;
@@ -74,26 +59,28 @@ delay_scheduler::level_pass delay_scheduler::deliver_level(int level) {
             std::lock_guard lock(mutex_);
             if (stopping_) return pass;
         }
-        tag_code_probe probe;
+        // The entry's tag code is the delivery time (the store's dispatcher
+        // writes it so), so nothing is read before it is due.
+        if (const auto entry = store_.queue_entry(store::schedule_topic, level - 1, next)) {
+            const auto now = now_ms();
+            // A delivery time further out than the level's delay comes from
+            // a clock that went back since the message was stored: deliver
+            // now rather than hold it for the gap (as RocketMQ does).
+            const auto due = entry->tag_code > now + delay ? now : entry->tag_code;
+            if (due > now) {
+                pass.next_due = clock::time_point(std::chrono::milliseconds(due));
+                return pass;
+            }
+        }
         store::get_request request;
         request.topic = store::schedule_topic;
         request.queue_id = level - 1;
         request.offset = next;
         request.max_messages = 1;
-        request.filter = &probe;
         const auto got = store_.get_messages(request);
 
         switch (got.status) {
         case store::get_status::found: {
-            const auto now = now_ms();
-            // A delivery time further out than the level's delay comes from
-            // a clock that went back since the message was stored: deliver
-            // now rather than hold it for the gap (as RocketMQ does).
-            const auto due = probe.tag_code() > now + delay ? now : probe.tag_code();
-            if (due > now) {
-                pass.next_due = clock::time_point(std::chrono::milliseconds(due));
-                return pass;
-            }
             const auto record = store::decode_record(got.messages.front().bytes);
             if (record && !deliver_record(level, got.next_begin_offset - 1, *record)) {
                 pass.blocked = true;

@@ -257,6 +257,12 @@ get_result message_store::get_messages(const get_request& request) const {
     return out;
 }
 
+std::optional<cq_entry> message_store::queue_entry(std::string_view topic, std::int32_t queue_id,
+                                                   std::int64_t queue_offset) const {
+    auto cq = queues_->find(topic, queue_id);
+    return cq ? cq->get(queue_offset) : std::nullopt;
+}
+
 std::int64_t message_store::min_offset(std::string_view topic, std::int32_t queue_id) const {
     auto cq = queues_->find(topic, queue_id);
     return cq ? cq->min_offset() : 0;

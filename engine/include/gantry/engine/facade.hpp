@@ -47,6 +47,14 @@ struct read_result {
     std::int64_t max_offset = 0;
 };
 
+// A queue's extent: offsets [min_offset, max_offset), and when its first
+// readable message was stored (0 when empty).
+struct queue_state {
+    std::int64_t min_offset = 0;
+    std::int64_t max_offset = 0;
+    std::int64_t earliest_store_time_ms = 0;
+};
+
 struct subscription_id {
     std::uint64_t value = 0;
     friend bool operator==(subscription_id, subscription_id) = default;
@@ -74,6 +82,9 @@ public:
     // Allows `credit` more deliveries to the subscription.
     virtual void grant_credit(subscription_id id, int credit) = 0;
     virtual void settle(subscription_id id, const delivery_handle& handle, outcome result) = 0;
+    // Keeps a delivery invisible to the group for `more` from now (a
+    // consumer still working on it); false when the handle is stale.
+    virtual bool extend(subscription_id id, const delivery_handle& handle, std::chrono::milliseconds more) = 0;
     // Ends the subscription; a non-durable one leaves no state behind.
     virtual void unsubscribe(subscription_id id) = 0;
 
@@ -81,6 +92,15 @@ public:
                       std::function<void(result<read_result>)> done) = 0;
     virtual std::error_code commit_offset(const operation_context& ctx, const std::string& group,
                                           const std::string& topic, std::int32_t queue_id, std::int64_t offset) = 0;
+    // Moves a group's position in every queue of a topic: to the earliest or
+    // latest message, a time, or an offset. Live members continue from there.
+    virtual std::error_code reset_offsets(const operation_context& ctx, const std::string& group,
+                                          const std::string& topic, start_position to) = 0;
+
+    virtual result<queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const = 0;
+    // The first offset of a queue stored at or after `timestamp_ms`.
+    virtual std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
+                                        std::int64_t timestamp_ms) const = 0;
 
     // Look-ups: by RocketMQ offset msgId, or by key / unique key within a topic.
     virtual result<delivery> find_by_offset_id(const std::string& offset_message_id) = 0;

@@ -361,3 +361,74 @@ TEST_F(CoreEngineTest, InFlightMessagesAreNotLostAcrossARestart) {
 
 } // namespace
 } // namespace gantry::core
+
+namespace gantry::core {
+namespace {
+
+TEST_F(CoreEngineTest, ExtendingADeliveryKeepsItFromTimingOut) {
+    append("slow", "work");
+    auto sink = std::make_shared<recording_sink>();
+    auto o = shared("slow", "g");
+    o.ack_timeout = std::chrono::milliseconds(80);
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 5);
+    ASSERT_TRUE(sink->wait_for(1));
+    const auto handle = sink->deliveries()[0].handle;
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_TRUE(engine_->extend(id, handle, std::chrono::milliseconds(80)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    }
+    EXPECT_EQ(sink->count(), 1u) << "still held after 200 ms with an 80 ms timeout";
+    engine_->settle(id, handle, outcome::accepted);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    EXPECT_EQ(sink->count(), 1u);
+}
+
+TEST_F(CoreEngineTest, AnExclusiveGroupTakesOneConsumer) {
+    auto o = shared("ex", "solo");
+    o.mode = delivery_mode::exclusive;
+    auto a = std::make_shared<recording_sink>();
+    subscribe(o, a);
+    EXPECT_EQ(engine_->subscribe(ctx("b"), o, a).error(), make_error_code(core_errc::exclusive_group_busy));
+    auto s = shared("ex", "solo");
+    EXPECT_EQ(engine_->subscribe(ctx("c"), s, a).error(), make_error_code(core_errc::group_mode_conflict));
+}
+
+TEST_F(CoreEngineTest, ResetByTimeMovesAGroupBackAndReportsQueues) {
+    append("hist", "old");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto cut = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    append("hist", "new");
+    ASSERT_TRUE(store::testing::wait_dispatched(*store_));
+    std::int32_t queue = -1;
+    for (int q = 0; q < 4; ++q)
+        if (store_->max_offset("hist", q) > 0) queue = q;
+    ASSERT_GE(queue, 0);
+    const auto state = engine_->query_queue("hist", queue);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->min_offset, 0);
+    EXPECT_EQ(state->max_offset, 2);
+    EXPECT_GT(state->earliest_store_time_ms, 0);
+    EXPECT_EQ(engine_->offset_at_time("hist", queue, cut), 1);
+    EXPECT_EQ(engine_->query_queue("hist", 99).error(), make_error_code(core_errc::no_such_queue));
+
+    auto o = shared("hist", "replay");
+    o.durable = true;
+    o.start = start_position::latest();
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 10);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(sink->count(), 0u) << "a new group at latest sees nothing old";
+    ASSERT_FALSE(engine_->reset_offsets(ctx(), "replay", "hist", start_position::at_time(cut)));
+    ASSERT_TRUE(sink->wait_for(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(sink->count(), 1u);
+    EXPECT_EQ(sink->deliveries()[0].msg.body, "new");
+}
+
+} // namespace
+} // namespace gantry::core

@@ -34,6 +34,9 @@ public:
                                      const std::function<std::int64_t()>& start);
     std::shared_ptr<pop_queue> find(std::string_view topic, std::int32_t queue_id) const;
     std::vector<queue_ref> queues() const;
+    // Starts the group's queue over at `offset` (an offset reset); what was
+    // in flight there is forgotten and its handles go stale.
+    void restart(std::string_view topic, std::int32_t queue_id, std::int64_t offset);
 
     // Members come and go; returns how many remain / are there now.
     int join();

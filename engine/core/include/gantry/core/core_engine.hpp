@@ -44,11 +44,18 @@ public:
                                               std::shared_ptr<engine::delivery_sink> sink) override;
     void grant_credit(engine::subscription_id id, int credit) override;
     void settle(engine::subscription_id id, const engine::delivery_handle& handle, engine::outcome result) override;
+    bool extend(engine::subscription_id id, const engine::delivery_handle& handle,
+                std::chrono::milliseconds more) override;
     void unsubscribe(engine::subscription_id id) override;
     void read(const engine::operation_context& ctx, engine::read_request request,
               std::function<void(result<engine::read_result>)> done) override;
     std::error_code commit_offset(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, std::int32_t queue_id, std::int64_t offset) override;
+    std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
+                                  const std::string& topic, engine::start_position to) override;
+    result<engine::queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const override;
+    std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
+                                std::int64_t timestamp_ms) const override;
     result<engine::delivery> find_by_offset_id(const std::string& offset_message_id) override;
     std::vector<engine::delivery> find_by_key(const std::string& topic, const std::string& key,
                                               std::size_t max_results) override;
@@ -65,6 +72,8 @@ private:
     void leave_group(consumer_group& group);
     std::int64_t start_offset(const consumer_group& group, const engine::start_position& start,
                               std::string_view topic, std::int32_t queue_id) const;
+    std::int64_t position_offset(const engine::start_position& at, std::string_view topic,
+                                 std::int32_t queue_id) const;
 
     void post_pump(const std::shared_ptr<subscription>& sub);
     void pump(const std::shared_ptr<subscription>& sub);

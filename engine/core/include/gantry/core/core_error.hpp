@@ -22,6 +22,7 @@ enum class core_errc {
     group_mode_conflict,   // the group already consumes in another delivery mode
     exclusive_group_busy,  // an exclusive group already has its one consumer
     message_not_found,     // no stored message has that id
+    no_such_queue,         // a queue id outside the topic's queues
 };
 
 const std::error_category& core_category() noexcept;

@@ -97,6 +97,10 @@ public:
     // Reads the record at a commit-log offset, its size taken from the record.
     std::optional<record_ref> read_record_at(std::int64_t physical_offset) const;
 
+    // A queue's entry at `queue_offset`: where its record lies and its tag
+    // code (in the schedule topic, the delivery time).
+    std::optional<cq_entry> queue_entry(std::string_view topic, std::int32_t queue_id,
+                                        std::int64_t queue_offset) const;
     std::int64_t min_offset(std::string_view topic, std::int32_t queue_id) const;
     std::int64_t max_offset(std::string_view topic, std::int32_t queue_id) const;
     // Store time of the queue's first readable message (0 when empty).
