@@ -1,7 +1,5 @@
 #include "gantry/core/core_engine.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 
 #include "core_log.hpp"
@@ -36,6 +34,7 @@ core_engine::core_engine(store::message_store& store, core_config config)
       topics_(topic_registry_options{config_.root_dir, config_.auto_create_topic_enable,
                                      config_.default_topic_queue_nums}),
       offsets_(config_.root_dir),
+      unique_keys_(store.config().store_host),
       scheduler_(store, delay_scheduler::options{delay_scheduler::offset_file_in(config_.root_dir),
                                                  store.config().delay_levels}),
       reviver_("gantry-revive", config_.revive_interval, [this] { revive_expired(); }),
@@ -95,9 +94,8 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     if (!topic) return finish(topic.error());
     if (!topic->writable() || topic->write_queue_nums <= 0) return finish(core_errc::no_permission);
     if (msg.message_id.empty()) {
-        const auto counter = message_counter_.fetch_add(1, std::memory_order_relaxed);
-        msg.message_id = store::offset_message_id(store_.config().store_host, now << 16 | (counter & 0xFFFF));
-        msg.message_id += std::to_string(::getpid());
+        std::lock_guard lock(key_mutex_);
+        msg.message_id = unique_keys_.next(now);
     }
     if (msg.born_time_ms == 0) msg.born_time_ms = now;
     auto properties = encode_properties(msg);

@@ -102,3 +102,21 @@ TEST(MessageCodec, RefusesBytesTheRecordFormatReserves) {
 
 } // namespace
 } // namespace gantry::core
+
+#include "gantry/core/unique_key.hpp"
+
+namespace gantry::core {
+namespace {
+
+TEST(UniqueKey, ThirtyTwoHexCharactersAndNeverRepeated) {
+    unique_key_generator keys(store::socket_address::ipv4(10, 1, 2, 3, 10911));
+    const auto a = keys.next(1'700'000'000'000);
+    const auto b = keys.next(1'700'000'000'000);
+    EXPECT_EQ(a.size(), 32u);
+    EXPECT_EQ(a.substr(0, 8), "0A010203");
+    EXPECT_NE(a, b);
+    EXPECT_EQ(a.find_first_not_of("0123456789ABCDEF"), std::string::npos);
+}
+
+} // namespace
+} // namespace gantry::core

@@ -14,6 +14,7 @@
 #include "gantry/core/delay_scheduler.hpp"
 #include "gantry/core/subscription.hpp"
 #include "gantry/core/topic_registry.hpp"
+#include "gantry/core/unique_key.hpp"
 #include "gantry/engine/facade.hpp"
 #include "gantry/store/message_store.hpp"
 #include "gantry/store/periodic_thread.hpp"
@@ -95,6 +96,8 @@ private:
     const core_config config_;
     topic_registry topics_;
     consumer_offsets offsets_;
+    std::mutex key_mutex_;
+    unique_key_generator unique_keys_; // key_mutex_
     delay_scheduler scheduler_;
     arrival_hub arrivals_;
     store::periodic_thread reviver_;
@@ -105,7 +108,6 @@ private:
     std::unordered_map<std::string, std::shared_ptr<consumer_group>> groups_;
     std::atomic<std::uint64_t> next_subscription_{1};
     std::atomic<std::uint64_t> expired_{0};
-    std::atomic<std::uint32_t> message_counter_{0};
     bool running_ = false;
 };
 
