@@ -1,7 +1,5 @@
 #pragma once
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -11,30 +9,11 @@
 #include "gantry/store/message_record.hpp"
 #include "gantry/store/message_store.hpp"
 #include "gantry/store/store_config.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace gantry::store::testing {
 
-// A fresh directory under the system temp dir, removed with its contents.
-class temp_dir {
-public:
-    temp_dir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::temp_directory_path() /
-                ("gantry-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using gantry::testing::temp_dir;
 
 // Small files so tests roll segments and stay fast.
 inline store_config small_config(const std::filesystem::path& root) {

@@ -57,41 +57,28 @@ bool selector_parser::parse() {
 bool selector_parser::parse_or(operand& out) {
     nesting_guard guard(depth_);
     if (!check_depth(depth_, peek().offset)) return false;
-    std::vector<std::uint32_t> terms;
-    operand term;
-    if (!parse_and(term)) return false;
-    int height = term.height;
-    const std::size_t offset = term.offset;
-    while (accept(token_kind::kw_or)) {
-        if (terms.empty()) {
-            if (!require_condition(term, "OR")) return false;
-            terms.push_back(term.node);
-        }
-        if (!parse_and(term) || !require_condition(term, "OR")) return false;
-        terms.push_back(term.node);
-        height = std::max(height, term.height);
-    }
-    if (terms.empty()) {
-        out = term;
-        return true;
-    }
-    const std::uint32_t first = program_.add_operands(terms);
-    return make({node_op::logical_or, first, static_cast<std::uint32_t>(terms.size())}, shape::condition, offset,
-                height, out);
+    return parse_chain(token_kind::kw_or, node_op::logical_or, "OR", &selector_parser::parse_and, out);
 }
 
 bool selector_parser::parse_and(operand& out) {
+    return parse_chain(token_kind::kw_and, node_op::logical_and, "AND", &selector_parser::parse_not, out);
+}
+
+// `term (keyword term)*` flattened into one n-ary node, so long AND / OR
+// chains stay shallow.
+bool selector_parser::parse_chain(token_kind keyword, node_op op, const char* name,
+                                  bool (selector_parser::*parse_term)(operand&), operand& out) {
     std::vector<std::uint32_t> terms;
     operand term;
-    if (!parse_not(term)) return false;
+    if (!(this->*parse_term)(term)) return false;
     int height = term.height;
     const std::size_t offset = term.offset;
-    while (accept(token_kind::kw_and)) {
+    while (accept(keyword)) {
         if (terms.empty()) {
-            if (!require_condition(term, "AND")) return false;
+            if (!require_condition(term, name)) return false;
             terms.push_back(term.node);
         }
-        if (!parse_not(term) || !require_condition(term, "AND")) return false;
+        if (!(this->*parse_term)(term) || !require_condition(term, name)) return false;
         terms.push_back(term.node);
         height = std::max(height, term.height);
     }
@@ -100,8 +87,7 @@ bool selector_parser::parse_and(operand& out) {
         return true;
     }
     const std::uint32_t first = program_.add_operands(terms);
-    return make({node_op::logical_and, first, static_cast<std::uint32_t>(terms.size())}, shape::condition, offset,
-                height, out);
+    return make({op, first, static_cast<std::uint32_t>(terms.size())}, shape::condition, offset, height, out);
 }
 
 bool selector_parser::parse_not(operand& out) {

@@ -43,6 +43,8 @@ private:
     bool parse_or(operand& out);
     bool parse_and(operand& out);
     bool parse_not(operand& out);
+    bool parse_chain(token_kind keyword, node_op op, const char* name, bool (selector_parser::*parse_term)(operand&),
+                     operand& out);
     bool parse_comparison(operand& out);
     bool parse_additive(operand& out);
     bool parse_multiplicative(operand& out);
