@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include <boost/system/error_code.hpp>
+
+#include "gantry/protocols/common/asio_net.hpp"
+
+namespace gantry::protocols::common {
+
+// The duplex byte stream a connection reads and writes: TCP, TLS or a
+// WebSocket's message payloads look the same from here, so a protocol session
+// never knows its transport.
+//
+// All calls are made from executor(); a stream serves one read and one write
+// at a time. Completion handlers run on executor().
+class byte_stream {
+public:
+    using error_code = boost::system::error_code;
+    using io_handler = std::function<void(const error_code&, std::size_t)>;
+
+    virtual ~byte_stream() = default;
+
+    // The executor that owns this stream and everything built on it.
+    virtual asio::any_io_executor executor() const = 0;
+
+    // Reads at least one byte into `buffer` (eof at the end of the stream).
+    virtual void async_read_some(asio::mutable_buffer buffer, io_handler handler) = 0;
+
+    // Writes every byte of `buffers` in order (scatter/gather), then
+    // completes. `buffers` and the bytes they point to must stay valid until
+    // the handler runs.
+    virtual void async_write(std::span<const asio::const_buffer> buffers, io_handler handler) = 0;
+
+    // Tells the peer nothing more will be sent (TCP FIN, TLS close_notify,
+    // WebSocket close) while reading goes on: the polite end of a connection.
+    virtual void shutdown_send() = 0;
+
+    // Closes at once; pending operations complete with operation_aborted.
+    // Idempotent.
+    virtual void close() = 0;
+
+    // "203.0.113.7:50412" or "[2001:db8::1]:50412", fixed at accept time so it
+    // is still known after the peer is gone.
+    virtual const std::string& remote_address() const = 0;
+
+    // The local port the peer connected to.
+    virtual std::uint16_t local_port() const = 0;
+};
+
+} // namespace gantry::protocols::common

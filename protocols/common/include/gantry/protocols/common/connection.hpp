@@ -1,0 +1,128 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gantry/protocols/common/asio_net.hpp"
+#include "gantry/protocols/common/byte_stream.hpp"
+#include "gantry/protocols/common/connection_limits.hpp"
+#include "gantry/protocols/common/input_buffer.hpp"
+#include "gantry/protocols/common/output_queue.hpp"
+#include "gantry/protocols/common/protocol_session.hpp"
+
+namespace gantry::protocols::common {
+
+class protocol_module;
+
+// One accepted byte stream and the protocol session on it. A connection lives
+// on its stream's executor (one io thread) for its whole life, and every
+// member function except executor(), id() and remote_address() must be called
+// there. From anywhere else, post:
+//
+//     asio::post(conn->executor(), [conn] { conn->send(...); });
+//
+// It reads into a buffer bounded by inputBudgetBytes, shows the unread bytes
+// to the session, and writes what the session sends in order, one
+// scatter/gather write at a time. When more than outputBudgetBytes are queued
+// it stops reading and consuming until half of that has drained
+// (back-pressure: the queue is never unbounded by the connection's own doing).
+//
+// Owned by shared_ptr: pending reads, writes and timers hold it, so it lives
+// until the stream is closed and those have completed.
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    struct options {
+        std::uint64_t id = 0;    // unique per listener, for logs
+        std::string protocol;    // the module's name, for logs
+        connection_limits limits;
+        // Runs once after the connection closed, on its executor (the
+        // listener uses it to forget the connection).
+        std::function<void()> on_finished;
+    };
+
+    connection(std::unique_ptr<byte_stream> stream, options opts);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    // Safe from any thread.
+    asio::any_io_executor executor() const { return executor_; }
+    std::uint64_t id() const noexcept { return options_.id; }
+    const std::string& remote_address() const noexcept { return stream_->remote_address(); }
+
+    // Creates the session and starts reading. Closed before it started (the
+    // listener stopped meanwhile): does nothing.
+    void start(protocol_module& module);
+
+    // Queues `buffers` for the peer. Their bytes must stay valid while
+    // `keep_alive` lives; the connection holds it until they are written
+    // (zero-copy sends of mapped commit-log memory). Ignored once closing.
+    void send(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive);
+    // Queues bytes the connection takes ownership of.
+    void send(std::string bytes);
+    void send(std::vector<std::byte> bytes);
+
+    // Stops reading, writes what is queued, ends the stream politely and
+    // closes with `reason` (at the latest after flushTimeout). For a protocol
+    // error frame followed by a disconnect.
+    void close_after_flush(std::string reason);
+
+    // Closes now: queued output is dropped, the session's on_closed(reason)
+    // runs once. Idempotent.
+    void close(std::string_view reason);
+
+    // The session's own flow control (an engine append still pending, a
+    // receive maximum reached): stop consuming and reading until resumed.
+    void pause_input();
+    void resume_input();
+
+    // Replaces the idle timeout (MQTT: 1.5 × keep-alive); zero turns it off.
+    void set_idle_timeout(std::chrono::milliseconds timeout);
+
+    bool is_open() const noexcept { return state_ == state::open; }
+    // Reading is paused by back-pressure or by the session.
+    bool input_paused() const noexcept { return output_blocked_ || session_paused_; }
+    // More than outputBudgetBytes queued: a session should hold further
+    // deliveries until on_writable().
+    bool output_blocked() const noexcept { return output_blocked_; }
+    std::size_t output_queued_bytes() const noexcept { return output_.bytes(); }
+    const connection_limits& limits() const noexcept { return options_.limits; }
+
+private:
+    enum class state { created, open, flushing, draining, closed };
+
+    void pump_input();
+    void start_read();
+    void on_read(const byte_stream::error_code& error, std::size_t bytes);
+    void start_write();
+    void on_write(const byte_stream::error_code& error);
+    void begin_drain();
+    void arm_idle_timer(std::chrono::steady_clock::duration after);
+    void on_idle_timer();
+
+    std::unique_ptr<byte_stream> stream_;
+    asio::any_io_executor executor_;
+    options options_;
+    std::unique_ptr<protocol_session> session_;
+    input_buffer input_;
+    output_queue output_;
+    asio::steady_timer idle_timer_;
+    asio::steady_timer flush_timer_;
+    std::chrono::milliseconds idle_timeout_;
+    std::chrono::steady_clock::time_point last_read_;
+    std::string closing_reason_;
+    state state_ = state::created;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool consuming_ = false;
+    bool output_blocked_ = false;
+    bool session_paused_ = false;
+};
+
+} // namespace gantry::protocols::common

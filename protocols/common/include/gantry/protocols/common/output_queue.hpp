@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "gantry/protocols/common/asio_net.hpp"
+
+namespace gantry::protocols::common {
+
+// Bytes waiting for the peer, in send order, as buffer descriptors plus the
+// token that keeps their memory alive (an owned copy, or a mapped commit-log
+// segment for a zero-copy send). gather() hands the front chunks to one
+// scatter/gather write; release_gathered() drops them once it completed.
+class output_queue {
+public:
+    // At most this many buffers, and roughly this many bytes, per write: what
+    // the kernel takes in one writev and a slice that keeps one connection
+    // from holding its io thread for long.
+    static constexpr std::size_t max_gather_buffers = 64;
+    static constexpr std::size_t max_gather_bytes = 1024 * 1024;
+
+    void push(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive);
+
+    // Bytes queued, the ones being written included.
+    std::size_t bytes() const noexcept { return bytes_; }
+    bool empty() const noexcept { return entries_.empty(); }
+    // Something is queued that no write has taken yet.
+    bool has_ungathered() const noexcept { return entries_.size() > gathered_entries_; }
+
+    // The buffers of whole chunks from the front (at least one chunk, however
+    // large). Valid, and not gathered again, until release_gathered().
+    std::span<const asio::const_buffer> gather();
+    // The gathered chunks were written: drop them and their tokens.
+    void release_gathered();
+
+private:
+    struct entry {
+        std::vector<asio::const_buffer> buffers;
+        std::shared_ptr<const void> keep_alive;
+        std::size_t bytes = 0;
+    };
+
+    std::deque<entry> entries_;
+    std::vector<asio::const_buffer> gathered_;
+    std::size_t gathered_entries_ = 0;
+    std::size_t bytes_ = 0;
+};
+
+} // namespace gantry::protocols::common

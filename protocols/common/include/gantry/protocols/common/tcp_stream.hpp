@@ -1,0 +1,32 @@
+#pragma once
+
+#include "gantry/protocols/common/byte_stream.hpp"
+
+namespace gantry::protocols::common {
+
+// A byte_stream over an accepted TCP socket, with TCP_NODELAY on: protocol
+// responses are small and latency matters more than segment count, and the
+// connection already coalesces what it writes.
+class tcp_stream final : public byte_stream {
+public:
+    explicit tcp_stream(asio::ip::tcp::socket socket);
+
+    asio::any_io_executor executor() const override;
+    void async_read_some(asio::mutable_buffer buffer, io_handler handler) override;
+    void async_write(std::span<const asio::const_buffer> buffers, io_handler handler) override;
+    void shutdown_send() override;
+    void close() override;
+    const std::string& remote_address() const override { return remote_address_; }
+    std::uint16_t local_port() const override { return local_port_; }
+
+private:
+    asio::ip::tcp::socket socket_;
+    asio::any_io_executor executor_; // a copy: get_executor() is not const in Asio 1.18
+    std::string remote_address_;
+    std::uint16_t local_port_ = 0;
+};
+
+// "host:port", with brackets around an IPv6 host.
+std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint);
+
+} // namespace gantry::protocols::common

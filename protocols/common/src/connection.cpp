@@ -1,0 +1,321 @@
+#include "gantry/protocols/common/connection.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "gantry/protocols/common/protocol_module.hpp"
+#include "listener_log.hpp"
+
+namespace gantry::protocols::common {
+
+namespace {
+
+// After the last byte is flushed and our side is shut, how long the peer's
+// remaining input is read and dropped before closing. Closing with unread
+// input makes the kernel send a reset, which can destroy the very reply the
+// peer has not read yet.
+constexpr auto drain_linger = std::chrono::seconds(1);
+
+std::size_t input_budget(const connection_limits& limits) {
+    return std::max<std::size_t>(limits.input_budget_bytes, 1);
+}
+
+} // namespace
+
+connection::connection(std::unique_ptr<byte_stream> stream, options opts)
+    : stream_(std::move(stream)),
+      executor_(stream_->executor()),
+      options_(std::move(opts)),
+      input_(input_budget(options_.limits)),
+      idle_timer_(executor_),
+      flush_timer_(executor_),
+      idle_timeout_(options_.limits.idle_timeout) {}
+
+connection::~connection() {
+    // Only when the io_context was destroyed with this connection's handlers
+    // still queued (a forced shutdown): the session must still hear of it.
+    if (state_ != state::closed) {
+        close("the broker stopped");
+    }
+}
+
+void connection::start(protocol_module& module) {
+    if (state_ != state::created) {
+        return;
+    }
+    state_ = state::open;
+    last_read_ = std::chrono::steady_clock::now();
+    session_ = module.make_session(*this, session_context{remote_address(), stream_->local_port(), executor_,
+                                                          options_.limits});
+    if (!session_) {
+        listener_log()->error("{} connection #{} from {}: the protocol module made no session; closing",
+                              options_.protocol, id(), remote_address());
+        close("no session");
+        return;
+    }
+    if (state_ != state::open) {
+        return;
+    }
+    if (idle_timeout_.count() > 0) {
+        arm_idle_timer(idle_timeout_);
+    }
+    pump_input();
+}
+
+void connection::send(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive) {
+    if (state_ != state::open) {
+        return;
+    }
+    output_.push(buffers, std::move(keep_alive));
+    if (output_.bytes() > options_.limits.output_budget_bytes) {
+        output_blocked_ = true;
+    }
+    start_write();
+}
+
+void connection::send(std::string bytes) {
+    auto owned = std::make_shared<const std::string>(std::move(bytes));
+    const asio::const_buffer buffer(owned->data(), owned->size());
+    send(std::span(&buffer, 1), std::move(owned));
+}
+
+void connection::send(std::vector<std::byte> bytes) {
+    auto owned = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
+    const asio::const_buffer buffer(owned->data(), owned->size());
+    send(std::span(&buffer, 1), std::move(owned));
+}
+
+void connection::close_after_flush(std::string reason) {
+    if (state_ != state::open) {
+        return;
+    }
+    state_ = state::flushing;
+    closing_reason_ = std::move(reason);
+    idle_timer_.cancel();
+    flush_timer_.expires_after(options_.limits.flush_timeout);
+    flush_timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
+        if (error || self->state_ != state::flushing) {
+            return;
+        }
+        listener_log()->info("{} connection #{} from {}: the peer did not take the last {} bytes within {} ({} ms)",
+                             self->options_.protocol, self->id(), self->remote_address(),
+                             self->output_.bytes(), self->options_.limits.key("flushTimeout"),
+                             self->options_.limits.flush_timeout.count());
+        self->close(self->closing_reason_);
+    });
+    start_write();
+    if (!writing_ && output_.empty()) {
+        begin_drain();
+    }
+}
+
+void connection::close(std::string_view reason) {
+    if (state_ == state::closed) {
+        return;
+    }
+    state_ = state::closed;
+    idle_timer_.cancel();
+    flush_timer_.cancel();
+    stream_->close();
+    listener_log()->debug("{} connection #{} from {}: closed ({})", options_.protocol, id(), remote_address(), reason);
+    if (session_) {
+        session_->on_closed(reason);
+    }
+    if (options_.on_finished) {
+        auto finished = std::move(options_.on_finished);
+        options_.on_finished = nullptr;
+        finished();
+    }
+}
+
+void connection::pause_input() {
+    session_paused_ = true;
+}
+
+void connection::resume_input() {
+    if (!session_paused_) {
+        return;
+    }
+    session_paused_ = false;
+    pump_input();
+}
+
+void connection::set_idle_timeout(std::chrono::milliseconds timeout) {
+    idle_timeout_ = timeout;
+    if (state_ != state::open) {
+        return;
+    }
+    if (timeout.count() > 0) {
+        arm_idle_timer(timeout);
+    } else {
+        idle_timer_.cancel();
+    }
+}
+
+// Shows the session what is buffered for as long as it makes progress and
+// nothing pauses input, then reads more if there is room.
+void connection::pump_input() {
+    if (state_ != state::open || consuming_) {
+        return;
+    }
+    consuming_ = true;
+    while (state_ == state::open && !input_.empty() && !input_paused()) {
+        const auto data = input_.data();
+        consume_result result = session_->consume(data);
+        if (state_ != state::open) {
+            break;
+        }
+        if (result.close) {
+            consuming_ = false;
+            close_after_flush(std::move(result.reason));
+            return;
+        }
+        if (result.consumed > data.size()) {
+            listener_log()->critical("{} session consumed {} bytes of {}: a bug in the protocol module; aborting",
+                                     options_.protocol, result.consumed, data.size());
+            std::abort();
+        }
+        if (result.consumed == 0) {
+            break;
+        }
+        input_.consume(result.consumed);
+    }
+    consuming_ = false;
+    start_write();
+    if (state_ != state::open || input_paused() || reading_) {
+        return;
+    }
+    if (input_.full()) {
+        listener_log()->info("{} connection #{} from {}: {} bytes buffered without a complete frame (limit {} = {}); "
+                             "closing",
+                             options_.protocol, id(), remote_address(), input_.size(),
+                             options_.limits.key("inputBudgetBytes"), input_.budget());
+        close(fmt::format("input budget of {} bytes exceeded", input_.budget()));
+        return;
+    }
+    start_read();
+}
+
+void connection::start_read() {
+    reading_ = true;
+    stream_->async_read_some(input_.prepare(),
+                             [self = shared_from_this()](const byte_stream::error_code& error, std::size_t bytes) {
+                                 self->on_read(error, bytes);
+                             });
+}
+
+void connection::on_read(const byte_stream::error_code& error, std::size_t bytes) {
+    reading_ = false;
+    switch (state_) {
+    case state::closed:
+        return;
+    case state::draining:
+        // The peer's leftovers are dropped; its end of stream ends the drain.
+        if (error) {
+            close(closing_reason_);
+        } else {
+            start_read();
+        }
+        return;
+    case state::created:
+    case state::open:
+    case state::flushing:
+        break;
+    }
+    if (error) {
+        close(error == asio::error::eof ? std::string("the peer closed the connection")
+                                        : fmt::format("read failed: {}", error.message()));
+        return;
+    }
+    input_.commit(bytes);
+    last_read_ = std::chrono::steady_clock::now();
+    pump_input();
+}
+
+void connection::start_write() {
+    if (writing_ || consuming_ || !output_.has_ungathered()) {
+        return;
+    }
+    if (state_ != state::open && state_ != state::flushing) {
+        return;
+    }
+    writing_ = true;
+    stream_->async_write(output_.gather(),
+                         [self = shared_from_this()](const byte_stream::error_code& error, std::size_t) {
+                             self->on_write(error);
+                         });
+}
+
+void connection::on_write(const byte_stream::error_code& error) {
+    writing_ = false;
+    if (state_ == state::closed) {
+        return;
+    }
+    if (error) {
+        close(fmt::format("write failed: {}", error.message()));
+        return;
+    }
+    output_.release_gathered();
+    if (output_blocked_ && output_.bytes() <= options_.limits.output_budget_bytes / 2) {
+        output_blocked_ = false;
+        if (state_ == state::open) {
+            session_->on_writable();
+        }
+        pump_input();
+    }
+    start_write();
+    if (state_ == state::flushing && !writing_ && output_.empty()) {
+        begin_drain();
+    }
+}
+
+void connection::begin_drain() {
+    state_ = state::draining;
+    input_.consume(input_.size());
+    stream_->shutdown_send();
+    flush_timer_.expires_after(std::min<std::chrono::steady_clock::duration>(drain_linger,
+                                                                              options_.limits.flush_timeout));
+    flush_timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
+        if (!error && self->state_ == state::draining) {
+            self->close(self->closing_reason_);
+        }
+    });
+    if (!reading_) {
+        start_read();
+    }
+}
+
+void connection::arm_idle_timer(std::chrono::steady_clock::duration after) {
+    idle_timer_.expires_after(after);
+    idle_timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
+        if (!error) {
+            self->on_idle_timer();
+        }
+    });
+}
+
+void connection::on_idle_timer() {
+    if (state_ != state::open || idle_timeout_.count() <= 0) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (input_paused()) {
+        // Not reading is our choice, not the peer's silence.
+        last_read_ = now;
+        arm_idle_timer(idle_timeout_);
+        return;
+    }
+    const auto idle = now - last_read_;
+    if (idle < idle_timeout_) {
+        arm_idle_timer(idle_timeout_ - idle);
+        return;
+    }
+    listener_log()->info("{} connection #{} from {}: nothing received for {} ms (limit {}); closing",
+                         options_.protocol, id(), remote_address(), idle_timeout_.count(),
+                         options_.limits.key("idleTimeout"));
+    close(fmt::format("idle for {} ms", idle_timeout_.count()));
+}
+
+} // namespace gantry::protocols::common

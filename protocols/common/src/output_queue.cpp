@@ -1,0 +1,49 @@
+#include "gantry/protocols/common/output_queue.hpp"
+
+#include <cassert>
+
+namespace gantry::protocols::common {
+
+void output_queue::push(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive) {
+    entry e;
+    e.buffers.reserve(buffers.size());
+    for (const auto& buffer : buffers) {
+        if (buffer.size() > 0) {
+            e.buffers.push_back(buffer);
+            e.bytes += buffer.size();
+        }
+    }
+    if (e.bytes == 0) {
+        return;
+    }
+    e.keep_alive = std::move(keep_alive);
+    bytes_ += e.bytes;
+    entries_.push_back(std::move(e));
+}
+
+std::span<const asio::const_buffer> output_queue::gather() {
+    assert(gathered_entries_ == 0 && "gather() again before release_gathered()");
+    gathered_.clear();
+    std::size_t gathered_bytes = 0;
+    for (const auto& e : entries_) {
+        const bool first = gathered_entries_ == 0;
+        if (!first && (gathered_.size() + e.buffers.size() > max_gather_buffers ||
+                       gathered_bytes + e.bytes > max_gather_bytes)) {
+            break;
+        }
+        gathered_.insert(gathered_.end(), e.buffers.begin(), e.buffers.end());
+        gathered_bytes += e.bytes;
+        ++gathered_entries_;
+    }
+    return gathered_;
+}
+
+void output_queue::release_gathered() {
+    for (; gathered_entries_ > 0; --gathered_entries_) {
+        bytes_ -= entries_.front().bytes;
+        entries_.pop_front();
+    }
+    gathered_.clear();
+}
+
+} // namespace gantry::protocols::common
