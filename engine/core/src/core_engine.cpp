@@ -85,9 +85,10 @@ void core_engine::declare(const engine::operation_context& ctx, engine::declare_
 
 void core_engine::append(const engine::operation_context& ctx, engine::message msg,
                          std::function<void(result<engine::append_receipt>)> done) {
-    auto finish = [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
-        complete_on(ex, done, std::move(r));
-    };
+    std::function<void(result<engine::append_receipt>)> finish =
+        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
+            complete_on(ex, done, std::move(r));
+        };
     const std::int64_t now = now_ms();
     if (msg.deliver_at_ms > now) return finish(core_errc::delayed_delivery_unsupported);
     auto topic = topics_.find_or_auto_create(msg.topic);
@@ -110,12 +111,53 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     m.properties = *properties;
     m.born_timestamp = msg.born_time_ms;
     m.born_host = store_.config().store_host;
+    store_and_complete(m, msg.message_id, std::move(finish));
+}
+
+void core_engine::append_record(const engine::operation_context& ctx, engine::record_append record,
+                                std::function<void(result<engine::append_receipt>)> done) {
+    std::function<void(result<engine::append_receipt>)> finish =
+        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
+            complete_on(ex, done, std::move(r));
+        };
+    auto topic = topics_.find_or_auto_create(record.topic);
+    if (!topic) return finish(topic.error());
+    if (!topic->writable()) return finish(core_errc::no_permission);
+    if (record.queue_id < 0 || record.queue_id >= topic->write_queue_nums) return finish(core_errc::no_such_queue);
+    // WAIT only tells this broker whether to wait for the disk; RocketMQ
+    // brokers do not store it.
+    std::string properties;
+    bool well_formed = true;
+    store::for_each_property(record.properties, [&](std::string_view name, std::string_view value) {
+        if (name == "WAIT") return;
+        if (name.find('\0') != std::string_view::npos || value.find('\0') != std::string_view::npos) well_formed = false;
+        store::append_property(properties, name, value);
+    });
+    if (!well_formed) return finish(core_errc::invalid_property);
+    store::message_to_store m;
+    m.topic = record.topic;
+    m.queue_id = record.queue_id;
+    m.flag = record.flag;
+    m.body = store::as_bytes(record.body);
+    m.properties = properties;
+    m.sys_flag = record.sys_flag;
+    m.born_timestamp = record.born_timestamp;
+    m.born_host.bytes = record.born_host.bytes;
+    m.born_host.is_v6 = record.born_host.is_v6;
+    m.born_host.port = record.born_host.port;
+    m.reconsume_times = record.reconsume_times;
+    auto id = store::find_property(properties, store::property::unique_key);
+    store_and_complete(m, id ? std::string(*id) : std::string(), std::move(finish));
+}
+
+void core_engine::store_and_complete(const store::message_to_store& m, std::string message_id,
+                                     std::function<void(result<engine::append_receipt>)> finish) {
     auto stored = store_.put(m);
     if (!stored) return finish(stored.error());
-    engine::append_receipt receipt{msg.message_id,
-                                   store::offset_message_id(store_.config().store_host, stored->physical_offset),
-                                   m.queue_id, stored->queue_offset};
-    store_.when_durable(stored->end_offset(), [finish, receipt](std::error_code ec) {
+    auto offset_id = store::offset_message_id(store_.config().store_host, stored->physical_offset);
+    if (message_id.empty()) message_id = offset_id;
+    engine::append_receipt receipt{std::move(message_id), std::move(offset_id), m.queue_id, stored->queue_offset};
+    store_.when_durable(stored->end_offset(), [finish = std::move(finish), receipt](std::error_code ec) {
         if (ec) finish(ec);
         else finish(receipt);
     });

@@ -238,6 +238,10 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         out.min_offset = got.min_offset;
         out.max_offset = got.max_offset;
         for (const auto& ref : got.messages) {
+            if (state.request.stored_form) {
+                out.records.push_back({ref.bytes, ref.file});
+                continue;
+            }
             const auto record = store::decode_record(ref.bytes);
             if (!record) continue;
             if (auto d = to_delivery(ref, *record, record->reconsume_times + 1)) out.messages.push_back(std::move(*d));
@@ -251,7 +255,7 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         state->done(attempt(*state));
     };
     auto first = attempt(*p);
-    if (!first.messages.empty() || p->request.wait.count() <= 0) {
+    if (!first.messages.empty() || !first.records.empty() || p->request.wait.count() <= 0) {
         p->finished = true;
         asio::post(ctx.executor, [p, r = std::move(first)]() mutable { p->done(std::move(r)); });
         return;

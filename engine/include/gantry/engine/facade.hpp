@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <array>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,35 @@ namespace gantry::engine {
 struct declare_options {
     std::string topic;
     int queue_count = 0; // 0: the configured default
+};
+
+// A network address as a record stores it (born and store hosts).
+struct host_address {
+    std::array<std::uint8_t, 16> bytes{}; // 4 used for IPv4
+    bool is_v6 = false;
+    std::int32_t port = 0;
+};
+
+// A message in the commit log's own form (specs §3), for protocols and
+// bridges that already speak it: the native RocketMQ protocol sends the
+// queue, flag, sys flag and property string its client chose.
+struct record_append {
+    std::string topic;
+    std::int32_t queue_id = 0;
+    std::int32_t flag = 0;
+    std::string body;          // as sent, compressed when sys_flag says so
+    std::string properties;    // name 0x01 value 0x02 ... (specs §3.3)
+    std::int32_t sys_flag = 0; // compression and transaction bits
+    std::int64_t born_timestamp = 0;
+    host_address born_host;
+    std::int32_t reconsume_times = 0;
+};
+
+// A stored record exactly as it lies in the commit log, and what keeps that
+// memory mapped until the caller has written it out.
+struct stored_record {
+    std::span<const std::byte> bytes;
+    std::shared_ptr<const void> keep_alive;
 };
 
 struct append_receipt {
@@ -38,10 +69,14 @@ struct read_request {
     std::chrono::milliseconds wait{0};
     filter_language filter_kind = filter_language::tag;
     std::string filter;
+    // Return the records as stored (read_result::records) rather than
+    // decoded messages, for protocols that send them as they lie.
+    bool stored_form = false;
 };
 
 struct read_result {
-    std::vector<delivery> messages;
+    std::vector<delivery> messages;     // when the request did not ask for the stored form
+    std::vector<stored_record> records; // when it did
     std::int64_t next_offset = 0;
     std::int64_t min_offset = 0;
     std::int64_t max_offset = 0;
@@ -73,6 +108,9 @@ public:
     // Completes once the message is stored with the configured durability.
     virtual void append(const operation_context& ctx, message msg,
                         std::function<void(result<append_receipt>)> done) = 0;
+    // The same for a message already in the record's form, into the queue it names.
+    virtual void append_record(const operation_context& ctx, record_append record,
+                               std::function<void(result<append_receipt>)> done) = 0;
 
     // Why a filter would be refused (with the position for a selector), or
     // nothing when it is valid; subscribe() refuses the same filters.

@@ -432,3 +432,75 @@ TEST_F(CoreEngineTest, ResetByTimeMovesAGroupBackAndReportsQueues) {
 
 } // namespace
 } // namespace gantry::core
+
+#include "gantry/store/message_properties.hpp"
+
+namespace gantry::core {
+namespace {
+
+TEST_F(CoreEngineTest, RecordFormAppendsKeepTheClientsQueueFlagsAndPropertiesAndReadBackAsStored) {
+    engine::declare_options d{"native", 4};
+    std::promise<std::error_code> declared;
+    engine_->declare(ctx(), d, [&](std::error_code ec) { declared.set_value(ec); });
+    ASSERT_FALSE(declared.get_future().get());
+
+    engine::record_append r;
+    r.topic = "native";
+    r.queue_id = 3;
+    r.flag = 5;
+    r.body = "payload";
+    store::append_property(r.properties, "TAGS", "TagA");
+    store::append_property(r.properties, "UNIQ_KEY", "C0A80001");
+    store::append_property(r.properties, "WAIT", "true");
+    store::append_property(r.properties, "app", "v");
+    r.sys_flag = 0;
+    r.born_timestamp = 1234;
+    r.born_host.bytes = {10, 0, 0, 9};
+    r.born_host.port = 5555;
+    r.reconsume_times = 2;
+    std::promise<result<engine::append_receipt>> appended;
+    engine_->append_record(ctx(), r, [&](result<engine::append_receipt> res) { appended.set_value(res); });
+    const auto receipt = appended.get_future().get();
+    ASSERT_TRUE(receipt);
+    EXPECT_EQ(receipt->queue_id, 3);
+    EXPECT_EQ(receipt->message_id, "C0A80001");
+    ASSERT_TRUE(store::testing::wait_dispatched(*store_));
+
+    engine::read_request read;
+    read.topic = "native";
+    read.queue_id = 3;
+    read.stored_form = true;
+    std::promise<result<engine::read_result>> got;
+    engine_->read(ctx(), read, [&](result<engine::read_result> res) { got.set_value(res); });
+    const auto read_back = got.get_future().get();
+    ASSERT_TRUE(read_back);
+    ASSERT_EQ(read_back->records.size(), 1u);
+    EXPECT_TRUE(read_back->messages.empty());
+    const auto record = store::decode_record(read_back->records[0].bytes);
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->flag, 5);
+    EXPECT_EQ(record->reconsume_times, 2);
+    EXPECT_EQ(record->born_timestamp, 1234);
+    EXPECT_EQ(record->born_host.port, 5555);
+    EXPECT_EQ(record->born_host.bytes[3], 9);
+    EXPECT_EQ(store::find_property(record->properties, "TAGS"), "TagA");
+    EXPECT_FALSE(store::find_property(record->properties, "WAIT")) << "WAIT is not stored";
+    EXPECT_EQ(read_back->next_offset, 1);
+
+    // Any protocol's subscriber reads it as a model message.
+    auto sink = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(shared("native", "model"), sink), 5);
+    ASSERT_TRUE(sink->wait_for(1));
+    const auto m = sink->deliveries()[0].msg;
+    EXPECT_EQ(m.tag, "TagA");
+    EXPECT_EQ(m.message_id, "C0A80001");
+    EXPECT_EQ(m.properties, (std::vector<std::pair<std::string, std::string>>{{"app", "v"}}));
+
+    r.queue_id = 4;
+    std::promise<result<engine::append_receipt>> refused;
+    engine_->append_record(ctx(), r, [&](result<engine::append_receipt> res) { refused.set_value(res); });
+    EXPECT_EQ(refused.get_future().get().error(), make_error_code(core_errc::no_such_queue));
+}
+
+} // namespace
+} // namespace gantry::core

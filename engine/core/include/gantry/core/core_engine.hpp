@@ -39,6 +39,8 @@ public:
                  std::function<void(std::error_code)> done) override;
     void append(const engine::operation_context& ctx, engine::message msg,
                 std::function<void(result<engine::append_receipt>)> done) override;
+    void append_record(const engine::operation_context& ctx, engine::record_append record,
+                       std::function<void(result<engine::append_receipt>)> done) override;
     std::optional<std::string> check_filter(engine::filter_language language, const std::string& text) const override;
     result<engine::subscription_id> subscribe(const engine::operation_context& ctx,
                                               engine::subscription_options options,
@@ -76,6 +78,9 @@ private:
     std::int64_t position_offset(const engine::start_position& at, std::string_view topic,
                                  std::int32_t queue_id) const;
 
+    // Stores a validated record and completes `done` once it is durable.
+    void store_and_complete(const store::message_to_store& m, std::string message_id,
+                            std::function<void(result<engine::append_receipt>)> finish);
     void post_pump(const std::shared_ptr<subscription>& sub);
     void pump(const std::shared_ptr<subscription>& sub);
     // Delivers (or skips) the record at `offset`; true when it was delivered.
