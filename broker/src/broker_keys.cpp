@@ -31,6 +31,12 @@ void register_broker_keys(config_registry& registry) {
     add(integer_key(
         "listenPort", "Port of the native (RocketMQ remoting) protocol; recorded with brokerIP1 as the store host",
         between(1, 65535), [](auto& c) -> auto& { return c.listen_port; }));
+    add(string_key(
+        "listenHost", "Address the protocol listeners bind (0.0.0.0: every interface)",
+        [](auto& c) -> auto& { return c.listen_host; }, ip_literal));
+    add(integer_key(
+        "ioThreads", "Threads serving connections, each with its own event loop (0: one per core)", between(0, 256),
+        [](auto& c) -> auto& { return c.io_threads; }));
 }
 
 } // namespace gantry::broker

@@ -2,89 +2,19 @@
 """Start-up and shutdown of the real gantryd binary.
 
 Usage: gantryd_startup_test.py GANTRYD [unittest arguments, e.g. a test name]
-
-Each test runs gantryd in its own temporary directory, bounds every wait and
-kills only the processes it started.
 """
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
-GANTRYD = None
-START_TIMEOUT = 20.0  # seconds until "started" appears in the log
-EXIT_TIMEOUT = 15.0  # seconds gantryd may take to exit
+import gantryd_harness as harness
+from gantryd_harness import EXIT_TIMEOUT
 
 
-class gantryd_process:
-    """One gantryd started by a test, with stderr captured to a file."""
-
-    def __init__(self, workdir, args=(), name="gantryd"):
-        self.stderr_path = os.path.join(workdir, name + ".stderr")
-        self._stderr = open(self.stderr_path, "wb")
-        self.process = subprocess.Popen(
-            [GANTRYD, *args],
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=self._stderr,
-        )
-
-    def stderr(self):
-        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def wait_for_log(self, text, timeout=START_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.stderr():
-                return True
-            if self.process.poll() is not None:
-                return text in self.stderr()
-            time.sleep(0.05)
-        return False
-
-    def wait(self, timeout=EXIT_TIMEOUT):
-        """The exit status, or None if gantryd is still running at the deadline."""
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self._stderr.close()
-
-
-class gantryd_test(unittest.TestCase):
-    def setUp(self):
-        self.workdir = tempfile.mkdtemp(prefix="gantryd-test-")
-        self.processes = []
-
-    def tearDown(self):
-        for p in self.processes:
-            p.stop()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def start(self, *args, name="gantryd"):
-        p = gantryd_process(self.workdir, args, name)
-        self.processes.append(p)
-        return p
-
-    def run_to_exit(self, *args):
-        """Runs a gantryd that is expected to stop on its own."""
-        p = self.start(*args)
-        status = p.wait()
-        self.assertIsNotNone(status, "gantryd still running after %ss:\n%s" % (EXIT_TIMEOUT, p.stderr()))
-        return status, p.stderr()
-
+class gantryd_test(harness.gantryd_test_case):
     def assert_one_error_line(self, stderr, *fragments):
         lines = [line for line in stderr.splitlines() if line.strip()]
         self.assertEqual(len(lines), 1, "expected one line on stderr, got:\n" + stderr)
@@ -129,7 +59,7 @@ class gantryd_test(unittest.TestCase):
         first = self.start("--storePathRootDir", data, name="first")
         self.assertTrue(first.wait_for_log("started"), "first gantryd did not start:\n" + first.stderr())
 
-        second = self.start("--storePathRootDir", data, "--listenPort", "10912", name="second")
+        second = self.start("--storePathRootDir", data, name="second")
         status = second.wait()
         self.assertEqual(status, 2, second.stderr())
         self.assert_one_error_line(second.stderr(), "locked", data)
@@ -148,11 +78,11 @@ class gantryd_test(unittest.TestCase):
         self.assert_one_error_line(stderr, data, "storePathRootDir")
 
     def test_help_lists_keys_and_version_prints(self):
-        out = subprocess.run([GANTRYD, "--help"], capture_output=True, text=True, timeout=EXIT_TIMEOUT)
+        out = subprocess.run([harness.GANTRYD, "--help"], capture_output=True, text=True, timeout=EXIT_TIMEOUT)
         self.assertEqual(out.returncode, 0, out.stderr)
         for key in ("--flushDiskType", "--storePathRootDir", "--brokerName", "--logLevel", "-c"):
             self.assertIn(key, out.stdout)
-        out = subprocess.run([GANTRYD, "--version"], capture_output=True, text=True, timeout=EXIT_TIMEOUT)
+        out = subprocess.run([harness.GANTRYD, "--version"], capture_output=True, text=True, timeout=EXIT_TIMEOUT)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertTrue(out.stdout.startswith("gantryd "), out.stdout)
 
@@ -160,5 +90,5 @@ class gantryd_test(unittest.TestCase):
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    GANTRYD = os.path.abspath(sys.argv[1])
+    harness.GANTRYD = os.path.abspath(sys.argv[1])
     unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)

@@ -34,6 +34,8 @@ struct broker_config {
     std::string broker_cluster_name = "DefaultCluster"; // brokerClusterName
     std::string broker_ip1 = "127.0.0.1";               // brokerIP1
     std::int32_t listen_port = 10911;                   // listenPort
+    std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
+    std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
     log_config log;
     // store_host is derived from brokerIP1 and listenPort once every source
     // has been applied.

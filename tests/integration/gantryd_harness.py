@@ -1,0 +1,94 @@
+"""Runs the real gantryd binary for integration tests: each instance in a
+temporary working directory, on free loopback ports, with stderr captured;
+every wait is bounded and only the processes started here are killed."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+GANTRYD = None  # set by each test script from its command line
+START_TIMEOUT = 20.0  # seconds until "started" appears in the log
+EXIT_TIMEOUT = 15.0  # seconds gantryd may take to exit
+
+
+class gantryd_process:
+    """One gantryd started by a test, with stderr captured to a file."""
+
+    def __init__(self, workdir, args=(), name="gantryd"):
+        self.stderr_path = os.path.join(workdir, name + ".stderr")
+        self._stderr = open(self.stderr_path, "wb")
+        self.process = subprocess.Popen(
+            [GANTRYD, *args],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self._stderr,
+        )
+
+    def stderr(self):
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def wait_for_log(self, text, timeout=START_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.stderr():
+                return True
+            if self.process.poll() is not None:
+                return text in self.stderr()
+            time.sleep(0.05)
+        return False
+
+    def wait(self, timeout=EXIT_TIMEOUT):
+        """The exit status, or None if gantryd is still running at the deadline."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._stderr.close()
+
+
+
+
+def free_port():
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class gantryd_test_case(unittest.TestCase):
+    """Starts gantryd instances in a temporary directory and stops them."""
+
+    def setUp(self):
+        self.workdir = tempfile.mkdtemp(prefix="gantryd-test-")
+        self.processes = []
+
+    def tearDown(self):
+        for p in self.processes:
+            p.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def start(self, *args, name="gantryd", port=None):
+        """A gantryd listening on 127.0.0.1 and a free port (or `port`)."""
+        self.port = port or free_port()
+        listen = ("--listenHost", "127.0.0.1", "--listenPort", str(self.port))
+        p = gantryd_process(self.workdir, (*listen, *args), name)
+        self.processes.append(p)
+        return p
+
+    def run_to_exit(self, *args):
+        """Runs a gantryd that is expected to stop on its own."""
+        p = self.start(*args)
+        status = p.wait()
+        self.assertIsNotNone(status, "gantryd still running after %ss:\n%s" % (EXIT_TIMEOUT, p.stderr()))
+        return status, p.stderr()
