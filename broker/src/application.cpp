@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gantry/broker/startup_error.hpp"
+#include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/consume_queue.hpp"
 #include "gantry/store/store_error.hpp"
 
@@ -63,12 +64,25 @@ void application::start() {
         throw startup_error(fmt::format("cannot start the engine over '{}' (storePathRootDir): {}", root.string(),
                                         error.message()));
     }
+    start_listeners();
     log_started(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
 }
 
+void application::start_listeners() {
+    network_ = std::make_unique<network>(static_cast<std::size_t>(config_.io_threads));
+    protocols::remoting::broker_identity identity{config_.broker_name, config_.broker_cluster_name,
+                                                  config_.broker_ip1 + ":" + std::to_string(config_.listen_port)};
+    auto remoting = std::make_shared<protocols::remoting::remoting_module>(*engine_, std::move(identity));
+    protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
+                                              remoting->default_limits()};
+    network_->listen(std::move(remoting), std::move(listen));
+}
+
 void application::stop() {
-    // The engine stops first; the store's dispatcher calls into it until the
-    // store is shut down, so neither is destroyed before both have stopped.
+    // Connections go first, then the engine; the store's dispatcher calls
+    // into the engine until the store is shut down, so neither is destroyed
+    // before both have stopped.
+    if (network_) network_->stop();
     if (engine_) engine_->stop();
     if (store_) store_->shutdown();
     engine_.reset();
@@ -99,9 +113,10 @@ void application::log_started(std::chrono::milliseconds took) const {
     if (error) {
         data_dir = store.root_dir;
     }
-    log_->info("{} of cluster {} started in {} ms: data directory {}, {}, commit-log segments of {}, consume-queue "
-               "files of {} entries, store host {}:{}",
-               config_.broker_name, config_.broker_cluster_name, took.count(), data_dir.lexically_normal().string(),
+    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, data directory {}, {}, commit-log "
+               "segments of {}, consume-queue files of {} entries, store host {}:{}",
+               config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
+               config_.listen_port, data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,
                config_.broker_ip1, config_.listen_port);

@@ -6,14 +6,15 @@
 #include <spdlog/logger.h>
 
 #include "gantry/broker/broker_config.hpp"
+#include "network.hpp"
 #include "gantry/core/core_engine.hpp"
 #include "gantry/store/message_store.hpp"
 
 namespace gantry::broker {
 
-// The composition root: owns every module of one gantryd process and starts
-// and stops them in order. For now that is the message store; protocol
-// listeners join in later issues. Used from main's thread only.
+// The composition root: owns every module of one gantryd process (the
+// store, the engine, the protocol listeners) and starts and stops them in
+// order. Used from main's thread only.
 class application {
 public:
     explicit application(broker_config config);
@@ -33,8 +34,13 @@ private:
     // that a failed start leaves only its error on stderr.
     void log_started(std::chrono::milliseconds took) const;
 
+    void start_listeners();
+
     broker_config config_;
     std::shared_ptr<spdlog::logger> log_;
+    // Declared first so it is destroyed last: engine completions hold timers
+    // of its io_contexts until the engine is gone.
+    std::unique_ptr<network> network_;
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
 };

@@ -276,6 +276,11 @@ std::error_code core_engine::commit_offset(const engine::operation_context&, con
     return {};
 }
 
+std::optional<std::int64_t> core_engine::committed_offset(const std::string& group, const std::string& topic,
+                                                          std::int32_t queue_id) const {
+    return offsets_.query(group, topic, queue_id);
+}
+
 std::int64_t core_engine::position_offset(const engine::start_position& at, std::string_view topic,
                                          std::int32_t queue_id) const {
     switch (at.from) {

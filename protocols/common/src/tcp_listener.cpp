@@ -262,6 +262,7 @@ std::optional<listen_error> tcp_listener::start() {
 }
 
 void tcp_listener::stop() {
+    if (stop_requested_.exchange(true)) return;
     if (state_->running_here()) {
         state_->stop();
         return;

@@ -130,6 +130,9 @@ public:
                       std::function<void(result<read_result>)> done) = 0;
     virtual std::error_code commit_offset(const operation_context& ctx, const std::string& group,
                                           const std::string& topic, std::int32_t queue_id, std::int64_t offset) = 0;
+    // The offset a group last committed for a queue; nothing when it never did.
+    virtual std::optional<std::int64_t> committed_offset(const std::string& group, const std::string& topic,
+                                                         std::int32_t queue_id) const = 0;
     // Moves a group's position in every queue of a topic: to the earliest or
     // latest message, a time, or an offset. Live members continue from there.
     virtual std::error_code reset_offsets(const operation_context& ctx, const std::string& group,

@@ -54,6 +54,8 @@ public:
               std::function<void(result<engine::read_result>)> done) override;
     std::error_code commit_offset(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, std::int32_t queue_id, std::int64_t offset) override;
+    std::optional<std::int64_t> committed_offset(const std::string& group, const std::string& topic,
+                                                 std::int32_t queue_id) const override;
     std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, engine::start_position to) override;
     result<engine::queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const override;

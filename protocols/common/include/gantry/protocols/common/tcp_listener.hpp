@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -54,6 +55,9 @@ private:
     class state;
 
     std::shared_ptr<state> state_;
+    // Set by the first stop(), so the destructor does not post a second one
+    // to an accept context that may no longer run.
+    std::atomic<bool> stop_requested_{false};
 };
 
 } // namespace gantry::protocols::common

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "gantry/protocols/common/io_pool.hpp"
+#include "gantry/protocols/common/tcp_listener.hpp"
+
+namespace gantry::broker {
+
+// The io_context threads every connection lives on and the protocol
+// listeners that feed them. Accepting runs on the pool's first context.
+class network {
+public:
+    explicit network(std::size_t io_threads);
+    ~network();
+    network(const network&) = delete;
+    network& operator=(const network&) = delete;
+
+    // Starts listening for `module`. Throws startup_error with the
+    // listener's one line (address in use, permission, ...).
+    void listen(std::shared_ptr<protocols::common::protocol_module> module,
+                protocols::common::listener_config config);
+    // Stops every listener, closes their connections and joins the threads.
+    void stop();
+
+private:
+    protocols::common::io_pool pool_;
+    std::vector<std::unique_ptr<protocols::common::tcp_listener>> listeners_;
+    bool running_ = true;
+};
+
+} // namespace gantry::broker

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gantry/engine/facade.hpp"
+#include "gantry/protocols/common/protocol_module.hpp"
+#include "gantry/protocols/remoting/remoting_codec.hpp"
+
+namespace gantry::protocols::remoting {
+
+// How this broker names itself to RocketMQ clients.
+struct broker_identity {
+    std::string broker_name = "gantry";
+    std::string cluster = "DefaultCluster";
+    std::string store_host = "127.0.0.1:10911"; // "ip:port" clients can reach
+};
+
+// RocketMQ 4.x remoting as the listener layer sees it: one remoting_session
+// per connection, all sharing one codec, the engine and the broker identity.
+class remoting_module final : public common::protocol_module {
+public:
+    static constexpr std::uint16_t port = 10911;
+
+    remoting_module(engine::facade& engine, broker_identity identity);
+
+    std::string_view name() const override { return "remoting"; }
+    std::uint16_t default_port() const override { return port; }
+    std::vector<std::string> websocket_subprotocols() const override { return {}; }
+    common::connection_limits default_limits() const override;
+    std::unique_ptr<common::protocol_session> make_session(common::connection& conn,
+                                                           const common::session_context& context) override;
+
+    const broker_identity& identity() const noexcept { return identity_; }
+
+private:
+    engine::facade& engine_;
+    const broker_identity identity_;
+};
+
+} // namespace gantry::protocols::remoting

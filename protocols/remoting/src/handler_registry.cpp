@@ -1,0 +1,32 @@
+#include "handler_registry.hpp"
+
+#include "gantry/protocols/remoting/request_code.hpp"
+#include "handlers/handlers.hpp"
+#include "request_context.hpp"
+
+namespace gantry::protocols::remoting {
+
+const handler_registry& handler_registry::standard() {
+    static const handler_registry registry = [] {
+        handler_registry r;
+        r.add(request_code::send_message, handlers::send_message);
+        r.add(request_code::send_message_v2, handlers::send_message_v2);
+        r.add(request_code::send_batch_message, handlers::send_batch_message);
+        r.add(request_code::pull_message, handlers::pull_message);
+        r.add(request_code::query_consumer_offset, handlers::query_consumer_offset);
+        r.add(request_code::update_consumer_offset, handlers::update_consumer_offset);
+        r.add(request_code::get_max_offset, handlers::get_max_offset);
+        r.add(request_code::get_min_offset, handlers::get_min_offset);
+        r.add(request_code::heart_beat, handlers::heart_beat);
+        r.add(request_code::unregister_client, handlers::unregister_client);
+        return r;
+    }();
+    return registry;
+}
+
+request_handler handler_registry::find(std::int32_t code) const {
+    const auto it = handlers_.find(code);
+    return it == handlers_.end() ? nullptr : it->second;
+}
+
+} // namespace gantry::protocols::remoting

@@ -1,0 +1,24 @@
+#include <string>
+
+#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/response_code.hpp"
+#include "handlers.hpp"
+
+namespace gantry::protocols::remoting::handlers {
+
+void query_consumer_offset(request_context ctx) {
+    header_reader h(ctx.request());
+    const auto group = h.text("consumerGroup");
+    const auto topic = h.text("topic");
+    const auto queue_id = h.int32("queueId");
+    if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
+    const auto committed = ctx.engine().committed_offset(group, topic, queue_id);
+    // The JavaScript client stores offset 0 as -1: that is "no offset" too (spec appendix).
+    if (!committed || *committed < 0)
+        return ctx.fail(response_code::query_not_found, "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first");
+    auto response = ctx.response(response_code::success);
+    response.set_ext("offset", std::to_string(*committed));
+    ctx.respond(std::move(response));
+}
+
+} // namespace gantry::protocols::remoting::handlers

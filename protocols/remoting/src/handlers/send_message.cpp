@@ -1,0 +1,67 @@
+#include "send_message.hpp"
+
+#include <string>
+#include <utility>
+
+#include "../header_reader.hpp"
+#include "../remoting_mapping.hpp"
+#include "gantry/protocols/remoting/response_code.hpp"
+#include "handlers.hpp"
+
+namespace gantry::protocols::remoting::handlers {
+
+namespace {
+
+constexpr send_header_keys long_keys{"producerGroup", "topic", "defaultTopic", "defaultTopicQueueNums",
+                                     "queueId", "sysFlag", "bornTimestamp", "flag", "properties",
+                                     "reconsumeTimes", "batch"};
+
+// Java brokers add the cluster name to every stored message (spec 2.4.1 step 7).
+std::string with_cluster(std::string properties, const std::string& cluster) {
+    constexpr std::string_view key = "CLUSTER";
+    if (properties.find(std::string(key) + '\x01') == 0 ||
+        properties.find(std::string("\x02") + std::string(key) + '\x01') != std::string::npos)
+        return properties;
+    if (!properties.empty() && properties.back() != '\x02') properties += '\x02';
+    properties.append(key).append(1, '\x01').append(cluster).append(1, '\x02');
+    return properties;
+}
+
+} // namespace
+
+void send_with_keys(request_context ctx, const send_header_keys& keys) {
+    const auto& request = ctx.request();
+    header_reader h(request);
+    h.text(keys.producer_group);
+    engine::record_append record;
+    record.topic = h.text(keys.topic);
+    record.queue_id = h.int32(keys.queue_id);
+    record.sys_flag = h.int32(keys.sys_flag);
+    record.born_timestamp = h.int64(keys.born_timestamp);
+    record.flag = h.int32(keys.flag);
+    record.properties = h.text_or(keys.properties, {});
+    record.reconsume_times = h.int32_or(keys.reconsume_times, 0);
+    const bool batch = h.boolean_or(keys.batch, false);
+    if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
+    // The C++ client sends batches as code 310 with the batch flag (spec appendix).
+    if (batch) return ctx.fail(response_code::system_error, std::string(batch_refused_remark));
+    // "< 0: the broker picks"; Gantry has no queue count here, and queue 0 always exists.
+    if (record.queue_id < 0) record.queue_id = 0;
+    record.properties = with_cluster(std::move(record.properties), ctx.identity().cluster);
+    record.body.assign(reinterpret_cast<const char*>(request.body.data()), request.body.size());
+    record.born_host = to_host_address(ctx.remote_address());
+    ctx.engine().append_record(ctx.operation(), std::move(record), [ctx](result<engine::append_receipt> stored) {
+        if (!stored) return ctx.fail(to_response_code(stored.error()), stored.error().message());
+        auto response = ctx.response(response_code::success);
+        response.set_ext("msgId", stored->offset_message_id);
+        response.set_ext("queueId", std::to_string(stored->queue_id));
+        response.set_ext("queueOffset", std::to_string(stored->queue_offset));
+        response.set_ext("MSG_REGION", "DefaultRegion");
+        response.set_ext("TRACE_ON", "true");
+        ctx.respond(std::move(response));
+    });
+}
+
+void send_message(request_context ctx) { send_with_keys(std::move(ctx), long_keys); }
+
+} // namespace gantry::protocols::remoting::handlers

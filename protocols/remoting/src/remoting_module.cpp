@@ -1,0 +1,27 @@
+#include "gantry/protocols/remoting/remoting_module.hpp"
+
+#include <algorithm>
+
+#include "handler_registry.hpp"
+#include "remoting_session.hpp"
+
+namespace gantry::protocols::remoting {
+
+remoting_module::remoting_module(engine::facade& engine, broker_identity identity)
+    : engine_(engine), identity_(std::move(identity)) {}
+
+common::connection_limits remoting_module::default_limits() const {
+    auto limits = common::connection_limits::for_frame_size(default_max_frame_size);
+    limits.key_prefix = "remoting.";
+    return limits;
+}
+
+std::unique_ptr<common::protocol_session> remoting_module::make_session(common::connection& conn,
+                                                                        const common::session_context& context) {
+    // A listener's configuration may lower the frame limit below the codec's.
+    const remoting_codec codec(std::min(context.limits.max_frame_size, default_max_frame_size));
+    return std::make_unique<remoting_session>(conn, context, codec, engine_, identity_,
+                                              handler_registry::standard());
+}
+
+} // namespace gantry::protocols::remoting

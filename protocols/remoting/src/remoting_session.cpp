@@ -1,0 +1,109 @@
+#include "remoting_session.hpp"
+
+#include <utility>
+
+#include "gantry/protocols/remoting/response_code.hpp"
+#include "remoting_log.hpp"
+#include "request_context.hpp"
+
+namespace gantry::protocols::remoting {
+
+remoting_session::remoting_session(common::connection& conn, const common::session_context& context,
+                                   remoting_codec codec, engine::facade& engine, const broker_identity& identity,
+                                   const handler_registry& handlers)
+    : conn_(conn),
+      remote_address_(context.remote_address),
+      codec_(codec),
+      engine_(engine),
+      identity_(identity),
+      handlers_(handlers) {}
+
+common::consume_result remoting_session::consume(std::span<const std::byte> input) {
+    std::size_t consumed = 0;
+    while (!closed_ && in_flight_ < max_in_flight) {
+        auto decoded = codec_.decode(input.subspan(consumed));
+        if (decoded.status == decode_status::need_more) break;
+        if (decoded.status == decode_status::error) {
+            remoting_log()->warn("closing RocketMQ connection from {}: {}; the client sent bytes that are not a "
+                                 "remoting frame (wrong port or protocol?)",
+                                 remote_address_, decoded.diagnostic.reason);
+            return common::consume_result::closing(decoded.diagnostic.reason);
+        }
+        consumed += decoded.consumed;
+        if (decoded.command.is_response()) {
+            // Gantry sends no requests of its own yet, so no response is awaited.
+            remoting_log()->debug("ignoring a response (opaque {}) from {}", decoded.command.opaque, remote_address_);
+            continue;
+        }
+        dispatch(std::move(decoded.command));
+    }
+    if (!closed_ && in_flight_ >= max_in_flight && !paused_) {
+        paused_ = true;
+        conn_.pause_input();
+    }
+    return common::consume_result::took(consumed);
+}
+
+void remoting_session::dispatch(remoting_command request) {
+    ++in_flight_;
+    auto shared = std::make_shared<const remoting_command>(std::move(request));
+    request_context ctx(shared, conn_.weak_from_this(), *this, engine_, identity_,
+                        engine::operation_context{{}, remote_address_, conn_.executor()});
+    if (const auto handler = handlers_.find(shared->code)) return handler(std::move(ctx));
+    ctx.fail(response_code::request_code_not_supported,
+             " request type " + std::to_string(shared->code) + " not supported");
+}
+
+void remoting_session::finish(const remoting_command& request, remoting_command response,
+                              std::vector<engine::stored_record> records) {
+    --in_flight_;
+    if (closed_) return;
+    if (!request.is_oneway()) send(request, std::move(response), std::move(records));
+    if (paused_ && in_flight_ < max_in_flight) {
+        paused_ = false;
+        conn_.resume_input();
+    }
+}
+
+void remoting_session::send(const remoting_command& request, remoting_command response,
+                            std::vector<engine::stored_record> records) {
+    // The C++ client reads the whole header word as a length: JSON only.
+    if (request.known_language() == language_code::cpp) response.serialization = serialization_type::json;
+    if (records.empty()) {
+        auto frame = codec_.encode(response);
+        if (!frame) {
+            remoting_log()->error("cannot encode the response to request {} (code {}) from {}: {}", request.opaque,
+                                  request.code, remote_address_, frame.error().message());
+            return;
+        }
+        conn_.send(std::move(*frame));
+        return;
+    }
+    std::vector<std::span<const std::byte>> body;
+    body.reserve(records.size());
+    for (const auto& r : records) body.push_back(r.bytes);
+    auto head = codec_.encode_head(response, body);
+    if (!head) {
+        remoting_log()->error("cannot encode the pull response to request {} from {}: {}", request.opaque,
+                              remote_address_, head.error().message());
+        return;
+    }
+    // The records stay mapped until the connection has written them.
+    struct frame_parts {
+        std::vector<std::byte> head;
+        std::vector<engine::stored_record> records;
+    };
+    auto parts = std::make_shared<frame_parts>(frame_parts{std::move(*head), std::move(records)});
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(parts->records.size() + 1);
+    buffers.emplace_back(parts->head.data(), parts->head.size());
+    for (const auto& r : parts->records) buffers.emplace_back(r.bytes.data(), r.bytes.size());
+    conn_.send(buffers, std::move(parts));
+}
+
+void remoting_session::on_closed(std::string_view reason) {
+    closed_ = true;
+    remoting_log()->debug("RocketMQ connection from {} closed: {}", remote_address_, reason);
+}
+
+} // namespace gantry::protocols::remoting

@@ -1,0 +1,37 @@
+#include "request_context.hpp"
+
+#include <utility>
+
+#include "remoting_session.hpp"
+
+namespace gantry::protocols::remoting {
+
+request_context::request_context(std::shared_ptr<const remoting_command> request,
+                                 std::weak_ptr<common::connection> conn, remoting_session& session,
+                                 engine::facade& engine, const broker_identity& identity,
+                                 engine::operation_context operation)
+    : request_(std::move(request)),
+      conn_(std::move(conn)),
+      session_(&session),
+      engine_(&engine),
+      identity_(&identity),
+      operation_(std::move(operation)) {}
+
+const std::string& request_context::remote_address() const noexcept { return operation_.client_id; }
+
+remoting_command request_context::response(std::int32_t code, std::optional<std::string> remark) const {
+    return make_response(*request_, code, std::move(remark));
+}
+
+void request_context::respond(remoting_command response) const { respond(std::move(response), {}); }
+
+void request_context::respond(remoting_command response, std::vector<engine::stored_record> records) const {
+    // While the connection lives, so does its session (protocol_session.hpp).
+    const auto alive = conn_.lock();
+    if (!alive) return;
+    session_->finish(*request_, std::move(response), std::move(records));
+}
+
+void request_context::fail(std::int32_t code, std::string remark) const { respond(response(code, std::move(remark))); }
+
+} // namespace gantry::protocols::remoting

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gantry/engine/facade.hpp"
+#include "gantry/protocols/common/connection.hpp"
+#include "gantry/protocols/remoting/remoting_command.hpp"
+#include "gantry/protocols/remoting/remoting_module.hpp"
+
+namespace gantry::protocols::remoting {
+
+class remoting_session;
+
+// One request in flight and the way back to its client. Copyable, so an
+// engine completion can carry it; it must only be used on the connection's
+// executor (operation().executor), where every engine completion runs.
+// Answering after the connection is gone does nothing.
+class request_context {
+public:
+    request_context(std::shared_ptr<const remoting_command> request, std::weak_ptr<common::connection> conn,
+                    remoting_session& session, engine::facade& engine, const broker_identity& identity,
+                    engine::operation_context operation);
+
+    const remoting_command& request() const noexcept { return *request_; }
+    engine::facade& engine() const noexcept { return *engine_; }
+    const broker_identity& identity() const noexcept { return *identity_; }
+    const engine::operation_context& operation() const noexcept { return operation_; }
+    // The peer, as "ip:port" or "[v6]:port".
+    const std::string& remote_address() const noexcept;
+
+    // A response to this request with `code`; fill its ext fields, then respond().
+    remoting_command response(std::int32_t code, std::optional<std::string> remark = std::nullopt) const;
+
+    // Sends `response` (not for one-way requests) and ends the request. Call
+    // exactly once per request.
+    void respond(remoting_command response) const;
+    // The same with `records` as the body, written from the memory they lie in.
+    void respond(remoting_command response, std::vector<engine::stored_record> records) const;
+    // respond(response(code, remark)).
+    void fail(std::int32_t code, std::string remark) const;
+
+private:
+    std::shared_ptr<const remoting_command> request_;
+    std::weak_ptr<common::connection> conn_;
+    remoting_session* session_;
+    engine::facade* engine_;
+    const broker_identity* identity_;
+    engine::operation_context operation_;
+};
+
+} // namespace gantry::protocols::remoting

@@ -1,0 +1,208 @@
+#pragma once
+
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gantry/core/core_engine.hpp"
+#include "gantry/protocols/common/asio_net.hpp"
+#include "gantry/protocols/common/io_pool.hpp"
+#include "gantry/protocols/common/tcp_listener.hpp"
+#include "gantry/protocols/remoting/remoting_codec.hpp"
+#include "gantry/protocols/remoting/remoting_module.hpp"
+#include "gantry/protocols/remoting/request_code.hpp"
+#include "gantry/protocols/remoting/response_code.hpp"
+#include "gantry/store/message_store.hpp"
+#include "../../../store/store_test_support.hpp"
+
+namespace gantry::protocols::remoting::test {
+
+using namespace std::chrono_literals;
+
+// A blocking RocketMQ client over loopback. Every wait has a deadline, so a
+// broken broker fails a test instead of hanging it.
+class remoting_client {
+public:
+    using clock = std::chrono::steady_clock;
+
+    explicit remoting_client(std::uint16_t port) : socket_(context_) {
+        boost::system::error_code error;
+        socket_.connect({asio::ip::make_address_v4("127.0.0.1"), port}, error);
+        connected_ = !error;
+        socket_.non_blocking(true, error);
+    }
+
+    bool connected() const { return connected_; }
+
+    // A request with the next opaque; `fields` as the extFields.
+    remoting_command request(std::int32_t code, ext_field_map fields, std::string_view body = {}) {
+        remoting_command c;
+        c.code = code;
+        c.opaque = next_opaque_++;
+        c.ext_fields = std::move(fields);
+        c.body.assign(reinterpret_cast<const std::byte*>(body.data()),
+                      reinterpret_cast<const std::byte*>(body.data()) + body.size());
+        return c;
+    }
+
+    bool send(const remoting_command& command) {
+        auto frame = codec_.encode(command);
+        return frame && send_raw(*frame);
+    }
+
+    bool send_raw(const std::vector<std::byte>& data) {
+        boost::system::error_code error;
+        asio::write(socket_, asio::buffer(data), error);
+        return !error;
+    }
+
+    // The next frame; nothing on timeout or when the stream ended.
+    std::optional<remoting_command> receive(std::chrono::milliseconds timeout = 5s) {
+        const auto deadline = clock::now() + timeout;
+        for (;;) {
+            auto decoded = codec_.decode(buffered_);
+            if (decoded.status == decode_status::complete) {
+                last_frame_.assign(buffered_.begin(), buffered_.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
+                buffered_.erase(buffered_.begin(), buffered_.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
+                return std::move(decoded.command);
+            }
+            if (decoded.status == decode_status::error || !wait_readable(deadline) || !read_more()) return std::nullopt;
+        }
+    }
+
+    // Sends and waits for the response.
+    std::optional<remoting_command> call(const remoting_command& command, std::chrono::milliseconds timeout = 5s) {
+        if (!send(command)) return std::nullopt;
+        return receive(timeout);
+    }
+
+    // True once the broker ended the stream within `timeout`.
+    bool closed_within(std::chrono::milliseconds timeout) {
+        const auto deadline = clock::now() + timeout;
+        for (;;) {
+            if (!wait_readable(deadline)) return false;
+            if (!read_more()) return true;
+        }
+    }
+
+    // The raw bytes of the frame receive() returned last.
+    const std::vector<std::byte>& last_frame() const { return last_frame_; }
+
+private:
+    bool wait_readable(clock::time_point deadline) {
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+            if (left.count() <= 0) return false;
+            pollfd fd{socket_.native_handle(), POLLIN, 0};
+            if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) return true;
+        }
+    }
+
+    bool read_more() {
+        std::byte chunk[65536];
+        boost::system::error_code error;
+        const auto n = socket_.read_some(asio::buffer(chunk), error);
+        if (error == asio::error::would_block) return true;
+        if (error) return false;
+        buffered_.insert(buffered_.end(), chunk, chunk + n);
+        return true;
+    }
+
+    asio::io_context context_;
+    asio::ip::tcp::socket socket_;
+    remoting_codec codec_;
+    std::vector<std::byte> buffered_;
+    std::vector<std::byte> last_frame_;
+    std::int32_t next_opaque_ = 1;
+    bool connected_ = false;
+};
+
+// A real store and engine on a temporary directory, behind a remoting
+// listener on 127.0.0.1 with two io threads.
+class remoting_broker_fixture : public ::testing::Test {
+protected:
+    void SetUp() override {
+        core_config_.root_dir = store_config_.root_dir;
+        store_ = std::make_unique<store::message_store>(store_config_);
+        engine_ = std::make_unique<core::core_engine>(*store_, core_config_);
+        ASSERT_FALSE(store_->start());
+        ASSERT_FALSE(engine_->start());
+        accept_pool_.start();
+        pool_.start();
+        module_ = std::make_shared<remoting_module>(*engine_, broker_identity{});
+        listener_ = std::make_unique<common::tcp_listener>(
+            accept_pool_.at(0), pool_, module_, common::listener_config{"127.0.0.1", 0, module_->default_limits()});
+        const auto error = listener_->start();
+        ASSERT_FALSE(error) << error->message;
+    }
+
+    void TearDown() override {
+        if (listener_) listener_->stop();
+        listener_.reset();
+        pool_.stop(2s);
+        accept_pool_.stop(2s);
+        if (engine_) engine_->stop();
+        if (store_) store_->shutdown();
+        engine_.reset();
+        store_.reset();
+    }
+
+    std::uint16_t port() const { return listener_->port(); }
+
+    // A SEND_MESSAGE_V2 request to queue 0 of `topic`.
+    static remoting_command send_v2(remoting_client& client, const std::string& topic, std::string_view body,
+                                    std::string properties = {}) {
+        return client.request(request_code::send_message_v2,
+                              {{"a", "producer"}, {"b", topic}, {"c", "TBW102"}, {"d", "4"}, {"e", "0"},
+                               {"f", "0"}, {"g", "1700000000000"}, {"h", "0"}, {"i", std::move(properties)}},
+                              body);
+    }
+
+    // Acknowledged sends reach the consume queue a moment later (as in Java):
+    // waits until GET_MAX_OFFSET of queue 0 shows `count` messages.
+    static bool wait_for_max_offset(remoting_client& client, const std::string& topic, std::int64_t count) {
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto answer = client.call(client.request(request_code::get_max_offset, {{"topic", topic}, {"queueId", "0"}}));
+            if (!answer) return false;
+            const auto* offset = answer->find_ext("offset");
+            if (offset && *offset == std::to_string(count)) return true;
+            std::this_thread::sleep_for(5ms);
+        }
+        return false;
+    }
+
+    static remoting_command pull(remoting_client& client, const std::string& topic, std::int64_t offset,
+                                 std::int32_t sys_flag = 4, std::int64_t suspend_ms = 0) {
+        return client.request(request_code::pull_message,
+                              {{"consumerGroup", "group"},
+                               {"topic", topic},
+                               {"queueId", "0"},
+                               {"queueOffset", std::to_string(offset)},
+                               {"maxMsgNums", "32"},
+                               {"sysFlag", std::to_string(sys_flag)},
+                               {"commitOffset", "0"},
+                               {"suspendTimeoutMillis", std::to_string(suspend_ms)},
+                               {"subscription", "*"},
+                               {"subVersion", "0"}});
+    }
+
+    store::testing::temp_dir dir_;
+    store::store_config store_config_ = store::testing::small_config(dir_.path());
+    core::core_config core_config_;
+    common::io_pool accept_pool_{1, "accept"};
+    common::io_pool pool_{2, "io"};
+    std::unique_ptr<store::message_store> store_;
+    std::unique_ptr<core::core_engine> engine_;
+    std::shared_ptr<remoting_module> module_;
+    std::unique_ptr<common::tcp_listener> listener_;
+};
+
+} // namespace gantry::protocols::remoting::test
