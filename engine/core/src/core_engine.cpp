@@ -318,6 +318,19 @@ std::error_code core_engine::reset_offsets(const engine::operation_context&, con
     return {};
 }
 
+std::optional<engine::topic_info> core_engine::find_topic(const std::string& name) const {
+    const auto config = topics_.find(name);
+    if (!config) return std::nullopt;
+    return engine::topic_info{config->topic_name, config->read_queue_nums, config->write_queue_nums, config->perm,
+                              config->topic_sys_flag};
+}
+
+std::vector<std::string> core_engine::topic_names() const {
+    std::vector<std::string> names;
+    for (auto& config : topics_.list()) names.push_back(std::move(config.topic_name));
+    return names;
+}
+
 result<engine::queue_state> core_engine::query_queue(const std::string& topic, std::int32_t queue_id) const {
     const auto config = topics_.find(topic);
     if (!config) return core_errc::topic_not_exist;

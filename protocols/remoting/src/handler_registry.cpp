@@ -19,6 +19,11 @@ const handler_registry& handler_registry::standard() {
         r.add(request_code::get_min_offset, handlers::get_min_offset);
         r.add(request_code::heart_beat, handlers::heart_beat);
         r.add(request_code::unregister_client, handlers::unregister_client);
+        r.add(request_code::get_consumer_list_by_group, handlers::get_consumer_list_by_group);
+        r.add(request_code::get_kv_config, handlers::get_kv_config);
+        r.add(request_code::get_routeinfo_by_topic, handlers::get_routeinfo_by_topic);
+        r.add(request_code::get_broker_cluster_info, handlers::get_broker_cluster_info);
+        r.add(request_code::get_all_topic_list_from_nameserver, handlers::get_all_topic_list_from_nameserver);
         return r;
     }();
     return registry;

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 
+#include "consumer_registry.hpp"
 #include "handler_registry.hpp"
 #include "remoting_session.hpp"
 
 namespace gantry::protocols::remoting {
 
 remoting_module::remoting_module(engine::facade& engine, broker_identity identity)
-    : engine_(engine), identity_(std::move(identity)) {}
+    : engine_(engine), identity_(std::move(identity)), consumers_(std::make_unique<consumer_registry>()) {}
+
+remoting_module::~remoting_module() = default;
 
 common::connection_limits remoting_module::default_limits() const {
     auto limits = common::connection_limits::for_frame_size(default_max_frame_size);
@@ -20,7 +23,7 @@ std::unique_ptr<common::protocol_session> remoting_module::make_session(common::
                                                                         const common::session_context& context) {
     // A listener's configuration may lower the frame limit below the codec's.
     const remoting_codec codec(std::min(context.limits.max_frame_size, default_max_frame_size));
-    return std::make_unique<remoting_session>(conn, context, codec, engine_, identity_,
+    return std::make_unique<remoting_session>(conn, context, codec, engine_, identity_, *consumers_,
                                               handler_registry::standard());
 }
 

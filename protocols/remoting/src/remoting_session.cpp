@@ -10,12 +10,13 @@ namespace gantry::protocols::remoting {
 
 remoting_session::remoting_session(common::connection& conn, const common::session_context& context,
                                    remoting_codec codec, engine::facade& engine, const broker_identity& identity,
-                                   const handler_registry& handlers)
+                                   consumer_registry& consumers, const handler_registry& handlers)
     : conn_(conn),
       remote_address_(context.remote_address),
       codec_(codec),
       engine_(engine),
       identity_(identity),
+      consumers_(consumers),
       handlers_(handlers) {}
 
 common::consume_result remoting_session::consume(std::span<const std::byte> input) {
@@ -31,7 +32,7 @@ common::consume_result remoting_session::consume(std::span<const std::byte> inpu
         }
         consumed += decoded.consumed;
         if (decoded.command.is_response()) {
-            // Gantry sends no requests of its own yet, so no response is awaited.
+            // Gantry's own requests (NOTIFY_CONSUMER_IDS_CHANGED) are one-way: no response is awaited.
             remoting_log()->debug("ignoring a response (opaque {}) from {}", decoded.command.opaque, remote_address_);
             continue;
         }
@@ -47,7 +48,7 @@ common::consume_result remoting_session::consume(std::span<const std::byte> inpu
 void remoting_session::dispatch(remoting_command request) {
     ++in_flight_;
     auto shared = std::make_shared<const remoting_command>(std::move(request));
-    request_context ctx(shared, conn_.weak_from_this(), *this, engine_, identity_,
+    request_context ctx(shared, conn_.weak_from_this(), *this, engine_, identity_, consumers_,
                         engine::operation_context{{}, remote_address_, conn_.executor()});
     if (const auto handler = handlers_.find(shared->code)) return handler(std::move(ctx));
     ctx.fail(response_code::request_code_not_supported,
@@ -103,6 +104,8 @@ void remoting_session::send(const remoting_command& request, remoting_command re
 
 void remoting_session::on_closed(std::string_view reason) {
     closed_ = true;
+    // Java drops a closed channel's consumers at once and tells their groups.
+    consumers_.connection_closed(conn_.weak_from_this());
     remoting_log()->debug("RocketMQ connection from {} closed: {}", remote_address_, reason);
 }
 

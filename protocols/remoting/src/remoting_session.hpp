@@ -13,6 +13,7 @@
 #include "gantry/protocols/common/protocol_session.hpp"
 #include "gantry/protocols/remoting/remoting_codec.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
+#include "consumer_registry.hpp"
 #include "handler_registry.hpp"
 
 namespace gantry::protocols::remoting {
@@ -27,7 +28,8 @@ public:
     static constexpr std::size_t max_in_flight = 1024;
 
     remoting_session(common::connection& conn, const common::session_context& context, remoting_codec codec,
-                     engine::facade& engine, const broker_identity& identity, const handler_registry& handlers);
+                     engine::facade& engine, const broker_identity& identity, consumer_registry& consumers,
+                     const handler_registry& handlers);
 
     common::consume_result consume(std::span<const std::byte> input) override;
     void on_closed(std::string_view reason) override;
@@ -46,6 +48,7 @@ private:
     remoting_codec codec_;
     engine::facade& engine_;
     const broker_identity& identity_;
+    consumer_registry& consumers_;
     const handler_registry& handlers_;
     std::size_t in_flight_ = 0;
     bool paused_ = false;

@@ -9,6 +9,7 @@
 #include "gantry/protocols/common/connection.hpp"
 #include "gantry/protocols/remoting/remoting_command.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
+#include "consumer_registry.hpp"
 
 namespace gantry::protocols::remoting {
 
@@ -22,11 +23,15 @@ class request_context {
 public:
     request_context(std::shared_ptr<const remoting_command> request, std::weak_ptr<common::connection> conn,
                     remoting_session& session, engine::facade& engine, const broker_identity& identity,
-                    engine::operation_context operation);
+                    consumer_registry& consumers, engine::operation_context operation);
 
     const remoting_command& request() const noexcept { return *request_; }
     engine::facade& engine() const noexcept { return *engine_; }
     const broker_identity& identity() const noexcept { return *identity_; }
+    // Shared by every connection (it locks); safe from any handler.
+    consumer_registry& consumers() const noexcept { return *consumers_; }
+    // The connection the request came on, for the registry.
+    const std::weak_ptr<common::connection>& connection() const noexcept { return conn_; }
     const engine::operation_context& operation() const noexcept { return operation_; }
     // The peer, as "ip:port" or "[v6]:port".
     const std::string& remote_address() const noexcept;
@@ -48,6 +53,7 @@ private:
     remoting_session* session_;
     engine::facade* engine_;
     const broker_identity* identity_;
+    consumer_registry* consumers_;
     engine::operation_context operation_;
 };
 

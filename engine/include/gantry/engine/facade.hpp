@@ -18,6 +18,16 @@
 
 namespace gantry::engine {
 
+// A topic as routes describe it: its queue counts and permission bits
+// (RocketMQ's perm: 4 read, 2 write, 1 template for automatic creation).
+struct topic_info {
+    std::string name;
+    std::int32_t read_queue_nums = 0;
+    std::int32_t write_queue_nums = 0;
+    std::int32_t perm = 0;
+    std::int32_t topic_sys_flag = 0;
+};
+
 struct declare_options {
     std::string topic;
     int queue_count = 0; // 0: the configured default
@@ -137,6 +147,10 @@ public:
     // latest message, a time, or an offset. Live members continue from there.
     virtual std::error_code reset_offsets(const operation_context& ctx, const std::string& group,
                                           const std::string& topic, start_position to) = 0;
+
+    // A topic that exists (nothing is created); names of all topics, sorted.
+    virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;
+    virtual std::vector<std::string> topic_names() const = 0;
 
     virtual result<queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const = 0;
     // The first offset of a queue stored at or after `timestamp_ms`.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "../request_context.hpp"
 
 // One function per request code, each in handlers/<name>.cpp.
@@ -15,5 +17,18 @@ void get_max_offset(request_context ctx);       // 30
 void get_min_offset(request_context ctx);       // 31
 void heart_beat(request_context ctx);           // 34
 void unregister_client(request_context ctx);    // 35
+void get_consumer_list_by_group(request_context ctx); // 38
+
+// Name-server requests, answered about this broker alone (one-process mode).
+void get_kv_config(request_context ctx);          // 101, no KV store yet
+void get_routeinfo_by_topic(request_context ctx); // 105
+void get_broker_cluster_info(request_context ctx); // 106
+void get_all_topic_list_from_nameserver(request_context ctx); // 206
+
+// A response body of JSON text.
+inline void set_body(remoting_command& response, std::string_view json) {
+    const auto* bytes = reinterpret_cast<const std::byte*>(json.data());
+    response.body.assign(bytes, bytes + json.size());
+}
 
 } // namespace gantry::protocols::remoting::handlers

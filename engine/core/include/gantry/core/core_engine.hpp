@@ -58,6 +58,8 @@ public:
                                                  std::int32_t queue_id) const override;
     std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, engine::start_position to) override;
+    std::optional<engine::topic_info> find_topic(const std::string& name) const override;
+    std::vector<std::string> topic_names() const override;
     result<engine::queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const override;
     std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
                                 std::int64_t timestamp_ms) const override;

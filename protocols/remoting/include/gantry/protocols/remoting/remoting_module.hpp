@@ -12,6 +12,8 @@
 
 namespace gantry::protocols::remoting {
 
+class consumer_registry;
+
 // How this broker names itself to RocketMQ clients.
 struct broker_identity {
     std::string broker_name = "gantry";
@@ -20,12 +22,14 @@ struct broker_identity {
 };
 
 // RocketMQ 4.x remoting as the listener layer sees it: one remoting_session
-// per connection, all sharing one codec, the engine and the broker identity.
+// per connection, all sharing one codec, the engine, the broker identity and
+// the registry of consumers their heartbeats announce.
 class remoting_module final : public common::protocol_module {
 public:
     static constexpr std::uint16_t port = 10911;
 
     remoting_module(engine::facade& engine, broker_identity identity);
+    ~remoting_module() override;
 
     std::string_view name() const override { return "remoting"; }
     std::uint16_t default_port() const override { return port; }
@@ -39,6 +43,8 @@ public:
 private:
     engine::facade& engine_;
     const broker_identity identity_;
+    // The consumers every session's heartbeats announce (shared by all).
+    std::unique_ptr<consumer_registry> consumers_;
 };
 
 } // namespace gantry::protocols::remoting
