@@ -504,3 +504,27 @@ TEST_F(CoreEngineTest, RecordFormAppendsKeepTheClientsQueueFlagsAndPropertiesAnd
 
 } // namespace
 } // namespace gantry::core
+
+namespace gantry::core {
+namespace {
+
+TEST_F(CoreEngineTest, ReportsTopicsAndCommittedOffsets) {
+    EXPECT_FALSE(engine_->find_topic("absent"));
+    append("listed", "x");
+    const auto info = engine_->find_topic("listed");
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->name, "listed");
+    EXPECT_EQ(info->read_queue_nums, 4) << "a client's default queue count for a topic created by a send";
+    EXPECT_EQ(info->write_queue_nums, 4);
+    const auto names = engine_->topic_names();
+    EXPECT_NE(std::find(names.begin(), names.end(), "listed"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "TBW102"), names.end()) << "system topics are listed too";
+
+    EXPECT_FALSE(engine_->committed_offset("g", "listed", 0));
+    ASSERT_FALSE(engine_->commit_offset(ctx(), "g", "listed", 0, 7));
+    EXPECT_EQ(engine_->committed_offset("g", "listed", 0), 7);
+    EXPECT_EQ(engine_->commit_offset(ctx(), "g", "absent", 0, 1), make_error_code(core_errc::topic_not_exist));
+}
+
+} // namespace
+} // namespace gantry::core
