@@ -1,21 +1,8 @@
-#include <string>
-
-#include "../header_reader.hpp"
-#include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
 
 namespace gantry::protocols::remoting::handlers {
 
-void get_max_offset(request_context ctx) {
-    header_reader h(ctx.request());
-    const auto topic = h.text("topic");
-    const auto queue_id = h.int32("queueId");
-    if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
-    // The next offset to be written; 0 for an unknown queue, as Java (spec 2.4.16).
-    const auto queue = ctx.engine().query_queue(topic, queue_id);
-    auto response = ctx.response(response_code::success);
-    response.set_ext("offset", std::to_string(queue ? queue->max_offset : 0));
-    ctx.respond(std::move(response));
-}
+// The next offset to be written.
+void get_max_offset(request_context ctx) { reply_queue_offset(std::move(ctx), &engine::queue_state::max_offset); }
 
 } // namespace gantry::protocols::remoting::handlers

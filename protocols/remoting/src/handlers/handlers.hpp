@@ -25,6 +25,9 @@ void get_routeinfo_by_topic(request_context ctx); // 105
 void get_broker_cluster_info(request_context ctx); // 106
 void get_all_topic_list_from_nameserver(request_context ctx); // 206
 
+// GET_MAX_OFFSET and GET_MIN_OFFSET: one field of the queue's state.
+void reply_queue_offset(request_context ctx, std::int64_t engine::queue_state::*which);
+
 // A response body of JSON text.
 inline void set_body(remoting_command& response, std::string_view json) {
     const auto* bytes = reinterpret_cast<const std::byte*>(json.data());
