@@ -102,7 +102,7 @@ class remoting_test(harness.gantryd_test_case):
                 time.sleep(0.02)
             header, body = client.request(PULL_MESSAGE, {
                 "consumerGroup": "cg", "topic": "Orders", "queueId": "1", "queueOffset": "0", "maxMsgNums": "32",
-                "sysFlag": "0", "commitOffset": "0", "suspendTimeoutMillis": "0", "subscription": "*",
+                "sysFlag": "4", "commitOffset": "0", "suspendTimeoutMillis": "0", "subscription": "*",
                 "subVersion": "0", "expressionType": "TAG"})
             self.assertEqual(header["code"], SUCCESS, header)
             self.assertEqual(header["extFields"]["nextBeginOffset"], "3")
@@ -163,7 +163,7 @@ class remoting_test(harness.gantryd_test_case):
         try:
             header, body = client.request(PULL_MESSAGE, {
                 "consumerGroup": "cg", "topic": "Durable", "queueId": "0", "queueOffset": "0", "maxMsgNums": "32",
-                "sysFlag": "2", "commitOffset": "0", "suspendTimeoutMillis": "3000", "subscription": "*",
+                "sysFlag": "6", "commitOffset": "0", "suspendTimeoutMillis": "3000", "subscription": "*",
                 "subVersion": "0", "expressionType": "TAG"})
             self.assertEqual(header["code"], SUCCESS, header)
             self.assertEqual(record_bodies(body), [b"d%d" % i for i in range(5)])

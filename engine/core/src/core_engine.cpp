@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <unistd.h>
+
 #include "core_log.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
@@ -75,7 +77,11 @@ void core_engine::stop() {
 void core_engine::declare(const engine::operation_context& ctx, engine::declare_options options,
                           std::function<void(std::error_code)> done) {
     std::error_code ec;
-    if (!topics_.find(options.topic)) {
+    if (options.config) {
+        const auto& c = *options.config;
+        ec = topics_.create_or_update(
+            topic_config{options.topic, c.read_queue_nums, c.write_queue_nums, c.perm, c.topic_sys_flag, c.order});
+    } else if (!topics_.find(options.topic)) {
         auto created = topics_.find_or_auto_create(
             options.topic, options.queue_count > 0 ? options.queue_count : client_default_topic_queue_nums);
         if (!created) ec = created.error();
@@ -114,26 +120,22 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     store_and_complete(m, msg.message_id, std::move(finish));
 }
 
-void core_engine::append_record(const engine::operation_context& ctx, engine::record_append record,
-                                std::function<void(result<engine::append_receipt>)> done) {
-    std::function<void(result<engine::append_receipt>)> finish =
-        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
-            complete_on(ex, done, std::move(r));
-        };
+result<store::message_to_store> core_engine::to_message(const engine::record_append& record,
+                                                        std::string& properties) {
     auto topic = topics_.find_or_auto_create(record.topic);
-    if (!topic) return finish(topic.error());
-    if (!topic->writable()) return finish(core_errc::no_permission);
-    if (record.queue_id < 0 || record.queue_id >= topic->write_queue_nums) return finish(core_errc::no_such_queue);
+    if (!topic) return topic.error();
+    if (!topic->writable()) return core_errc::no_permission;
+    if (record.queue_id < 0 || record.queue_id >= topic->write_queue_nums) return core_errc::no_such_queue;
     // WAIT only tells this broker whether to wait for the disk; RocketMQ
     // brokers do not store it.
-    std::string properties;
+    properties.clear();
     bool well_formed = true;
     store::for_each_property(record.properties, [&](std::string_view name, std::string_view value) {
         if (name == "WAIT") return;
         if (name.find('\0') != std::string_view::npos || value.find('\0') != std::string_view::npos) well_formed = false;
         store::append_property(properties, name, value);
     });
-    if (!well_formed) return finish(core_errc::invalid_property);
+    if (!well_formed) return core_errc::invalid_property;
     store::message_to_store m;
     m.topic = record.topic;
     m.queue_id = record.queue_id;
@@ -146,8 +148,52 @@ void core_engine::append_record(const engine::operation_context& ctx, engine::re
     m.born_host.is_v6 = record.born_host.is_v6;
     m.born_host.port = record.born_host.port;
     m.reconsume_times = record.reconsume_times;
+    return m;
+}
+
+void core_engine::append_record(const engine::operation_context& ctx, engine::record_append record,
+                                std::function<void(result<engine::append_receipt>)> done) {
+    std::function<void(result<engine::append_receipt>)> finish =
+        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
+            complete_on(ex, done, std::move(r));
+        };
+    std::string properties;
+    auto m = to_message(record, properties);
+    if (!m) return finish(m.error());
     auto id = store::find_property(properties, store::property::unique_key);
-    store_and_complete(m, id ? std::string(*id) : std::string(), std::move(finish));
+    store_and_complete(*m, id ? std::string(*id) : std::string(), std::move(finish));
+}
+
+void core_engine::append_records(const engine::operation_context& ctx, std::vector<engine::record_append> records,
+                                 std::function<void(result<std::vector<engine::append_receipt>>)> done) {
+    std::function<void(result<std::vector<engine::append_receipt>>)> finish =
+        [ex = ctx.executor, done = std::move(done)](result<std::vector<engine::append_receipt>> r) {
+            complete_on(ex, done, std::move(r));
+        };
+    if (records.empty()) return finish(std::vector<engine::append_receipt>{});
+    std::vector<std::string> properties(records.size());
+    std::vector<store::message_to_store> messages;
+    messages.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        auto m = to_message(records[i], properties[i]);
+        if (!m) return finish(m.error());
+        messages.push_back(*m);
+    }
+    std::vector<store::append_result> stored(messages.size());
+    if (auto ec = store_.put_batch(messages, stored)) return finish(ec);
+    std::vector<engine::append_receipt> receipts;
+    receipts.reserve(stored.size());
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+        auto offset_id = store::offset_message_id(store_.config().store_host, stored[i].physical_offset);
+        const auto id = store::find_property(properties[i], store::property::unique_key);
+        receipts.push_back({id ? std::string(*id) : offset_id, std::move(offset_id), messages[i].queue_id,
+                            stored[i].queue_offset});
+    }
+    store_.when_durable(stored.back().end_offset(),
+                        [finish = std::move(finish), receipts = std::move(receipts)](std::error_code ec) {
+                            if (ec) finish(ec);
+                            else finish(receipts);
+                        });
 }
 
 void core_engine::store_and_complete(const store::message_to_store& m, std::string message_id,
@@ -322,7 +368,18 @@ std::optional<engine::topic_info> core_engine::find_topic(const std::string& nam
     const auto config = topics_.find(name);
     if (!config) return std::nullopt;
     return engine::topic_info{config->topic_name, config->read_queue_nums, config->write_queue_nums, config->perm,
-                              config->topic_sys_flag};
+                              config->topic_sys_flag, config->order};
+}
+
+engine::topic_table core_engine::list_topics() const {
+    engine::topic_table table;
+    const auto version = topics_.version();
+    table.version_counter = version.counter;
+    table.version_timestamp_ms = version.timestamp;
+    for (auto& c : topics_.list())
+        table.topics.push_back({std::move(c.topic_name), c.read_queue_nums, c.write_queue_nums, c.perm,
+                                c.topic_sys_flag, c.order});
+    return table;
 }
 
 std::vector<std::string> core_engine::topic_names() const {
@@ -335,8 +392,16 @@ result<engine::queue_state> core_engine::query_queue(const std::string& topic, s
     const auto config = topics_.find(topic);
     if (!config) return core_errc::topic_not_exist;
     if (queue_id < 0 || queue_id >= config->read_queue_nums) return core_errc::no_such_queue;
-    return engine::queue_state{store_.min_offset(topic, queue_id), store_.max_offset(topic, queue_id),
-                               store_.earliest_store_time(topic, queue_id)};
+    engine::queue_state state{store_.min_offset(topic, queue_id), store_.max_offset(topic, queue_id),
+                              store_.earliest_store_time(topic, queue_id)};
+    // RocketMQ's accessMessageInMemoryMaxRatio: the newest 40 % of physical
+    // memory worth of commit log counts as "in memory".
+    if (const auto first = store_.queue_entry(topic, queue_id, 0)) {
+        static const std::int64_t in_memory_bytes =
+            static_cast<std::int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGE_SIZE) / 100 * 40;
+        state.first_in_memory = store_.commit_log_max_offset() - first->physical_offset <= in_memory_bytes;
+    }
+    return state;
 }
 
 std::int64_t core_engine::offset_at_time(const std::string& topic, std::int32_t queue_id,
@@ -364,6 +429,21 @@ std::vector<engine::delivery> core_engine::find_by_key(const std::string& topic,
         if (!record) continue;
         if (auto d = to_delivery(ref, *record, record->reconsume_times + 1)) out.push_back(std::move(*d));
     }
+    return out;
+}
+
+std::optional<engine::stored_record> core_engine::stored_record_at(std::int64_t physical_offset) const {
+    auto ref = store_.read_record_at(physical_offset);
+    if (!ref) return std::nullopt;
+    return engine::stored_record{ref->bytes, std::move(ref->file)};
+}
+
+std::vector<engine::stored_record> core_engine::find_stored_by_key(const std::string& topic, const std::string& key,
+                                                                   std::size_t max_results, std::int64_t begin_ms,
+                                                                   std::int64_t end_ms) const {
+    std::vector<engine::stored_record> out;
+    for (auto& ref : store_.query_by_key(topic, key, max_results, begin_ms, end_ms))
+        out.push_back({ref.bytes, std::move(ref.file)});
     return out;
 }
 

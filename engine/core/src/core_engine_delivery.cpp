@@ -140,6 +140,29 @@ bool core_engine::extend(engine::subscription_id id, const engine::delivery_hand
     return queue && queue->extend(handle.queue_offset, handle.delivery_id, pop_queue::clock::now() + more);
 }
 
+std::error_code core_engine::copy_for_group(const std::string& group, const store::decoded_record& record,
+                                            const message_origin& origin, bool dead_letter, int delay_level,
+                                            store::durable_callback durable) {
+    auto target = dead_letter ? topics_.dlq_topic_for(group) : topics_.retry_topic_for(group);
+    if (!target) {
+        core_log()->error("cannot create {} for group {}: {}; the message stays with the group",
+                          dead_letter ? "the dead-letter topic" : "the retry topic", group, target.error().message());
+        return target.error();
+    }
+    const auto copy = dead_letter ? dead_letter_copy(record, origin, group) : retry_copy(record, origin, group);
+    auto stored = delay_level > 0 ? scheduler_.schedule(copy.msg, delay_level) : store_.put(copy.msg);
+    if (!stored) {
+        core_log()->warn("cannot store a redelivery of {} for group {}: {}; it goes back to the group in place",
+                         origin.message_id, group, stored.error().message());
+        return stored.error();
+    }
+    if (dead_letter)
+        core_log()->info("message {} of {} moved to {} after {} deliveries", origin.message_id, origin.topic,
+                         dlq_topic_name(group), record.reconsume_times + 1);
+    store_.when_durable(stored->end_offset(), std::move(durable));
+    return {};
+}
+
 void core_engine::redeliver(consumer_group& group, const std::string& topic, std::int32_t queue_id,
                             std::int64_t offset, std::uint64_t delivery_id, bool dead_letter, bool back_off) {
     auto queue = group.find(topic, queue_id);
@@ -154,34 +177,38 @@ void core_engine::redeliver(consumer_group& group, const std::string& topic, std
     }
     const auto origin = origin_of(*record, store::offset_message_id(record->store_host, record->physical_offset));
     const bool to_dead_letters = dead_letter || record->reconsume_times + 1 >= config_.max_reconsume_times;
-    auto target = to_dead_letters ? topics_.dlq_topic_for(group.name()) : topics_.retry_topic_for(group.name());
-    if (!target) {
-        core_log()->error("cannot create {} for group {}: {}; the message stays with the group",
-                          to_dead_letters ? "the dead-letter topic" : "the retry topic", group.name(),
-                          target.error().message());
-        queue->release(offset, delivery_id);
-        return;
-    }
-    const auto copy = to_dead_letters ? dead_letter_copy(*record, origin, group.name())
-                                      : retry_copy(*record, origin, group.name());
     // RocketMQ's back-off: delay level 3 + attempts so far (10 s, 30 s, 1 min, ...).
-    auto stored = !to_dead_letters && back_off ? scheduler_.schedule(copy.msg, 3 + record->reconsume_times)
-                                               : store_.put(copy.msg);
-    if (!stored) {
-        core_log()->warn("cannot store a redelivery of {} for group {}: {}; it goes back to the group in place",
-                         origin.message_id, group.name(), stored.error().message());
+    const int delay_level = !to_dead_letters && back_off ? 3 + record->reconsume_times : 0;
+    // The original counts as settled only once its copy is durable.
+    const auto failed = copy_for_group(group.name(), *record, origin, to_dead_letters, delay_level,
+                                       [queue, offset, delivery_id](std::error_code ec) {
+                                           if (ec) queue->release(offset, delivery_id);
+                                           else queue->ack(offset, delivery_id);
+                                       });
+    if (failed) {
         queue->release(offset, delivery_id);
         wake_group(group);
-        return;
     }
-    if (to_dead_letters)
-        core_log()->info("message {} of {} moved to {} after {} deliveries", origin.message_id, origin.topic,
-                         dlq_topic_name(group.name()), record->reconsume_times + 1);
-    // The original counts as settled only once its copy is durable.
-    store_.when_durable(stored->end_offset(), [queue, offset, delivery_id](std::error_code ec) {
-        if (ec) queue->release(offset, delivery_id);
-        else queue->ack(offset, delivery_id);
-    });
+}
+
+void core_engine::send_back(const engine::operation_context& ctx, engine::send_back_request request,
+                            std::function<void(std::error_code)> done) {
+    store::durable_callback finish = [ex = ctx.executor, done = std::move(done)](std::error_code ec) {
+        asio::post(ex, [done, ec] { done(ec); });
+    };
+    const auto ref = store_.read_record_at(request.physical_offset);
+    const auto record = ref ? store::decode_record(ref->bytes) : std::nullopt;
+    if (!record) return finish(core_errc::message_not_found);
+    auto origin = origin_of(*record, store::offset_message_id(record->store_host, record->physical_offset));
+    if (!request.origin_message_id.empty() &&
+        !store::find_property(record->properties, redelivery_property::origin_message_id))
+        origin.message_id = request.origin_message_id;
+    // RocketMQ's rule (specs §2.4.9): dead letters once the record was
+    // reconsumed `max` times already, or when the consumer asks (level < 0).
+    const int max = request.max_reconsume_times >= 0 ? request.max_reconsume_times : config_.max_reconsume_times;
+    const bool dead_letter = request.delay_level < 0 || record->reconsume_times >= max;
+    const int delay_level = dead_letter ? 0 : request.delay_level > 0 ? request.delay_level : 3 + record->reconsume_times;
+    if (auto ec = copy_for_group(request.group, *record, origin, dead_letter, delay_level, finish)) finish(ec);
 }
 
 void core_engine::revive_expired() {

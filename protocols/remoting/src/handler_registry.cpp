@@ -15,10 +15,17 @@ const handler_registry& handler_registry::standard() {
         r.add(request_code::pull_message, handlers::pull_message);
         r.add(request_code::query_consumer_offset, handlers::query_consumer_offset);
         r.add(request_code::update_consumer_offset, handlers::update_consumer_offset);
+        r.add(request_code::update_and_create_topic, handlers::update_and_create_topic);
+        r.add(request_code::get_all_topic_config, handlers::get_all_topic_config);
+        r.add(request_code::search_offset_by_timestamp, handlers::search_offset_by_timestamp);
         r.add(request_code::get_max_offset, handlers::get_max_offset);
         r.add(request_code::get_min_offset, handlers::get_min_offset);
+        r.add(request_code::get_earliest_msg_storetime, handlers::get_earliest_msg_storetime);
         r.add(request_code::heart_beat, handlers::heart_beat);
         r.add(request_code::unregister_client, handlers::unregister_client);
+        r.add(request_code::query_message, handlers::query_message);
+        r.add(request_code::view_message_by_id, handlers::view_message_by_id);
+        r.add(request_code::consumer_send_msg_back, handlers::consumer_send_msg_back);
         r.add(request_code::get_consumer_list_by_group, handlers::get_consumer_list_by_group);
         r.add(request_code::get_kv_config, handlers::get_kv_config);
         r.add(request_code::get_routeinfo_by_topic, handlers::get_routeinfo_by_topic);

@@ -30,6 +30,10 @@ std::int32_t header_reader::int32_or(std::string_view key, std::int32_t fallback
     return request_.find_ext(key) ? int32(key) : fallback;
 }
 
+std::int64_t header_reader::int64_or(std::string_view key, std::int64_t fallback) {
+    return request_.find_ext(key) ? int64(key) : fallback;
+}
+
 bool header_reader::boolean_or(std::string_view key, bool fallback) {
     return request_.find_ext(key) ? take<bool>(key, request_.ext_bool(key), false) : fallback;
 }

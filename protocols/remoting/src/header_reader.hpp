@@ -29,6 +29,7 @@ public:
     // Optional fields: `fallback` when absent; a malformed one is still a failure.
     std::string text_or(std::string_view key, std::string fallback);
     std::int32_t int32_or(std::string_view key, std::int32_t fallback);
+    std::int64_t int64_or(std::string_view key, std::int64_t fallback);
     bool boolean_or(std::string_view key, bool fallback);
 
     const std::optional<std::string>& failure() const noexcept { return failure_; }

@@ -26,11 +26,23 @@ struct topic_info {
     std::int32_t write_queue_nums = 0;
     std::int32_t perm = 0;
     std::int32_t topic_sys_flag = 0;
+    bool order = false;
+};
+
+// The topic table with RocketMQ's DataVersion (changes so far, time of the last).
+struct topic_table {
+    std::vector<topic_info> topics; // sorted by name
+    std::int64_t version_counter = 0;
+    std::int64_t version_timestamp_ms = 0;
 };
 
 struct declare_options {
     std::string topic;
     int queue_count = 0; // 0: the configured default
+    // An admin's create-or-update (UPDATE_AND_CREATE_TOPIC): the topic gets
+    // exactly these queue counts, perm, sys flag and order, existing or not
+    // (`name` is ignored; `topic` names it). A system topic is refused.
+    std::optional<topic_info> config = std::nullopt;
 };
 
 // A network address as a record stores it (born and store hosts).
@@ -69,6 +81,18 @@ struct append_receipt {
     std::int64_t queue_offset = 0;
 };
 
+// A consumer's request to see a stored message again later (RocketMQ's
+// CONSUMER_SEND_MSG_BACK): the record at `physical_offset` is copied to the
+// group's retry topic, or to its dead-letter topic once it has been
+// reconsumed `max_reconsume_times` times.
+struct send_back_request {
+    std::string group;
+    std::int64_t physical_offset = 0;
+    std::int32_t delay_level = 0;          // 0: back-off 3 + reconsume times; < 0: dead letters at once
+    std::int32_t max_reconsume_times = -1; // < 0: the engine's default
+    std::string origin_message_id;         // used when the record names no origin of its own
+};
+
 // A pull by offset (the native protocol's model), waiting up to `wait` for
 // a message when none is there yet.
 struct read_request {
@@ -98,6 +122,9 @@ struct queue_state {
     std::int64_t min_offset = 0;
     std::int64_t max_offset = 0;
     std::int64_t earliest_store_time_ms = 0;
+    // RocketMQ's "not in disk" test for offset 0: its record lies within the
+    // newest 40 % of RAM worth of commit log, or the queue has no offset 0.
+    bool first_in_memory = true;
 };
 
 struct subscription_id {
@@ -151,6 +178,7 @@ public:
     // A topic that exists (nothing is created); names of all topics, sorted.
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;
     virtual std::vector<std::string> topic_names() const = 0;
+    virtual topic_table list_topics() const = 0;
 
     virtual result<queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const = 0;
     // The first offset of a queue stored at or after `timestamp_ms`.
@@ -161,6 +189,20 @@ public:
     virtual result<delivery> find_by_offset_id(const std::string& offset_message_id) = 0;
     virtual std::vector<delivery> find_by_key(const std::string& topic, const std::string& key,
                                               std::size_t max_results) = 0;
+
+    // Several records in one append: consecutive records of one queue get
+    // consecutive offsets; completes once the last is durable (or fails whole).
+    virtual void append_records(const operation_context& ctx, std::vector<record_append> records,
+                                std::function<void(result<std::vector<append_receipt>>)> done) = 0;
+    // The same look-ups in the records' stored form: by commit-log offset,
+    // and by key within [begin_ms, end_ms] of store time, newest first.
+    virtual std::optional<stored_record> stored_record_at(std::int64_t physical_offset) const = 0;
+    virtual std::vector<stored_record> find_stored_by_key(const std::string& topic, const std::string& key,
+                                                          std::size_t max_results, std::int64_t begin_ms,
+                                                          std::int64_t end_ms) const = 0;
+    // Completes once the copy is durable.
+    virtual void send_back(const operation_context& ctx, send_back_request request,
+                           std::function<void(std::error_code)> done) = 0;
 };
 
 } // namespace gantry::engine

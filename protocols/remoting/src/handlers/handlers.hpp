@@ -9,14 +9,21 @@ namespace gantry::protocols::remoting::handlers {
 
 void send_message(request_context ctx);         // 10, long header names
 void send_message_v2(request_context ctx);      // 310, keys a..n
-void send_batch_message(request_context ctx);   // 320, refused for now
+void send_batch_message(request_context ctx);   // 320
 void pull_message(request_context ctx);         // 11
+void query_message(request_context ctx);        // 12
 void query_consumer_offset(request_context ctx); // 14
 void update_consumer_offset(request_context ctx); // 15
+void update_and_create_topic(request_context ctx); // 17
+void get_all_topic_config(request_context ctx);    // 21
+void search_offset_by_timestamp(request_context ctx); // 29
 void get_max_offset(request_context ctx);       // 30
 void get_min_offset(request_context ctx);       // 31
+void get_earliest_msg_storetime(request_context ctx); // 32
+void view_message_by_id(request_context ctx);   // 33
 void heart_beat(request_context ctx);           // 34
 void unregister_client(request_context ctx);    // 35
+void consumer_send_msg_back(request_context ctx); // 36
 void get_consumer_list_by_group(request_context ctx); // 38
 
 // Name-server requests, answered about this broker alone (one-process mode).

@@ -64,16 +64,25 @@ void pull_message(request_context ctx) {
     const auto commit_offset = h.int64("commitOffset");
     const auto suspend = h.int64("suspendTimeoutMillis");
     const auto expression = h.text_or("subscription", "*");
-    const auto expression_type = h.text_or("expressionType", "TAG");
+    auto expression_type = h.text_or("expressionType", "TAG");
+    const auto sub_version = h.int64_or("subVersion", 0);
     if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
 
-    // Without the subscription bit Java would use the one the consumer's
-    // heartbeat registered; heartbeats are not stored yet, so such pulls take
-    // every tag (clients filter tags again themselves).
     if (sys_flag & subscription_bit) {
         read.filter = expression;
-        read.filter_kind = expression_type == "SQL92" ? engine::filter_language::sql92 : engine::filter_language::tag;
+    } else {
+        // Push consumers leave the subscription to their heartbeat (spec 2.4.2).
+        auto registered = ctx.consumers().find_subscription(group, read.topic);
+        if (!registered)
+            return ctx.fail(response_code::subscription_not_exist,
+                            "the consumer's subscription not exist: group " + group + " sent no heartbeat subscribing to " +
+                                read.topic);
+        if (registered->sub_version < sub_version)
+            return ctx.fail(response_code::subscription_not_latest, "the consumer's subscription not latest");
+        read.filter = std::move(registered->sub_string);
+        expression_type = std::move(registered->expression_type);
     }
+    read.filter_kind = expression_type == "SQL92" ? engine::filter_language::sql92 : engine::filter_language::tag;
     if (sys_flag & suspend_bit)
         read.wait = std::min(std::chrono::milliseconds(std::max<std::int64_t>(suspend, 0)), max_suspend);
     read.stored_form = true;

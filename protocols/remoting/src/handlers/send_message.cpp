@@ -29,7 +29,7 @@ std::string with_cluster(std::string properties, const std::string& cluster) {
 
 } // namespace
 
-void send_with_keys(request_context ctx, const send_header_keys& keys) {
+void send_with_keys(request_context ctx, const send_header_keys& keys, bool batch_request) {
     const auto& request = ctx.request();
     header_reader h(request);
     h.text(keys.producer_group);
@@ -41,15 +41,15 @@ void send_with_keys(request_context ctx, const send_header_keys& keys) {
     record.flag = h.int32(keys.flag);
     record.properties = h.text_or(keys.properties, {});
     record.reconsume_times = h.int32_or(keys.reconsume_times, 0);
-    const bool batch = h.boolean_or(keys.batch, false);
+    const bool batch = h.boolean_or(keys.batch, false) || batch_request;
     if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
-    // The C++ client sends batches as code 310 with the batch flag (spec appendix).
-    if (batch) return ctx.fail(response_code::system_error, std::string(batch_refused_remark));
     // "< 0: the broker picks"; Gantry has no queue count here, and queue 0 always exists.
     if (record.queue_id < 0) record.queue_id = 0;
     record.properties = with_cluster(std::move(record.properties), ctx.identity().cluster);
-    record.body.assign(reinterpret_cast<const char*>(request.body.data()), request.body.size());
     record.born_host = to_host_address(ctx.remote_address());
+    // The C++ client sends batches as code 310 with the batch flag (spec appendix).
+    if (batch) return send_batch(std::move(ctx), std::move(record));
+    record.body.assign(reinterpret_cast<const char*>(request.body.data()), request.body.size());
     ctx.engine().append_record(ctx.operation(), std::move(record), [ctx](result<engine::append_receipt> stored) {
         if (!stored) return ctx.fail(to_response_code(stored.error()), stored.error().message());
         auto response = ctx.response(response_code::success);

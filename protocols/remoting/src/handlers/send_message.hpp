@@ -22,10 +22,17 @@ struct send_header_keys {
     std::string_view batch;
 };
 
-// Batches (code 320, or 310 with the batch flag) are not built yet.
-inline constexpr std::string_view batch_refused_remark = "batch sends are not supported yet";
+// SEND_MESSAGE_V2's keys, which SEND_BATCH_MESSAGE uses too.
+inline constexpr send_header_keys short_keys{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "m"};
 
-// Stores one message from a send request whose header uses `keys`.
-void send_with_keys(request_context ctx, const send_header_keys& keys);
+// Stores one message from a send request whose header uses `keys`, or every
+// message of its batch body when `batch_request` or the header's batch flag
+// says so.
+void send_with_keys(request_context ctx, const send_header_keys& keys, bool batch_request = false);
+
+// Stores the entries of the request's batch body (spec 3.4); `header` holds
+// the request header's fields (topic, queue, sysFlag, born time and host,
+// properties including CLUSTER) that every entry shares.
+void send_batch(request_context ctx, engine::record_append header);
 
 } // namespace gantry::protocols::remoting::handlers

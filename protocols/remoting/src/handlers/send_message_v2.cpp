@@ -5,12 +5,6 @@
 
 namespace gantry::protocols::remoting::handlers {
 
-namespace {
-
-constexpr send_header_keys short_keys{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "m"};
-
-} // namespace
-
 void send_message_v2(request_context ctx) { send_with_keys(std::move(ctx), short_keys); }
 
 } // namespace gantry::protocols::remoting::handlers

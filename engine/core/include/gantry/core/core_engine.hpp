@@ -21,6 +21,8 @@
 
 namespace gantry::core {
 
+struct message_origin;
+
 // The engine facade over the store: topics, groups, deliveries with credit,
 // per-message settlement, redelivery and dead-lettering, long-polling reads.
 // Construct it before the store starts (it installs the store's arrival
@@ -60,12 +62,21 @@ public:
                                   const std::string& topic, engine::start_position to) override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
     std::vector<std::string> topic_names() const override;
+    engine::topic_table list_topics() const override;
     result<engine::queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const override;
     std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
                                 std::int64_t timestamp_ms) const override;
     result<engine::delivery> find_by_offset_id(const std::string& offset_message_id) override;
     std::vector<engine::delivery> find_by_key(const std::string& topic, const std::string& key,
                                               std::size_t max_results) override;
+    void append_records(const engine::operation_context& ctx, std::vector<engine::record_append> records,
+                        std::function<void(result<std::vector<engine::append_receipt>>)> done) override;
+    std::optional<engine::stored_record> stored_record_at(std::int64_t physical_offset) const override;
+    std::vector<engine::stored_record> find_stored_by_key(const std::string& topic, const std::string& key,
+                                                          std::size_t max_results, std::int64_t begin_ms,
+                                                          std::int64_t end_ms) const override;
+    void send_back(const engine::operation_context& ctx, engine::send_back_request request,
+                   std::function<void(std::error_code)> done) override;
 
     topic_registry& topics() noexcept { return topics_; }
     consumer_offsets& offsets() noexcept { return offsets_; }
@@ -82,6 +93,9 @@ private:
     std::int64_t position_offset(const engine::start_position& at, std::string_view topic,
                                  std::int32_t queue_id) const;
 
+    // The store's form of a record-form append, after the topic, queue and
+    // property checks; it points into `record` and `properties`.
+    result<store::message_to_store> to_message(const engine::record_append& record, std::string& properties);
     // Stores a validated record and completes `done` once it is durable.
     void store_and_complete(const store::message_to_store& m, std::string message_id,
                             std::function<void(result<engine::append_receipt>)> finish);
@@ -98,6 +112,12 @@ private:
     // releases it when the copy cannot be stored).
     void redeliver(consumer_group& group, const std::string& topic, std::int32_t queue_id, std::int64_t offset,
                    std::uint64_t delivery_id, bool dead_letter, bool back_off);
+    // Appends a copy of `record` for `group`: to its dead-letter topic, or to
+    // its retry topic after `delay_level` (0: at once). An error means
+    // nothing was stored; otherwise `durable` runs once the copy is.
+    std::error_code copy_for_group(const std::string& group, const store::decoded_record& record,
+                                   const message_origin& origin, bool dead_letter, int delay_level,
+                                   store::durable_callback durable);
     void revive_expired();
     void persist_offsets();
 
