@@ -68,7 +68,9 @@ async function main() {
   const consumer = new Consumer({
     ...common,
     consumerGroup: 'GID_native_client_test',
-    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    // The client's default, CONSUME_FROM_LAST_OFFSET: a new group on a young
+    // queue still starts at offset 0 (the broker's QUERY_CONSUMER_OFFSET rule),
+    // so messages sent before the consumer first started are not missed.
     isBroadcast: false,
   });
   consumer.on('error', err => logger.error('consumer error', err && err.stack));
