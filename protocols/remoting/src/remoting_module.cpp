@@ -4,12 +4,14 @@
 
 #include "consumer_registry.hpp"
 #include "handler_registry.hpp"
+#include "queue_lock_table.hpp"
 #include "remoting_session.hpp"
 
 namespace gantry::protocols::remoting {
 
 remoting_module::remoting_module(engine::facade& engine, broker_identity identity)
-    : engine_(engine), identity_(std::move(identity)), consumers_(std::make_unique<consumer_registry>()) {}
+    : engine_(engine), identity_(std::move(identity)), consumers_(std::make_unique<consumer_registry>()),
+      queue_locks_(std::make_unique<queue_lock_table>()) {}
 
 remoting_module::~remoting_module() = default;
 
@@ -24,7 +26,7 @@ std::unique_ptr<common::protocol_session> remoting_module::make_session(common::
     // A listener's configuration may lower the frame limit below the codec's.
     const remoting_codec codec(std::min(context.limits.max_frame_size, default_max_frame_size));
     return std::make_unique<remoting_session>(conn, context, codec, engine_, identity_, *consumers_,
-                                              handler_registry::standard());
+                                              *queue_locks_, handler_registry::standard());
 }
 
 } // namespace gantry::protocols::remoting

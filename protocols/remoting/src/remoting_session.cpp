@@ -10,13 +10,15 @@ namespace gantry::protocols::remoting {
 
 remoting_session::remoting_session(common::connection& conn, const common::session_context& context,
                                    remoting_codec codec, engine::facade& engine, const broker_identity& identity,
-                                   consumer_registry& consumers, const handler_registry& handlers)
+                                   consumer_registry& consumers, queue_lock_table& queue_locks,
+                                   const handler_registry& handlers)
     : conn_(conn),
       remote_address_(context.remote_address),
       codec_(codec),
       engine_(engine),
       identity_(identity),
       consumers_(consumers),
+      queue_locks_(queue_locks),
       handlers_(handlers) {}
 
 common::consume_result remoting_session::consume(std::span<const std::byte> input) {
@@ -48,7 +50,7 @@ common::consume_result remoting_session::consume(std::span<const std::byte> inpu
 void remoting_session::dispatch(remoting_command request) {
     ++in_flight_;
     auto shared = std::make_shared<const remoting_command>(std::move(request));
-    request_context ctx(shared, conn_.weak_from_this(), *this, engine_, identity_, consumers_,
+    request_context ctx(shared, conn_.weak_from_this(), *this, engine_, identity_, consumers_, queue_locks_,
                         engine::operation_context{{}, remote_address_, conn_.executor()});
     if (const auto handler = handlers_.find(shared->code)) return handler(std::move(ctx));
     ctx.fail(response_code::request_code_not_supported,

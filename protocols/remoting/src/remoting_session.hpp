@@ -15,6 +15,7 @@
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "consumer_registry.hpp"
 #include "handler_registry.hpp"
+#include "queue_lock_table.hpp"
 
 namespace gantry::protocols::remoting {
 
@@ -29,7 +30,7 @@ public:
 
     remoting_session(common::connection& conn, const common::session_context& context, remoting_codec codec,
                      engine::facade& engine, const broker_identity& identity, consumer_registry& consumers,
-                     const handler_registry& handlers);
+                     queue_lock_table& queue_locks, const handler_registry& handlers);
 
     common::consume_result consume(std::span<const std::byte> input) override;
     void on_closed(std::string_view reason) override;
@@ -49,6 +50,7 @@ private:
     engine::facade& engine_;
     const broker_identity& identity_;
     consumer_registry& consumers_;
+    queue_lock_table& queue_locks_;
     const handler_registry& handlers_;
     std::size_t in_flight_ = 0;
     bool paused_ = false;

@@ -9,13 +9,15 @@ namespace gantry::protocols::remoting {
 request_context::request_context(std::shared_ptr<const remoting_command> request,
                                  std::weak_ptr<common::connection> conn, remoting_session& session,
                                  engine::facade& engine, const broker_identity& identity,
-                                 consumer_registry& consumers, engine::operation_context operation)
+                                 consumer_registry& consumers, queue_lock_table& queue_locks,
+                                 engine::operation_context operation)
     : request_(std::move(request)),
       conn_(std::move(conn)),
       session_(&session),
       engine_(&engine),
       identity_(&identity),
       consumers_(&consumers),
+      queue_locks_(&queue_locks),
       operation_(std::move(operation)) {}
 
 const std::string& request_context::remote_address() const noexcept { return operation_.client_id; }

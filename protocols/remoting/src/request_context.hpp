@@ -10,6 +10,7 @@
 #include "gantry/protocols/remoting/remoting_command.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "consumer_registry.hpp"
+#include "queue_lock_table.hpp"
 
 namespace gantry::protocols::remoting {
 
@@ -23,13 +24,16 @@ class request_context {
 public:
     request_context(std::shared_ptr<const remoting_command> request, std::weak_ptr<common::connection> conn,
                     remoting_session& session, engine::facade& engine, const broker_identity& identity,
-                    consumer_registry& consumers, engine::operation_context operation);
+                    consumer_registry& consumers, queue_lock_table& queue_locks,
+                    engine::operation_context operation);
 
     const remoting_command& request() const noexcept { return *request_; }
     engine::facade& engine() const noexcept { return *engine_; }
     const broker_identity& identity() const noexcept { return *identity_; }
     // Shared by every connection (it locks); safe from any handler.
     consumer_registry& consumers() const noexcept { return *consumers_; }
+    // The orderly consumers' queue locks; shared and locking like consumers().
+    queue_lock_table& queue_locks() const noexcept { return *queue_locks_; }
     // The connection the request came on, for the registry.
     const std::weak_ptr<common::connection>& connection() const noexcept { return conn_; }
     const engine::operation_context& operation() const noexcept { return operation_; }
@@ -54,6 +58,7 @@ private:
     engine::facade* engine_;
     const broker_identity* identity_;
     consumer_registry* consumers_;
+    queue_lock_table* queue_locks_;
     engine::operation_context operation_;
 };
 

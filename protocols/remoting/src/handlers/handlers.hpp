@@ -25,6 +25,8 @@ void heart_beat(request_context ctx);           // 34
 void unregister_client(request_context ctx);    // 35
 void consumer_send_msg_back(request_context ctx); // 36
 void get_consumer_list_by_group(request_context ctx); // 38
+void lock_batch_mq(request_context ctx);        // 41
+void unlock_batch_mq(request_context ctx);      // 42
 
 // Name-server requests, answered about this broker alone (one-process mode).
 void get_kv_config(request_context ctx);          // 101, no KV store yet

@@ -13,6 +13,7 @@
 namespace gantry::protocols::remoting {
 
 class consumer_registry;
+class queue_lock_table;
 
 // How this broker names itself to RocketMQ clients.
 struct broker_identity {
@@ -23,7 +24,8 @@ struct broker_identity {
 
 // RocketMQ 4.x remoting as the listener layer sees it: one remoting_session
 // per connection, all sharing one codec, the engine, the broker identity and
-// the registry of consumers their heartbeats announce.
+// the registry of consumers their heartbeats announce and the table of
+// orderly consumers' queue locks.
 class remoting_module final : public common::protocol_module {
 public:
     static constexpr std::uint16_t port = 10911;
@@ -45,6 +47,8 @@ private:
     const broker_identity identity_;
     // The consumers every session's heartbeats announce (shared by all).
     std::unique_ptr<consumer_registry> consumers_;
+    // Orderly consumers' queue locks (shared by all).
+    std::unique_ptr<queue_lock_table> queue_locks_;
 };
 
 } // namespace gantry::protocols::remoting
