@@ -1,4 +1,5 @@
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/message_id.hpp"
 
 #include <gtest/gtest.h>
 
@@ -161,13 +162,6 @@ TEST(MessageProperties, ParsesLikeJavaAndSkipsMalformedItems) {
     EXPECT_EQ(built, "A\x01" "1\x02" "B\x01" "2");
 }
 
-} // namespace
-} // namespace gantry::store
-
-#include "gantry/store/message_id.hpp"
-
-namespace gantry::store {
-namespace {
 
 TEST(MessageId, OffsetIdMatchesTheSpecExample) {
     // specs §3.6: 192.168.1.1:10911, offset 0x1A2B.

@@ -185,11 +185,6 @@ TEST_F(MessageStoreTest, RefusesAppendsOnceShutDown) {
     EXPECT_FALSE(std::filesystem::exists(config_.abort_path())) << "a clean stop removes the abort marker";
 }
 
-} // namespace
-} // namespace gantry::store
-
-namespace gantry::store {
-namespace {
 
 TEST(MessageStoreTime, FindsOffsetsByStoreTime) {
     testing::temp_dir dir;

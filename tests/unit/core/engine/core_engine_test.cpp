@@ -6,6 +6,7 @@
 #include "engine_test_support.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/topic_config.hpp"
+#include "gantry/store/message_properties.hpp"
 
 namespace gantry::core {
 namespace {
@@ -327,11 +328,6 @@ TEST_F(CoreEngineTest, FindsMessagesByOffsetIdAndByKey) {
     EXPECT_FALSE(engine_->find_by_offset_id("00000000000000000000000000000000"));
 }
 
-} // namespace
-} // namespace gantry::core
-
-namespace gantry::core {
-namespace {
 
 TEST_F(CoreEngineTest, InFlightMessagesAreNotLostAcrossARestart) {
     for (int i = 0; i < 4; ++i) append("inflight", std::to_string(i));
@@ -359,11 +355,6 @@ TEST_F(CoreEngineTest, InFlightMessagesAreNotLostAcrossARestart) {
     EXPECT_FALSE(bodies.count("0")) << "settled before the first unsettled one: not again";
 }
 
-} // namespace
-} // namespace gantry::core
-
-namespace gantry::core {
-namespace {
 
 TEST_F(CoreEngineTest, ExtendingADeliveryKeepsItFromTimingOut) {
     append("slow", "work");
@@ -433,7 +424,6 @@ TEST_F(CoreEngineTest, ResetByTimeMovesAGroupBackAndReportsQueues) {
 } // namespace
 } // namespace gantry::core
 
-#include "gantry/store/message_properties.hpp"
 
 namespace gantry::core {
 namespace {
@@ -502,11 +492,6 @@ TEST_F(CoreEngineTest, RecordFormAppendsKeepTheClientsQueueFlagsAndPropertiesAnd
     EXPECT_EQ(refused.get_future().get().error(), make_error_code(core_errc::no_such_queue));
 }
 
-} // namespace
-} // namespace gantry::core
-
-namespace gantry::core {
-namespace {
 
 TEST_F(CoreEngineTest, ReportsTopicsAndCommittedOffsets) {
     EXPECT_FALSE(engine_->find_topic("absent"));

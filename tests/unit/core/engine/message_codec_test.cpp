@@ -1,4 +1,5 @@
 #include "gantry/core/message_codec.hpp"
+#include "gantry/core/unique_key.hpp"
 
 #include <gtest/gtest.h>
 
@@ -103,7 +104,6 @@ TEST(MessageCodec, RefusesBytesTheRecordFormatReserves) {
 } // namespace
 } // namespace gantry::core
 
-#include "gantry/core/unique_key.hpp"
 
 namespace gantry::core {
 namespace {
