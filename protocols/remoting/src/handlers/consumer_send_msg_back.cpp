@@ -1,7 +1,7 @@
 #include <string>
 #include <utility>
 
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "../remoting_mapping.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"

@@ -1,5 +1,5 @@
 #include "../consumer_registry.hpp"
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "../route_json.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"

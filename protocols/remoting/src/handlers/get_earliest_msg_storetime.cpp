@@ -1,7 +1,7 @@
 #include <cstdint>
 #include <string>
 
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
 

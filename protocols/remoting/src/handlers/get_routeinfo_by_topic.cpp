@@ -1,4 +1,4 @@
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "../route_json.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"

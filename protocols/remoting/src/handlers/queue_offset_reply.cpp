@@ -1,6 +1,6 @@
 #include <string>
 
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
 

@@ -3,7 +3,7 @@
 #include <limits>
 #include <string>
 
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
 

@@ -2,7 +2,7 @@
 #include <string>
 #include <system_error>
 
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "../remoting_mapping.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"

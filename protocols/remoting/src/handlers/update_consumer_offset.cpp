@@ -1,4 +1,4 @@
-#include "../header_reader.hpp"
+#include "gantry/protocols/remoting/header_reader.hpp"
 #include "../remoting_mapping.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
