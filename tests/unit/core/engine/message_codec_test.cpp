@@ -1,5 +1,5 @@
 #include "gantry/core/message_codec.hpp"
-#include "gantry/core/unique_key.hpp"
+#include "gantry/store/unique_key.hpp"
 
 #include <gtest/gtest.h>
 
@@ -109,7 +109,7 @@ namespace gantry::core {
 namespace {
 
 TEST(UniqueKey, ThirtyTwoHexCharactersAndNeverRepeated) {
-    unique_key_generator keys(store::socket_address::ipv4(10, 1, 2, 3, 10911));
+    store::unique_key_generator keys(store::socket_address::ipv4(10, 1, 2, 3, 10911));
     const auto a = keys.next(1'700'000'000'000);
     const auto b = keys.next(1'700'000'000'000);
     EXPECT_EQ(a.size(), 32u);

@@ -14,7 +14,7 @@
 #include "gantry/core/delay_scheduler.hpp"
 #include "gantry/core/subscription.hpp"
 #include "gantry/core/topic_registry.hpp"
-#include "gantry/core/unique_key.hpp"
+#include "gantry/store/unique_key.hpp"
 #include "gantry/engine/facade.hpp"
 #include "gantry/store/message_store.hpp"
 #include "gantry/store/periodic_thread.hpp"
@@ -126,7 +126,7 @@ private:
     topic_registry topics_;
     consumer_offsets offsets_;
     std::mutex key_mutex_;
-    unique_key_generator unique_keys_; // key_mutex_
+    store::unique_key_generator unique_keys_; // key_mutex_
     delay_scheduler scheduler_;
     arrival_hub arrivals_;
     store::periodic_thread reviver_;

@@ -1,8 +1,8 @@
-#include "gantry/core/unique_key.hpp"
+#include "gantry/store/unique_key.hpp"
 
 #include <unistd.h>
 
-namespace gantry::core {
+namespace gantry::store {
 
 namespace {
 
@@ -17,7 +17,7 @@ void put_hex(std::string& out, std::uint64_t value, int bytes) {
 
 } // namespace
 
-unique_key_generator::unique_key_generator(const store::socket_address& host) {
+unique_key_generator::unique_key_generator(const socket_address& host) {
     const std::size_t first = host.address_size() - 4;
     for (std::size_t i = first; i < first + 4; ++i) put_hex(prefix_, host.bytes[i], 1);
     put_hex(prefix_, static_cast<std::uint16_t>(::getpid()), 2);
@@ -31,4 +31,4 @@ std::string unique_key_generator::next(std::int64_t now_ms) {
     return key;
 }
 
-} // namespace gantry::core
+} // namespace gantry::store
