@@ -6,6 +6,7 @@
 #include "gantry/protocols/remoting/header_reader.hpp"
 #include "../remoting_mapping.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
+#include "gantry/store/message_properties.hpp"
 #include "handlers.hpp"
 
 namespace gantry::protocols::remoting::handlers {
@@ -18,12 +19,9 @@ constexpr send_header_keys long_keys{"producerGroup", "topic", "defaultTopic", "
 
 // Java brokers add the cluster name to every stored message (spec 2.4.1 step 7).
 std::string with_cluster(std::string properties, const std::string& cluster) {
-    constexpr std::string_view key = "CLUSTER";
-    if (properties.find(std::string(key) + '\x01') == 0 ||
-        properties.find(std::string("\x02") + std::string(key) + '\x01') != std::string::npos)
-        return properties;
-    if (!properties.empty() && properties.back() != '\x02') properties += '\x02';
-    properties.append(key).append(1, '\x01').append(cluster).append(1, '\x02');
+    if (store::find_property(properties, "CLUSTER")) return properties;
+    store::append_property(properties, "CLUSTER", cluster);
+    properties += store::property_separator;
     return properties;
 }
 
