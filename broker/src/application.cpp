@@ -72,19 +72,25 @@ void application::start_listeners() {
     network_ = std::make_unique<network>(static_cast<std::size_t>(config_.io_threads));
     protocols::remoting::broker_identity identity{config_.broker_name, config_.broker_cluster_name,
                                                   config_.broker_ip1 + ":" + std::to_string(config_.listen_port)};
-    auto remoting = std::make_shared<protocols::remoting::remoting_module>(*engine_, std::move(identity));
+    name_servers_ = std::make_unique<name_server_link>(config_, *engine_, identity);
+    auto remoting = std::make_shared<protocols::remoting::remoting_module>(*engine_, std::move(identity),
+                                                                           name_servers_->one_process());
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
                                               remoting->default_limits()};
     network_->listen(std::move(remoting), std::move(listen));
+    name_servers_->start();
 }
 
 void application::stop() {
     // Connections go first, then the engine; the store's dispatcher calls
     // into the engine until the store is shut down, so neither is destroyed
     // before both have stopped.
+    // Name servers hear first, so clients stop routing here.
+    if (name_servers_) name_servers_->stop();
     if (network_) network_->stop();
     if (engine_) engine_->stop();
     if (store_) store_->shutdown();
+    name_servers_.reset();
     engine_.reset();
     store_.reset();
 }

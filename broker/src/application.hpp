@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 
 #include "gantry/broker/broker_config.hpp"
+#include "name_server_link.hpp"
 #include "network.hpp"
 #include "gantry/core/core_engine.hpp"
 #include "gantry/store/message_store.hpp"
@@ -43,6 +44,7 @@ private:
     std::unique_ptr<network> network_;
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
+    std::unique_ptr<name_server_link> name_servers_;
 };
 
 } // namespace gantry::broker

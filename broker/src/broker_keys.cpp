@@ -15,6 +15,21 @@ config_problem ip_literal(const std::string& text) {
     return fmt::format("must be an IPv4 or IPv6 address, got '{}'", text);
 }
 
+// "host:port;host:port", as RocketMQ writes namesrvAddr.
+config_problem name_server_list(const std::string& text) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = std::min(text.find(';', start), text.size());
+        const auto item = text.substr(start, end - start);
+        const auto colon = item.rfind(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == item.size() ||
+            item.find_first_not_of("0123456789", colon + 1) != std::string::npos)
+            return fmt::format("must be 'host:port' addresses separated by ';', got '{}'", item);
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 void register_broker_keys(config_registry& registry) {
@@ -34,6 +49,14 @@ void register_broker_keys(config_registry& registry) {
     add(string_key(
         "listenHost", "Address the protocol listeners bind (0.0.0.0: every interface)",
         [](auto& c) -> auto& { return c.listen_host; }, ip_literal));
+    add(string_key(
+        "namesrvAddr",
+        "Name servers to register with, 'host:port' separated by ';'; empty: one-process mode, where gantryd "
+        "answers name-server requests on listenPort itself",
+        [](auto& c) -> auto& { return c.namesrv_addr; }, name_server_list));
+    add(integer_key(
+        "registerNameServerPeriod", "How often the broker registers with its name servers (ms)",
+        between(1'000, 60'000), [](auto& c) -> auto& { return c.register_name_server_period; }));
     add(integer_key(
         "ioThreads", "Threads serving connections, each with its own event loop (0: one per core)", between(0, 256),
         [](auto& c) -> auto& { return c.io_threads; }));

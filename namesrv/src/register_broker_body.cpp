@@ -1,5 +1,7 @@
 #include "gantry/namesrv/register_broker_body.hpp"
 
+#include "gantry/store/message_record.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -216,17 +218,6 @@ result<broker_registration> parse_register_broker_body(std::span<const std::byte
     return compressed ? parse_compressed_body(body) : parse_json_body(body);
 }
 
-std::int32_t body_crc32(std::span<const std::byte> body) noexcept {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    // zlib takes at most uInt bytes per call.
-    constexpr std::size_t step = 1U << 30;
-    for (std::size_t at = 0; at < body.size(); at += step) {
-        const auto length = std::min(step, body.size() - at);
-        crc = crc32(crc, reinterpret_cast<const Bytef*>(body.data() + at), static_cast<uInt>(length));
-    }
-    return static_cast<std::int32_t>(crc & 0x7FFFFFFFU);
-}
-
 protocols::remoting::remoting_command make_register_broker_request(const broker_registration& registration) {
     protocols::remoting::remoting_command request;
     request.code = protocols::remoting::request_code::register_broker;
@@ -239,7 +230,20 @@ protocols::remoting::remoting_command make_register_broker_request(const broker_
     request.set_ext("clusterName", registration.cluster_name);
     request.set_ext("haServerAddr", registration.ha_server_addr);
     request.set_ext("compressed", "false");
-    request.set_ext("bodyCrc32", std::to_string(body_crc32(request.body)));
+    request.set_ext("bodyCrc32", std::to_string(store::body_crc32(request.body)));
+    return request;
+}
+
+protocols::remoting::remoting_command make_unregister_broker_request(const std::string& cluster_name,
+                                                                     const std::string& broker_name,
+                                                                     const std::string& broker_addr,
+                                                                     std::int64_t broker_id) {
+    protocols::remoting::remoting_command request;
+    request.code = protocols::remoting::request_code::unregister_broker;
+    request.set_ext("brokerAddr", broker_addr);
+    request.set_ext("brokerId", std::to_string(broker_id));
+    request.set_ext("brokerName", broker_name);
+    request.set_ext("clusterName", cluster_name);
     return request;
 }
 

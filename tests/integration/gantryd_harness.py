@@ -18,11 +18,11 @@ EXIT_TIMEOUT = 15.0  # seconds gantryd may take to exit
 class gantryd_process:
     """One gantryd started by a test, with stderr captured to a file."""
 
-    def __init__(self, workdir, args=(), name="gantryd"):
+    def __init__(self, workdir, args=(), name="gantryd", program=None):
         self.stderr_path = os.path.join(workdir, name + ".stderr")
         self._stderr = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
-            [GANTRYD, *args],
+            [program or GANTRYD, *args],
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -78,11 +78,12 @@ class gantryd_test_case(unittest.TestCase):
             p.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def start(self, *args, name="gantryd", port=None):
-        """A gantryd listening on 127.0.0.1 and a free port (or `port`)."""
+    def start(self, *args, name="gantryd", port=None, program=None):
+        """A gantryd (or `program`, which takes the same listen options)
+        listening on 127.0.0.1 and a free port (or `port`)."""
         self.port = port or free_port()
         listen = ("--listenHost", "127.0.0.1", "--listenPort", str(self.port))
-        p = gantryd_process(self.workdir, (*listen, *args), name)
+        p = gantryd_process(self.workdir, (*listen, *args), name, program)
         self.processes.append(p)
         return p
 
@@ -92,3 +93,8 @@ class gantryd_test_case(unittest.TestCase):
         status = p.wait()
         self.assertIsNotNone(status, "gantryd still running after %ss:\n%s" % (EXIT_TIMEOUT, p.stderr()))
         return status, p.stderr()
+
+
+def sibling_program(name):
+    """Another executable of the build: they all live in gantryd's bin/."""
+    return os.path.join(os.path.dirname(GANTRYD), name)

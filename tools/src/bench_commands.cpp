@@ -136,7 +136,7 @@ void bench_consume(command_context& ctx, const consume_options& o) {
                                                       : static_cast<std::uint64_t>(m.store_timestamp) * 1000;
             progress.record(now > at ? now - at : 0, m.body.size());
         }
-        reader.consumed(b->queue, b->messages.back().queue_offset + 1);
+        reader.consumed(b->queue, b->next_offset);
     }
     reader.stop();
     progress.summary();

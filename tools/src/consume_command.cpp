@@ -41,9 +41,11 @@ void consume(command_context& ctx, const consume_options& o) {
                        b->queue.queue_id, b->error.message());
             continue;
         }
-        last = std::chrono::steady_clock::now();
+        if (!b->messages.empty()) last = std::chrono::steady_clock::now();
+        std::size_t printed = 0;
         for (const auto& m : b->messages) {
             if (o.count != 0 && received == o.count) break;
+            ++printed;
             ++received;
             reader.consumed(b->queue, m.queue_offset + 1);
             fmt::print("queue {} offset {} id {} tags '{}' keys '{}': {}\n", m.queue_id, m.queue_offset, m.msg_id,
@@ -51,6 +53,7 @@ void consume(command_context& ctx, const consume_options& o) {
             if (o.properties)
                 for (const auto& [k, v] : m.properties) fmt::print("    {} = {}\n", k, v);
         }
+        if (printed == b->messages.size()) reader.consumed(b->queue, b->next_offset);
     }
     reader.stop();
     fmt::print(stderr, "{} message(s)\n", received);

@@ -36,7 +36,7 @@ void queue_reader::on_pulled(const client::message_queue& queue, result<client::
     std::lock_guard lock(mutex_);
     auto& q = queues_.at(queue);
     if (!pulled) {
-        ready_.push_back({queue, {}, pulled.error()});
+        ready_.push_back({queue, {}, q.pull_offset, pulled.error()});
         changed_.notify_all();
         // A broker that is down: pause before asking it again rather than spin.
         auto timer = std::make_shared<asio::steady_timer>(runtime_.executor(), retry_pause);
@@ -49,8 +49,9 @@ void queue_reader::on_pulled(const client::message_queue& queue, result<client::
         return;
     }
     --in_flight_;
+    const bool moved = pulled->next_begin_offset != q.pull_offset;
     q.pull_offset = pulled->next_begin_offset;
-    if (!pulled->messages.empty()) ready_.push_back({queue, std::move(pulled->messages), {}});
+    if (!pulled->messages.empty() || moved) ready_.push_back({queue, std::move(pulled->messages), q.pull_offset, {}});
     changed_.notify_all();
     if (stopping_) return;
     if (ready_.size() >= max_backlog) {

@@ -24,10 +24,14 @@ namespace client = protocols::remoting::client;
 // the last.
 class queue_reader {
 public:
+    // What one pull brought. A batch may hold no messages when the broker
+    // skipped entries the filter refused: consuming it still moves the
+    // queue's offset past them.
     struct batch {
         client::message_queue queue;
         std::vector<client::received_message> messages;
-        std::error_code error; // the pull failed; the queue is retried after a pause
+        std::int64_t next_offset = 0; // where the queue continues after this batch
+        std::error_code error;        // the pull failed; the queue is retried after a pause
     };
 
     static constexpr std::size_t max_backlog = 64;
@@ -38,7 +42,8 @@ public:
 
     // The next batch, or nothing after `timeout`.
     std::optional<batch> next(std::chrono::milliseconds timeout);
-    // The caller is done with `queue` up to `next_offset` (exclusive).
+    // The caller is done with `queue` up to `next_offset` (exclusive): a
+    // message's offset + 1, or a whole batch's next_offset.
     void consumed(const client::message_queue& queue, std::int64_t next_offset);
     // Stops pulling, waits for pulls in flight and commits what was taken.
     void stop();

@@ -4,6 +4,7 @@
 #include "gantry/namesrv/register_broker_body.hpp"
 #include "gantry/protocols/remoting/header_reader.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
+#include "gantry/store/message_record.hpp"
 #include "handlers.hpp"
 
 namespace gantry::namesrv::handlers {
@@ -21,7 +22,7 @@ remoting_command register_broker(const handler_context& ctx) {
     const auto crc = h.int32_or("bodyCrc32", 0);
     if (auto remark = h.failure()) return make_response(ctx.request, response_code::system_error, *remark);
 
-    if (crc != 0 && body_crc32(ctx.request.body) != crc) {
+    if (crc != 0 && store::body_crc32(ctx.request.body) != crc) {
         namesrv_log()->warn("refused REGISTER_BROKER of {} ({}): the body does not match its bodyCrc32 {}; the "
                             "bytes were damaged on the way",
                             broker_name, broker_addr, crc);

@@ -29,10 +29,6 @@ const handler_registry& handler_registry::standard() {
         r.add(request_code::get_consumer_list_by_group, handlers::get_consumer_list_by_group);
         r.add(request_code::lock_batch_mq, handlers::lock_batch_mq);
         r.add(request_code::unlock_batch_mq, handlers::unlock_batch_mq);
-        r.add(request_code::get_kv_config, handlers::get_kv_config);
-        r.add(request_code::get_routeinfo_by_topic, handlers::get_routeinfo_by_topic);
-        r.add(request_code::get_broker_cluster_info, handlers::get_broker_cluster_info);
-        r.add(request_code::get_all_topic_list_from_nameserver, handlers::get_all_topic_list_from_nameserver);
         return r;
     }();
     return registry;

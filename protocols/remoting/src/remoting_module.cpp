@@ -9,9 +9,10 @@
 
 namespace gantry::protocols::remoting {
 
-remoting_module::remoting_module(engine::facade& engine, broker_identity identity)
+remoting_module::remoting_module(engine::facade& engine, broker_identity identity,
+                                 std::optional<one_process_name_server> name_server)
     : engine_(engine), identity_(std::move(identity)), consumers_(std::make_unique<consumer_registry>()),
-      queue_locks_(std::make_unique<queue_lock_table>()) {}
+      queue_locks_(std::make_unique<queue_lock_table>()), name_server_(std::move(name_server)) {}
 
 remoting_module::~remoting_module() = default;
 
@@ -26,7 +27,8 @@ std::unique_ptr<common::protocol_session> remoting_module::make_session(common::
     // A listener's configuration may lower the frame limit below the codec's.
     const remoting_codec codec(std::min(context.limits.max_frame_size, default_max_frame_size));
     return std::make_unique<remoting_session>(conn, context, codec, engine_, identity_, *consumers_,
-                                              *queue_locks_, handler_registry::standard());
+                                              *queue_locks_, handler_registry::standard(),
+                                              name_server_ ? &*name_server_ : nullptr);
 }
 
 } // namespace gantry::protocols::remoting

@@ -4,6 +4,7 @@
 
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "remoting_log.hpp"
+#include "gantry/namesrv/name_server.hpp"
 #include "request_context.hpp"
 
 namespace gantry::protocols::remoting {
@@ -11,7 +12,7 @@ namespace gantry::protocols::remoting {
 remoting_session::remoting_session(common::connection& conn, const common::session_context& context,
                                    remoting_codec codec, engine::facade& engine, const broker_identity& identity,
                                    consumer_registry& consumers, queue_lock_table& queue_locks,
-                                   const handler_registry& handlers)
+                                   const handler_registry& handlers, const one_process_name_server* name_server)
     : conn_(conn),
       remote_address_(context.remote_address),
       codec_(codec),
@@ -19,7 +20,8 @@ remoting_session::remoting_session(common::connection& conn, const common::sessi
       identity_(identity),
       consumers_(consumers),
       queue_locks_(queue_locks),
-      handlers_(handlers) {}
+      handlers_(handlers),
+      name_server_(name_server) {}
 
 common::consume_result remoting_session::consume(std::span<const std::byte> input) {
     std::size_t consumed = 0;
@@ -48,6 +50,7 @@ common::consume_result remoting_session::consume(std::span<const std::byte> inpu
 }
 
 void remoting_session::dispatch(remoting_command request) {
+    if (!handlers_.find(request.code) && answer_as_name_server(request)) return;
     ++in_flight_;
     auto shared = std::make_shared<const remoting_command>(std::move(request));
     request_context ctx(shared, conn_.weak_from_this(), *this, engine_, identity_, consumers_, queue_locks_,
@@ -55,6 +58,15 @@ void remoting_session::dispatch(remoting_command request) {
     if (const auto handler = handlers_.find(shared->code)) return handler(std::move(ctx));
     ctx.fail(response_code::request_code_not_supported,
              " request type " + std::to_string(shared->code) + " not supported");
+}
+
+bool remoting_session::answer_as_name_server(const remoting_command& request) {
+    if (!name_server_) return false;
+    name_server_->refresh();
+    auto response = name_server_->server.handle(request, reinterpret_cast<namesrv::connection_key>(&conn_));
+    if (!response) return false;
+    if (!request.is_oneway()) send(request, std::move(*response), {});
+    return true;
 }
 
 void remoting_session::finish(const remoting_command& request, remoting_command response,
@@ -108,6 +120,8 @@ void remoting_session::on_closed(std::string_view reason) {
     closed_ = true;
     // Java drops a closed channel's consumers at once and tells their groups.
     consumers_.connection_closed(conn_.weak_from_this());
+    // Brokers may register with a one-process gantryd as with any name server.
+    if (name_server_) name_server_->server.connection_closed(reinterpret_cast<namesrv::connection_key>(&conn_));
     remoting_log()->debug("RocketMQ connection from {} closed: {}", remote_address_, reason);
 }
 

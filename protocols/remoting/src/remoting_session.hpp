@@ -30,7 +30,8 @@ public:
 
     remoting_session(common::connection& conn, const common::session_context& context, remoting_codec codec,
                      engine::facade& engine, const broker_identity& identity, consumer_registry& consumers,
-                     queue_lock_table& queue_locks, const handler_registry& handlers);
+                     queue_lock_table& queue_locks, const handler_registry& handlers,
+                     const one_process_name_server* name_server);
 
     common::consume_result consume(std::span<const std::byte> input) override;
     void on_closed(std::string_view reason) override;
@@ -42,6 +43,8 @@ public:
 
 private:
     void dispatch(remoting_command request);
+    // One-process mode: a name-server request, answered at once.
+    bool answer_as_name_server(const remoting_command& request);
     void send(const remoting_command& request, remoting_command response, std::vector<engine::stored_record> records);
 
     common::connection& conn_;
@@ -52,6 +55,7 @@ private:
     consumer_registry& consumers_;
     queue_lock_table& queue_locks_;
     const handler_registry& handlers_;
+    const one_process_name_server* name_server_;
     std::size_t in_flight_ = 0;
     bool paused_ = false;
     bool closed_ = false;

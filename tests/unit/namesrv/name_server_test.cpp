@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "gantry/store/message_record.hpp"
 #include "gantry/namesrv/name_server.hpp"
 #include "gantry/namesrv/register_broker_body.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
@@ -105,7 +106,7 @@ TEST_F(namesrv_name_server_test, a_slave_is_told_its_master) {
 TEST_F(namesrv_name_server_test, register_broker_checks_crc_header_and_body) {
     auto r = make_register_broker_request(master({topic("TopicA", 4)}));
     auto bad_crc = r;
-    bad_crc.set_ext("bodyCrc32", std::to_string(body_crc32(r.body) ^ 1));
+    bad_crc.set_ext("bodyCrc32", std::to_string(store::body_crc32(r.body) ^ 1));
     auto answer = call(bad_crc);
     EXPECT_EQ(answer.code, response_code::system_error);
     EXPECT_EQ(answer.remark, "crc32 not match");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "gantry/store/message_record.hpp"
 #include "gantry/namesrv/namesrv_error.hpp"
 #include "gantry/namesrv/register_broker_body.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
@@ -149,8 +150,8 @@ TEST(namesrv_register_body_test, encodes_as_fastjson_does_and_round_trips) {
 
 TEST(namesrv_register_body_test, body_crc32_is_zlibs_masked_to_31_bits) {
     // crc32("123456789") = 0xCBF43926.
-    EXPECT_EQ(body_crc32(to_bytes("123456789")), 0x4BF43926);
-    EXPECT_EQ(body_crc32({}), 0);
+    EXPECT_EQ(store::body_crc32(to_bytes("123456789")), 0x4BF43926);
+    EXPECT_EQ(store::body_crc32({}), 0);
 }
 
 TEST(namesrv_register_body_test, builds_the_whole_request) {
@@ -159,7 +160,7 @@ TEST(namesrv_register_body_test, builds_the_whole_request) {
     EXPECT_EQ(request.code, protocols::remoting::request_code::register_broker);
     EXPECT_EQ(to_text(request.body), encode_register_broker_body(registration));
     EXPECT_EQ(request.ext_fields, (protocols::remoting::ext_field_map{
-                                      {"bodyCrc32", std::to_string(body_crc32(request.body))},
+                                      {"bodyCrc32", std::to_string(store::body_crc32(request.body))},
                                       {"brokerAddr", "10.0.0.1:10911"},
                                       {"brokerId", "0"},
                                       {"brokerName", "broker-a"},

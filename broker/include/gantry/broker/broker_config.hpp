@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -36,6 +38,8 @@ struct broker_config {
     std::int32_t listen_port = 10911;                   // listenPort
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
+    std::string namesrv_addr;                           // namesrvAddr: "host:port;..."; empty = one-process mode
+    std::chrono::milliseconds register_name_server_period{30'000}; // registerNameServerPeriod
     log_config log;
     // store_host is derived from brokerIP1 and listenPort once every source
     // has been applied.

@@ -24,11 +24,14 @@ std::string encode_register_broker_body(const broker_registration& registration)
 // numbers as strings, unknown fields, filter types as names or ordinals.
 result<broker_registration> parse_register_broker_body(std::span<const std::byte> body, bool compressed);
 
-// crc32(body) & 0x7FFFFFFF, the bodyCrc32 header field (spec 3.5).
-std::int32_t body_crc32(std::span<const std::byte> body) noexcept;
-
 // A complete REGISTER_BROKER request (uncompressed body, bodyCrc32 set),
 // opaque 0: the caller numbers its requests.
 protocols::remoting::remoting_command make_register_broker_request(const broker_registration& registration);
+
+// The UNREGISTER_BROKER a broker sends when it stops.
+protocols::remoting::remoting_command make_unregister_broker_request(const std::string& cluster_name,
+                                                                     const std::string& broker_name,
+                                                                     const std::string& broker_addr,
+                                                                     std::int64_t broker_id);
 
 } // namespace gantry::namesrv

@@ -28,12 +28,6 @@ void get_consumer_list_by_group(request_context ctx); // 38
 void lock_batch_mq(request_context ctx);        // 41
 void unlock_batch_mq(request_context ctx);      // 42
 
-// Name-server requests, answered about this broker alone (one-process mode).
-void get_kv_config(request_context ctx);          // 101, no KV store yet
-void get_routeinfo_by_topic(request_context ctx); // 105
-void get_broker_cluster_info(request_context ctx); // 106
-void get_all_topic_list_from_nameserver(request_context ctx); // 206
-
 // GET_MAX_OFFSET and GET_MIN_OFFSET: one field of the queue's state.
 void reply_queue_offset(request_context ctx, std::int64_t engine::queue_state::*which);
 

@@ -16,7 +16,9 @@
 #include "gantry/protocols/common/io_pool.hpp"
 #include "gantry/protocols/common/tcp_listener.hpp"
 #include "gantry/protocols/remoting/remoting_codec.hpp"
+#include "gantry/namesrv/name_server.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
+#include "gantry/protocols/remoting/self_registration.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "gantry/store/message_store.hpp"
@@ -136,7 +138,11 @@ protected:
         ASSERT_FALSE(engine_->start());
         accept_pool_.start();
         pool_.start();
-        module_ = std::make_shared<remoting_module>(*engine_, broker_identity{});
+        // One-process mode, as gantryd runs without namesrvAddr.
+        module_ = std::make_shared<remoting_module>(
+            *engine_, broker_identity{}, one_process_name_server{name_server_, [this] {
+                name_server_.register_broker(self_registration(engine_->list_topics(), broker_identity{}));
+            }});
         listener_ = std::make_unique<common::tcp_listener>(
             accept_pool_.at(0), pool_, module_, common::listener_config{"127.0.0.1", 0, module_->default_limits()});
         const auto error = listener_->start();
@@ -201,6 +207,7 @@ protected:
     common::io_pool pool_{2, "io"};
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
+    namesrv::name_server name_server_;
     std::shared_ptr<remoting_module> module_;
     std::unique_ptr<common::tcp_listener> listener_;
 };

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,12 +16,29 @@ namespace gantry::protocols::remoting {
 
 class consumer_registry;
 class queue_lock_table;
+} // namespace gantry::protocols::remoting
+
+namespace gantry::namesrv {
+class name_server;
+} // namespace gantry::namesrv
+
+namespace gantry::protocols::remoting {
 
 // How this broker names itself to RocketMQ clients.
 struct broker_identity {
     std::string broker_name = "gantry";
     std::string cluster = "DefaultCluster";
     std::string store_host = "127.0.0.1:10911"; // "ip:port" clients can reach
+};
+
+// gantryd's one-process mode: clients use the broker's own address as their
+// name server, so the module answers name-server requests (codes it has no
+// broker handler for) with an embedded name server. `refresh` runs first, so
+// the broker's own registration there is brought up to date (a topic
+// created a moment ago already has its route).
+struct one_process_name_server {
+    namesrv::name_server& server;
+    std::function<void()> refresh;
 };
 
 // RocketMQ 4.x remoting as the listener layer sees it: one remoting_session
@@ -30,7 +49,8 @@ class remoting_module final : public common::protocol_module {
 public:
     static constexpr std::uint16_t port = 10911;
 
-    remoting_module(engine::facade& engine, broker_identity identity);
+    remoting_module(engine::facade& engine, broker_identity identity,
+                    std::optional<one_process_name_server> name_server = std::nullopt);
     ~remoting_module() override;
 
     std::string_view name() const override { return "remoting"; }
@@ -49,6 +69,7 @@ private:
     std::unique_ptr<consumer_registry> consumers_;
     // Orderly consumers' queue locks (shared by all).
     std::unique_ptr<queue_lock_table> queue_locks_;
+    std::optional<one_process_name_server> name_server_;
 };
 
 } // namespace gantry::protocols::remoting

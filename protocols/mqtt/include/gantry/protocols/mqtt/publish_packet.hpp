@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gantry/protocols/mqtt/properties.hpp"
+
+namespace gantry::protocols::mqtt {
+
+// PUBLISH. `packet_id` is on the wire only for QoS 1 and 2; `topic` may be
+// empty in 5.0 when `properties.topic_alias` names it.
+struct publish_packet {
+    std::string topic;
+    std::vector<std::byte> payload;
+    std::uint8_t qos = 0;
+    bool retain = false;
+    bool dup = false;
+    std::uint16_t packet_id = 0;
+    mqtt::properties properties;
+
+    bool operator==(const publish_packet&) const = default;
+};
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,51 @@
+#include "gantry/protocols/mqtt/mqtt_utf8.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace gantry::protocols::mqtt {
+
+// Well-formedness per Unicode §3.9 table 3-7, with the surrogate range
+// (lead 0xED, second byte 0xA0..0xBF) reported on its own.
+std::string_view utf8_mqtt_problem(std::string_view text) noexcept {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto lead = static_cast<std::uint8_t>(text[pos]);
+        if (lead == 0) return "contains U+0000";
+        if (lead < 0x80) {
+            ++pos;
+            continue;
+        }
+        std::size_t length = 0;
+        std::uint8_t low = 0x80;
+        std::uint8_t high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            if (lead == 0xE0) low = 0xA0;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            if (lead == 0xF0) low = 0x90;
+            if (lead == 0xF4) high = 0x8F;
+        } else {
+            return "is not well-formed UTF-8";
+        }
+        if (pos + length > text.size()) return "is not well-formed UTF-8";
+        const auto second = static_cast<std::uint8_t>(text[pos + 1]);
+        if (lead == 0xED && second >= 0xA0 && second <= 0xBF) return "contains a UTF-16 surrogate (U+D800..U+DFFF)";
+        if (second < low || second > high) return "is not well-formed UTF-8";
+        for (std::size_t i = 2; i < length; ++i) {
+            const auto next = static_cast<std::uint8_t>(text[pos + i]);
+            if (next < 0x80 || next > 0xBF) return "is not well-formed UTF-8";
+        }
+        pos += length;
+    }
+    return {};
+}
+
+bool valid_utf8_mqtt(std::string_view text) noexcept {
+    return utf8_mqtt_problem(text).empty();
+}
+
+} // namespace gantry::protocols::mqtt
