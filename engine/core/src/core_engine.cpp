@@ -8,6 +8,7 @@
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
 #include "gantry/store/message_id.hpp"
+#include "gantry/store/store_error.hpp"
 #include "gantry/store/message_properties.hpp"
 
 namespace gantry::core {
@@ -190,9 +191,10 @@ void core_engine::append_records(const engine::operation_context& ctx, std::vect
                             stored[i].queue_offset});
     }
     store_.when_durable(stored.back().end_offset(),
-                        [finish = std::move(finish), receipts = std::move(receipts)](std::error_code ec) {
-                            if (ec) finish(ec);
-                            else finish(receipts);
+                        [finish = std::move(finish), receipts = std::move(receipts)](std::error_code ec) mutable {
+                            if (ec && ec != store::store_errc::flush_timeout) return finish(ec);
+                            for (auto& r : receipts) r.durable = !ec;
+                            finish(std::move(receipts));
                         });
 }
 
@@ -203,9 +205,10 @@ void core_engine::store_and_complete(const store::message_to_store& m, std::stri
     auto offset_id = store::offset_message_id(store_.config().store_host, stored->physical_offset);
     if (message_id.empty()) message_id = offset_id;
     engine::append_receipt receipt{std::move(message_id), std::move(offset_id), m.queue_id, stored->queue_offset};
-    store_.when_durable(stored->end_offset(), [finish = std::move(finish), receipt](std::error_code ec) {
-        if (ec) finish(ec);
-        else finish(receipt);
+    store_.when_durable(stored->end_offset(), [finish = std::move(finish), receipt](std::error_code ec) mutable {
+        if (ec && ec != store::store_errc::flush_timeout) return finish(ec);
+        receipt.durable = !ec;
+        finish(std::move(receipt));
     });
 }
 

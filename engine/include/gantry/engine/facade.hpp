@@ -79,6 +79,11 @@ struct append_receipt {
     std::string offset_message_id; // RocketMQ offset msgId
     std::int32_t queue_id = 0;
     std::int64_t queue_offset = 0;
+    // False when SYNC_FLUSH did not make it durable within syncFlushTimeout:
+    // stored and readable, but a crash may lose it. A protocol with no such
+    // answer (MQTT, AMQP, STOMP) must not acknowledge it as stored; the
+    // native protocol answers FLUSH_DISK_TIMEOUT with the receipt, as Java.
+    bool durable = true;
 };
 
 // A consumer's request to see a stored message again later (RocketMQ's

@@ -58,7 +58,9 @@ void send_batch(request_context ctx, engine::record_append header) {
                                         if (!ids.empty()) ids += ',';
                                         ids += receipt.offset_message_id;
                                     }
-                                    auto response = ctx.response(response_code::success);
+                                    auto response = ctx.response(stored->front().durable
+                                                                     ? response_code::success
+                                                                     : response_code::flush_disk_timeout);
                                     response.set_ext("msgId", ids);
                                     response.set_ext("queueId", std::to_string(stored->front().queue_id));
                                     response.set_ext("queueOffset", std::to_string(stored->front().queue_offset));

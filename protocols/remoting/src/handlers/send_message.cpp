@@ -50,7 +50,8 @@ void send_with_keys(request_context ctx, const send_header_keys& keys, bool batc
     record.body.assign(reinterpret_cast<const char*>(request.body.data()), request.body.size());
     ctx.engine().append_record(ctx.operation(), std::move(record), [ctx](result<engine::append_receipt> stored) {
         if (!stored) return ctx.fail(to_response_code(stored.error()), stored.error().message());
-        auto response = ctx.response(response_code::success);
+        // Stored but not flushed in time: Java answers FLUSH_DISK_TIMEOUT with the receipt.
+        auto response = ctx.response(stored->durable ? response_code::success : response_code::flush_disk_timeout);
         response.set_ext("msgId", stored->offset_message_id);
         response.set_ext("queueId", std::to_string(stored->queue_id));
         response.set_ext("queueOffset", std::to_string(stored->queue_offset));
