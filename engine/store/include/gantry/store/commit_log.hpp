@@ -59,9 +59,12 @@ public:
     void resume_appends(topic_queue_map<std::int64_t> offsets);
     std::int64_t next_queue_offset(std::string_view topic, std::int32_t queue_id) const;
 
-    // Bumped after every append; the dispatcher waits on it.
-    std::uint32_t append_generation() const noexcept { return appended_.load(std::memory_order_acquire); }
-    void wait_for_append(std::uint32_t seen) const noexcept { appended_.wait(seen, std::memory_order_acquire); }
+    // Bumped after every append; the dispatcher waits on it. A plain futex,
+    // not std::atomic::wait: libstdc++ spins with sched_yield before
+    // sleeping, which cost the broker ~6 % of its CPU at 100 k appends/s,
+    // and an append then pays a wake-up syscall only while someone sleeps.
+    std::uint32_t append_generation() const noexcept { return appended_.load(std::memory_order_seq_cst); }
+    void wait_for_append(std::uint32_t seen) const noexcept;
     void wake_waiters() noexcept;
 
 private:
@@ -77,7 +80,8 @@ private:
     mutable std::mutex append_mutex_;
     mapped_file_ptr current_; // the segment being appended to; append_mutex_
     topic_queue_map<std::int64_t> queue_offsets_;
-    std::atomic<std::uint32_t> appended_{0};
+    mutable std::atomic<std::uint32_t> appended_{0};
+    mutable std::atomic<std::int32_t> sleepers_{0};
     std::atomic<std::int64_t> last_store_timestamp_{0};
 };
 
