@@ -19,6 +19,7 @@ import unittest
 import zlib
 
 import gantryd_harness as harness
+from remoting_wire import remoting_client
 
 PUT_KV_CONFIG = 100
 GET_KV_CONFIG = 101
@@ -32,41 +33,6 @@ REQUEST_CODE_NOT_SUPPORTED = 3
 TOPIC_NOT_EXIST = 17
 QUERY_NOT_FOUND = 22
 WAIT = 10.0  # seconds any single expectation may take
-
-
-class remoting_client:
-    """A blocking client on one connection; every wait is bounded."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
-        self.opaque = 0
-
-    def close(self):
-        self.sock.close()
-
-    def request(self, code, ext, body=b"", language="JAVA"):
-        self.opaque += 1
-        header = json.dumps({"code": code, "language": language, "version": 409, "opaque": self.opaque,
-                             "flag": 0, "extFields": ext}, separators=(",", ":")).encode()
-        self.sock.sendall(struct.pack(">ii", 4 + len(header) + len(body), len(header)) + header + body)
-        header, body = self.response()
-        assert header["opaque"] == self.opaque, header
-        return header, body
-
-    def response(self):
-        length = struct.unpack(">i", self.read(4))[0]
-        frame = self.read(length)
-        header_length = struct.unpack(">i", frame[:4])[0] & 0xFFFFFF
-        return json.loads(frame[4:4 + header_length]), frame[4 + header_length:]
-
-    def read(self, n):
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("connection closed after %d of %d bytes" % (len(data), n))
-            data += chunk
-        return data
 
 
 def register_body(topics):

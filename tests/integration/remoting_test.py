@@ -2,9 +2,6 @@
 """The RocketMQ remoting protocol against the real gantryd binary.
 
 Usage: remoting_test.py GANTRYD [unittest arguments]
-
-The client below writes frames by hand from the specification (JSON
-headers), independently of Gantry's own codec.
 """
 
 import json
@@ -17,47 +14,13 @@ import time
 import unittest
 
 import gantryd_harness as harness
+from remoting_wire import remoting_client
 
 SEND_MESSAGE_V2 = 310
 PULL_MESSAGE = 11
 GET_MAX_OFFSET = 30
 SUCCESS = 0
 REQUEST_CODE_NOT_SUPPORTED = 3
-
-
-class remoting_client:
-    """A blocking client on one connection; every wait is bounded."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.opaque = 0
-
-    def close(self):
-        self.sock.close()
-
-    def request(self, code, ext, body=b""):
-        self.opaque += 1
-        header = json.dumps({"code": code, "language": "JAVA", "version": 409, "opaque": self.opaque,
-                             "flag": 0, "extFields": ext}, separators=(",", ":")).encode()
-        self.sock.sendall(struct.pack(">ii", 4 + len(header) + len(body), len(header)) + header + body)
-        return self.response()
-
-    def response(self):
-        length = struct.unpack(">i", self.read(4))[0]
-        frame = self.read(length)
-        word = struct.unpack(">i", frame[:4])[0]
-        self.assert_json = (word >> 24) == 0
-        header_length = word & 0xFFFFFF
-        return json.loads(frame[4:4 + header_length]), frame[4 + header_length:]
-
-    def read(self, n):
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("connection closed after %d of %d bytes" % (len(data), n))
-            data += chunk
-        return data
 
 
 def record_bodies(records):
