@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gantry/broker/startup_error.hpp"
+#include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/consume_queue.hpp"
 #include "gantry/store/store_error.hpp"
@@ -78,6 +79,13 @@ void application::start_listeners() {
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
                                               remoting->default_limits()};
     network_->listen(std::move(remoting), std::move(listen));
+    if (config_.mqtt_port != 0) {
+        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_);
+        protocols::common::listener_config mqtt_listen{config_.listen_host,
+                                                       static_cast<std::uint16_t>(config_.mqtt_port),
+                                                       mqtt->default_limits()};
+        network_->listen(std::move(mqtt), std::move(mqtt_listen));
+    }
     name_servers_->start();
 }
 
@@ -119,10 +127,13 @@ void application::log_started(std::chrono::milliseconds took) const {
     if (error) {
         data_dir = store.root_dir;
     }
-    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, data directory {}, {}, commit-log "
-               "segments of {}, consume-queue files of {} entries, store host {}:{}",
+    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, data directory {}, {}, "
+               "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
-               config_.listen_port, data_dir.lexically_normal().string(),
+               config_.listen_port,
+               config_.mqtt_port != 0 ? fmt::format("MQTT on {}:{}", config_.listen_host, config_.mqtt_port)
+                                      : std::string("no MQTT listener (mqttPort 0)"),
+               data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,
                config_.broker_ip1, config_.listen_port);

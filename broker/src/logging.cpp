@@ -19,7 +19,9 @@ namespace {
 
 // One logger per module; a module that logs adds its name here.
 constexpr std::array module_names = {std::string_view{"broker"}, std::string_view{"store"},
-                                     std::string_view{"core"}, std::string_view{"listener"}};
+                                     std::string_view{"core"}, std::string_view{"listener"},
+                                     std::string_view{"remoting"}, std::string_view{"remoting-client"},
+                                     std::string_view{"namesrv"}, std::string_view{"mqtt"}};
 
 } // namespace
 

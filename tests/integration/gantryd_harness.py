@@ -78,11 +78,17 @@ class gantryd_test_case(unittest.TestCase):
             p.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def start(self, *args, name="gantryd", port=None, program=None):
+    def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None):
         """A gantryd (or `program`, which takes the same listen options)
-        listening on 127.0.0.1 and a free port (or `port`)."""
+        listening on 127.0.0.1 and a free port (or `port`); gantryd's MQTT
+        listener gets a free port too (or `mqtt_port`), never 1883."""
         self.port = port or free_port()
         listen = ("--listenHost", "127.0.0.1", "--listenPort", str(self.port))
+        if program is None:
+            self.mqtt_port = mqtt_port or free_port()
+            while self.mqtt_port == self.port:  # bind(0) may hand out the same port twice
+                self.mqtt_port = free_port()
+            listen += ("--mqttPort", str(self.mqtt_port))
         p = gantryd_process(self.workdir, (*listen, *args), name, program)
         self.processes.append(p)
         return p

@@ -59,7 +59,7 @@ def route(client, topic):
 
 class namesrv_test(harness.gantryd_test_case):
     def start_namesrv(self, *args, name="namesrv", port=None):
-        p = self.start(*args, name=name, port=port)
+        p = self.start(*args, name=name, port=port, program=harness.GANTRYD)
         self.assertTrue(p.wait_for_log("gantry-namesrv listening on 127.0.0.1:%d" % self.port),
                         "gantry-namesrv did not start:\n" + p.stderr())
         return p
@@ -192,7 +192,7 @@ class namesrv_test(harness.gantryd_test_case):
 
     def test_port_in_use_stops_start_up_with_one_line(self):
         first = self.start_namesrv()
-        second = self.start(name="second", port=self.port)
+        second = self.start(name="second", port=self.port, program=harness.GANTRYD)
         self.assertEqual(second.wait(), 2, second.stderr())
         self.assertEqual(second.stderr().strip().count("\n"), 0, second.stderr())
         self.assertIn("address already in use; stop the other process or set --listenPort", second.stderr())
@@ -203,7 +203,7 @@ class namesrv_test(harness.gantryd_test_case):
         path = os.path.join(self.workdir, "kv.json")
         with open(path, "w", encoding="utf-8") as f:
             f.write('{"configTable":')
-        p = self.start("--kvConfigPath", path)
+        p = self.start("--kvConfigPath", path, program=harness.GANTRYD)
         self.assertEqual(p.wait(), 2, p.stderr())
         self.assertIn("the KV config file '%s' (kvConfigPath) is corrupt" % path, p.stderr())
 

@@ -59,12 +59,24 @@ private:
 result<record_filter> record_filter::compile(engine::filter_language language, std::string_view text,
                                              selector_diagnostic& diagnostic) {
     if (language == engine::filter_language::tag) return record_filter(tag_expression::parse(text), std::nullopt);
+    if (language == engine::filter_language::mqtt) {
+        if (auto problem = mqtt_filter::problem(text)) {
+            diagnostic = {make_error_code(selector_errc::syntax_error), 0, 0, "MQTT topic filter: " + *problem};
+            return diagnostic.code;
+        }
+        return record_filter(tag_expression::parse("*"), std::nullopt, mqtt_filter(text));
+    }
     auto sel = selector::compile(text, diagnostic);
     if (!sel) return sel.error();
     return record_filter(tag_expression::parse("*"), std::move(*sel));
 }
 
 bool record_filter::matches_record(const store::decoded_record& record) const {
+    if (mqtt_) {
+        std::optional<std::string_view> rest = store::find_property(record.properties, store::property::tags);
+        if (!rest && store::find_property(record.properties, mqtt_filter::trailing_level_property)) rest = "";
+        return mqtt_->matches(rest);
+    }
     return !selector_ || selector_->matches(record_subject(record));
 }
 

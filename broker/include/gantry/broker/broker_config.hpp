@@ -36,6 +36,7 @@ struct broker_config {
     std::string broker_cluster_name = "DefaultCluster"; // brokerClusterName
     std::string broker_ip1 = "127.0.0.1";               // brokerIP1
     std::int32_t listen_port = 10911;                   // listenPort
+    std::int32_t mqtt_port = 1883;                      // mqttPort: 0 = no MQTT listener
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
     std::string namesrv_addr;                           // namesrvAddr: "host:port;..."; empty = one-process mode

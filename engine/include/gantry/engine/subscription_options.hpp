@@ -22,7 +22,10 @@ struct start_position {
     static start_position at_time(std::int64_t ms) { return {kind::timestamp, ms}; }
 };
 
-enum class filter_language { tag, sql92 };
+// tag: RocketMQ tag expression; sql92: a selector; mqtt: an MQTT topic
+// filter's levels after the first, matched against the tag ("+/c", "#", ""
+// for the one-level topic).
+enum class filter_language { tag, sql92, mqtt };
 
 struct subscription_options {
     std::string topic;

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "gantry/core/mqtt_filter.hpp"
 #include "gantry/core/selector/selector.hpp"
 #include "gantry/core/selector/selector_error.hpp"
 #include "gantry/core/selector/tag_expression.hpp"
@@ -15,22 +16,27 @@ namespace gantry::core {
 
 // A subscription's filter applied to stored records: a tag expression, which
 // the store checks against consume-queue tag codes without reading records,
-// or a SQL92 selector over the record's properties and JMS headers.
+// a SQL92 selector over the record's properties and JMS headers, or an MQTT
+// topic filter over the tag (mqtt_filter).
 class record_filter final : public store::message_filter {
 public:
     // Fails with the selector's error; `diagnostic` says where and why.
     static result<record_filter> compile(engine::filter_language language, std::string_view text,
                                          selector_diagnostic& diagnostic);
 
-    bool matches_all() const noexcept { return tags_.matches_all() && (!selector_ || selector_->matches_all()); }
+    bool matches_all() const noexcept {
+        return tags_.matches_all() && (!selector_ || selector_->matches_all()) && (!mqtt_ || mqtt_->matches_all());
+    }
     bool matches_tag_code(std::int64_t tag_code) const override { return tags_.matches_tag_code(tag_code); }
     bool matches_record(const store::decoded_record& record) const override;
 
 private:
-    record_filter(tag_expression tags, std::optional<selector> sel) : tags_(std::move(tags)), selector_(std::move(sel)) {}
+    record_filter(tag_expression tags, std::optional<selector> sel, std::optional<mqtt_filter> mqtt = std::nullopt)
+        : tags_(std::move(tags)), selector_(std::move(sel)), mqtt_(std::move(mqtt)) {}
 
     tag_expression tags_;
     std::optional<selector> selector_;
+    std::optional<mqtt_filter> mqtt_;
 };
 
 } // namespace gantry::core

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gantry/engine/facade.hpp"
+#include "gantry/protocols/common/protocol_module.hpp"
+
+namespace gantry::protocols::mqtt {
+
+class session_registry;
+
+// What the broker announces and enforces per connection. Configuration keys
+// come later (issue #5); the defaults are safe for a small machine.
+struct mqtt_options {
+    // Server Keep Alive: 0 accepts the client's keep-alive; otherwise 5.0
+    // clients are told and held to this many seconds (3.x cannot be told).
+    std::uint16_t server_keep_alive = 0;
+    // Receive Maximum: QoS 1/2 publishes a client may have unacknowledged;
+    // past this many pending engine appends the session stops reading.
+    std::uint16_t receive_maximum = 64;
+    // Maximum QoS granted and accepted (0..2).
+    std::uint8_t maximum_qos = 2;
+    // Retain Available. Phase 1 stores a retained publish as a normal message.
+    bool retain_available = true;
+    // Maximum Packet Size the broker accepts (the codec's limit).
+    std::uint32_t maximum_packet_size = 1024 * 1024;
+    // Topic Alias Maximum for client → broker aliases; 0 disables them.
+    std::uint16_t topic_alias_maximum = 32;
+    // QoS 1/2 deliveries awaiting PUBACK / PUBCOMP per connection (also
+    // capped by the client's Receive Maximum).
+    std::uint16_t max_inflight_deliveries = 64;
+    // Deliveries the engine may hand one subscription before the session
+    // gives credit back (bounds the per-subscription backlog in memory).
+    int delivery_window = 64;
+    // Subscriptions per connection.
+    std::size_t max_subscriptions = 100;
+    // An unacknowledged QoS 1/2 delivery comes back after this long.
+    std::chrono::milliseconds delivery_ack_timeout{std::chrono::minutes(5)};
+};
+
+// MQTT 3.1 / 3.1.1 / 5.0 as the listener layer sees it: one mqtt_session per
+// connection, all sharing the engine, the options and the registry of
+// connected client identifiers (session takeover, delayed wills).
+class mqtt_module final : public common::protocol_module {
+public:
+    static constexpr std::uint16_t port = 1883;
+
+    explicit mqtt_module(engine::facade& engine, mqtt_options options = {});
+    ~mqtt_module() override;
+
+    std::string_view name() const override { return "mqtt"; }
+    std::uint16_t default_port() const override { return port; }
+    std::vector<std::string> websocket_subprotocols() const override { return {"mqtt", "mqttv3.1"}; }
+    common::connection_limits default_limits() const override;
+    std::unique_ptr<common::protocol_session> make_session(common::connection& conn,
+                                                           const common::session_context& context) override;
+
+    const mqtt_options& options() const noexcept { return options_; }
+
+private:
+    engine::facade& engine_;
+    const mqtt_options options_;
+    // Shared with delayed wills, which may outlive every session.
+    std::shared_ptr<session_registry> registry_;
+};
+
+} // namespace gantry::protocols::mqtt

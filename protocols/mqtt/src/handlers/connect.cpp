@@ -1,0 +1,96 @@
+// CONNECT (3.1 §3.1, 3.1.1 §3.1, 5.0 §3.1): version, client identifier,
+// keep-alive, will, takeover of an existing connection, CONNACK.
+#include <chrono>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "../mqtt_log.hpp"
+#include "../mqtt_session.hpp"
+
+namespace gantry::protocols::mqtt {
+
+namespace {
+
+std::string assigned_client_id() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("gantry-{:016x}", random());
+}
+
+} // namespace
+
+void mqtt_session::refuse_connect(reason_code code, std::string why) {
+    closing_ = true;
+    close_reason_ = why;
+    send(connack_packet{false, code, {}});
+    mqtt_log()->warn("refusing MQTT connection of {}: {} (CONNACK 0x{:02X})", who(), why,
+                     static_cast<unsigned>(code));
+}
+
+void mqtt_session::handle_connect(connect_packet& packet, protocol_version version) {
+    version_ = version;
+    client_id_ = packet.client_id;
+    const auto& props = packet.properties;
+    bool assigned = false;
+    if (client_id_.empty()) {
+        // 3.1 requires an identifier; 3.1.1 allows none only with a clean
+        // session (§3.1.3-8); 5.0 lets the server assign one.
+        if (version == protocol_version::v3_1 || (version == protocol_version::v3_1_1 && !packet.clean_start))
+            return refuse_connect(reason_code::client_identifier_not_valid,
+                                  "empty client identifier without a clean session");
+        client_id_ = assigned_client_id();
+        assigned = version == protocol_version::v5;
+    }
+    if (props.authentication_method)
+        return refuse_connect(reason_code::bad_authentication_method,
+                              "enhanced authentication '" + *props.authentication_method + "' is not supported");
+    if (packet.will) {
+        if (packet.will->qos > options_.maximum_qos)
+            return refuse_connect(reason_code::qos_not_supported,
+                                  fmt::format("will QoS {} is above the maximum QoS {}", packet.will->qos,
+                                              options_.maximum_qos));
+        if (packet.will->retain && !options_.retain_available)
+            return refuse_connect(reason_code::retain_not_supported, "retained will, but retain is not available");
+        if (auto address = to_engine_address(packet.will->topic); !address)
+            return refuse_connect(reason_code::topic_name_invalid,
+                                  "will topic '" + packet.will->topic + "': " + address.error().message());
+    }
+
+    connected_ = true;
+    will_ = std::move(packet.will);
+    session_expiry_ = props.session_expiry_interval.value_or(0);
+    client_max_packet_size_ = props.maximum_packet_size.value_or(0);
+    inflight_limit_ = std::min<std::size_t>(props.receive_maximum.value_or(65535), options_.max_inflight_deliveries);
+    if (inflight_limit_ == 0) inflight_limit_ = 1;
+
+    // Only a 5.0 client learns the server's keep-alive (CONNACK); a 3.x
+    // client is held to its own.
+    const std::uint16_t keep_alive =
+        v5() && options_.server_keep_alive ? options_.server_keep_alive : packet.keep_alive;
+    // §3.1.2.10 / §3.1.2-22: one and a half keep-alive periods of silence.
+    conn_.set_idle_timeout(std::chrono::milliseconds(std::int64_t{keep_alive} * 1500));
+
+    serial_ = registry_->next_serial();
+    registry_->claim(client_id_, {conn_.weak_from_this(), this, serial_});
+
+    connack_packet connack;
+    // Phase 1 keeps no session state across connections (README).
+    connack.session_present = false;
+    if (v5()) {
+        auto& out = connack.properties;
+        if (assigned) out.assigned_client_identifier = client_id_;
+        out.receive_maximum = options_.receive_maximum;
+        if (options_.maximum_qos < 2) out.maximum_qos = options_.maximum_qos;
+        if (!options_.retain_available) out.retain_available = 0;
+        out.maximum_packet_size = static_cast<std::uint32_t>(codec_.max_packet_size());
+        out.topic_alias_maximum = options_.topic_alias_maximum;
+        out.shared_subscription_available = 0;
+        if (options_.server_keep_alive) out.server_keep_alive = options_.server_keep_alive;
+    }
+    send(connack);
+    mqtt_log()->debug("MQTT {} connected (MQTT {}, keep-alive {} s, clean start {}{})", who(),
+                      version == protocol_version::v5 ? "5.0" : version == protocol_version::v3_1_1 ? "3.1.1" : "3.1",
+                      keep_alive, packet.clean_start, will_ ? ", with a will" : "");
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,15 @@
+// PUBACK from the client (§3.4): a QoS 1 delivery is done; its credit goes
+// back to the engine.
+#include "../mqtt_session.hpp"
+
+namespace gantry::protocols::mqtt {
+
+void mqtt_session::handle_puback(const puback_packet& packet) {
+    const auto it = inflight_.find(packet.packet_id);
+    if (it == inflight_.end() || it->second.qos != 1) return; // unknown ids are ignored (§4.3.2)
+    settle(it->second.sub, it->second.handle);
+    inflight_.erase(it);
+    drain_deliveries();
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,125 @@
+// PUBLISH from the client (§3.3): topic aliases, QoS 0/1/2 into the engine,
+// PUBACK / PUBREC only once the engine stored the message; and the will,
+// which is published like one.
+#include <fmt/format.h>
+
+#include "../mqtt_log.hpp"
+#include "../mqtt_session.hpp"
+
+namespace gantry::protocols::mqtt {
+
+void mqtt_session::handle_publish(publish_packet& packet) {
+    if (packet.qos > options_.maximum_qos)
+        return fail(reason_code::qos_not_supported,
+                    fmt::format("published at QoS {} above the maximum QoS {}", packet.qos, options_.maximum_qos));
+    if (packet.retain && !options_.retain_available)
+        return fail(reason_code::retain_not_supported, "published a retained message, but retain is not available");
+
+    // 5.0 §3.3.2.3.4: an alias names the topic from now on; alone it recalls it.
+    if (const auto alias = packet.properties.topic_alias) {
+        if (*alias == 0 || *alias > options_.topic_alias_maximum)
+            return fail(reason_code::topic_alias_invalid,
+                        fmt::format("used topic alias {} (the maximum is {})", *alias, options_.topic_alias_maximum));
+        if (packet.topic.empty()) {
+            const auto known = topic_aliases_.find(*alias);
+            if (known == topic_aliases_.end())
+                return fail(reason_code::protocol_error, fmt::format("used topic alias {} before defining it", *alias));
+            packet.topic = known->second;
+        } else {
+            topic_aliases_[*alias] = packet.topic;
+        }
+        packet.properties.topic_alias.reset();
+    }
+    if (!packet.properties.subscription_identifiers.empty())
+        return fail(reason_code::protocol_error, "sent a subscription identifier in PUBLISH");
+
+    const auto id = packet.packet_id;
+    auto address = to_engine_address(packet.topic);
+    if (!address) {
+        const auto why = "topic '" + packet.topic + "': " + address.error().message();
+        if (!v5() || packet.qos == 0) return fail(reason_code::topic_name_invalid, why);
+        mqtt_log()->warn("refusing a publish of {}: {}", who(), why);
+        if (packet.qos == 1) send(puback_packet{id, reason_code::topic_name_invalid, {}});
+        else send(pubrec_packet{id, reason_code::topic_name_invalid, {}});
+        return;
+    }
+    if (packet.qos == 2) {
+        // Exactly once per packet id: a resent PUBLISH is stored only once.
+        if (qos2_received_.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
+        if (qos2_appending_.contains(id)) return; // PUBREC follows when the append completes
+    }
+    if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_received_.size() >= options_.receive_maximum)
+        return fail(reason_code::receive_maximum_exceeded,
+                    fmt::format("had more than {} QoS 1/2 publishes unacknowledged", options_.receive_maximum));
+
+    auto msg = to_engine_message(packet, *address, client_id_, now_ms());
+    ++pending_appends_;
+    if (packet.qos > 0) ++pending_acked_appends_;
+    if (packet.qos == 2) qos2_appending_.insert(id);
+    engine_.append(context(), std::move(msg),
+                   [weak = conn_.weak_from_this(), this, qos = packet.qos, id](result<engine::append_receipt> r) {
+                       if (auto alive = weak.lock()) on_appended(qos, id, r);
+                   });
+    // Bounded: past the receive maximum of pending appends, stop reading.
+    if (pending_appends_ >= options_.receive_maximum && !input_paused_) {
+        input_paused_ = true;
+        conn_.pause_input();
+    }
+}
+
+void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
+                               const result<engine::append_receipt>& receipt) {
+    --pending_appends_;
+    if (qos > 0) --pending_acked_appends_;
+    if (qos == 2) qos2_appending_.erase(packet_id);
+    if (closed_) return;
+    // Stored but not flushed within syncFlushTimeout is no acknowledgement
+    // either: a crash could still lose it.
+    if (!receipt || !receipt->durable) {
+        const auto reason = receipt ? reason_code::unspecified_error : append_failure_reason(receipt.error());
+        const auto why = "the broker could not store a QoS " + std::to_string(qos) + " publish: " +
+                         (receipt ? std::string("not flushed to disk within syncFlushTimeout") : receipt.error().message());
+        if (!v5()) return fail(reason_code::unspecified_error, why);
+        mqtt_log()->warn("{} of {}", why, who());
+        if (qos == 1) send(puback_packet{packet_id, reason, {}});
+        else if (qos == 2) send(pubrec_packet{packet_id, reason, {}});
+    } else if (qos == 1) {
+        send(puback_packet{packet_id, reason_code::success, {}});
+    } else if (qos == 2) {
+        qos2_received_.insert(packet_id);
+        send(pubrec_packet{packet_id, reason_code::success, {}});
+    }
+    if (input_paused_ && !closing_ && pending_appends_ < options_.receive_maximum) {
+        input_paused_ = false;
+        conn_.resume_input();
+    }
+}
+
+void mqtt_session::publish_will() {
+    publish_packet publish;
+    publish.topic = will_->topic;
+    publish.payload = std::move(will_->payload);
+    publish.qos = will_->qos;
+    publish.retain = will_->retain;
+    auto delay = will_->properties.will_delay_interval.value_or(0);
+    will_->properties.will_delay_interval.reset();
+    publish.properties = std::move(will_->properties);
+    will_.reset();
+    auto address = to_engine_address(publish.topic);
+    if (!address) return; // checked at CONNECT
+    auto msg = to_engine_message(publish, *address, client_id_, now_ms());
+    // 5.0 §3.1.3.2.2: at the will delay or when the session ends, whichever
+    // comes first (phase 1 keeps no session, but honours its expiry here).
+    delay = std::min(delay, session_expiry_);
+    mqtt_log()->debug("publishing the will of {} to '{}'{}", who(), publish.topic,
+                      delay ? fmt::format(" in {} s", delay) : std::string());
+    if (delay > 0) {
+        registry_->schedule_will(engine_, context(), std::move(msg), std::chrono::seconds(delay));
+        return;
+    }
+    engine_.append(context(), std::move(msg), [client = client_id_](result<engine::append_receipt> r) {
+        if (!r) mqtt_log()->warn("could not publish the will of MQTT client '{}': {}", client, r.error().message());
+    });
+}
+
+} // namespace gantry::protocols::mqtt

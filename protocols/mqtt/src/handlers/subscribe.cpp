@@ -1,0 +1,102 @@
+// SUBSCRIBE (§3.8): one engine subscription per topic filter, in the
+// filter's engine topic with the mqtt filter language and a private group.
+#include <fmt/format.h>
+
+#include "gantry/protocols/mqtt/topic_filter.hpp"
+
+#include "../mqtt_log.hpp"
+#include "../mqtt_session.hpp"
+#include "../subscription_sink.hpp"
+
+namespace gantry::protocols::mqtt {
+
+void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
+    std::optional<std::uint32_t> identifier;
+    if (!packet.properties.subscription_identifiers.empty()) identifier = packet.properties.subscription_identifiers.front();
+    suback_packet suback;
+    suback.packet_id = packet.packet_id;
+    for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier));
+    send(suback);
+}
+
+reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier) {
+    if (v5()) {
+        if (const auto parsed = parse_topic_filter(s.filter); parsed && parsed->shared()) {
+            mqtt_log()->info("refusing subscription '{}' of {}: shared subscriptions are not supported yet", s.filter,
+                             who());
+            return reason_code::shared_subscriptions_not_supported;
+        }
+    }
+    auto mapped = to_engine_filter(s.filter);
+    if (!mapped) {
+        mqtt_log()->info("refusing subscription '{}' of {}: {}", s.filter, who(), mapped.error().message());
+        if (mapped.error() == mapping_errc::first_level_wildcard) return reason_code::wildcard_subscriptions_not_supported;
+        return reason_code::topic_filter_invalid;
+    }
+    const auto granted = std::min(s.qos, options_.maximum_qos);
+    // §3.8.4: a subscription to the same filter replaces the existing one.
+    if (const auto existing = subscriptions_.find(s.filter); existing != subscriptions_.end()) {
+        auto& sub = *existing->second;
+        sub.qos = granted;
+        sub.no_local = v5() && s.no_local;
+        sub.identifier = identifier;
+        return static_cast<reason_code>(granted);
+    }
+    if (subscriptions_.size() >= options_.max_subscriptions) {
+        mqtt_log()->warn("refusing subscription '{}' of {}: it already has {} subscriptions, the most one connection "
+                         "may have",
+                         s.filter, who(), options_.max_subscriptions);
+        return reason_code::quota_exceeded;
+    }
+    auto sub = std::make_shared<subscription_state>();
+    sub->local_id = next_subscription_++;
+    sub->filter = s.filter;
+    sub->engine_topic = mapped->topic;
+    sub->qos = granted;
+    sub->no_local = v5() && s.no_local;
+    sub->identifier = identifier;
+
+    engine::subscription_options options;
+    options.topic = mapped->topic;
+    options.mode = engine::delivery_mode::shared;
+    options.durable = false;
+    options.filter_kind = engine::filter_language::mqtt;
+    options.filter = mapped->remainder;
+    // From the time of SUBSCRIBE, not from wherever the log ends when the
+    // engine first reads for it: a message published right after SUBACK
+    // (from another connection, on another thread) must not be missed.
+    options.start = engine::start_position::at_time(now_ms());
+    options.ack_timeout = options_.delivery_ack_timeout;
+    auto id = engine_.subscribe(context(), std::move(options),
+                                std::make_shared<subscription_sink>(conn_.weak_from_this(), *this, sub->local_id));
+    if (!id) {
+        mqtt_log()->warn("could not subscribe {} to '{}': {}", who(), s.filter, id.error().message());
+        return reason_code::unspecified_error;
+    }
+    sub->engine_id = *id;
+    subscriptions_.emplace(s.filter, sub);
+    by_local_id_.emplace(sub->local_id, sub);
+    engine_.grant_credit(sub->engine_id, options_.delivery_window);
+    mqtt_log()->debug("{} subscribed to '{}' at QoS {} (engine topic '{}', filter '{}')", who(), s.filter, granted,
+                      mapped->topic, mapped->remainder);
+    return static_cast<reason_code>(granted);
+}
+
+void mqtt_session::on_subscription_closed(std::uint64_t subscription, std::error_code reason) {
+    if (!reason) return; // our own unsubscribe, confirmed
+    const auto it = by_local_id_.find(subscription);
+    if (it == by_local_id_.end()) return;
+    mqtt_log()->warn("the broker ended subscription '{}' of {}: {}", it->second->filter, who(), reason.message());
+    subscriptions_.erase(it->second->filter);
+    by_local_id_.erase(it);
+}
+
+void mqtt_session::end_subscriptions() {
+    for (const auto& [filter, sub] : subscriptions_) engine_.unsubscribe(sub->engine_id);
+    subscriptions_.clear();
+    by_local_id_.clear();
+    outbox_.clear();
+    inflight_.clear();
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,30 @@
+// UNSUBSCRIBE (§3.10): ends the engine subscription of each filter; QoS 1/2
+// deliveries already sent still complete (§3.10.4).
+#include <algorithm>
+
+#include "../mqtt_log.hpp"
+#include "../mqtt_session.hpp"
+
+namespace gantry::protocols::mqtt {
+
+void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
+    unsuback_packet unsuback;
+    unsuback.packet_id = packet.packet_id;
+    for (const auto& filter : packet.filters) {
+        const auto it = subscriptions_.find(filter);
+        if (it == subscriptions_.end()) {
+            unsuback.reasons.push_back(reason_code::no_subscription_existed);
+            continue;
+        }
+        const auto sub = it->second;
+        engine_.unsubscribe(sub->engine_id);
+        subscriptions_.erase(it);
+        by_local_id_.erase(sub->local_id);
+        std::erase_if(outbox_, [&](const queued_delivery& q) { return q.sub == sub; });
+        unsuback.reasons.push_back(reason_code::success);
+        mqtt_log()->debug("{} unsubscribed from '{}'", who(), filter);
+    }
+    send(unsuback);
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,239 @@
+#include "mqtt_mapping.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "gantry/core/core_error.hpp"
+#include "gantry/core/mqtt_filter.hpp"
+#include "gantry/core/topic_config.hpp"
+#include "gantry/store/store_error.hpp"
+
+namespace gantry::protocols::mqtt {
+
+static_assert(mqtt_property::trailing_level == core::mqtt_filter::trailing_level_property,
+              "the engine's MQTT filter reads the property the mapping writes");
+
+namespace {
+
+constexpr std::size_t max_engine_topic = 127; // RocketMQ's topic name limit
+constexpr char hex_digits[] = "0123456789ABCDEF";
+
+class mapping_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "gantry.mqtt.mapping"; }
+    std::string message(int value) const override {
+        switch (static_cast<mapping_errc>(value)) {
+        case mapping_errc::topic_too_long: return "first topic level longer than 127 bytes once percent-encoded";
+        case mapping_errc::reserved_topic: return "first topic level names a system topic of the broker";
+        case mapping_errc::first_level_wildcard: return "wildcards in the first topic level are not supported yet";
+        }
+        return "unknown MQTT mapping error";
+    }
+};
+
+bool plain(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+result<std::string> map_first_level(std::string_view level) {
+    auto topic = encode_first_level(level);
+    if (topic.size() > max_engine_topic) return mapping_errc::topic_too_long;
+    if (core::is_system_topic(topic)) return mapping_errc::reserved_topic;
+    return topic;
+}
+
+std::string to_text(const std::vector<std::byte>& bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+std::vector<std::byte> to_bytes(std::string_view text) {
+    const auto* p = reinterpret_cast<const std::byte*>(text.data());
+    return {p, p + text.size()};
+}
+
+// The record format reserves 0x00..0x02 (docs/message-model.md).
+bool storable(std::string_view text) {
+    return std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) <= 2; });
+}
+
+std::string to_hex(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const unsigned char c : bytes) {
+        out.push_back(hex_digits[c >> 4]);
+        out.push_back(hex_digits[c & 0xF]);
+    }
+    return out;
+}
+
+std::optional<std::string> from_hex(std::string_view text) {
+    if (text.size() % 2 != 0) return std::nullopt;
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+        const int hi = hex_value(text[i]);
+        const int lo = hex_value(text[i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return out;
+}
+
+} // namespace
+
+const std::error_category& mapping_category() noexcept {
+    static const mapping_category_impl category;
+    return category;
+}
+
+std::string encode_first_level(std::string_view level) {
+    if (level.empty()) return "%";
+    std::string out;
+    out.reserve(level.size());
+    for (const unsigned char c : level) {
+        if (plain(c)) {
+            out.push_back(static_cast<char>(c));
+            continue;
+        }
+        out.push_back('%');
+        out.push_back(hex_digits[c >> 4]);
+        out.push_back(hex_digits[c & 0xF]);
+    }
+    return out;
+}
+
+std::string decode_first_level(std::string_view topic) {
+    if (topic == "%") return {};
+    std::string out;
+    out.reserve(topic.size());
+    for (std::size_t i = 0; i < topic.size(); ++i) {
+        if (topic[i] == '%' && i + 2 < topic.size() && hex_value(topic[i + 1]) >= 0 && hex_value(topic[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(topic[i + 1]) * 16 + hex_value(topic[i + 2])));
+            i += 2;
+            continue;
+        }
+        out.push_back(topic[i]);
+    }
+    return out;
+}
+
+result<engine_address> to_engine_address(std::string_view mqtt_topic) {
+    const auto slash = mqtt_topic.find('/');
+    auto topic = map_first_level(mqtt_topic.substr(0, slash));
+    if (!topic) return topic.error();
+    engine_address address;
+    address.topic = std::move(*topic);
+    if (slash != std::string_view::npos) {
+        address.tag = std::string(mqtt_topic.substr(slash + 1));
+        address.trailing_level = address.tag.empty();
+    }
+    return address;
+}
+
+result<engine_filter> to_engine_filter(std::string_view mqtt_filter) {
+    const auto slash = mqtt_filter.find('/');
+    const auto first = mqtt_filter.substr(0, slash);
+    if (first == "+" || first == "#") return mapping_errc::first_level_wildcard;
+    auto topic = map_first_level(first);
+    if (!topic) return topic.error();
+    return engine_filter{std::move(*topic),
+                         slash == std::string_view::npos ? std::string() : std::string(mqtt_filter.substr(slash + 1))};
+}
+
+std::string to_mqtt_topic(const engine::message& msg) {
+    auto topic = decode_first_level(msg.topic);
+    if (!msg.tag.empty()) {
+        topic += '/';
+        topic += msg.tag;
+        return topic;
+    }
+    const auto trailing = std::find_if(msg.properties.begin(), msg.properties.end(),
+                                       [](const auto& p) { return p.first == mqtt_property::trailing_level; });
+    if (trailing != msg.properties.end()) topic += '/';
+    return topic;
+}
+
+engine::message to_engine_message(const publish_packet& publish, const engine_address& address,
+                                  std::string_view client_id, std::int64_t now_ms) {
+    engine::message msg;
+    msg.topic = address.topic;
+    msg.tag = address.tag;
+    msg.body = to_text(publish.payload);
+    msg.born_time_ms = now_ms;
+    const auto& props = publish.properties;
+    if (props.message_expiry_interval)
+        msg.expires_at_ms = now_ms + static_cast<std::int64_t>(*props.message_expiry_interval) * 1000;
+    if (props.content_type) msg.content_type = *props.content_type;
+    if (props.response_topic) msg.reply_to = *props.response_topic;
+    auto& out = msg.properties;
+    if (props.correlation_data) {
+        auto data = to_text(*props.correlation_data);
+        if (storable(data) && !data.empty()) msg.correlation_id = std::move(data);
+        else out.emplace_back(mqtt_property::correlation_hex, to_hex(data));
+    }
+    out.emplace_back(mqtt_property::qos, std::to_string(publish.qos));
+    if (!client_id.empty()) out.emplace_back(mqtt_property::client_id, client_id);
+    if (publish.retain) out.emplace_back(mqtt_property::retain, "1");
+    if (address.trailing_level) out.emplace_back(mqtt_property::trailing_level, "1");
+    if (props.payload_format_indicator)
+        out.emplace_back(mqtt_property::payload_format, std::to_string(*props.payload_format_indicator));
+    for (const auto& p : props.user_properties) {
+        if (p.name.starts_with("mqtt.")) out.emplace_back(std::string(mqtt_property::user_prefix) + p.name, p.value);
+        else out.emplace_back(p.name, p.value);
+    }
+    return msg;
+}
+
+outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms) {
+    outbound_message out;
+    auto& publish = out.publish;
+    publish.topic = to_mqtt_topic(msg);
+    publish.payload = to_bytes(msg.body);
+    auto& props = publish.properties;
+    if (msg.expires_at_ms > 0) {
+        const auto left = std::max<std::int64_t>(1, (msg.expires_at_ms - now_ms + 999) / 1000);
+        props.message_expiry_interval = static_cast<std::uint32_t>(std::min<std::int64_t>(left, UINT32_MAX));
+    }
+    if (!msg.content_type.empty()) props.content_type = msg.content_type;
+    if (!msg.reply_to.empty()) props.response_topic = msg.reply_to;
+    if (!msg.correlation_id.empty()) props.correlation_data = to_bytes(msg.correlation_id);
+    for (const auto& [name, value] : msg.properties) {
+        if (name == mqtt_property::qos) {
+            int qos = 1;
+            std::from_chars(value.data(), value.data() + value.size(), qos);
+            out.qos = static_cast<std::uint8_t>(std::clamp(qos, 0, 2));
+        } else if (name == mqtt_property::client_id) {
+            out.publisher = value;
+        } else if (name == mqtt_property::payload_format) {
+            props.payload_format_indicator = value == "1" ? 1 : 0;
+        } else if (name == mqtt_property::correlation_hex) {
+            if (auto data = from_hex(value)) props.correlation_data = to_bytes(*data);
+        } else if (name == mqtt_property::retain || name == mqtt_property::trailing_level) {
+            // Phase 1 delivers every message as a live one (retain flag clear).
+        } else if (name.starts_with(mqtt_property::user_prefix)) {
+            props.user_properties.push_back({name.substr(mqtt_property::user_prefix.size()), value});
+        } else {
+            props.user_properties.push_back({name, value});
+        }
+    }
+    return out;
+}
+
+reason_code append_failure_reason(std::error_code error) noexcept {
+    if (error == store::store_errc::disk_full) return reason_code::quota_exceeded;
+    if (error == core::core_errc::no_permission) return reason_code::not_authorized;
+    if (error == core::core_errc::invalid_property || error == core::core_errc::properties_too_long ||
+        error == store::store_errc::message_too_large)
+        return reason_code::implementation_specific_error;
+    if (error == mapping_errc::topic_too_long || error == mapping_errc::reserved_topic)
+        return reason_code::topic_name_invalid;
+    return reason_code::unspecified_error;
+}
+
+} // namespace gantry::protocols::mqtt

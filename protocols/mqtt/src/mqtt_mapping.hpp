@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "gantry/engine/message.hpp"
+#include "gantry/engine/result.hpp"
+#include "gantry/protocols/mqtt/publish_packet.hpp"
+#include "gantry/protocols/mqtt/reason_code.hpp"
+
+namespace gantry::protocols::mqtt {
+
+// Why an MQTT topic or filter has no engine form.
+enum class mapping_errc {
+    topic_too_long = 1,     // the first level is over 127 bytes once percent-encoded
+    reserved_topic,         // the first level names a system topic of the engine
+    first_level_wildcard,   // a filter whose first level is '+' or '#' (not yet supported)
+};
+
+const std::error_category& mapping_category() noexcept;
+
+inline std::error_code make_error_code(mapping_errc e) noexcept {
+    return {static_cast<int>(e), mapping_category()};
+}
+
+// Namespaced record properties the module writes (docs/protocol-mapping.md).
+namespace mqtt_property {
+inline constexpr std::string_view qos = "mqtt.qos";                       // the publish QoS, "0".."2"
+inline constexpr std::string_view client_id = "mqtt.client_id";           // the publisher, for no-local
+inline constexpr std::string_view payload_format = "mqtt.payload_format"; // 5.0 Payload Format Indicator
+inline constexpr std::string_view retain = "mqtt.retain";                 // "1": published with RETAIN
+inline constexpr std::string_view trailing_level = "mqtt.trailing_level"; // "1": topic "<first>/"
+inline constexpr std::string_view correlation_hex = "mqtt.correlation_data_hex"; // binary correlation data
+// A user property whose name starts with "mqtt." travels under this prefix.
+inline constexpr std::string_view user_prefix = "mqtt.user.";
+} // namespace mqtt_property
+
+// An MQTT topic name as the engine stores it: topic `a/b/c` is engine topic
+// `a` (percent-encoded) with tag `b/c`.
+struct engine_address {
+    std::string topic;
+    std::string tag;              // empty: none (one level, or "a/")
+    bool trailing_level = false;  // the topic is "<first>/"
+};
+
+// An MQTT subscription filter with a literal first level: the engine topic
+// and the filter_language::mqtt text (the levels after the first).
+struct engine_filter {
+    std::string topic;
+    std::string remainder;
+};
+
+// The first level, percent-encoded: every byte outside [A-Za-z0-9_-] as %XX
+// (upper-case hex), an empty level as "%".
+std::string encode_first_level(std::string_view level);
+// The inverse; a name that is not an encoding (a native topic) is itself.
+std::string decode_first_level(std::string_view topic);
+
+result<engine_address> to_engine_address(std::string_view mqtt_topic);
+result<engine_filter> to_engine_filter(std::string_view mqtt_filter);
+// The MQTT topic a stored message is seen under.
+std::string to_mqtt_topic(const engine::message& msg);
+
+// PUBLISH (or a will) → engine message, with the topic already resolved
+// (aliases) and mapped.
+engine::message to_engine_message(const publish_packet& publish, const engine_address& address,
+                                  std::string_view client_id, std::int64_t now_ms);
+
+// What a subscriber receives: topic, payload, the publisher's QoS and 5.0
+// properties (the remaining expiry, user properties in order). `qos` is the
+// publish QoS (1 for a message that did not come over MQTT).
+struct outbound_message {
+    publish_packet publish;
+    std::uint8_t qos = 1;
+    std::string publisher; // client id, empty when not over MQTT
+};
+outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms);
+
+// The reason code of a PUBACK / PUBREC for a failed append (one PUBACK allows).
+reason_code append_failure_reason(std::error_code error) noexcept;
+
+} // namespace gantry::protocols::mqtt
+
+template <>
+struct std::is_error_code_enum<gantry::protocols::mqtt::mapping_errc> : std::true_type {};

@@ -1,0 +1,24 @@
+#include "gantry/protocols/mqtt/mqtt_module.hpp"
+
+#include "mqtt_session.hpp"
+#include "session_registry.hpp"
+
+namespace gantry::protocols::mqtt {
+
+mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options)
+    : engine_(engine), options_(options), registry_(std::make_shared<session_registry>()) {}
+
+mqtt_module::~mqtt_module() = default;
+
+common::connection_limits mqtt_module::default_limits() const {
+    auto limits = common::connection_limits::for_frame_size(options_.maximum_packet_size);
+    limits.key_prefix = "mqtt.";
+    return limits;
+}
+
+std::unique_ptr<common::protocol_session> mqtt_module::make_session(common::connection& conn,
+                                                                    const common::session_context& context) {
+    return std::make_unique<mqtt_session>(conn, context, engine_, options_, registry_);
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,159 @@
+#include "mqtt_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "mqtt_log.hpp"
+
+namespace gantry::protocols::mqtt {
+
+namespace {
+
+const char* version_name(protocol_version v) {
+    switch (v) {
+    case protocol_version::v3_1: return "3.1";
+    case protocol_version::v3_1_1: return "3.1.1";
+    case protocol_version::v5: return "5.0";
+    }
+    return "?";
+}
+
+} // namespace
+
+mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context,
+                           engine::facade& engine, const mqtt_options& options,
+                           std::shared_ptr<session_registry> registry)
+    : conn_(conn),
+      remote_address_(context.remote_address),
+      engine_(engine),
+      options_(options),
+      registry_(std::move(registry)),
+      codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)) {}
+
+mqtt_session::~mqtt_session() = default;
+
+common::consume_result mqtt_session::consume(std::span<const std::byte> input) {
+    consuming_ = true;
+    std::size_t consumed = 0;
+    while (!closing_ && !closed_ && !input_paused_) {
+        auto decoded = codec_.decode(input.subspan(consumed), version_);
+        if (decoded.status == decode_status::need_more) break;
+        if (decoded.status == decode_status::error) {
+            on_decode_error(decoded.diagnostic);
+            break;
+        }
+        consumed += decoded.consumed;
+        dispatch(std::move(decoded.packet), decoded.version);
+    }
+    consuming_ = false;
+    if (closing_ && !closed_) return {consumed, true, close_reason_};
+    return common::consume_result::took(consumed);
+}
+
+void mqtt_session::dispatch(mqtt_packet packet, protocol_version version) {
+    const auto type = type_of(packet);
+    if (!connected_) {
+        if (type != packet_type::connect) {
+            // Nothing may be answered before CONNECT (§3.1): just close.
+            closing_ = true;
+            close_reason_ = "the first packet was not CONNECT";
+            mqtt_log()->warn("closing MQTT connection from {}: the first packet was not CONNECT; is the client "
+                             "speaking MQTT?",
+                             remote_address_);
+            return;
+        }
+        return handle_connect(std::get<connect_packet>(packet), version);
+    }
+    switch (type) {
+    case packet_type::connect: return fail(reason_code::protocol_error, "sent a second CONNECT");
+    case packet_type::publish: return handle_publish(std::get<publish_packet>(packet));
+    case packet_type::puback: return handle_puback(std::get<puback_packet>(packet));
+    case packet_type::pubrec: return handle_pubrec(std::get<pubrec_packet>(packet));
+    case packet_type::pubrel: return handle_pubrel(std::get<pubrel_packet>(packet));
+    case packet_type::pubcomp: return handle_pubcomp(std::get<pubcomp_packet>(packet));
+    case packet_type::subscribe: return handle_subscribe(std::get<subscribe_packet>(packet));
+    case packet_type::unsubscribe: return handle_unsubscribe(std::get<unsubscribe_packet>(packet));
+    case packet_type::pingreq: return handle_pingreq();
+    case packet_type::disconnect: return handle_disconnect(std::get<disconnect_packet>(packet));
+    case packet_type::auth:
+        return fail(reason_code::protocol_error, "sent AUTH, but enhanced authentication was not negotiated");
+    default: return fail(reason_code::protocol_error, "sent a packet only a server may send");
+    }
+}
+
+void mqtt_session::on_decode_error(const mqtt_diagnostic& diagnostic) {
+    if (!connected_) {
+        closing_ = true;
+        close_reason_ = diagnostic.message;
+        if (diagnostic.connack_code()) {
+            auto frame = mqtt_codec::encode(connack_packet{false, diagnostic.reason, {}}, diagnostic.version);
+            if (frame) conn_.send(std::move(*frame));
+        }
+        mqtt_log()->warn("refusing MQTT connection from {}: {} (reason 0x{:02X})", remote_address_,
+                         diagnostic.message, static_cast<unsigned>(diagnostic.reason));
+        return;
+    }
+    fail(diagnostic.reason, "sent a malformed packet: " + diagnostic.message);
+}
+
+void mqtt_session::send(const mqtt_packet& packet) {
+    if (closed_) return;
+    auto frame = mqtt_codec::encode(packet, version_);
+    if (!frame) {
+        mqtt_log()->error("cannot encode a packet of type {} for {}: {}", static_cast<int>(type_of(packet)), who(),
+                          frame.error().message());
+        return;
+    }
+    conn_.send(std::move(*frame));
+}
+
+void mqtt_session::fail(reason_code code, std::string why, bool quiet) {
+    if (closing_ || closed_) return;
+    closing_ = true;
+    close_reason_ = why;
+    if (quiet) mqtt_log()->info("closing MQTT connection of {}: {}", who(), why);
+    else mqtt_log()->warn("closing MQTT connection of {}: {} (reason 0x{:02X})", who(), why,
+                          static_cast<unsigned>(code));
+    if (connected_ && v5()) {
+        disconnect_packet disconnect{code, {}};
+        disconnect.properties.reason_string = why;
+        send(disconnect);
+    }
+    if (!consuming_) conn_.close_after_flush(std::move(why));
+}
+
+void mqtt_session::take_over() {
+    if (closed_) return;
+    fail(reason_code::session_taken_over, "another connection took over client id '" + client_id_ + "'", true);
+}
+
+void mqtt_session::on_writable() {
+    drain_deliveries();
+}
+
+void mqtt_session::on_closed(std::string_view reason) {
+    if (closed_) return;
+    closed_ = true;
+    end_subscriptions();
+    if (!connected_) return;
+    registry_->release(client_id_, serial_);
+    if (will_ && !clean_disconnect_) publish_will();
+    mqtt_log()->debug("MQTT {} (MQTT {}) disconnected: {}", who(), version_name(version_), reason);
+}
+
+std::int64_t mqtt_session::now_ms() const {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+engine::operation_context mqtt_session::context() const {
+    return {{}, client_id_, conn_.executor()};
+}
+
+std::string mqtt_session::who() const {
+    if (client_id_.empty()) return "client from " + remote_address_;
+    return "client '" + client_id_ + "' from " + remote_address_;
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,147 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "gantry/engine/facade.hpp"
+#include "gantry/protocols/common/connection.hpp"
+#include "gantry/protocols/common/protocol_module.hpp"
+#include "gantry/protocols/common/protocol_session.hpp"
+#include "gantry/protocols/mqtt/mqtt_codec.hpp"
+#include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "mqtt_mapping.hpp"
+#include "session_registry.hpp"
+
+namespace gantry::protocols::mqtt {
+
+// One MQTT client connection: its CONNECT state, inbound publishes on their
+// way to the engine, its subscriptions (one engine subscription each) and
+// the deliveries on their way out. Lives on the connection's executor, as do
+// every engine completion and delivery that reach it, so it takes no lock.
+// The packet handlers are its member functions, one file per packet in
+// handlers/.
+class mqtt_session final : public common::protocol_session {
+public:
+    mqtt_session(common::connection& conn, const common::session_context& context, engine::facade& engine,
+                 const mqtt_options& options, std::shared_ptr<session_registry> registry);
+    ~mqtt_session() override;
+
+    common::consume_result consume(std::span<const std::byte> input) override;
+    void on_writable() override;
+    void on_closed(std::string_view reason) override;
+
+    // Another connection claimed this client id (posted by the registry).
+    void take_over();
+    // From a subscription's delivery sink.
+    void on_delivery(std::uint64_t subscription, engine::delivery d);
+    void on_subscription_closed(std::uint64_t subscription, std::error_code reason);
+
+private:
+    // One MQTT subscription and its engine subscription.
+    struct subscription_state {
+        std::uint64_t local_id = 0;
+        std::string filter;
+        std::string engine_topic;
+        engine::subscription_id engine_id;
+        std::uint8_t qos = 0;
+        bool no_local = false;
+        std::optional<std::uint32_t> identifier;
+        int credit_to_return = 0; // settled or sent deliveries not yet given back to the engine
+    };
+    struct queued_delivery {
+        std::shared_ptr<subscription_state> sub;
+        engine::delivery d;
+    };
+    struct inflight_delivery {
+        std::shared_ptr<subscription_state> sub;
+        engine::delivery_handle handle;
+        std::uint8_t qos = 1;
+        bool released = false; // QoS 2: PUBREC came, PUBREL sent
+    };
+
+    void dispatch(mqtt_packet packet, protocol_version version);
+    void on_decode_error(const mqtt_diagnostic& diagnostic);
+
+    // handlers/<packet>.cpp
+    void handle_connect(connect_packet& packet, protocol_version version);
+    void handle_publish(publish_packet& packet);
+    void handle_puback(const puback_packet& packet);
+    void handle_pubrec(const pubrec_packet& packet);
+    void handle_pubrel(const pubrel_packet& packet);
+    void handle_pubcomp(const pubcomp_packet& packet);
+    void handle_subscribe(const subscribe_packet& packet);
+    void handle_unsubscribe(const unsubscribe_packet& packet);
+    void handle_pingreq();
+    void handle_disconnect(const disconnect_packet& packet);
+
+    // connect.cpp
+    void refuse_connect(reason_code code, std::string why);
+    // publish.cpp
+    void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
+    void publish_will();
+    // subscribe.cpp / puback.cpp: deliveries out.
+    reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier);
+    void drain_deliveries();
+    bool send_delivery(queued_delivery& q);
+    void return_credit();
+    void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle);
+    void end_subscriptions();
+
+    void send(const mqtt_packet& packet);
+    // Ends the connection for a protocol or policy reason: a 5.0 client
+    // first gets DISCONNECT with `code`; logged at warning unless `quiet`.
+    void fail(reason_code code, std::string why, bool quiet = false);
+    bool v5() const noexcept { return version_ == protocol_version::v5; }
+    std::int64_t now_ms() const;
+    engine::operation_context context() const;
+    std::string who() const; // "client 'x' from 1.2.3.4:5", for logs
+
+    common::connection& conn_;
+    std::string remote_address_;
+    engine::facade& engine_;
+    const mqtt_options& options_;
+    std::shared_ptr<session_registry> registry_;
+    mqtt_codec codec_;
+
+    // Connection state.
+    protocol_version version_ = protocol_version::v5;
+    bool connected_ = false;
+    bool consuming_ = false;
+    bool closing_ = false;
+    bool closed_ = false;
+    bool clean_disconnect_ = false;
+    std::string close_reason_;
+    std::string client_id_;
+    std::uint64_t serial_ = 0;
+    std::optional<will_message> will_;
+    std::uint32_t session_expiry_ = 0;
+    std::uint32_t client_max_packet_size_ = 0;  // 0: no limit announced
+    std::size_t inflight_limit_ = 0;
+
+    // Inbound.
+    std::size_t pending_appends_ = 0;
+    std::size_t pending_acked_appends_ = 0; // QoS 1/2 among them
+    bool input_paused_ = false;
+    std::set<std::uint16_t> qos2_appending_;  // QoS 2 packet ids whose append runs
+    std::set<std::uint16_t> qos2_received_;   // stored, PUBREC sent, awaiting PUBREL
+    std::unordered_map<std::uint16_t, std::string> topic_aliases_;
+
+    // Outbound.
+    std::uint64_t next_subscription_ = 1;
+    std::map<std::string, std::shared_ptr<subscription_state>> subscriptions_; // by filter
+    std::unordered_map<std::uint64_t, std::shared_ptr<subscription_state>> by_local_id_;
+    std::deque<queued_delivery> outbox_;
+    std::map<std::uint16_t, inflight_delivery> inflight_;
+    std::uint16_t next_packet_id_ = 1;
+};
+
+} // namespace gantry::protocols::mqtt

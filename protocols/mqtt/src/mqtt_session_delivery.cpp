@@ -1,0 +1,89 @@
+// Deliveries out of the engine: each subscription holds at most
+// delivery_window credits, so what waits here is bounded; QoS 1/2 sends stop
+// at the in-flight limit (the client's Receive Maximum), everything stops
+// while the connection's output is over budget, and credit goes back to the
+// engine only once a delivery was sent (QoS 0) or acknowledged (QoS 1/2).
+#include <algorithm>
+
+#include "mqtt_log.hpp"
+#include "mqtt_session.hpp"
+
+namespace gantry::protocols::mqtt {
+
+void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
+    const auto it = by_local_id_.find(subscription);
+    if (closed_ || it == by_local_id_.end()) return; // unsubscribed: the engine forgets it with the group
+    outbox_.push_back({it->second, std::move(d)});
+    drain_deliveries();
+}
+
+void mqtt_session::drain_deliveries() {
+    while (!outbox_.empty() && !closed_ && !closing_ && !conn_.output_blocked()) {
+        auto& next = outbox_.front();
+        if (!send_delivery(next)) break;
+        outbox_.pop_front();
+    }
+    return_credit();
+}
+
+bool mqtt_session::send_delivery(queued_delivery& q) {
+    auto& sub = q.sub;
+    if (q.d.msg.topic != sub->engine_topic) {
+        // A private group's retry topic outlives the group in the engine, and
+        // group names repeat after a restart: never pass on a stranger's message.
+        mqtt_log()->warn("not sending a redelivered message of engine topic '{}' to {}: its subscription '{}' is "
+                         "for engine topic '{}'",
+                         q.d.msg.topic, who(), sub->filter, sub->engine_topic);
+        settle(sub, q.d.handle);
+        return true;
+    }
+    auto out = from_engine_message(q.d.msg, now_ms());
+    if (sub->no_local && out.publisher == client_id_) {
+        settle(sub, q.d.handle); // 5.0 §3.8.3.1: not sent back to its publisher
+        return true;
+    }
+    auto& publish = out.publish;
+    publish.qos = std::min(sub->qos, out.qos);
+    publish.retain = false; // phase 1 has no retained messages: every delivery is a live one
+    if (sub->identifier) publish.properties.subscription_identifiers.push_back(*sub->identifier);
+    if (publish.qos > 0) {
+        if (inflight_.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
+        while (inflight_.contains(next_packet_id_) || next_packet_id_ == 0) ++next_packet_id_;
+        publish.packet_id = next_packet_id_++;
+    }
+    if (client_max_packet_size_ > 0) {
+        const auto size = mqtt_codec::encoded_size(publish, version_);
+        if (size && *size > client_max_packet_size_) {
+            // 5.0 §3.1.2.11.4: discarded as if delivered.
+            mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", *size,
+                             publish.topic, who(), client_max_packet_size_);
+            settle(sub, q.d.handle);
+            return true;
+        }
+    }
+    send(publish);
+    if (publish.qos == 0) {
+        settle(sub, q.d.handle);
+        return true;
+    }
+    inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false});
+    return true;
+}
+
+void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle) {
+    engine_.settle(sub->engine_id, handle, engine::outcome::accepted);
+    ++sub->credit_to_return;
+}
+
+void mqtt_session::return_credit() {
+    // While the output is blocked the engine gets no credit: deliveries wait
+    // in the log, not in memory (on_writable resumes).
+    if (closed_ || conn_.output_blocked()) return;
+    for (const auto& [filter, sub] : subscriptions_) {
+        if (sub->credit_to_return <= 0) continue;
+        engine_.grant_credit(sub->engine_id, sub->credit_to_return);
+        sub->credit_to_return = 0;
+    }
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "gantry/engine/facade.hpp"
+#include "gantry/protocols/common/connection.hpp"
+
+namespace gantry::protocols::mqtt {
+
+class mqtt_session;
+
+// The connected client identifiers of one module, for session takeover, and
+// the wills waiting for their delay. Called from every io thread: one mutex,
+// held only to read or change the maps; the sessions themselves are touched
+// only through posts to their own executors.
+class session_registry : public std::enable_shared_from_this<session_registry> {
+public:
+    struct holder {
+        std::weak_ptr<common::connection> conn;
+        mqtt_session* session = nullptr; // valid while conn can be locked
+        std::uint64_t serial = 0;
+    };
+
+    // A fresh number for a holder.
+    std::uint64_t next_serial() noexcept;
+
+    // Makes `h` the holder of `client_id`; the previous holder, if any, is
+    // asked (on its own executor) to close with "session taken over". Also
+    // cancels a will still waiting for its delay under this client id.
+    void claim(const std::string& client_id, holder h);
+    // Forgets `client_id` if `serial` still holds it.
+    void release(const std::string& client_id, std::uint64_t serial);
+
+    // Publishes `will` after `delay` on `ctx.executor`, unless a connection
+    // claims `client_id` first (or already has: then nothing is published).
+    void schedule_will(engine::facade& engine, engine::operation_context ctx, engine::message will,
+                       std::chrono::seconds delay);
+
+    std::size_t connected() const;
+
+private:
+    struct pending_will;
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, holder> holders_;
+    std::unordered_map<std::string, std::shared_ptr<pending_will>> wills_;
+    std::uint64_t serial_ = 0;
+};
+
+} // namespace gantry::protocols::mqtt

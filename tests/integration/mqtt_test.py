@@ -1,0 +1,495 @@
+#!/usr/bin/python3
+"""MQTT 3.1.1 and 5.0 against the real gantryd binary.
+
+Usage: mqtt_test.py GANTRYD [unittest arguments]
+
+Clients: Debian's unmodified mosquitto_pub / mosquitto_sub and
+python3-paho-mqtt (only under /usr/bin/python3), plus a raw socket client
+that writes packets by hand from the specifications (takeover, keep-alive,
+malformed packets, topic aliases, QoS 2 duplicates). Every wait is bounded,
+and only the processes started here are stopped, by PID.
+"""
+
+import os
+import queue
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+import paho.mqtt.client as paho
+from paho.mqtt.properties import Properties
+from paho.mqtt.packettypes import PacketTypes
+
+import gantryd_harness as harness
+
+WAIT = 10.0  # seconds any single expectation may take
+
+
+# --- raw packets (MQTT 3.1.1 §2-3, 5.0 §2-3) ---------------------------------
+
+def vbi(n):
+    out = b""
+    while True:
+        byte = n % 128
+        n //= 128
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def mqtt_str(s):
+    data = s.encode() if isinstance(s, str) else s
+    return struct.pack(">H", len(data)) + data
+
+
+def packet(first_byte, body):
+    return bytes([first_byte]) + vbi(len(body)) + body
+
+
+def connect_packet(client_id, version=5, keep_alive=60, clean=True, will=None):
+    flags = 0x02 if clean else 0
+    if will:
+        flags |= 0x04 | (will.get("qos", 0) << 3)
+    body = mqtt_str("MQTT") + bytes([version, flags]) + struct.pack(">H", keep_alive)
+    if version == 5:
+        body += vbi(0)
+    body += mqtt_str(client_id)
+    if will:
+        if version == 5:
+            body += vbi(0)
+        body += mqtt_str(will["topic"]) + mqtt_str(will["payload"])
+    return packet(0x10, body)
+
+
+def publish_packet(topic, payload, qos=0, packet_id=0, version=5, props=b"", dup=False):
+    body = mqtt_str(topic)
+    if qos:
+        body += struct.pack(">H", packet_id)
+    if version == 5:
+        body += vbi(len(props)) + props
+    return packet(0x30 | (0x08 if dup else 0) | (qos << 1), body + payload)
+
+
+def subscribe_packet(packet_id, topic_filter, qos=0, version=5):
+    body = struct.pack(">H", packet_id)
+    if version == 5:
+        body += vbi(0)
+    return packet(0x82, body + mqtt_str(topic_filter) + bytes([qos]))
+
+
+class raw_client:
+    """One MQTT connection written by hand; reads are bounded."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def read_exact(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("closed after %d of %d bytes" % (len(data), n))
+            data += chunk
+        return data
+
+    def read_packet(self):
+        """(first byte, body), or None when the broker closed the connection."""
+        try:
+            first = self.sock.recv(1)
+        except ConnectionResetError:
+            return None
+        if not first:
+            return None
+        length, shift = 0, 0
+        while True:
+            b = self.read_exact(1)[0]
+            length |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        return first[0], self.read_exact(length)
+
+    def connect(self, client_id, version=5, **kwargs):
+        self.send(connect_packet(client_id, version, **kwargs))
+        first, body = self.read_packet()
+        assert first == 0x20, "expected CONNACK, got 0x%02x" % first
+        return body
+
+    def closed_within(self, seconds):
+        """True when the broker closes the connection within `seconds`
+        (packets it sends before are dropped)."""
+        self.sock.settimeout(seconds)
+        try:
+            while self.read_packet() is not None:
+                pass
+            return True
+        except socket.timeout:
+            return False
+
+
+# --- unmodified clients -------------------------------------------------------
+
+class paho_client:
+    """A python3-paho-mqtt client on its own network thread, collecting what
+    it receives; it does not reconnect by itself."""
+
+    def __init__(self, port, client_id="", version=5):
+        protocol = paho.MQTTv5 if version == 5 else paho.MQTTv311
+        kwargs = {} if version == 5 else {"clean_session": True}
+        self.version = version
+        self.client = paho.Client(client_id=client_id, protocol=protocol, **kwargs)
+        self.messages = queue.Queue()
+        self.subscribed = queue.Queue()
+        self.disconnects = queue.Queue()
+        self.connected = threading.Event()
+        self.client.on_connect = lambda c, u, flags, rc, props=None: self.connected.set()
+        self.client.on_message = lambda c, u, msg: self.messages.put(msg)
+        self.client.on_subscribe = lambda c, u, mid, granted, props=None: self.subscribed.put(granted)
+        self.client.on_disconnect = lambda c, u, rc, props=None: self.disconnects.put(rc)
+        self.client.connect("127.0.0.1", port, keepalive=30)
+        self.client.loop_start()
+        assert self.connected.wait(WAIT), "paho client did not connect"
+
+    def subscribe(self, topic_filter, qos=0, **options):
+        if self.version == 5 and options:
+            self.client.subscribe(topic_filter, options=paho.SubscribeOptions(qos=qos, **options))
+        else:
+            self.client.subscribe(topic_filter, qos)
+        return self.subscribed.get(timeout=WAIT)
+
+    def publish(self, topic, payload, qos=0, properties=None):
+        info = self.client.publish(topic, payload, qos, properties=properties)
+        info.wait_for_publish(WAIT)
+        assert info.is_published(), "publish on %s not acknowledged" % topic
+
+    def next_message(self, timeout=WAIT):
+        return self.messages.get(timeout=timeout)
+
+    def no_message(self, within=1.0):
+        try:
+            msg = self.messages.get(timeout=within)
+            return "unexpected message on %s: %r" % (msg.topic, msg.payload)
+        except queue.Empty:
+            return None
+
+    def close(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+class mosquitto_sub:
+    """mosquitto_sub in the background; its output lines are collected."""
+
+    def __init__(self, port, topic, *args):
+        self.process = subprocess.Popen(
+            ["stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", topic, "-d", "-W", "20", *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines = queue.Queue()
+        self.seen = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.decode(errors="replace").rstrip("\n"))
+
+    def wait_for(self, text, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if text in line:
+                return True
+        return False
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=WAIT)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.process.stdout.close()
+
+
+class mqtt_test(harness.gantryd_test_case):
+    def setUp(self):
+        super().setUp()
+        self.clients = []
+        self.subs = []
+        self.broker = self.start()
+        self.assertTrue(self.broker.wait_for_log("MQTT on 127.0.0.1:%d" % self.mqtt_port),
+                        "gantryd did not start:\n" + self.broker.stderr())
+
+    def tearDown(self):
+        for c in self.clients:
+            try:
+                c.close()
+            except Exception:
+                pass
+        for s in self.subs:
+            s.stop()
+        super().tearDown()
+
+    def paho(self, client_id="", version=5):
+        c = paho_client(self.mqtt_port, client_id, version)
+        self.clients.append(c)
+        return c
+
+    def raw(self):
+        c = raw_client(self.mqtt_port)
+        self.clients.append(c)
+        return c
+
+    def mosquitto_sub(self, topic, *args):
+        s = mosquitto_sub(self.mqtt_port, topic, *args)
+        self.subs.append(s)
+        self.assertTrue(s.wait_for("SUBACK"), "mosquitto_sub did not subscribe: %s" % s.seen)
+        return s
+
+    def mosquitto_pub(self, topic, message, *args):
+        result = subprocess.run(
+            ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.mqtt_port), "-t", topic, "-m", message, *args],
+            stdin=subprocess.DEVNULL, capture_output=True, timeout=WAIT)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    # --- QoS round trips ------------------------------------------------------
+
+    def test_qos_round_trips_with_mosquitto_clients(self):
+        for version in ("mqttv31", "mqttv311", "mqttv5"):
+            for qos in (0, 1, 2):
+                topic = "rt-%s-%d/dev/1" % (version, qos)
+                sub = self.mosquitto_sub(topic, "-V", version, "-q", str(qos), "-C", "1", "-v")
+                self.mosquitto_pub(topic, "hello %d" % qos, "-V", version, "-q", str(qos))
+                self.assertTrue(sub.wait_for("%s hello %d" % (topic, qos)),
+                                "%s QoS %d not delivered: %s" % (version, qos, sub.seen))
+                self.assertEqual(sub.process.wait(timeout=WAIT), 0)
+
+    def test_qos_round_trips_with_paho(self):
+        for version in (3, 5):
+            sub = self.paho("sub-%d" % version, version)
+            pub = self.paho("pub-%d" % version, version)
+            for sub_qos in (0, 1, 2):
+                topic = "paho%d/q%d" % (version, sub_qos)
+                sub.subscribe(topic, sub_qos)
+                for pub_qos in (0, 1, 2):
+                    pub.publish(topic, b"m%d" % pub_qos, pub_qos)
+                    msg = sub.next_message()
+                    self.assertEqual((msg.topic, msg.payload), (topic, b"m%d" % pub_qos))
+                    self.assertEqual(msg.qos, min(sub_qos, pub_qos))
+
+    def test_mqtt5_properties_reach_the_subscriber(self):
+        sub = self.paho("props-sub")
+        pub = self.paho("props-pub")
+        sub.subscribe("req/#", 1)
+        props = Properties(PacketTypes.PUBLISH)
+        props.ContentType = "application/json"
+        props.ResponseTopic = "resp/client-7"
+        props.CorrelationData = b"\x00\x01corr"
+        props.MessageExpiryInterval = 120
+        props.PayloadFormatIndicator = 1
+        props.UserProperty = [("k", "1"), ("k", "2"), ("z", "last")]
+        pub.publish("req/a/b", b"{}", 1, properties=props)
+        msg = sub.next_message()
+        self.assertEqual(msg.topic, "req/a/b")
+        got = msg.properties
+        self.assertEqual(got.ContentType, "application/json")
+        self.assertEqual(got.ResponseTopic, "resp/client-7")
+        self.assertEqual(got.CorrelationData, b"\x00\x01corr")
+        self.assertEqual(got.PayloadFormatIndicator, 1)
+        self.assertTrue(0 < got.MessageExpiryInterval <= 120)
+        self.assertEqual(got.UserProperty, [("k", "1"), ("k", "2"), ("z", "last")])
+
+    def test_wildcards_within_the_first_level_and_first_level_wildcards_refused(self):
+        sub = self.paho("wild")
+        self.assertEqual([g.value for g in sub.subscribe("home/+/temp", 1)], [1])
+        self.assertEqual([g.value for g in sub.subscribe("home/#", 0)], [0])
+        self.assertEqual([g.value for g in sub.subscribe("+/x", 1)], [0xA2])
+        self.assertEqual([g.value for g in sub.subscribe("#", 1)], [0xA2])
+        pub = self.paho("wild-pub")
+        pub.publish("home/kitchen/temp", b"21", 1)
+        got = sorted((sub.next_message().topic, sub.next_message().topic))
+        # Overlapping subscriptions: one copy per matching subscription.
+        self.assertEqual(got, ["home/kitchen/temp", "home/kitchen/temp"])
+        pub.publish("home", b"parent", 1)
+        msg = sub.next_message()
+        self.assertEqual((msg.topic, msg.payload), ("home", b"parent"))  # "home/#" matches "home"
+        self.assertIsNone(sub.no_message(0.5))
+        v3 = self.paho("wild3", 3)
+        self.assertEqual(list(v3.subscribe("+/x", 1)), [0x80])
+
+    def test_qos2_duplicate_publish_is_stored_once(self):
+        sub = self.paho("q2-sub")
+        sub.subscribe("once/x", 2)
+        c = self.raw()
+        c.connect("q2-raw")
+        c.send(publish_packet("once/x", b"exactly", qos=2, packet_id=7))
+        self.assertEqual(c.read_packet(), (0x50, struct.pack(">H", 7)))  # PUBREC
+        c.send(publish_packet("once/x", b"exactly", qos=2, packet_id=7, dup=True))
+        self.assertEqual(c.read_packet(), (0x50, struct.pack(">H", 7)))
+        c.send(packet(0x62, struct.pack(">H", 7)))  # PUBREL
+        self.assertEqual(c.read_packet(), (0x70, struct.pack(">H", 7)))  # PUBCOMP
+        self.assertEqual(sub.next_message().payload, b"exactly")
+        self.assertIsNone(sub.no_message(1.0))
+
+    # --- wills ----------------------------------------------------------------
+
+    def test_will_is_published_on_abnormal_disconnect_only(self):
+        watcher = self.paho("will-watcher")
+        watcher.subscribe("wills/#", 1)
+        for version in ("mqttv311", "mqttv5"):
+            dying = self.mosquitto_sub("wills-dummy/x", "-V", version, "-i", "dying-" + version,
+                                       "--will-topic", "wills/" + version, "--will-payload", "gone", "--will-qos", "1")
+            dying.kill()  # SIGKILL: the socket closes without DISCONNECT
+            msg = watcher.next_message()
+            self.assertEqual((msg.topic, msg.payload), ("wills/" + version, b"gone"))
+            # mosquitto_pub sends DISCONNECT after its message: no will.
+            self.mosquitto_pub("wills-dummy/y", "m", "-V", version, "-i", "clean-" + version, "-q", "1",
+                               "--will-topic", "wills/clean", "--will-payload", "should not appear")
+            # So does mosquitto_sub once it has its -C count.
+            counted = self.mosquitto_sub("wills-dummy/z", "-V", version, "-i", "counted-" + version, "-C", "1",
+                                         "--will-topic", "wills/clean", "--will-payload", "should not appear")
+            self.mosquitto_pub("wills-dummy/z", "last", "-V", version)
+            self.assertEqual(counted.process.wait(timeout=WAIT), 0)
+            self.assertIsNone(watcher.no_message(1.0))
+
+    def test_will_of_a_raw_client_whose_socket_is_cut(self):
+        watcher = self.paho("cut-watcher", 3)
+        watcher.subscribe("cut/status", 1)
+        c = self.raw()
+        c.connect("cut-client", version=4, will={"topic": "cut/status", "payload": b"offline", "qos": 1})
+        c.sock.shutdown(socket.SHUT_RDWR)
+        c.close()
+        msg = watcher.next_message()
+        self.assertEqual((msg.topic, msg.payload), ("cut/status", b"offline"))
+
+    # --- connections ----------------------------------------------------------
+
+    def test_session_takeover(self):
+        first = self.raw()
+        first.connect("same-id", version=5)
+        second = self.raw()
+        self.assertEqual(second.connect("same-id", version=5)[1], 0)
+        got = first.read_packet()
+        self.assertIsNotNone(got, "the first connection got no DISCONNECT")
+        self.assertEqual((got[0], got[1][0]), (0xE0, 0x8E))  # DISCONNECT, session taken over
+        self.assertTrue(first.closed_within(WAIT))
+        old = self.raw()
+        old.connect("same-v3", version=4)
+        new = self.raw()
+        new.connect("same-v3", version=4)
+        self.assertTrue(old.closed_within(WAIT), "3.1.1: the first connection was not closed")
+        # The new connection still works.
+        new.send(packet(0xC0, b""))
+        self.assertEqual(new.read_packet(), (0xD0, b""))
+
+    def test_keep_alive_expiry_closes_a_silent_client(self):
+        c = self.raw()
+        c.connect("sleepy", version=4, keep_alive=1)
+        began = time.monotonic()
+        self.assertTrue(c.closed_within(WAIT))
+        took = time.monotonic() - began
+        self.assertTrue(1.2 <= took <= 4.0, "closed after %.2f s, expected about 1.5 s" % took)
+
+    def test_client_identifier_rules(self):
+        c = self.raw()
+        connack = c.connect("", version=5)
+        self.assertEqual(connack[1], 0)
+        self.assertIn(b"gantry-", connack)  # Assigned Client Identifier
+        v3 = self.raw()
+        v3.send(connect_packet("", version=4, clean=False))
+        self.assertEqual(v3.read_packet(), (0x20, b"\x00\x02"))  # identifier rejected
+        self.assertTrue(v3.closed_within(WAIT))
+
+    def test_first_packet_must_be_connect_and_a_second_connect_is_an_error(self):
+        c = self.raw()
+        c.send(packet(0xC0, b""))
+        self.assertTrue(c.closed_within(WAIT))
+        d = self.raw()
+        d.connect("twice", version=5)
+        d.send(connect_packet("twice", version=5))
+        got = d.read_packet()
+        self.assertEqual((got[0], got[1][0]), (0xE0, 0x82))
+
+    def test_malformed_packet_closes_only_that_connection(self):
+        bystander = self.paho("bystander")
+        bystander.subscribe("alive/x", 1)
+        bad = self.raw()
+        bad.connect("bad-5", version=5)
+        bad.send(bytes([0x36, 0x05]) + mqtt_str("a/b") + b"\x00")  # QoS 3
+        got = bad.read_packet()
+        self.assertIsNotNone(got)
+        self.assertEqual((got[0], got[1][0]), (0xE0, 0x81))  # DISCONNECT, malformed packet
+        self.assertTrue(bad.closed_within(WAIT))
+        bad3 = self.raw()
+        bad3.connect("bad-3", version=4)
+        bad3.send(b"\xff\xff\xff\xff\xff")
+        self.assertTrue(bad3.closed_within(WAIT))
+        self.mosquitto_pub("alive/x", "still here", "-q", "1")
+        self.assertEqual(bystander.next_message().payload, b"still here")
+        self.assertIn("bad-5", self.broker.stderr())  # logged with the client id
+
+    def test_topic_alias(self):
+        sub = self.paho("alias-sub")
+        sub.subscribe("alias/#", 1)
+        c = self.raw()
+        connack = c.connect("alias-raw", version=5)
+        self.assertIn(b"\x22", connack)  # Topic Alias Maximum announced
+        alias = b"\x23" + struct.pack(">H", 3)
+        c.send(publish_packet("alias/one", b"first", qos=1, packet_id=1, props=alias))
+        self.assertEqual(c.read_packet()[0], 0x40)
+        c.send(publish_packet("", b"second", qos=1, packet_id=2, props=alias))
+        self.assertEqual(c.read_packet()[0], 0x40)
+        self.assertEqual([(m.topic, m.payload) for m in (sub.next_message(), sub.next_message())],
+                         [("alias/one", b"first"), ("alias/one", b"second")])
+        c.send(publish_packet("", b"x", qos=0, props=b"\x23" + struct.pack(">H", 9)))  # unknown alias
+        got = c.read_packet()
+        self.assertEqual(got[0], 0xE0)
+
+    def test_no_local(self):
+        c = self.paho("loopback")
+        c.subscribe("nl/x", 1, noLocal=True)
+        c.publish("nl/x", b"mine", 1)
+        other = self.paho("other")
+        other.publish("nl/x", b"theirs", 1)
+        self.assertEqual(c.next_message().payload, b"theirs")
+        self.assertIsNone(c.no_message(0.5))
+
+    # --- cross-protocol -------------------------------------------------------
+
+    def test_native_message_reaches_mqtt_subscribers(self):
+        exact = self.mosquitto_sub("native/b/c", "-V", "mqttv311", "-q", "1", "-C", "1", "-v")
+        wild = self.paho("native-wild")
+        wild.subscribe("native/+/c", 1)
+        gantry = harness.sibling_program("gantry")
+        result = subprocess.run([gantry, "-n", "127.0.0.1:%d" % self.port, "produce", "native", "from-remoting",
+                                 "--tags", "b/c"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(exact.wait_for("native/b/c from-remoting"), exact.seen)
+        msg = wild.next_message()
+        self.assertEqual((msg.topic, msg.payload), ("native/b/c", b"from-remoting"))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    harness.GANTRYD = os.path.abspath(sys.argv[1])
+    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)

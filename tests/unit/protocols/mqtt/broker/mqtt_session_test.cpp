@@ -1,0 +1,339 @@
+// The MQTT session over loopback with a real store and engine: acks only
+// after the engine stored the message, delivery flow control, reason codes a
+// third-party client rarely shows, delayed wills.
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gantry/core/core_engine.hpp"
+#include "gantry/protocols/common/asio_net.hpp"
+#include "gantry/protocols/common/io_pool.hpp"
+#include "gantry/protocols/common/tcp_listener.hpp"
+#include "gantry/protocols/mqtt/mqtt_codec.hpp"
+#include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/store/message_store.hpp"
+#include "../../../store/store_test_support.hpp"
+
+namespace gantry::protocols::mqtt::test {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+std::vector<std::byte> bytes_of(std::string_view s) {
+    const auto* p = reinterpret_cast<const std::byte*>(s.data());
+    return {p, p + s.size()};
+}
+
+// A blocking MQTT client speaking through Gantry's own codec; every wait
+// has a deadline.
+class mqtt_client {
+public:
+    mqtt_client(std::uint16_t port, protocol_version version) : socket_(context_), version_(version) {
+        boost::system::error_code error;
+        socket_.connect({asio::ip::make_address_v4("127.0.0.1"), port}, error);
+        EXPECT_FALSE(error) << error.message();
+        socket_.non_blocking(true, error);
+    }
+
+    bool send(const mqtt_packet& packet) {
+        auto frame = mqtt_codec::encode(packet, version_);
+        EXPECT_TRUE(frame) << frame.error().message();
+        boost::system::error_code error;
+        asio::write(socket_, asio::buffer(*frame), error);
+        return !error;
+    }
+
+    std::optional<mqtt_packet> receive(std::chrono::milliseconds timeout = 5s) {
+        const auto deadline = clock_type::now() + timeout;
+        for (;;) {
+            auto decoded = codec_.decode(buffered_, version_);
+            if (decoded.status == decode_status::complete) {
+                buffered_.erase(buffered_.begin(), buffered_.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
+                return std::move(decoded.packet);
+            }
+            if (decoded.status == decode_status::error || !wait_readable(deadline) || !read_more()) return std::nullopt;
+        }
+    }
+
+    template <typename P>
+    P expect(std::chrono::milliseconds timeout = 5s) {
+        auto p = receive(timeout);
+        if (!p || !std::holds_alternative<P>(*p)) {
+            ADD_FAILURE() << "expected packet type " << static_cast<int>(type_of(mqtt_packet(P{}))) << ", got "
+                          << (p ? static_cast<int>(type_of(*p)) : -1);
+            return P{};
+        }
+        return std::get<P>(std::move(*p));
+    }
+
+    connack_packet connect(const std::string& client_id, connect_packet c = {}) {
+        c.client_id = client_id;
+        send(c);
+        return expect<connack_packet>();
+    }
+
+    suback_packet subscribe(std::uint16_t id, const std::string& filter, std::uint8_t qos,
+                            std::optional<std::uint32_t> identifier = std::nullopt) {
+        subscribe_packet s;
+        s.packet_id = id;
+        s.subscriptions.push_back({filter, qos});
+        if (identifier) s.properties.subscription_identifiers.push_back(*identifier);
+        send(s);
+        return expect<suback_packet>();
+    }
+
+    bool closed_within(std::chrono::milliseconds timeout) {
+        const auto deadline = clock_type::now() + timeout;
+        for (;;) {
+            if (!wait_readable(deadline)) return false;
+            if (!read_more()) return true;
+        }
+    }
+
+    void cut() {
+        boost::system::error_code error;
+        socket_.close(error);
+    }
+
+private:
+    bool wait_readable(clock_type::time_point deadline) {
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+            if (left.count() <= 0) return false;
+            pollfd fd{socket_.native_handle(), POLLIN, 0};
+            if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) return true;
+        }
+    }
+
+    bool read_more() {
+        std::byte chunk[65536];
+        boost::system::error_code error;
+        const auto n = socket_.read_some(asio::buffer(chunk), error);
+        if (error == asio::error::would_block) return true;
+        if (error) return false;
+        buffered_.insert(buffered_.end(), chunk, chunk + n);
+        return true;
+    }
+
+    asio::io_context context_;
+    asio::ip::tcp::socket socket_;
+    protocol_version version_;
+    mqtt_codec codec_;
+    std::vector<std::byte> buffered_;
+};
+
+// A real store and engine on a temporary directory behind an MQTT listener
+// on 127.0.0.1 with two io threads.
+class MqttSessionTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        core_config_.root_dir = store_config_.root_dir;
+        store_ = std::make_unique<store::message_store>(store_config_);
+        engine_ = std::make_unique<core::core_engine>(*store_, core_config_);
+        ASSERT_FALSE(store_->start());
+        ASSERT_FALSE(engine_->start());
+        accept_pool_.start();
+        pool_.start();
+    }
+
+    void listen(mqtt_options options = {}) {
+        module_ = std::make_shared<mqtt_module>(*engine_, options);
+        listener_ = std::make_unique<common::tcp_listener>(
+            accept_pool_.at(0), pool_, module_, common::listener_config{"127.0.0.1", 0, module_->default_limits()});
+        const auto error = listener_->start();
+        ASSERT_FALSE(error) << error->message;
+    }
+
+    void TearDown() override {
+        if (listener_) listener_->stop();
+        listener_.reset();
+        pool_.stop(2s);
+        accept_pool_.stop(2s);
+        if (engine_) engine_->stop();
+        if (store_) store_->shutdown();
+        engine_.reset();
+        store_.reset();
+    }
+
+    std::unique_ptr<mqtt_client> client(protocol_version version = protocol_version::v5) {
+        return std::make_unique<mqtt_client>(listener_->port(), version);
+    }
+
+    std::int64_t stored(const std::string& topic) {
+        const auto info = engine_->find_topic(topic);
+        if (!info) return 0;
+        std::int64_t total = 0;
+        for (std::int32_t q = 0; q < info->read_queue_nums; ++q)
+            if (auto state = engine_->query_queue(topic, q)) total += state->max_offset;
+        return total;
+    }
+
+    static publish_packet publish(std::string topic, std::string payload, std::uint8_t qos, std::uint16_t id = 0) {
+        publish_packet p;
+        p.topic = std::move(topic);
+        p.payload = bytes_of(payload);
+        p.qos = qos;
+        p.packet_id = id;
+        return p;
+    }
+
+    store::testing::temp_dir dir_;
+    store::store_config store_config_ = store::testing::small_config(dir_.path());
+    core::core_config core_config_;
+    common::io_pool accept_pool_{1, "accept"};
+    common::io_pool pool_{2, "io"};
+    std::unique_ptr<store::message_store> store_;
+    std::unique_ptr<core::core_engine> engine_;
+    std::shared_ptr<mqtt_module> module_;
+    std::unique_ptr<common::tcp_listener> listener_;
+};
+
+TEST_F(MqttSessionTest, PubackComesOnlyAfterTheEngineStoredTheMessage) {
+    listen();
+    auto c = client();
+    EXPECT_EQ(c->connect("stored").reason, reason_code::success);
+    for (std::uint16_t id = 1; id <= 5; ++id) {
+        c->send(publish("stored/x", "m" + std::to_string(id), 1, id));
+        EXPECT_EQ(c->expect<puback_packet>().packet_id, id);
+        // The receipt came from the store: the record is there (dispatch to
+        // the consume queue may lag a moment).
+        const auto deadline = clock_type::now() + 2s;
+        while (stored("stored") < id && clock_type::now() < deadline) std::this_thread::sleep_for(2ms);
+        EXPECT_EQ(stored("stored"), id);
+    }
+}
+
+TEST_F(MqttSessionTest, ConnackAnnouncesTheModuleOptions) {
+    mqtt_options options;
+    options.receive_maximum = 10;
+    options.maximum_qos = 1;
+    options.topic_alias_maximum = 5;
+    options.server_keep_alive = 30;
+    listen(options);
+    auto c = client();
+    const auto connack = c->connect("");
+    EXPECT_EQ(connack.reason, reason_code::success);
+    EXPECT_FALSE(connack.session_present);
+    EXPECT_EQ(connack.properties.receive_maximum, 10);
+    EXPECT_EQ(connack.properties.maximum_qos, 1);
+    EXPECT_EQ(connack.properties.topic_alias_maximum, 5);
+    EXPECT_EQ(connack.properties.server_keep_alive, 30);
+    EXPECT_EQ(connack.properties.maximum_packet_size, options.maximum_packet_size);
+    EXPECT_EQ(connack.properties.shared_subscription_available, 0);
+    ASSERT_TRUE(connack.properties.assigned_client_identifier);
+    EXPECT_TRUE(connack.properties.assigned_client_identifier->starts_with("gantry-"));
+    // QoS 2 above the maximum: granted 1, and a QoS 2 publish is refused.
+    const auto suback = c->subscribe(1, "opts/x", 2);
+    EXPECT_EQ(suback.reasons, std::vector<reason_code>{reason_code::granted_qos_1});
+    c->send(publish("opts/x", "q2", 2, 1));
+    EXPECT_EQ(c->expect<disconnect_packet>().reason, reason_code::qos_not_supported);
+    EXPECT_TRUE(c->closed_within(5s));
+}
+
+TEST_F(MqttSessionTest, DeliveriesStopAtTheClientsReceiveMaximumUntilAcknowledged) {
+    listen();
+    auto sub = client();
+    connect_packet c;
+    c.properties.receive_maximum = 2;
+    sub->connect("slow", c);
+    sub->subscribe(1, "flow/#", 1, 42);
+    auto pub = client();
+    pub->connect("fast");
+    for (std::uint16_t id = 1; id <= 5; ++id) {
+        pub->send(publish("flow/x", "m" + std::to_string(id), 1, id));
+        pub->expect<puback_packet>();
+    }
+    std::vector<publish_packet> got{sub->expect<publish_packet>(), sub->expect<publish_packet>()};
+    EXPECT_FALSE(sub->receive(300ms)) << "a third delivery before any PUBACK";
+    for (std::size_t i = 2; i < 5; ++i) {
+        sub->send(puback_packet{got[i - 2].packet_id, reason_code::success, {}});
+        got.push_back(sub->expect<publish_packet>());
+    }
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].payload, bytes_of("m" + std::to_string(i + 1)));
+        EXPECT_EQ(got[i].qos, 1);
+        EXPECT_EQ(got[i].properties.subscription_identifiers, std::vector<std::uint32_t>{42});
+    }
+}
+
+TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {
+    listen();
+    auto c = client();
+    c->connect("long");
+    const std::string too_long(128, 'a');
+    c->send(publish(too_long + "/x", "m", 1, 1));
+    const auto puback = c->expect<puback_packet>();
+    EXPECT_EQ(puback.reason, reason_code::topic_name_invalid);
+    c->send(publish("TBW102/x", "m", 2, 2));
+    EXPECT_EQ(c->expect<pubrec_packet>().reason, reason_code::topic_name_invalid);
+    c->send(publish(too_long, "m", 0));
+    EXPECT_EQ(c->expect<disconnect_packet>().reason, reason_code::topic_name_invalid);
+    EXPECT_TRUE(c->closed_within(5s));
+}
+
+TEST_F(MqttSessionTest, UnsubscribeAndUnknownPacketIdentifiers) {
+    listen();
+    auto c = client();
+    c->connect("unsub");
+    c->subscribe(1, "u/a", 0);
+    unsubscribe_packet u;
+    u.packet_id = 2;
+    u.filters = {"u/a", "u/never"};
+    c->send(u);
+    const auto unsuback = c->expect<unsuback_packet>();
+    EXPECT_EQ(unsuback.packet_id, 2);
+    EXPECT_EQ(unsuback.reasons, (std::vector<reason_code>{reason_code::success, reason_code::no_subscription_existed}));
+    c->send(publish("u/a", "after", 0));
+    EXPECT_FALSE(c->receive(300ms)) << "delivered after UNSUBSCRIBE";
+    c->send(pubrel_packet{77, reason_code::success, {}});
+    const auto pubcomp = c->expect<pubcomp_packet>();
+    EXPECT_EQ(pubcomp.packet_id, 77);
+    EXPECT_EQ(pubcomp.reason, reason_code::packet_identifier_not_found);
+}
+
+TEST_F(MqttSessionTest, DelayedWillIsPublishedAfterItsDelayAndCancelledByAReconnect) {
+    listen();
+    auto watcher = client();
+    watcher->connect("watcher");
+    watcher->subscribe(1, "dw/#", 0);
+
+    const auto with_will = [](const std::string& topic) {
+        connect_packet c;
+        c.properties.session_expiry_interval = 60;
+        c.will = will_message{topic, bytes_of("gone"), 0, false, {}};
+        c.will->properties.will_delay_interval = 1;
+        return c;
+    };
+    auto dying = client();
+    dying->connect("dying", with_will("dw/dying"));
+    const auto cut_at = clock_type::now();
+    dying->cut();
+    const auto will = watcher->expect<publish_packet>(5s);
+    EXPECT_EQ(will.topic, "dw/dying");
+    EXPECT_GE(clock_type::now() - cut_at, 900ms);
+
+    auto back = client();
+    back->connect("returning", with_will("dw/returning"));
+    back->cut();
+    auto again = client();
+    again->connect("returning"); // within the delay: the will is cancelled
+    EXPECT_FALSE(watcher->receive(1500ms)) << "will published although the client came back";
+}
+
+TEST_F(MqttSessionTest, MqttThreeOneOneClientIsClosedOnAFailedPublish) {
+    listen();
+    auto c = client(protocol_version::v3_1_1);
+    c->connect("v3");
+    c->send(publish(std::string(200, 'b'), "m", 1, 1));
+    EXPECT_TRUE(c->closed_within(5s));
+}
+
+} // namespace
+} // namespace gantry::protocols::mqtt::test
