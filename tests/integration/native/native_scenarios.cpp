@@ -1,0 +1,747 @@
+// The native client against a real gantryd: one scenario per run.
+// Usage: native_scenarios <gantryd host:port> <scenario> [scratch directory]
+// Exits 0 when the scenario holds, 1 (saying what went wrong) when it does
+// not, 2 on a usage error, 3 when it runs past its time limit.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gantry/protocols/remoting/client/admin.hpp"
+#include "gantry/protocols/remoting/client/client_error.hpp"
+#include "gantry/protocols/remoting/client/client_runtime.hpp"
+#include "gantry/protocols/remoting/client/producer.hpp"
+#include "gantry/protocols/remoting/client/pull_consumer.hpp"
+#include "gantry/protocols/remoting/client/push_consumer.hpp"
+
+namespace {
+
+using namespace gantry::protocols::remoting::client;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+constexpr auto scenario_limit = 40s;
+
+struct scenario_failure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void check(bool condition, const std::string& what) {
+    if (!condition) throw scenario_failure(what);
+}
+
+template <typename T>
+T must(gantry::result<T> r, const std::string& what) {
+    if (!r) throw scenario_failure(what + ": " + r.error().message());
+    return std::move(*r);
+}
+
+// Polls `done` every 20 ms until it holds or `limit` passes.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+    const auto deadline = clock_type::now() + limit;
+    while (clock_type::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return done();
+}
+
+std::int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string address; // gantryd's, also its name-server address
+std::filesystem::path scratch;
+
+client_options options() {
+    client_options o;
+    o.name_servers = {address};
+    return o;
+}
+
+void create_topic(client_runtime& runtime, const std::string& topic, std::int32_t queues, bool order = false) {
+    admin a(runtime);
+    topic_settings settings;
+    settings.name = topic;
+    settings.read_queue_nums = queues;
+    settings.write_queue_nums = queues;
+    settings.order = order;
+    must(a.create_topic(settings), "creating topic " + topic);
+}
+
+message make_message(const std::string& topic, std::string body, std::string tags = "TagA", std::string keys = {}) {
+    message m;
+    m.topic = topic;
+    m.body = std::move(body);
+    m.tags = std::move(tags);
+    m.keys = std::move(keys);
+    return m;
+}
+
+// Every message of `topic` from offset 0 of each queue, by queue, until
+// `expected` arrived or the limit passed.
+std::map<std::int32_t, std::vector<received_message>> pull_all(client_runtime& runtime, const std::string& topic,
+                                                              std::size_t expected, std::chrono::milliseconds limit) {
+    pull_consumer puller(runtime, "native-scenario-reader");
+    const auto queues = must(puller.queues(topic), "the queues of " + topic);
+    std::map<std::int32_t, std::vector<received_message>> out;
+    std::map<std::int32_t, std::int64_t> next;
+    std::size_t total = 0;
+    const auto deadline = clock_type::now() + limit;
+    while (total < expected && clock_type::now() < deadline) {
+        for (const auto& q : queues) {
+            const auto pulled = must(puller.pull(q, next[q.queue_id]), "pulling " + topic);
+            next[q.queue_id] = pulled.next_begin_offset;
+            total += pulled.messages.size();
+            auto& got = out[q.queue_id];
+            got.insert(got.end(), pulled.messages.begin(), pulled.messages.end());
+        }
+        if (total < expected) std::this_thread::sleep_for(20ms);
+    }
+    check(total == expected, topic + ": pulled " + std::to_string(total) + " messages, expected " +
+                                 std::to_string(expected));
+    return out;
+}
+
+// Bodies consumed by push consumers, shared with their consume threads.
+class consumed_log {
+public:
+    void add(const std::vector<received_message>& batch) {
+        std::lock_guard lock(mutex_);
+        for (const auto& m : batch) {
+            bodies_.insert(m.body);
+            ++deliveries_;
+        }
+    }
+    std::size_t distinct() const {
+        std::lock_guard lock(mutex_);
+        return bodies_.size();
+    }
+    bool has_all(const std::vector<std::string>& bodies) const {
+        std::lock_guard lock(mutex_);
+        return std::all_of(bodies.begin(), bodies.end(), [&](const auto& b) { return bodies_.contains(b); });
+    }
+    std::set<std::string> bodies() const {
+        std::lock_guard lock(mutex_);
+        return bodies_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::set<std::string> bodies_;
+    std::size_t deliveries_ = 0;
+};
+
+std::vector<message_queue> of_topic(std::vector<message_queue> queues, const std::string& topic) {
+    std::erase_if(queues, [&](const message_queue& q) { return q.topic != topic; });
+    return queues;
+}
+
+std::vector<std::string> send_numbered(producer& p, const std::string& topic, const std::string& prefix, int count) {
+    std::vector<std::string> bodies;
+    for (int i = 0; i < count; ++i) {
+        bodies.push_back(prefix + std::to_string(i));
+        must(p.send(make_message(topic, bodies.back())), "sending " + bodies.back());
+    }
+    return bodies;
+}
+
+// ---------------------------------------------------------------------------
+
+void send_and_pull_round_trip() {
+    client_runtime runtime(options());
+    const std::string topic = "NativeRoundTrip";
+    create_topic(runtime, topic, 4);
+    producer p(runtime);
+
+    auto sync_message = make_message(topic, "sync", "TagS", "k1 k2");
+    sync_message.properties["colour"] = "blue";
+    const auto sent = must(p.send(sync_message), "sync send");
+    check(sent.status == send_status::send_ok, "sync send status is not SEND_OK");
+    check(sent.msg_id.size() == 32 && sent.offset_msg_id.size() == 32, "sync send ids are not 32 hex digits");
+
+    std::promise<gantry::result<send_result>> async_done;
+    p.send_async(make_message(topic, "async"), [&](gantry::result<send_result> r) { async_done.set_value(r); });
+    auto async_future = async_done.get_future();
+    check(async_future.wait_for(10s) == std::future_status::ready, "async send not answered within 10 s");
+    must(async_future.get(), "async send");
+
+    p.send_oneway(make_message(topic, "oneway"));
+
+    std::vector<message> batch;
+    for (int i = 0; i < 3; ++i) batch.push_back(make_message(topic, "batch" + std::to_string(i)));
+    const auto batch_sent = must(p.send_batch(batch), "batch send");
+    check(std::count(batch_sent.msg_id.begin(), batch_sent.msg_id.end(), ',') == 2, "batch send: not three msgIds");
+
+    const auto by_queue = pull_all(runtime, topic, 6, 10s);
+    std::set<std::string> bodies;
+    for (const auto& [queue, messages] : by_queue)
+        for (const auto& m : messages) {
+            bodies.insert(m.body);
+            if (m.body == "sync") {
+                check(m.tags == "TagS" && m.keys == "k1 k2", "sync message lost its tags or keys");
+                check(m.properties.count("colour") && m.properties.at("colour") == "blue",
+                      "sync message lost its property");
+                check(m.msg_id == sent.msg_id, "pulled msgId differs from the send result's");
+                check(queue == sent.queue.queue_id && m.queue_offset == sent.queue_offset,
+                      "sync message not where the send result said");
+            }
+        }
+    check(bodies == std::set<std::string>{"sync", "async", "oneway", "batch0", "batch1", "batch2"},
+          "pulled bodies differ from the sent ones");
+    const auto& batch_queue = by_queue.at(batch_sent.queue.queue_id);
+    std::vector<std::int64_t> batch_offsets;
+    for (const auto& m : batch_queue)
+        if (m.body.starts_with("batch")) batch_offsets.push_back(m.queue_offset);
+    check(batch_offsets.size() == 3 && batch_offsets[0] == batch_sent.queue_offset &&
+              batch_offsets[2] == batch_offsets[0] + 2,
+          "batch entries are not consecutive on one queue");
+}
+
+void ordered_sends_keep_per_key_order() {
+    client_runtime runtime(options());
+    const std::string topic = "NativeOrdered";
+    create_topic(runtime, topic, 8, true);
+    producer p(runtime);
+    const std::vector<std::string> keys{"order-a", "order-b", "order-c", "order-d", "order-e"};
+    constexpr int per_key = 40;
+    for (int i = 0; i < per_key; ++i)
+        for (const auto& key : keys)
+            must(p.send_ordered(make_message(topic, key + ":" + std::to_string(i)), key), "ordered send");
+    const auto by_queue = pull_all(runtime, topic, keys.size() * per_key, 10s);
+    std::map<std::string, std::set<std::int32_t>> queues_of_key;
+    std::map<std::string, std::vector<int>> sequence;
+    for (const auto& [queue, messages] : by_queue)
+        for (const auto& m : messages) {
+            const auto colon = m.body.find(':');
+            const auto key = m.body.substr(0, colon);
+            queues_of_key[key].insert(queue);
+            sequence[key].push_back(std::stoi(m.body.substr(colon + 1)));
+        }
+    for (const auto& key : keys) {
+        check(queues_of_key[key].size() == 1, key + " was spread over several queues");
+        std::vector<int> expected(per_key);
+        for (int i = 0; i < per_key; ++i) expected[static_cast<std::size_t>(i)] = i;
+        check(sequence[key] == expected, key + " is out of order in its queue");
+    }
+}
+
+void push_consumers_split_queues_and_rebalance_when_one_leaves() {
+    const std::string topic = "NativeRebalance";
+    const std::string group = "native-rebalance";
+    client_runtime runtime_a(options());
+    client_runtime runtime_b(options());
+    create_topic(runtime_a, topic, 8);
+    producer p(runtime_a);
+    consumed_log consumed;
+
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    o.rebalance_interval = 20s;
+    auto a = std::make_unique<push_consumer>(runtime_a, o);
+    auto b = std::make_unique<push_consumer>(runtime_b, o);
+    for (auto* c : {a.get(), b.get()}) {
+        c->subscribe(topic);
+        c->listen([&consumed](const std::vector<received_message>& batch) {
+            consumed.add(batch);
+            return consume_status::success;
+        });
+    }
+    check(!a->start(), "consumer a did not start");
+    check(!b->start(), "consumer b did not start");
+    // B's heartbeat makes the broker tell A, which rebalances at once.
+    const bool split = eventually([&] {
+        return of_topic(a->assigned_queues(), topic).size() == 4 && of_topic(b->assigned_queues(), topic).size() == 4;
+    }, 10s);
+    check(split, "the 8 queues were not split 4 + 4 within 10 s (a holds " +
+                     std::to_string(of_topic(a->assigned_queues(), topic).size()) + ", b " +
+                     std::to_string(of_topic(b->assigned_queues(), topic).size()) + ")");
+    std::set<message_queue> held;
+    for (const auto& q : of_topic(a->assigned_queues(), topic)) held.insert(q);
+    for (const auto& q : of_topic(b->assigned_queues(), topic)) held.insert(q);
+    check(held.size() == 8, "a and b hold overlapping queues");
+
+    auto bodies = send_numbered(p, topic, "before-", 40);
+    check(eventually([&] { return consumed.has_all(bodies); }, 10s),
+          "messages sent before b left were not all consumed: " + std::to_string(consumed.distinct()) + " of 40");
+
+    b->shutdown();
+    check(eventually([&] { return of_topic(a->assigned_queues(), topic).size() == 8; }, 10s),
+          "a did not take all 8 queues within 10 s of b leaving (holds " +
+              std::to_string(of_topic(a->assigned_queues(), topic).size()) + ")");
+    auto after = send_numbered(p, topic, "after-", 40);
+    bodies.insert(bodies.end(), after.begin(), after.end());
+    check(eventually([&] { return consumed.has_all(bodies); }, 10s),
+          "messages were lost across the rebalance: " + std::to_string(consumed.distinct()) + " of 80 consumed");
+    a->shutdown();
+}
+
+void broadcasting_delivers_to_every_consumer() {
+    const std::string topic = "NativeBroadcast";
+    client_runtime runtime_a(options());
+    client_runtime runtime_b(options());
+    create_topic(runtime_a, topic, 4);
+    producer p(runtime_a);
+    consumed_log consumed_a, consumed_b;
+    push_consumer_options o;
+    o.group = "native-broadcast";
+    o.model = message_model::broadcasting;
+    o.start = consume_from::first_offset;
+    o.offset_file = (scratch / "a" / "offsets.json").string();
+    push_consumer a(runtime_a, o);
+    o.offset_file = (scratch / "b" / "offsets.json").string();
+    push_consumer b(runtime_b, o);
+    a.subscribe(topic);
+    b.subscribe(topic);
+    a.listen([&](const std::vector<received_message>& batch) {
+        consumed_a.add(batch);
+        return consume_status::success;
+    });
+    b.listen([&](const std::vector<received_message>& batch) {
+        consumed_b.add(batch);
+        return consume_status::success;
+    });
+    check(!a.start() && !b.start(), "a broadcasting consumer did not start");
+    check(of_topic(a.assigned_queues(), topic).size() == 4 && of_topic(b.assigned_queues(), topic).size() == 4,
+          "broadcasting consumers do not each hold all 4 queues");
+    const auto bodies = send_numbered(p, topic, "news-", 20);
+    check(eventually([&] { return consumed_a.has_all(bodies) && consumed_b.has_all(bodies); }, 10s),
+          "not every consumer got every message (a " + std::to_string(consumed_a.distinct()) + ", b " +
+              std::to_string(consumed_b.distinct()) + " of 20)");
+    a.shutdown();
+    b.shutdown();
+    check(std::filesystem::exists(scratch / "a" / "offsets.json"), "broadcasting offsets were not written to the file");
+}
+
+void orderly_consumption_keeps_per_queue_order_under_concurrent_sends() {
+    const std::string topic = "NativeOrderly";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 4, true);
+    constexpr int senders = 4;
+    constexpr int per_sender = 50;
+
+    std::mutex mutex;
+    std::set<std::int32_t> busy_queues;
+    std::map<std::string, std::vector<int>> seen; // key → sequence numbers in consumption order
+    std::vector<std::string> violations;
+    std::atomic<int> consumed{0};
+
+    push_consumer_options o;
+    o.group = "native-orderly";
+    o.start = consume_from::first_offset;
+    o.consume_threads = 4;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen_orderly([&](const std::vector<received_message>& batch) {
+        const auto queue = batch.front().queue_id;
+        {
+            std::lock_guard lock(mutex);
+            if (!busy_queues.insert(queue).second)
+                violations.push_back("queue " + std::to_string(queue) + " consumed by two threads at once");
+        }
+        std::this_thread::sleep_for(1ms); // gives another thread the chance to break the order
+        std::lock_guard lock(mutex);
+        for (const auto& m : batch) {
+            const auto colon = m.body.find(':');
+            seen[m.body.substr(0, colon)].push_back(std::stoi(m.body.substr(colon + 1)));
+            ++consumed;
+        }
+        busy_queues.erase(queue);
+        return orderly_status::success;
+    });
+    check(!c.start(), "the orderly consumer did not start");
+
+    std::vector<std::thread> threads;
+    std::atomic<int> send_failures{0};
+    for (int s = 0; s < senders; ++s)
+        threads.emplace_back([&, s] {
+            producer p(runtime);
+            const auto key = "key" + std::to_string(s);
+            for (int i = 0; i < per_sender; ++i)
+                if (!p.send_ordered(make_message(topic, key + ":" + std::to_string(i)), key)) ++send_failures;
+        });
+    for (auto& t : threads) t.join();
+    check(send_failures == 0, std::to_string(send_failures.load()) + " ordered sends failed");
+    check(eventually([&] { return consumed >= senders * per_sender; }, 15s),
+          "only " + std::to_string(consumed.load()) + " of " + std::to_string(senders * per_sender) +
+              " messages consumed within 15 s");
+    c.shutdown();
+    std::lock_guard lock(mutex);
+    check(violations.empty(), violations.empty() ? "" : violations.front());
+    for (int s = 0; s < senders; ++s) {
+        const auto& got = seen["key" + std::to_string(s)];
+        std::vector<int> expected(per_sender);
+        for (int i = 0; i < per_sender; ++i) expected[static_cast<std::size_t>(i)] = i;
+        check(got == expected, "key" + std::to_string(s) + " was not consumed in send order");
+    }
+}
+
+void orderly_suspend_consumes_again_then_dead_letters() {
+    const std::string topic = "NativeOrderlySuspend";
+    const std::string group = "native-orderly-suspend";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1, true);
+    producer p(runtime);
+    std::mutex mutex;
+    std::vector<std::pair<std::string, clock_type::time_point>> calls; // body, when
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    o.max_reconsume_times = 1;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen_orderly([&](const std::vector<received_message>& batch) {
+        std::lock_guard lock(mutex);
+        calls.emplace_back(batch.front().body, clock_type::now());
+        return batch.front().body == "stuck" ? orderly_status::suspend_current_queue : orderly_status::success;
+    });
+    check(!c.start(), "the orderly consumer did not start");
+    must(p.send(make_message(topic, "stuck")), "send");
+    must(p.send(make_message(topic, "next")), "send");
+    const auto next_consumed = [&] {
+        std::lock_guard lock(mutex);
+        return std::any_of(calls.begin(), calls.end(), [](const auto& call) { return call.first == "next"; });
+    };
+    check(eventually(next_consumed, 10s), "the message after a suspended one was never consumed");
+    {
+        // Two deliveries of the stuck message a pause apart (maxReconsumeTimes 1), then the next one.
+        std::lock_guard lock(mutex);
+        check(calls.size() == 3 && calls[0].first == "stuck" && calls[1].first == "stuck" && calls[2].first == "next",
+              "orderly calls were not stuck, stuck, next (" + std::to_string(calls.size()) + " calls)");
+        check(calls[1].second - calls[0].second >= 900ms, "a suspended queue was consumed again without a pause");
+    }
+    pull_consumer probe(runtime, "native-orderly-suspend-probe");
+    const std::string dlq = "%DLQ%" + group;
+    std::vector<received_message> dead;
+    check(eventually([&] {
+        const auto queues = probe.queues(dlq);
+        if (!queues || queues->empty()) return false;
+        const auto pulled = probe.pull(queues->front(), 0);
+        if (pulled) dead = pulled->messages;
+        return !dead.empty();
+    }, 10s), "the suspended message did not reach " + dlq);
+    check(dead.size() == 1 && dead.front().body == "stuck", dlq + " holds something other than the stuck message");
+    c.shutdown();
+}
+
+void shutdown_waits_for_running_listeners_and_commits() {
+    const std::string topic = "NativeShutdown";
+    const std::string group = "native-shutdown";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    producer p(runtime);
+    std::atomic<bool> started{false};
+    std::atomic<bool> finished{false};
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen([&](const std::vector<received_message>&) {
+        started = true;
+        std::this_thread::sleep_for(1s); // a listener the shutdown must wait for
+        finished = true;
+        return consume_status::success;
+    });
+    check(!c.start(), "the consumer did not start");
+    const auto sent = must(p.send(make_message(topic, "slow")), "send");
+    check(eventually([&] { return started.load(); }, 10s), "the listener was never called");
+    c.shutdown();
+    check(finished, "shutdown() returned while a listener was still running");
+    pull_consumer probe(runtime, group);
+    const auto committed = must(probe.committed_offset(sent.queue), "reading the committed offset");
+    check(committed == sent.queue_offset + 1, "shutdown committed offset " + std::to_string(committed) +
+                                                  ", expected " + std::to_string(sent.queue_offset + 1));
+}
+
+void consumer_of_an_unknown_topic_does_not_start() {
+    client_runtime runtime(options());
+    push_consumer_options o;
+    o.group = "native-unknown";
+    push_consumer c(runtime, o);
+    c.subscribe("NativeNoSuchTopic");
+    c.listen([](const std::vector<received_message>&) { return consume_status::success; });
+    const auto began = clock_type::now();
+    const auto error = c.start();
+    check(static_cast<bool>(error), "a consumer of a topic no name server knows started");
+    std::printf("start() refused: %s\n", error.message().c_str());
+    check(clock_type::now() - began < 10s, "start() took more than 10 s to fail");
+    check(c.assigned_queues().empty(), "a consumer that did not start holds queues");
+    c.shutdown();
+}
+
+void failed_message_comes_back_through_retry_then_lands_in_dlq() {
+    // gantryd runs with short delay levels (native_test.py: --messageDelayLevel).
+    const std::string topic = "NativeRetry";
+    const std::string group = "native-retry";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 2);
+    producer p(runtime);
+
+    std::mutex mutex;
+    std::vector<received_message> bad_deliveries;
+    consumed_log good;
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    o.max_reconsume_times = 2;
+    push_consumer c(runtime, o);
+    c.subscribe(topic, "Bad || Good");
+    c.listen([&](const std::vector<received_message>& batch) {
+        for (const auto& m : batch)
+            if (m.tags == "Bad") {
+                std::lock_guard lock(mutex);
+                bad_deliveries.push_back(m);
+                return consume_status::retry_later;
+            }
+        good.add(batch);
+        return consume_status::success;
+    });
+    check(!c.start(), "the consumer did not start");
+    const auto bad = must(p.send(make_message(topic, "poison", "Bad")), "sending the failing message");
+    must(p.send(make_message(topic, "fine", "Good")), "sending the good message");
+    check(eventually([&] { return good.has_all({"fine"}); }, 10s), "the good message was not consumed");
+
+    // Deliveries: the original and two retries (reconsume times 0, 1, 2), then the dead-letter queue.
+    pull_consumer probe(runtime, "native-retry-probe");
+    const std::string dlq = "%DLQ%" + group;
+    std::vector<received_message> dead;
+    const bool arrived = eventually([&] {
+        const auto queues = probe.queues(dlq);
+        if (!queues) return false;
+        dead.clear();
+        for (const auto& q : *queues)
+            if (const auto pulled = probe.pull(q, 0))
+                dead.insert(dead.end(), pulled->messages.begin(), pulled->messages.end());
+        return !dead.empty();
+    }, 20s);
+    std::lock_guard lock(mutex);
+    check(arrived, "the failing message did not reach " + dlq + " within 20 s (" +
+                       std::to_string(bad_deliveries.size()) + " deliveries seen)");
+    check(dead.size() == 1 && dead.front().body == "poison", dlq + " holds something other than the failed message");
+    check(bad_deliveries.size() == 3, "the failing message was delivered " + std::to_string(bad_deliveries.size()) +
+                                          " times, expected 3 (maxReconsumeTimes 2)");
+    for (std::size_t i = 0; i < bad_deliveries.size(); ++i) {
+        const auto& m = bad_deliveries[i];
+        check(m.body == "poison" && m.topic == topic, "a retry did not come back as the original topic's message");
+        check(m.reconsume_times == static_cast<std::int32_t>(i),
+              "delivery " + std::to_string(i) + " has reconsume times " + std::to_string(m.reconsume_times));
+        check(m.msg_id == bad.msg_id, "a retry changed the message id");
+    }
+    c.shutdown();
+}
+
+void query_by_key_and_by_id() {
+    const std::string topic = "NativeQuery";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 4);
+    producer p(runtime);
+    admin a(runtime);
+    const auto begin = wall_ms() - 60'000;
+    const auto first = must(p.send(make_message(topic, "first", "TagQ", "order-17 customer-3")), "send");
+    const auto second = must(p.send(make_message(topic, "second", "TagQ", "order-18 customer-3")), "send");
+    const auto end = wall_ms() + 60'000;
+
+    std::vector<received_message> found;
+    check(eventually([&] {
+        auto r = a.query_by_key(topic, "customer-3", 32, begin, end);
+        if (r) found = std::move(*r);
+        return found.size() == 2;
+    }, 10s), "query by key customer-3 found " + std::to_string(found.size()) + " messages, expected 2");
+    const auto only = must(a.query_by_key(topic, "order-17", 32, begin, end), "query by key order-17");
+    check(only.size() == 1 && only.front().body == "first", "query by key order-17 did not find exactly 'first'");
+    const auto none = must(a.query_by_key(topic, "order-99", 32, begin, end), "query by key order-99");
+    check(none.empty(), "query by an unknown key found messages");
+    const auto by_unique = must(a.query_by_key(topic, second.msg_id, 32, begin, end, true), "query by unique key");
+    check(by_unique.size() == 1 && by_unique.front().body == "second", "query by unique key did not find 'second'");
+    const auto by_id = must(a.message_by_offset_id(first.offset_msg_id), "view by offset id");
+    check(by_id.body == "first" && by_id.keys == "order-17 customer-3" && by_id.topic == topic,
+          "view by offset id returned another message");
+}
+
+void offset_reset_by_time() {
+    const std::string topic = "NativeOffsetReset";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    producer p(runtime);
+    send_numbered(p, topic, "early-", 5);
+    std::this_thread::sleep_for(50ms);
+    const auto boundary = wall_ms();
+    std::this_thread::sleep_for(50ms);
+    send_numbered(p, topic, "late-", 5);
+
+    pull_consumer consumer(runtime, "native-offset-reset");
+    const message_queue queue{topic, must(consumer.queues(topic), "queues").front().broker_name, 0};
+    // A stored message reaches its consume queue a moment after the send is acknowledged.
+    check(eventually([&] {
+        const auto max = consumer.max_offset(queue);
+        return max && *max == 10;
+    }, 5s),
+          "the queue does not hold the 10 messages sent");
+    must(consumer.commit_offset_confirmed(queue, 10), "committing offset 10");
+    check(must(consumer.committed_offset(queue), "reading the offset") == 10, "committed offset is not 10");
+    const auto at = must(consumer.offset_at_time(queue, boundary), "offset at time");
+    check(at == 5, "offset at the boundary time is " + std::to_string(at) + ", expected 5");
+    must(consumer.commit_offset_confirmed(queue, at), "resetting the offset");
+    const auto committed = must(consumer.committed_offset(queue), "reading the reset offset");
+    check(committed == 5, "the reset offset reads back as " + std::to_string(committed));
+    const auto pulled = must(consumer.pull(queue, committed), "pulling from the reset offset");
+    std::string got;
+    for (const auto& m : pulled.messages) got += " " + m.body;
+    check(pulled.messages.size() == 5 && pulled.messages.front().body == "late-0" &&
+              pulled.messages.back().body == "late-4",
+          "pulling from the reset offset returned" + got + ", expected late-0 to late-4");
+    const auto earliest = must(consumer.offset_at_time(queue, boundary - 60'000), "offset an hour back");
+    check(earliest == 0, "offset at a time before every message is " + std::to_string(earliest));
+}
+
+void long_poll_wakes_within_a_few_ms() {
+    const std::string topic = "NativeLongPoll";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    pull_consumer consumer(runtime, "native-long-poll");
+    const message_queue queue{topic, must(consumer.queues(topic), "queues").front().broker_name, 0};
+    pull_options poll;
+    poll.long_poll = 10s;
+    std::promise<gantry::result<pull_result>> answered;
+    auto answer = answered.get_future();
+    std::atomic<clock_type::rep> answered_at{0};
+    consumer.pull_async(queue, 0, poll, [&](gantry::result<pull_result> r) {
+        answered_at = clock_type::now().time_since_epoch().count();
+        answered.set_value(std::move(r));
+    });
+    std::this_thread::sleep_for(500ms); // the broker holds the pull by now
+    check(answer.wait_for(0s) == std::future_status::timeout, "the pull of an empty queue returned at once");
+    producer p(runtime);
+    const auto sent_at = clock_type::now();
+    must(p.send(make_message(topic, "wake")), "send");
+    check(answer.wait_for(5s) == std::future_status::ready, "the held pull did not return within 5 s of the send");
+    const auto pulled = must(answer.get(), "the long-polling pull");
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        clock_type::time_point(clock_type::duration(answered_at.load())) - sent_at);
+    std::printf("long poll answered %lld ms after the send began\n", static_cast<long long>(waited.count()));
+    check(pulled.status == pull_status::found && pulled.messages.size() == 1 && pulled.messages.front().body == "wake",
+          "the held pull did not return the sent message");
+    check(waited < 1000ms, "the held pull returned " + std::to_string(waited.count()) + " ms after the send");
+}
+
+// Two halves around a gantryd restart (native_test.py): the first consumes
+// and commits, then sends more; the second must resume at the commit.
+constexpr int restart_consumed = 20;
+constexpr int restart_pending = 10;
+const std::string restart_topic = "NativeRestart";
+const std::string restart_group = "native-restart";
+
+push_consumer_options restart_consumer_options() {
+    push_consumer_options o;
+    o.group = restart_group;
+    o.start = consume_from::first_offset;
+    return o;
+}
+
+void restart_before() {
+    client_runtime runtime(options());
+    create_topic(runtime, restart_topic, 4);
+    producer p(runtime);
+    const auto first = send_numbered(p, restart_topic, "consumed-", restart_consumed);
+    consumed_log consumed;
+    {
+        push_consumer c(runtime, restart_consumer_options());
+        c.subscribe(restart_topic);
+        c.listen([&](const std::vector<received_message>& batch) {
+            consumed.add(batch);
+            return consume_status::success;
+        });
+        check(!c.start(), "the consumer did not start");
+        check(eventually([&] { return consumed.has_all(first); }, 10s), "the first messages were not all consumed");
+        c.shutdown(); // commits the offsets
+    }
+    send_numbered(p, restart_topic, "pending-", restart_pending);
+}
+
+void restart_after() {
+    client_runtime runtime(options());
+    consumed_log consumed;
+    push_consumer c(runtime, restart_consumer_options());
+    c.subscribe(restart_topic);
+    c.listen([&](const std::vector<received_message>& batch) {
+        consumed.add(batch);
+        return consume_status::success;
+    });
+    check(!c.start(), "the consumer did not start after the restart");
+    std::vector<std::string> pending;
+    for (int i = 0; i < restart_pending; ++i) pending.push_back("pending-" + std::to_string(i));
+    check(eventually([&] { return consumed.has_all(pending); }, 10s),
+          "messages acknowledged before the restart were not consumed after it");
+    std::this_thread::sleep_for(1s); // anything wrongly redelivered would show up by now
+    c.shutdown();
+    for (const auto& body : consumed.bodies())
+        check(body.starts_with("pending-"), "'" + body + "' was consumed again: the committed offset was lost");
+}
+
+const std::map<std::string, void (*)()>& scenarios() {
+    static const std::map<std::string, void (*)()> table{
+        {"send_and_pull_round_trip", send_and_pull_round_trip},
+        {"ordered_sends_keep_per_key_order", ordered_sends_keep_per_key_order},
+        {"push_consumers_split_queues_and_rebalance_when_one_leaves",
+         push_consumers_split_queues_and_rebalance_when_one_leaves},
+        {"broadcasting_delivers_to_every_consumer", broadcasting_delivers_to_every_consumer},
+        {"orderly_consumption_keeps_per_queue_order_under_concurrent_sends",
+         orderly_consumption_keeps_per_queue_order_under_concurrent_sends},
+        {"orderly_suspend_consumes_again_then_dead_letters", orderly_suspend_consumes_again_then_dead_letters},
+        {"shutdown_waits_for_running_listeners_and_commits", shutdown_waits_for_running_listeners_and_commits},
+        {"consumer_of_an_unknown_topic_does_not_start", consumer_of_an_unknown_topic_does_not_start},
+        {"failed_message_comes_back_through_retry_then_lands_in_dlq",
+         failed_message_comes_back_through_retry_then_lands_in_dlq},
+        {"query_by_key_and_by_id", query_by_key_and_by_id},
+        {"offset_reset_by_time", offset_reset_by_time},
+        {"long_poll_wakes_within_a_few_ms", long_poll_wakes_within_a_few_ms},
+        {"restart_before", restart_before},
+        {"restart_after", restart_after},
+    };
+    return table;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3 || !scenarios().contains(argv[2])) {
+        std::fprintf(stderr, "usage: %s <gantryd host:port> <scenario> [scratch directory]\nscenarios:\n", argv[0]);
+        for (const auto& [name, fn] : scenarios()) std::fprintf(stderr, "  %s\n", name.c_str());
+        return 2;
+    }
+    address = argv[1];
+    scratch = argc > 3 ? std::filesystem::path(argv[3])
+                       : std::filesystem::temp_directory_path() / ("native-scenarios-" + std::to_string(::getpid()));
+    const std::string name = argv[2];
+    std::thread([name] {
+        std::this_thread::sleep_for(scenario_limit);
+        std::fprintf(stderr, "%s: still running after %lld s\n", name.c_str(),
+                     static_cast<long long>(std::chrono::seconds(scenario_limit).count()));
+        std::_Exit(3);
+    }).detach();
+    try {
+        scenarios().at(name)();
+    } catch (const scenario_failure& e) {
+        std::fprintf(stderr, "%s FAILED: %s\n", name.c_str(), e.what());
+        return 1;
+    }
+    std::printf("%s passed\n", name.c_str());
+    return 0;
+}
