@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gantry/store/java_hash.hpp"
+
 namespace gantry::protocols::remoting::client {
 
 namespace {
@@ -24,37 +26,7 @@ const char* from_where_name(consume_from start) {
     return "CONSUME_FROM_LAST_OFFSET";
 }
 
-// The next code point of UTF-8 `text` at `i` (a malformed byte stands for itself).
-std::uint32_t next_code_point(const std::string& text, std::size_t& i) {
-    const auto byte = [&](std::size_t at) { return static_cast<std::uint8_t>(text[at]); };
-    const auto lead = byte(i);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-    if (length == 1 || i + length > text.size()) {
-        ++i;
-        return lead;
-    }
-    std::uint32_t cp = lead & (0xFF >> (length + 1));
-    for (std::size_t k = 1; k < length; ++k) cp = (cp << 6) | (byte(i + k) & 0x3F);
-    i += length;
-    return cp;
-}
-
 } // namespace
-
-std::int32_t java_hash_code(const std::string& text) {
-    std::uint32_t hash = 0; // unsigned: Java's int overflow wraps
-    const auto add = [&hash](std::uint32_t unit) { hash = hash * 31 + unit; };
-    for (std::size_t i = 0; i < text.size();) {
-        const auto cp = next_code_point(text, i);
-        if (cp < 0x10000) {
-            add(cp);
-        } else {
-            add(0xD800 + ((cp - 0x10000) >> 10));
-            add(0xDC00 + ((cp - 0x10000) & 0x3FF));
-        }
-    }
-    return static_cast<std::int32_t>(hash);
-}
 
 bool subscription::accepts_tag(const std::string& tag) const {
     if (type != "TAG" || tags.empty()) return true;
@@ -62,19 +34,18 @@ bool subscription::accepts_tag(const std::string& tag) const {
 }
 
 subscription make_subscription(std::string topic, std::string expression, std::string type, std::int64_t version) {
-    subscription sub{std::move(topic), trim(expression), std::move(type), {}, {}, version};
-    if (sub.type != "TAG") return sub;
-    if (sub.expression.empty() || sub.expression == "*") {
-        sub.expression = "*";
-        return sub;
-    }
+    auto trimmed = trim(expression);
+    const bool everything = type == "TAG" && (trimmed.empty() || trimmed == "*");
+    subscription sub{std::move(topic), everything ? std::string(1, '*') : std::move(trimmed), std::move(type), {}, {},
+                     version};
+    if (sub.type != "TAG" || everything) return sub;
     std::string_view rest = sub.expression;
     while (!rest.empty()) {
         const auto bar = rest.find("||");
         auto tag = trim(rest.substr(0, bar));
         rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 2);
         if (tag.empty() || std::find(sub.tags.begin(), sub.tags.end(), tag) != sub.tags.end()) continue;
-        sub.codes.push_back(java_hash_code(tag));
+        sub.codes.push_back(store::java_string_hash(tag));
         sub.tags.push_back(std::move(tag));
     }
     return sub;

@@ -25,9 +25,6 @@ struct subscription {
 // Parses a TAG expression ("*", "" or "a || b") or keeps SQL92 text.
 subscription make_subscription(std::string topic, std::string expression, std::string type, std::int64_t version);
 
-// Java's String.hashCode over the UTF-16 units of `text`.
-std::int32_t java_hash_code(const std::string& text);
-
 struct consumer_description {
     std::string group;
     message_model model = message_model::clustering;
