@@ -75,7 +75,7 @@ void application::start_listeners() {
                                                   config_.broker_ip1 + ":" + std::to_string(config_.listen_port)};
     name_servers_ = std::make_unique<name_server_link>(config_, *engine_, identity);
     auto remoting = std::make_shared<protocols::remoting::remoting_module>(*engine_, std::move(identity),
-                                                                           name_servers_->one_process());
+                                                                           name_servers_->access());
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
                                               remoting->default_limits()};
     network_->listen(std::move(remoting), std::move(listen));
@@ -93,8 +93,10 @@ void application::stop() {
     // Connections go first, then the engine; the store's dispatcher calls
     // into the engine until the store is shut down, so neither is destroyed
     // before both have stopped.
-    // Name servers hear first, so clients stop routing here.
+    // Name servers hear first, so clients stop routing here; long polls are
+    // answered, so no io thread waits out a client's suspend timeout.
     if (name_servers_) name_servers_->stop();
+    if (engine_) engine_->stop_holding_reads();
     if (network_) network_->stop();
     if (engine_) engine_->stop();
     if (store_) store_->shutdown();

@@ -59,9 +59,19 @@ name_server_link::name_server_link(const broker_config& config, core::core_engin
 
 name_server_link::~name_server_link() { stop(); }
 
-std::optional<remoting::one_process_name_server> name_server_link::one_process() {
-    if (!embedded_) return std::nullopt;
-    return remoting::one_process_name_server{*embedded_, [this] { refresh_embedded(); }};
+remoting::name_server_access name_server_link::access() {
+    return {embedded_.get(), [this](std::function<void()> done) { publish_topics(std::move(done)); }};
+}
+
+void name_server_link::publish_topics(std::function<void()> done) {
+    if (embedded_) {
+        refresh_embedded();
+        return done();
+    }
+    asio::post(remote_->runtime.executor(), [this, done = std::move(done)]() mutable {
+        if (engine_.topics().version() == remote_->registered) return done();
+        register_remote(false, std::move(done));
+    });
 }
 
 void name_server_link::refresh_embedded() {
@@ -91,28 +101,36 @@ void name_server_link::tick() {
 }
 
 // Runs on the runtime's thread.
-void name_server_link::register_remote(bool announce) {
+void name_server_link::register_remote(bool announce, std::function<void()> done) {
     remote_->registered = engine_.topics().version();
     remote_->last_registration = std::chrono::steady_clock::now();
     const auto request = namesrv::make_register_broker_request(remoting::self_registration(engine_.list_topics(), identity_));
+    auto waiting = std::make_shared<std::size_t>(addresses_.size());
     for (const auto& address : addresses_) {
-        remote_->runtime.invoke(address, request, [this, address, announce](result<remoting::remoting_command> response) {
-            auto log = spdlog::get("broker");
-            if (!log) log = spdlog::default_logger();
-            const bool ok = response && response->code == remoting::response_code::success;
-            auto& healthy = remote_->healthy[address];
-            if (ok && (!healthy || announce)) {
-                log->info("registered {} ({}) with name server {}", identity_.broker_name, identity_.store_host, address);
-            } else if (!ok && (healthy || announce)) {
-                log->warn("cannot register with name server {}: {}; clients asking it will not find this broker "
-                          "until it answers (check namesrvAddr and that gantry-namesrv runs there)",
-                          address, response ? "it answered code " + std::to_string(response->code) + " " +
-                                                  response->remark.value_or("")
-                                            : response.error().message());
-            }
-            healthy = ok;
+        remote_->runtime.invoke(address, request, [this, address, announce, waiting, done](
+                                                      result<remoting::remoting_command> response) {
+            report(address, response, announce);
+            if (--*waiting == 0 && done) done();
         });
     }
+}
+
+void name_server_link::report(const std::string& address, const result<remoting::remoting_command>& response,
+                              bool announce) {
+    auto log = spdlog::get("broker");
+    if (!log) log = spdlog::default_logger();
+    const bool ok = response && response->code == remoting::response_code::success;
+    auto& healthy = remote_->healthy[address];
+    if (ok && (!healthy || announce)) {
+        log->info("registered {} ({}) with name server {}", identity_.broker_name, identity_.store_host, address);
+    } else if (!ok && (healthy || announce)) {
+        log->warn("cannot register with name server {}: {}; clients asking it will not find this broker until it "
+                  "answers (check namesrvAddr and that gantry-namesrv runs there)",
+                  address, response ? "it answered code " + std::to_string(response->code) + " " +
+                                          response->remark.value_or("")
+                                    : response.error().message());
+    }
+    healthy = ok;
 }
 
 void name_server_link::stop() {

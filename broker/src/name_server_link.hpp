@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,10 +22,11 @@ namespace gantry::broker {
 // before every name-server answer.
 //
 // Otherwise it registers with every configured name server at start, every
-// registerNameServerPeriod and within a second of a topic change (Java
-// re-registers when topics are created), and unregisters at stop. The
-// registration runs on a client runtime of its own, so a slow or absent
-// name server never holds up an io thread.
+// registerNameServerPeriod, within a second of a topic change and at once
+// when a request that created a topic asks for it before its answer (as
+// Java does), and unregisters at stop. The registration runs on a client
+// runtime of its own, so a slow or absent name server never holds up an io
+// thread.
 class name_server_link {
 public:
     name_server_link(const broker_config& config, core::core_engine& engine,
@@ -33,9 +35,9 @@ public:
     name_server_link(const name_server_link&) = delete;
     name_server_link& operator=(const name_server_link&) = delete;
 
-    // What the remoting module answers name-server requests with; nothing
-    // when name servers are configured.
-    std::optional<protocols::remoting::one_process_name_server> one_process();
+    // What the remoting module keeps name servers current with (and, in
+    // one-process mode, answers name-server requests with).
+    protocols::remoting::name_server_access access();
 
     void start();
     // Unregisters (waiting up to the request timeout) and stops. Idempotent.
@@ -44,9 +46,14 @@ public:
 private:
     struct remote_state;
 
+    void publish_topics(std::function<void()> done);
     void refresh_embedded();
     void tick();
-    void register_remote(bool announce);
+    // Registers with every name server; `done` runs once all have answered.
+    void register_remote(bool announce, std::function<void()> done = {});
+    // Logs a name server's answer when its health changed (or `announce`).
+    void report(const std::string& address, const result<protocols::remoting::remoting_command>& response,
+                bool announce);
 
     const broker_config& config_;
     core::core_engine& engine_;

@@ -93,8 +93,10 @@ class tool_test(harness.gantryd_test_case):
         broker = self.start_broker("--namesrvAddr", ns)
         self.assertTrue(broker.wait_for_log("registered broker-a"), broker.stderr())
         self.assertIn("127.0.0.1:%d" % self.port, self.gantry("cluster", "list", namesrv=ns))
-        self.gantry("topic", "create", "ViaNamesrv", namesrv=ns)
-        time.sleep(1.5)  # a topic change reaches the name server within a second
+        # The broker answers UPDATE_AND_CREATE_TOPIC once the name server knows
+        # the topic, so it is routable at once.
+        self.gantry("topic", "create", "ViaNamesrv", "-q", "1", namesrv=ns)
+        self.assertIn("1 read / 1 write queues", self.gantry("topic", "describe", "ViaNamesrv", namesrv=ns))
         self.gantry("produce", "ViaNamesrv", "hello", namesrv=ns)
         self.assertIn(": hello", self.gantry("consume", "ViaNamesrv", "-c", "1", "--from", "first", namesrv=ns))
         broker.process.terminate()

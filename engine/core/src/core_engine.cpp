@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "core_log.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
@@ -46,6 +48,7 @@ core_engine::core_engine(store::message_store& store, core_config config)
         arrivals_.notify(topic, queue_id, max_offset);
         scheduler_.on_arrival(topic, queue_id, max_offset);
     });
+    private_group_prefix_ = fmt::format("GANTRY_PRIVATE_{:X}_", now_ms());
 }
 
 core_engine::~core_engine() { stop(); }
@@ -231,11 +234,12 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
     const engine::subscription_id id{next_subscription_.fetch_add(1)};
     std::string group_name = options.group;
     bool durable = options.durable;
+    const auto private_name = private_group_prefix_ + std::to_string(id.value);
     if (options.mode == engine::delivery_mode::broadcast)
         group_name = (group_name.empty() ? "GANTRY_BROADCAST" : group_name) + "%" +
-                     (ctx.client_id.empty() ? std::to_string(id.value) : ctx.client_id);
+                     (ctx.client_id.empty() ? private_name : ctx.client_id);
     if (group_name.empty()) {
-        group_name = "GANTRY_PRIVATE_" + std::to_string(id.value);
+        group_name = private_name;
         durable = false;
     }
     auto group = join_group(group_name, options.mode, durable);
@@ -279,11 +283,15 @@ void core_engine::leave_group(consumer_group& group) {
         for (const auto& q : group.queues()) offsets_.commit(group.name(), q.topic, q.queue_id, q.queue->committed());
         return;
     }
-    // A non-durable group leaves nothing behind.
+    // A non-durable group leaves nothing behind, its retry topic included.
     offsets_.remove_group(group.name());
-    std::unique_lock lock(mutex_);
-    const auto it = groups_.find(group.name());
-    if (it != groups_.end() && it->second->members() == 0) groups_.erase(it);
+    {
+        std::unique_lock lock(mutex_);
+        const auto it = groups_.find(group.name());
+        if (it == groups_.end() || it->second->members() > 0) return;
+        groups_.erase(it);
+    }
+    topics_.remove(retry_topic_name(group.name()));
 }
 
 std::shared_ptr<subscription> core_engine::find_subscription(engine::subscription_id id) const {

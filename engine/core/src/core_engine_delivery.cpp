@@ -251,6 +251,7 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         std::function<void(result<engine::read_result>)> done;
         asio::steady_timer timer;
         arrival_hub::token watch = 0;
+        std::uint64_t held = 0; // its entry in held_reads_
         std::atomic<bool> finished{false};
     };
     auto p = std::make_shared<poll>(std::move(request), std::move(*filter), std::move(done), ctx.executor);
@@ -278,11 +279,25 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
     auto finish = [this, attempt](const std::shared_ptr<poll>& state) {
         if (state->finished.exchange(true)) return;
         if (state->watch) arrivals_.unwatch(state->watch);
+        {
+            std::lock_guard lock(held_mutex_);
+            held_reads_.erase(state->held);
+        }
         state->timer.cancel();
         state->done(attempt(*state));
     };
     auto first = attempt(*p);
-    if (!first.messages.empty() || !first.records.empty() || p->request.wait.count() <= 0) {
+    const bool found = !first.messages.empty() || !first.records.empty();
+    if (!found && p->request.wait.count() > 0) {
+        std::lock_guard lock(held_mutex_);
+        if (holding_reads_) {
+            p->held = ++next_held_read_;
+            held_reads_.emplace(p->held, [ex = ctx.executor, weak = std::weak_ptr<poll>(p), finish] {
+                if (auto state = weak.lock()) asio::post(ex, [state, finish] { finish(state); });
+            });
+        }
+    }
+    if (p->held == 0) {
         p->finished = true;
         asio::post(ctx.executor, [p, r = std::move(first)]() mutable { p->done(std::move(r)); });
         return;
@@ -298,6 +313,16 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
     // A record may have arrived between the first attempt and the watch.
     if (store_.max_offset(p->request.topic, p->request.queue_id) > p->request.offset)
         asio::post(ex, [p, finish] { finish(p); });
+}
+
+void core_engine::stop_holding_reads() {
+    std::unordered_map<std::uint64_t, std::function<void()>> held;
+    {
+        std::lock_guard lock(held_mutex_);
+        holding_reads_ = false;
+        held.swap(held_reads_);
+    }
+    for (auto& [id, answer] : held) answer();
 }
 
 } // namespace gantry::core

@@ -222,7 +222,7 @@ std::error_code topic_registry::remove(std::string_view name) {
         topics_.erase(it);
         bump_version_locked();
     }
-    core_log()->info("topic {} deleted", name);
+    core_log()->debug("topic {} deleted", name);
     return persist();
 }
 

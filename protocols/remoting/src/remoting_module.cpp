@@ -10,9 +10,9 @@
 namespace gantry::protocols::remoting {
 
 remoting_module::remoting_module(engine::facade& engine, broker_identity identity,
-                                 std::optional<one_process_name_server> name_server)
+                                 std::optional<name_server_access> name_servers)
     : engine_(engine), identity_(std::move(identity)), consumers_(std::make_unique<consumer_registry>()),
-      queue_locks_(std::make_unique<queue_lock_table>()), name_server_(std::move(name_server)) {}
+      queue_locks_(std::make_unique<queue_lock_table>()), name_servers_(std::move(name_servers)) {}
 
 remoting_module::~remoting_module() = default;
 
@@ -28,7 +28,7 @@ std::unique_ptr<common::protocol_session> remoting_module::make_session(common::
     const remoting_codec codec(std::min(context.limits.max_frame_size, default_max_frame_size));
     return std::make_unique<remoting_session>(conn, context, codec, engine_, identity_, *consumers_,
                                               *queue_locks_, handler_registry::standard(),
-                                              name_server_ ? &*name_server_ : nullptr);
+                                              name_servers_ ? &*name_servers_ : nullptr);
 }
 
 } // namespace gantry::protocols::remoting

@@ -12,7 +12,7 @@ namespace gantry::protocols::remoting {
 remoting_session::remoting_session(common::connection& conn, const common::session_context& context,
                                    remoting_codec codec, engine::facade& engine, const broker_identity& identity,
                                    consumer_registry& consumers, queue_lock_table& queue_locks,
-                                   const handler_registry& handlers, const one_process_name_server* name_server)
+                                   const handler_registry& handlers, const name_server_access* name_servers)
     : conn_(conn),
       remote_address_(context.remote_address),
       codec_(codec),
@@ -21,7 +21,7 @@ remoting_session::remoting_session(common::connection& conn, const common::sessi
       consumers_(consumers),
       queue_locks_(queue_locks),
       handlers_(handlers),
-      name_server_(name_server) {}
+      name_servers_(name_servers) {}
 
 common::consume_result remoting_session::consume(std::span<const std::byte> input) {
     std::size_t consumed = 0;
@@ -61,9 +61,9 @@ void remoting_session::dispatch(remoting_command request) {
 }
 
 bool remoting_session::answer_as_name_server(const remoting_command& request) {
-    if (!name_server_) return false;
-    name_server_->refresh();
-    auto response = name_server_->server.handle(request, reinterpret_cast<namesrv::connection_key>(&conn_));
+    if (!name_servers_ || !name_servers_->embedded) return false;
+    name_servers_->publish_topics([] {}); // synchronous in one-process mode
+    auto response = name_servers_->embedded->handle(request, reinterpret_cast<namesrv::connection_key>(&conn_));
     if (!response) return false;
     if (!request.is_oneway()) send(request, std::move(*response), {});
     return true;
@@ -121,7 +121,8 @@ void remoting_session::on_closed(std::string_view reason) {
     // Java drops a closed channel's consumers at once and tells their groups.
     consumers_.connection_closed(conn_.weak_from_this());
     // Brokers may register with a one-process gantryd as with any name server.
-    if (name_server_) name_server_->server.connection_closed(reinterpret_cast<namesrv::connection_key>(&conn_));
+    if (name_servers_ && name_servers_->embedded)
+        name_servers_->embedded->connection_closed(reinterpret_cast<namesrv::connection_key>(&conn_));
     remoting_log()->debug("RocketMQ connection from {} closed: {}", remote_address_, reason);
 }
 

@@ -31,7 +31,7 @@ public:
     remoting_session(common::connection& conn, const common::session_context& context, remoting_codec codec,
                      engine::facade& engine, const broker_identity& identity, consumer_registry& consumers,
                      queue_lock_table& queue_locks, const handler_registry& handlers,
-                     const one_process_name_server* name_server);
+                     const name_server_access* name_servers);
 
     common::consume_result consume(std::span<const std::byte> input) override;
     void on_closed(std::string_view reason) override;
@@ -40,6 +40,8 @@ public:
     // the request was one-way) and counts the request as finished.
     void finish(const remoting_command& request, remoting_command response,
                 std::vector<engine::stored_record> records);
+    // How name servers are kept current (nullptr: not at all, in tests).
+    const name_server_access* name_servers() const noexcept { return name_servers_; }
 
 private:
     void dispatch(remoting_command request);
@@ -55,7 +57,7 @@ private:
     consumer_registry& consumers_;
     queue_lock_table& queue_locks_;
     const handler_registry& handlers_;
-    const one_process_name_server* name_server_;
+    const name_server_access* name_servers_;
     std::size_t in_flight_ = 0;
     bool paused_ = false;
     bool closed_ = false;

@@ -37,4 +37,14 @@ void request_context::respond(remoting_command response, std::vector<engine::sto
 
 void request_context::fail(std::int32_t code, std::string remark) const { respond(response(code, std::move(remark))); }
 
+void request_context::after_topics_published(std::function<void()> then) const {
+    const auto alive = conn_.lock();
+    if (!alive) return;
+    const auto* access = session_->name_servers();
+    if (!access || !access->publish_topics) return then();
+    access->publish_topics([executor = operation_.executor, then = std::move(then)]() mutable {
+        asio::post(executor, std::move(then));
+    });
+}
+
 } // namespace gantry::protocols::remoting

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,11 @@ public:
     void respond(remoting_command response, std::vector<engine::stored_record> records) const;
     // respond(response(code, remark)).
     void fail(std::int32_t code, std::string remark) const;
+    // Runs `then` on this request's executor once the name servers know
+    // this broker's topics as they are now: for handlers that may have
+    // created a topic, so the answer reaches the client only when the
+    // topic can be routed to (as Java does).
+    void after_topics_published(std::function<void()> then) const;
 
 private:
     std::shared_ptr<const remoting_command> request_;

@@ -23,7 +23,8 @@ void consumer_send_msg_back(request_context ctx) {
     if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
     ctx.engine().send_back(ctx.operation(), std::move(back), [ctx](std::error_code ec) {
         if (ec) return ctx.fail(to_response_code(ec), ec.message());
-        ctx.respond(ctx.response(response_code::success));
+        // The copy may have created %RETRY% or %DLQ%: routable before the answer.
+        ctx.after_topics_published([ctx] { ctx.respond(ctx.response(response_code::success)); });
     });
 }
 

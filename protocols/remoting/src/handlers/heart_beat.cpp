@@ -11,7 +11,7 @@ namespace gantry::protocols::remoting::handlers {
 // Registers the client's consumers (producers are not kept yet) and makes
 // sure each group's retry topic exists, as Java's broker does, so the
 // %RETRY% route clients ask for next is there. Answered once every retry
-// topic is declared.
+// topic is declared and the name servers know it.
 void heart_beat(request_context ctx) {
     auto data = parse_heartbeat_data(ctx.request().body);
     if (!data) {
@@ -28,7 +28,7 @@ void heart_beat(request_context ctx) {
         if (error)
             remoting_log()->warn("cannot create a retry topic for a consumer of {}: {}", ctx.remote_address(),
                                  error.message());
-        if (--*pending == 0) ctx.respond(ctx.response(response_code::success));
+        if (--*pending == 0) ctx.after_topics_published([ctx] { ctx.respond(ctx.response(response_code::success)); });
     };
     for (const auto& consumer : data->consumers) {
         if (consumer.group_name.empty()) continue;

@@ -47,7 +47,7 @@ void update_and_create_topic(request_context ctx) {
     options.config = std::move(config);
     const auto topic = options.topic;
     ctx.engine().declare(ctx.operation(), std::move(options), [ctx, topic](std::error_code error) {
-        if (!error) return ctx.respond(ctx.response(response_code::success));
+        if (!error) return ctx.after_topics_published([ctx] { ctx.respond(ctx.response(response_code::success)); });
         // The engine refuses system topics and out-of-range queue counts or perm bits.
         ctx.fail(to_response_code(error), "the topic[" + topic + "] was not created or updated: " + error.message());
     });

@@ -36,6 +36,9 @@ public:
     std::error_code start();
     // Ends every subscription, persists offsets and stops the scheduler.
     void stop();
+    // Answers every read held for long polling now and holds no new one, so
+    // the io threads those reads wait on can stop at once (before stop()).
+    void stop_holding_reads();
 
     void declare(const engine::operation_context& ctx, engine::declare_options options,
                  std::function<void(std::error_code)> done) override;
@@ -136,6 +139,14 @@ private:
     std::unordered_map<std::uint64_t, std::shared_ptr<subscription>> subscriptions_;
     std::unordered_map<std::string, std::shared_ptr<consumer_group>> groups_;
     std::atomic<std::uint64_t> next_subscription_{1};
+    // Names this run's private groups apart from any earlier run's, whose
+    // retry topics may still hold records.
+    std::string private_group_prefix_;
+    // Reads held for long polling: how to answer each at once.
+    std::mutex held_mutex_;
+    std::unordered_map<std::uint64_t, std::function<void()>> held_reads_; // held_mutex_
+    std::uint64_t next_held_read_ = 0;                                    // held_mutex_
+    bool holding_reads_ = true;                                           // held_mutex_
     std::atomic<std::uint64_t> expired_{0};
     bool running_ = false;
 };

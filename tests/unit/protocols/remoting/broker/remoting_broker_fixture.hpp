@@ -140,8 +140,9 @@ protected:
         pool_.start();
         // One-process mode, as gantryd runs without namesrvAddr.
         module_ = std::make_shared<remoting_module>(
-            *engine_, broker_identity{}, one_process_name_server{name_server_, [this] {
+            *engine_, broker_identity{}, name_server_access{&name_server_, [this](std::function<void()> done) {
                 name_server_.register_broker(self_registration(engine_->list_topics(), broker_identity{}));
+                done();
             }});
         listener_ = std::make_unique<common::tcp_listener>(
             accept_pool_.at(0), pool_, module_, common::listener_config{"127.0.0.1", 0, module_->default_limits()});

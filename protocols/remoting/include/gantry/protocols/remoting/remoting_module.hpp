@@ -31,14 +31,19 @@ struct broker_identity {
     std::string store_host = "127.0.0.1:10911"; // "ip:port" clients can reach
 };
 
-// gantryd's one-process mode: clients use the broker's own address as their
-// name server, so the module answers name-server requests (codes it has no
-// broker handler for) with an embedded name server. `refresh` runs first, so
-// the broker's own registration there is brought up to date (a topic
-// created a moment ago already has its route).
-struct one_process_name_server {
-    namesrv::name_server& server;
-    std::function<void()> refresh;
+// How the module keeps name servers current and, in gantryd's one-process
+// mode, answers name-server requests itself.
+struct name_server_access {
+    // One-process mode (clients use the broker's own address as their name
+    // server): the embedded name server that answers every request code the
+    // broker has no handler for. nullptr when name servers are configured.
+    namesrv::name_server* embedded = nullptr;
+    // Brings the name servers up to date with this broker's topics, then
+    // calls `done` (on any thread; at once when nothing changed). Java
+    // registers a topic it created before it replies, so clients can route
+    // to it as soon as they have the answer: handlers that may create topics
+    // answer from `done`. Runs before every embedded name-server answer.
+    std::function<void(std::function<void()> done)> publish_topics;
 };
 
 // RocketMQ 4.x remoting as the listener layer sees it: one remoting_session
@@ -50,7 +55,7 @@ public:
     static constexpr std::uint16_t port = 10911;
 
     remoting_module(engine::facade& engine, broker_identity identity,
-                    std::optional<one_process_name_server> name_server = std::nullopt);
+                    std::optional<name_server_access> name_servers = std::nullopt);
     ~remoting_module() override;
 
     std::string_view name() const override { return "remoting"; }
@@ -69,7 +74,7 @@ private:
     std::unique_ptr<consumer_registry> consumers_;
     // Orderly consumers' queue locks (shared by all).
     std::unique_ptr<queue_lock_table> queue_locks_;
-    std::optional<one_process_name_server> name_server_;
+    std::optional<name_server_access> name_servers_;
 };
 
 } // namespace gantry::protocols::remoting
