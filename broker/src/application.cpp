@@ -77,13 +77,15 @@ void application::start_listeners() {
     auto remoting = std::make_shared<protocols::remoting::remoting_module>(*engine_, std::move(identity),
                                                                            name_servers_->access());
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
-                                              remoting->default_limits()};
+                                              config_.remoting_limits};
     network_->listen(std::move(remoting), std::move(listen));
     if (config_.mqtt_port != 0) {
-        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_);
+        auto options = config_.mqtt;
+        options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
+        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options);
         protocols::common::listener_config mqtt_listen{config_.listen_host,
                                                        static_cast<std::uint16_t>(config_.mqtt_port),
-                                                       mqtt->default_limits()};
+                                                       config_.mqtt_limits};
         network_->listen(std::move(mqtt), std::move(mqtt_listen));
     }
     name_servers_->start();

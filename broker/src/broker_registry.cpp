@@ -7,6 +7,7 @@ config_registry make_broker_registry() {
     register_broker_keys(registry);
     register_store_keys(registry);
     register_engine_keys(registry);
+    register_protocol_keys(registry);
     register_logging_keys(registry);
     return registry;
 }

@@ -42,6 +42,25 @@ std::optional<config_value> to_value(const toml::node& node) {
     return std::nullopt;
 }
 
+// One setting of the file: `[mqtt]` then `maxConnections = 5` is the key
+// "mqtt.maxConnections", as is a top-level `"mqtt.maxConnections" = 5`.
+struct entry {
+    std::string name;
+    const toml::key* key;
+    const toml::node* node;
+};
+
+void collect(const toml::table& table, const std::string& prefix, std::vector<entry>& out) {
+    for (const auto& [key, node] : table) {
+        auto name = prefix + std::string(key.str());
+        if (const auto* inner = node.as_table()) {
+            collect(*inner, name + ".", out);
+        } else {
+            out.push_back({std::move(name), &key, &node});
+        }
+    }
+}
+
 } // namespace
 
 void apply_toml_file(const config_registry& registry, broker_config& config, const std::filesystem::path& file) {
@@ -71,17 +90,15 @@ void apply_toml_text(const config_registry& registry, broker_config& config, std
     }
 
     // toml::table orders keys by name; report problems in file order instead.
-    std::vector<std::pair<const toml::key*, const toml::node*>> entries;
-    for (const auto& [key, node] : table) {
-        entries.emplace_back(&key, &node);
-    }
-    std::ranges::sort(entries, {}, [](const auto& entry) { return entry.first->source().begin.line; });
+    std::vector<entry> entries;
+    collect(table, "", entries);
+    std::ranges::sort(entries, {}, [](const entry& e) { return e.key->source().begin.line; });
 
-    for (const auto& [key, node] : entries) {
+    for (const auto& [name, key, node] : entries) {
         const auto where = fmt::format("in {}:{}", source_name, key->source().begin.line);
-        const auto* known = registry.find(key->str());
+        const auto* known = registry.find(name);
         if (known == nullptr) {
-            registry.throw_unknown(key->str(), where);
+            registry.throw_unknown(name, where);
         }
         auto value = to_value(*node);
         if (!value) {

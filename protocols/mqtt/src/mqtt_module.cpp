@@ -10,11 +10,13 @@ mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options)
 
 mqtt_module::~mqtt_module() = default;
 
-common::connection_limits mqtt_module::default_limits() const {
-    auto limits = common::connection_limits::for_frame_size(options_.maximum_packet_size);
+common::connection_limits mqtt_default_limits(const mqtt_options& options) {
+    auto limits = common::connection_limits::for_frame_size(options.maximum_packet_size);
     limits.key_prefix = "mqtt.";
     return limits;
 }
+
+common::connection_limits mqtt_module::default_limits() const { return mqtt_default_limits(options_); }
 
 std::unique_ptr<common::protocol_session> mqtt_module::make_session(common::connection& conn,
                                                                     const common::session_context& context) {

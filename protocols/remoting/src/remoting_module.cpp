@@ -16,11 +16,13 @@ remoting_module::remoting_module(engine::facade& engine, broker_identity identit
 
 remoting_module::~remoting_module() = default;
 
-common::connection_limits remoting_module::default_limits() const {
+common::connection_limits remoting_default_limits() {
     auto limits = common::connection_limits::for_frame_size(default_max_frame_size);
     limits.key_prefix = "remoting.";
     return limits;
 }
+
+common::connection_limits remoting_module::default_limits() const { return remoting_default_limits(); }
 
 std::unique_ptr<common::protocol_session> remoting_module::make_session(common::connection& conn,
                                                                         const common::session_context& context) {

@@ -53,14 +53,41 @@ TEST_F(toml_source_test, first_problem_in_file_order_is_reported) {
     EXPECT_THAT(message, HasSubstr("'zzz' in gantry.toml:1"));
 }
 
-TEST_F(toml_source_test, tables_and_floats_are_refused_by_type) {
+TEST_F(toml_source_test, floats_strings_and_unknown_sections_are_refused) {
     EXPECT_EQ(error_of([&] { apply_toml_text(registry_, config_, "maxMessageSize = 1.5\n", "g.toml"); }),
               "maxMessageSize must be an integer, got a float (1.5) in g.toml:1");
     EXPECT_EQ(error_of([&] { apply_toml_text(registry_, config_, "listenPort = \"10911\"\n", "g.toml"); }),
               "listenPort must be an integer, got \"10911\" in g.toml:1");
     EXPECT_THAT(
         error_of([&] { apply_toml_text(registry_, config_, "[store]\nflushDiskType = \"SYNC_FLUSH\"\n", "g.toml"); }),
-        HasSubstr("unknown configuration key 'store' in g.toml:1"));
+        HasSubstr("unknown configuration key 'store.flushDiskType' in g.toml:2"));
+}
+
+TEST_F(toml_source_test, protocol_sections_name_their_keys) {
+    apply_toml_text(registry_, config_, R"(
+listenPort = 10911
+[mqtt]
+receiveMaximum = 10
+maxConnections = 5
+retainAvailable = false
+[remoting]
+maxFrameSize = 1_048_576
+inputBudgetBytes = 2_097_152
+)",
+                    "gantry.toml");
+    EXPECT_EQ(config_.mqtt.receive_maximum, 10);
+    EXPECT_EQ(config_.mqtt_limits.max_connections, 5U);
+    EXPECT_FALSE(config_.mqtt.retain_available);
+    EXPECT_EQ(config_.remoting_limits.max_frame_size, 1024U * 1024U);
+    EXPECT_EQ(config_.remoting_limits.input_budget_bytes, 2U * 1024U * 1024U);
+    EXPECT_EQ(config_.mqtt_limits.key_prefix, "mqtt.");
+}
+
+TEST_F(toml_source_test, limits_that_cannot_work_are_refused_naming_both_keys) {
+    apply_toml_text(registry_, config_, "[mqtt]\nmaxFrameSize = 2_000_000\ninputBudgetBytes = 1_000_000\n", "g.toml");
+    EXPECT_EQ(error_of([&] { registry_.finish(config_); }),
+              "mqtt.inputBudgetBytes (1000000) must be at least mqtt.maxFrameSize (2000000): a frame of the largest "
+              "size could never be read");
 }
 
 TEST_F(toml_source_test, bad_value_names_the_key_and_the_line) {
@@ -86,7 +113,7 @@ TEST_F(toml_source_test, shipped_file_lists_every_key_with_its_default) {
     std::set<std::string> registered;
     for (const auto& key : registry_.keys()) {
         registered.insert(key.name);
-        const auto* node = shipped.get(key.name);
+        const auto* node = shipped.at_path(key.name).node();
         ASSERT_NE(node, nullptr) << key.name << " is missing from conf/gantry.toml";
         broker_config from_file;
         registry_.apply(from_file, key.name,
@@ -97,6 +124,13 @@ TEST_F(toml_source_test, shipped_file_lists_every_key_with_its_default) {
         EXPECT_EQ(key.read(from_file), key.read(defaults)) << key.name << " differs from the embedded default";
     }
     for (const auto& [name, node] : shipped) {
+        if (const auto* section = node.as_table()) {
+            for (const auto& [inner, value] : *section) {
+                const auto full = std::string(name.str()) + "." + std::string(inner.str());
+                EXPECT_TRUE(registered.contains(full)) << full << " is not a registered key";
+            }
+            continue;
+        }
         EXPECT_TRUE(registered.contains(std::string(name.str()))) << name.str() << " is not a registered key";
     }
     launch_options options;

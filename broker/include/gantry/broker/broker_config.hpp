@@ -9,6 +9,9 @@
 #include <spdlog/common.h>
 
 #include "gantry/core/core_config.hpp"
+#include "gantry/protocols/common/connection_limits.hpp"
+#include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/store_config.hpp"
 
 namespace gantry::broker {
@@ -47,6 +50,11 @@ struct broker_config {
     store::store_config store = embedded_store_defaults();
     // root_dir follows storePathRootDir.
     core::core_config engine;
+    // Per protocol: listener limits ("<protocol>.maxConnections", ...) and options.
+    protocols::common::connection_limits remoting_limits = protocols::remoting::remoting_default_limits();
+    protocols::common::connection_limits mqtt_limits = protocols::mqtt::mqtt_default_limits();
+    // maximum_packet_size follows mqtt.maxFrameSize.
+    protocols::mqtt::mqtt_options mqtt;
 };
 
 } // namespace gantry::broker

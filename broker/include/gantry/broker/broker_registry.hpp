@@ -14,5 +14,6 @@ void register_broker_keys(config_registry& registry);  // brokerName, brokerIP1,
 void register_store_keys(config_registry& registry);   // storePathRootDir, flushDiskType, ...
 void register_engine_keys(config_registry& registry);  // autoCreateTopicEnable, messageDelayLevel, ...
 void register_logging_keys(config_registry& registry); // logLevel, logFile
+void register_protocol_keys(config_registry& registry); // remoting.*, mqtt.*
 
 } // namespace gantry::broker

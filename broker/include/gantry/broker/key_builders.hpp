@@ -85,13 +85,25 @@ Field from_integer(std::int64_t value) {
 
 config_problem check_range(const int_range& range, std::int64_t value);
 
+// The number type a field stores: a duration's count, or the field itself.
+template <typename Field>
+struct stored_number {
+    using type = Field;
+};
+template <typename Rep, typename Period>
+struct stored_number<std::chrono::duration<Rep, Period>> {
+    using type = Rep;
+};
+
+// The largest value a field holds, as an int64 (std::size_t's does not fit).
 template <typename Field>
 constexpr std::int64_t max_of() {
-    if constexpr (is_duration<Field>::value) {
-        return static_cast<std::int64_t>(std::numeric_limits<typename Field::rep>::max());
-    } else {
-        return static_cast<std::int64_t>(std::numeric_limits<Field>::max());
-    }
+    using value = typename stored_number<Field>::type;
+    constexpr auto largest = std::numeric_limits<value>::max();
+    if constexpr (static_cast<unsigned long long>(largest) > static_cast<unsigned long long>(INT64_MAX))
+        return INT64_MAX;
+    else
+        return static_cast<std::int64_t>(largest);
 }
 
 template <typename Access>

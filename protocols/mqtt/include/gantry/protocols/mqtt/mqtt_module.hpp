@@ -14,8 +14,9 @@ namespace gantry::protocols::mqtt {
 
 class session_registry;
 
-// What the broker announces and enforces per connection. Configuration keys
-// come later (issue #5); the defaults are safe for a small machine.
+// What the broker announces and enforces per connection; gantryd's "mqtt.*"
+// keys (broker/src/protocol_keys.cpp). The defaults are safe for a small
+// machine.
 struct mqtt_options {
     // Server Keep Alive: 0 accepts the client's keep-alive; otherwise 5.0
     // clients are told and held to this many seconds (3.x cannot be told).
@@ -42,6 +43,10 @@ struct mqtt_options {
     // An unacknowledged QoS 1/2 delivery comes back after this long.
     std::chrono::milliseconds delivery_ack_timeout{std::chrono::minutes(5)};
 };
+
+// MQTT's listener limits before configuration (keys "mqtt.*"): frames up to
+// the options' maximum packet size.
+common::connection_limits mqtt_default_limits(const mqtt_options& options = {});
 
 // MQTT 3.1 / 3.1.1 / 5.0 as the listener layer sees it: one mqtt_session per
 // connection, all sharing the engine, the options and the registry of

@@ -46,6 +46,9 @@ struct name_server_access {
     std::function<void(std::function<void()> done)> publish_topics;
 };
 
+// The native protocol's listener limits before configuration (keys "remoting.*").
+common::connection_limits remoting_default_limits();
+
 // RocketMQ 4.x remoting as the listener layer sees it: one remoting_session
 // per connection, all sharing one codec, the engine, the broker identity and
 // the registry of consumers their heartbeats announce and the table of

@@ -1,0 +1,69 @@
+#include "gantry/broker/broker_registry.hpp"
+#include "gantry/broker/key_builders.hpp"
+
+namespace gantry::broker {
+
+namespace {
+
+// The listener limits every protocol has (connection_limits.hpp), as
+// `<prefix>maxConnections` and so on, checked together once all are read.
+template <typename Limits>
+void register_limit_keys(config_registry& registry, const std::string& group, const std::string& prefix,
+                         Limits limits) {
+    auto add = [&](config_key key) { registry.add(group, std::move(key)); };
+    add(integer_key(
+        prefix + "maxConnections", "Connections accepted at once; past it a new one is closed", between(1, 1'000'000),
+        [limits](auto& c) -> auto& { return limits(c).max_connections; }));
+    add(integer_key(
+        prefix + "maxFrameSize", "Largest frame (packet) accepted, in bytes; a larger one closes the connection",
+        between(64, 256 * 1024 * 1024), [limits](auto& c) -> auto& { return limits(c).max_frame_size; }));
+    add(integer_key(
+        prefix + "inputBudgetBytes", "Bytes read from one connection and not yet processed (at least maxFrameSize)",
+        between(64, 512 * 1024 * 1024), [limits](auto& c) -> auto& { return limits(c).input_budget_bytes; }));
+    add(integer_key(
+        prefix + "outputBudgetBytes", "Bytes queued for one connection before it stops reading (back-pressure)",
+        between(1024, 512 * 1024 * 1024), [limits](auto& c) -> auto& { return limits(c).output_budget_bytes; }));
+    add(integer_key(
+        prefix + "idleTimeout", "Close a connection that sent nothing for this long (ms; 0: never)",
+        between(0, 24 * 3'600'000), [limits](auto& c) -> auto& { return limits(c).idle_timeout; }));
+    add(integer_key(
+        prefix + "flushTimeout", "How long a closing connection may take to send its last bytes (ms)",
+        between(1, 600'000), [limits](auto& c) -> auto& { return limits(c).flush_timeout; }));
+    registry.add_finisher([limits](broker_config& config) -> config_problem { return limits(config).validate(); });
+}
+
+} // namespace
+
+void register_protocol_keys(config_registry& registry) {
+    register_limit_keys(registry, "Native protocol (RocketMQ remoting)", "remoting.",
+                        [](auto& c) -> auto& { return c.remoting_limits; });
+    register_limit_keys(registry, "MQTT", "mqtt.", [](auto& c) -> auto& { return c.mqtt_limits; });
+
+    auto add = [&](config_key key) { registry.add("MQTT", std::move(key)); };
+    add(integer_key(
+        "mqtt.serverKeepAlive", "Keep-alive (s) 5.0 clients are told to use; 0: accept the client's own",
+        between(0, 65535), [](auto& c) -> auto& { return c.mqtt.server_keep_alive; }));
+    add(integer_key(
+        "mqtt.receiveMaximum", "QoS 1/2 publishes a client may have unacknowledged (announced in CONNACK)",
+        between(1, 65535), [](auto& c) -> auto& { return c.mqtt.receive_maximum; }));
+    add(integer_key(
+        "mqtt.maximumQos", "Highest QoS granted and accepted (0, 1 or 2)", between(0, 2),
+        [](auto& c) -> auto& { return c.mqtt.maximum_qos; }));
+    add(bool_key(
+        "mqtt.retainAvailable", "Whether RETAIN publishes become retained messages",
+        [](auto& c) -> auto& { return c.mqtt.retain_available; }));
+    add(integer_key(
+        "mqtt.topicAliasMaximum", "Topic aliases a client may define (0: none)", between(0, 65535),
+        [](auto& c) -> auto& { return c.mqtt.topic_alias_maximum; }));
+    add(integer_key(
+        "mqtt.maxInflightMessages", "QoS 1/2 deliveries awaiting acknowledgement per connection", between(1, 65535),
+        [](auto& c) -> auto& { return c.mqtt.max_inflight_deliveries; }));
+    add(integer_key(
+        "mqtt.maxSubscriptions", "Subscriptions per connection", between(1, 100'000),
+        [](auto& c) -> auto& { return c.mqtt.max_subscriptions; }));
+    add(integer_key(
+        "mqtt.deliveryAckTimeout", "An unacknowledged QoS 1/2 delivery is sent again after this long (ms)",
+        between(1'000, 24 * 3'600'000), [](auto& c) -> auto& { return c.mqtt.delivery_ack_timeout; }));
+}
+
+} // namespace gantry::broker
