@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "gantry/namesrv/kv_config.hpp"
-#include "gantry/namesrv/route_data.hpp"
+#include "gantry/protocols/remoting/route_data.hpp"
 
 // The name server's response bodies (spec 4.3–4.5) as compact JSON with keys
 // in fastjson's alphabetical order. brokerAddrs keys are quoted ("0"), which
@@ -12,8 +12,8 @@
 // splits the brokerAddrs text on ',' and ':'.
 namespace gantry::namesrv {
 
-std::string topic_route_json(const topic_route& route);
-std::string cluster_info_json(const cluster_info& info);
+using protocols::remoting::cluster_info_json;
+using protocols::remoting::topic_route_json;
 // TopicList without brokerAddr.
 std::string topic_list_json(const std::vector<std::string>& topics);
 // KVTable: {"table":{"k":"v"}}.

@@ -12,9 +12,9 @@ void add_cluster_commands(CLI::App& app, command_context& ctx) {
         client::admin admin(ctx.runtime());
         const auto info = ctx.take(admin.cluster(), "cannot read the cluster");
         fmt::print("{:<20} {:<20} {:>4}  {}\n", "CLUSTER", "BROKER", "ID", "ADDRESS");
-        for (const auto& b : info.brokers)
-            for (const auto& [id, address] : b.addresses)
-                fmt::print("{:<20} {:<20} {:>4}  {}\n", b.cluster, b.name, id, address);
+        for (const auto& [name, b] : info.brokers)
+            for (const auto& [id, address] : b.broker_addrs)
+                fmt::print("{:<20} {:<20} {:>4}  {}\n", b.cluster, name, id, address);
     });
 }
 

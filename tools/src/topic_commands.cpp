@@ -5,6 +5,7 @@
 #include "command_context.hpp"
 #include "gantry/protocols/remoting/client/admin.hpp"
 #include "gantry/protocols/remoting/client/pull_consumer.hpp"
+#include "gantry/protocols/remoting/client/topic_route.hpp"
 
 namespace gantry::tools {
 
@@ -18,7 +19,7 @@ void describe(command_context& ctx, const std::string& topic) {
                    q.write_queue_nums, q.perm);
     client::pull_consumer reader(ctx.runtime(), "gantry-tool");
     fmt::print("{:<20} {:>5} {:>14} {:>14}\n", "BROKER", "QUEUE", "MIN OFFSET", "MAX OFFSET");
-    for (const auto& mq : route.read_queues(topic)) {
+    for (const auto& mq : client::read_queues(route, topic)) {
         const auto min = ctx.take(reader.min_offset(mq), "cannot read queue " + std::to_string(mq.queue_id));
         const auto max = ctx.take(reader.max_offset(mq), "cannot read queue " + std::to_string(mq.queue_id));
         fmt::print("{:<20} {:>5} {:>14} {:>14}\n", mq.broker_name, mq.queue_id, min, max);

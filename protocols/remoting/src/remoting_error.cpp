@@ -18,7 +18,7 @@ public:
         case remoting_errc::field_out_of_range: return "value does not fit its remoting wire field";
         case remoting_errc::ext_field_missing: return "request header field is missing";
         case remoting_errc::ext_field_not_a_number: return "request header field is not a number";
-        case remoting_errc::malformed_body: return "request body is not the JSON the request code expects";
+        case remoting_errc::malformed_body: return "a body is not the JSON its request or response code has";
         }
         return "unknown remoting error";
     }

@@ -11,9 +11,14 @@
 #include <vector>
 
 #include "gantry/namesrv/broker_registration.hpp"
-#include "gantry/namesrv/route_data.hpp"
+#include "gantry/protocols/remoting/route_data.hpp"
 
 namespace gantry::namesrv {
+
+using protocols::remoting::broker_data;
+using protocols::remoting::cluster_info;
+using protocols::remoting::queue_data;
+using protocols::remoting::topic_route;
 
 // Which connection a broker registered over, opaque to the table: closing
 // that connection removes the brokers registered over it.

@@ -18,24 +18,6 @@ std::string_view body_text(const remoting_command& response) {
     return {reinterpret_cast<const char*>(response.body.data()), response.body.size()};
 }
 
-result<cluster_info> parse_cluster_info(std::string_view json) {
-    try {
-        const auto root = nlohmann::json::parse(json);
-        cluster_info info;
-        const auto table = root.value("brokerAddrTable", nlohmann::json::object());
-        for (const auto& [name, b] : table.items()) {
-            cluster_info::broker broker{b.value("cluster", ""), name, {}};
-            const auto addresses = b.value("brokerAddrs", nlohmann::json::object());
-            for (const auto& [id, address] : addresses.items())
-                broker.addresses.emplace(std::stoll(id), address.get<std::string>());
-            info.brokers.push_back(std::move(broker));
-        }
-        return info;
-    } catch (const std::exception&) {
-        return client_errc::malformed_response;
-    }
-}
-
 } // namespace
 
 result<remoting_command> admin::call(const std::string& address, remoting_command request) {
@@ -68,9 +50,9 @@ result<std::size_t> admin::create_topic(const topic_settings& topic, const std::
     const auto info = cluster();
     if (!info) return info.error();
     std::size_t created = 0;
-    for (const auto& broker : info->brokers) {
-        const auto master = broker.addresses.find(0);
-        if ((!cluster_name.empty() && broker.cluster != cluster_name) || master == broker.addresses.end()) continue;
+    for (const auto& [name, broker] : info->brokers) {
+        const auto master = broker.broker_addrs.find(0);
+        if ((!cluster_name.empty() && broker.cluster != cluster_name) || master == broker.broker_addrs.end()) continue;
         auto request = make_request(request_code::update_and_create_topic);
         request.set_ext("topic", topic.name);
         request.set_ext("defaultTopic", "TBW102");
@@ -116,8 +98,8 @@ result<std::vector<received_message>> admin::query_by_key(const std::string& top
     if (!found) return found.error();
     std::vector<received_message> out;
     for (const auto& broker : found->brokers) {
-        const auto master = broker.addresses.find(0);
-        if (master == broker.addresses.end()) continue;
+        const auto master = broker.broker_addrs.find(0);
+        if (master == broker.broker_addrs.end()) continue;
         auto request = make_request(request_code::query_message);
         request.set_ext("topic", topic);
         request.set_ext("key", key);

@@ -10,7 +10,7 @@ void invoke_broker(client_runtime& runtime, const message_queue& queue, remoting
     runtime.route(queue.topic, [&runtime, broker = queue.broker_name, request = std::move(request),
                                 done = std::move(done), timeout](result<std::shared_ptr<const topic_route>> route) mutable {
         if (!route) return done(route.error());
-        const auto address = (*route)->master_address(broker);
+        const auto address = master_address(**route, broker);
         if (!address) return done(client_errc::no_route);
         runtime.invoke(*address, std::move(request), std::move(done), timeout);
     });

@@ -97,7 +97,8 @@ void consumer_core::brokers(std::function<void(std::set<std::string>)> done) {
         runtime_.route(sub.topic, [found, finish_one](result<std::shared_ptr<const topic_route>> route) {
             if (route)
                 for (const auto& broker : (*route)->brokers)
-                    if (const auto it = broker.addresses.find(0); it != broker.addresses.end()) found->insert(it->second);
+                    if (const auto it = broker.broker_addrs.find(0); it != broker.broker_addrs.end())
+                        found->insert(it->second);
             finish_one();
         });
     }
@@ -162,11 +163,11 @@ void consumer_core::rebalance_topic(const subscription& sub, done_handler done) 
                                self->options_.group, topic, route.error().message());
             return done();
         }
-        auto all = (*route)->read_queues(topic);
+        auto all = read_queues(**route, topic);
         if (self->options_.model == message_model::broadcasting) return self->assign(topic, all, done);
         std::optional<std::string> address;
         for (const auto& broker : (*route)->brokers)
-            if (!address) address = (*route)->master_address(broker.broker_name);
+            if (!address) address = master_address(**route, broker.broker_name);
         if (!address) return done();
         auto request = make_request(request_code::get_consumer_list_by_group);
         request.set_ext("consumerGroup", self->options_.group);

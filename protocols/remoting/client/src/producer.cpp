@@ -84,7 +84,7 @@ void producer::start(std::shared_ptr<attempt> a) {
             if (a->done) a->done(route.error());
             return;
         }
-        auto queues = (*route)->write_queues(a->topic);
+        auto queues = write_queues(**route, a->topic);
         if (!a->default_topic.empty() && queues.size() > static_cast<std::size_t>(options_.default_topic_queue_nums))
             queues.resize(static_cast<std::size_t>(options_.default_topic_queue_nums));
         if (queues.empty()) {
@@ -100,7 +100,7 @@ void producer::start(std::shared_ptr<attempt> a) {
                 index = (index + 1) % queues.size();
         }
         const auto queue = queues[index];
-        const auto address = *(*route)->master_address(queue.broker_name);
+        const auto address = *master_address(**route, queue.broker_name);
 
         auto request = make_request(a->batch ? request_code::send_batch_message : request_code::send_message_v2);
         request.set_ext("a", options_.group);

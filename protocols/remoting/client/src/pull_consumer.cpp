@@ -60,7 +60,7 @@ pull_consumer::pull_consumer(client_runtime& runtime, std::string group)
 void pull_consumer::queues_async(std::string topic, handler<std::vector<message_queue>> done) {
     runtime_.route(topic, [topic, done = std::move(done)](result<std::shared_ptr<const topic_route>> route) {
         if (!route) return done(route.error());
-        done((*route)->read_queues(topic));
+        done(read_queues(**route, topic));
     });
 }
 
@@ -120,7 +120,7 @@ void pull_consumer::commit_offset(const message_queue& queue, std::int64_t offse
     runtime_.route(queue.topic, [this, broker = queue.broker_name,
                                  request = std::move(request)](result<std::shared_ptr<const topic_route>> route) {
         if (!route) return;
-        if (const auto address = (*route)->master_address(broker)) runtime_.invoke_oneway(*address, request);
+        if (const auto address = master_address(**route, broker)) runtime_.invoke_oneway(*address, request);
     });
 }
 

@@ -17,7 +17,7 @@ enum class remoting_errc {
     field_out_of_range,       // encode: a value does not fit its wire field (e.g. i16 code)
     ext_field_missing,        // a typed ext-field look-up found no such key
     ext_field_not_a_number,   // Integer.parseInt / Long.parseLong would throw on the value
-    malformed_body,           // a JSON request body that is not valid JSON or has the wrong shape
+    malformed_body,           // a JSON body that is not valid JSON or has the wrong shape
 };
 
 const std::error_category& remoting_category() noexcept;

@@ -12,14 +12,7 @@
 namespace gantry::protocols::remoting::client {
 
 // The brokers the name servers know (ClusterInfo, spec 4.4).
-struct cluster_info {
-    struct broker {
-        std::string cluster;
-        std::string name;
-        std::map<std::int64_t, std::string> addresses; // broker id → "ip:port"; 0 is the master
-    };
-    std::vector<broker> brokers;
-};
+using remoting::cluster_info;
 
 struct topic_settings {
     std::string name;

@@ -5,10 +5,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
-// What the route table answers with (spec 4.3, 4.4), before it becomes JSON.
-namespace gantry::namesrv {
+#include "gantry/engine/result.hpp"
+
+// Routes as name servers describe them (spec 4.3, 4.4): what a name server
+// answers with and what clients read, with the one JSON form both use.
+namespace gantry::protocols::remoting {
 
 // QueueData: one broker name hosting a topic.
 struct queue_data {
@@ -47,4 +51,16 @@ struct cluster_info {
     bool operator==(const cluster_info&) const = default;
 };
 
-} // namespace gantry::namesrv
+// Compact JSON with keys in fastjson's alphabetical order. brokerAddrs keys
+// are quoted ("0"), which every client parses, and there is no whitespace
+// anywhere: the Go client splits the brokerAddrs text on ',' and ':'.
+std::string topic_route_json(const topic_route& route);
+std::string cluster_info_json(const cluster_info& info);
+
+// The same bodies read back (numbers may be strings, unknown keys are
+// skipped); remoting_errc::malformed_body otherwise. Only quoted brokerAddrs
+// keys: bare numeric keys (what Java writes for old clients) are not JSON.
+result<topic_route> parse_topic_route(std::string_view json);
+result<cluster_info> parse_cluster_info(std::string_view json);
+
+} // namespace gantry::protocols::remoting
