@@ -473,6 +473,125 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertEqual(c.next_message().payload, b"theirs")
         self.assertIsNone(c.no_message(0.5))
 
+    # --- retained messages ----------------------------------------------------
+
+    def retained_payloads(self, topic_filter, expected, version=5, **options):
+        """What a new paho subscriber gets for `topic_filter`: {topic: payload},
+        every message with RETAIN set, after `expected` arrived and a pause."""
+        c = self.paho(version=version)
+        c.subscribe(topic_filter, 1, **options)
+        got = {}
+        for _ in range(expected):
+            msg = c.next_message()
+            self.assertTrue(msg.retain, "retained message on %s without RETAIN" % msg.topic)
+            self.assertNotIn(msg.topic, got, "retained message on %s twice" % msg.topic)
+            got[msg.topic] = msg.payload
+        self.assertIsNone(c.no_message(0.7))
+        c.close()
+        return got
+
+    def restart(self, *args, kill=False):
+        """Stops gantryd (SIGTERM, or SIGKILL) and starts it again on the same data directory."""
+        old = self.broker
+        old.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        status = old.wait()
+        self.assertIsNotNone(status, "gantryd did not stop")
+        if not kill:
+            self.assertEqual(status, 0, old.stderr())
+        self.broker = self.start(*args)
+        self.assertTrue(self.broker.wait_for_log("MQTT on 127.0.0.1:%d" % self.mqtt_port),
+                        "gantryd did not restart:\n" + self.broker.stderr())
+
+    def test_retained_message_reaches_new_subscribers_with_the_retain_flag(self):
+        self.mosquitto_pub("ret/a/b", "v1", "-r", "-q", "1", "-V", "mqttv311")
+        sub = self.mosquitto_sub("ret/a/b", "-V", "mqttv311", "-q", "1", "-C", "1", "-v")
+        self.assertTrue(sub.wait_for("ret/a/b v1"), sub.seen)
+        self.assertTrue(any("r1" in line and "PUBLISH" in line for line in sub.seen), sub.seen)
+        self.mosquitto_pub("ret/a/b", "v2", "-r", "-q", "1", "-V", "mqttv5")  # replaces
+        self.assertEqual(self.retained_payloads("ret/a/b", 1), {"ret/a/b": b"v2"})
+        self.assertEqual(self.retained_payloads("ret/a/b", 1, version=3), {"ret/a/b": b"v2"})
+        # A live delivery of a retained publish: RETAIN clear (3.1.1 §3.3.1.3).
+        live = self.paho("ret-live", 3)
+        live.subscribe("ret/live", 1)
+        self.mosquitto_pub("ret/live", "now", "-r", "-q", "1")
+        msg = live.next_message()
+        self.assertEqual((msg.payload, bool(msg.retain)), (b"now", False))
+
+    def test_empty_retained_payload_clears_and_is_still_delivered(self):
+        self.mosquitto_pub("clr/x", "kept", "-r", "-q", "1")
+        self.mosquitto_pub("clr/y", "other", "-r", "-q", "1")
+        current = self.paho("clr-current")
+        current.subscribe("clr/x", 1, retainHandling=2)
+        self.mosquitto_pub("clr/x", "", "-r", "-q", "1")
+        msg = current.next_message()
+        self.assertEqual(msg.payload, b"")  # delivered as a normal message
+        self.assertEqual(self.retained_payloads("clr/#", 1), {"clr/y": b"other"})
+        sub = self.mosquitto_sub("clr/x", "-V", "mqttv311")
+        self.assertFalse(sub.wait_for("PUBLISH", timeout=1.0), sub.seen)
+
+    def test_retain_handling_options(self):
+        pub = self.paho("rh-pub")
+        pub.client.publish("rh/t", b"kept", 1, retain=True).wait_for_publish(WAIT)
+        c = self.paho("rh-sub")
+        c.subscribe("rh/t", 1, retainHandling=0)
+        self.assertTrue(c.next_message().retain)
+        c.subscribe("rh/t", 1, retainHandling=1)  # exists already: nothing
+        self.assertIsNone(c.no_message(0.7))
+        c.subscribe("rh/t", 1, retainHandling=0)  # sent again at every SUBSCRIBE
+        self.assertEqual(c.next_message().payload, b"kept")
+        c.subscribe("rh/#", 1, retainHandling=2)  # never
+        self.assertIsNone(c.no_message(0.7))
+        c.subscribe("rh/+", 1, retainHandling=1)  # new: sent
+        msg = c.next_message()
+        self.assertEqual((msg.topic, msg.payload, bool(msg.retain)), ("rh/t", b"kept", True))
+        self.assertIsNone(c.no_message(0.7))
+
+    def test_retain_as_published(self):
+        rap = self.paho("rap-yes")
+        rap.subscribe("rap/x", 1, retainAsPublished=True)
+        plain = self.paho("rap-no")
+        plain.subscribe("rap/x", 1, retainAsPublished=False)
+        pub = self.paho("rap-pub")
+        pub.client.publish("rap/x", b"r", 1, retain=True).wait_for_publish(WAIT)
+        pub.publish("rap/x", b"n", 1)
+        self.assertEqual([(m.payload, bool(m.retain)) for m in (rap.next_message(), rap.next_message())],
+                         [(b"r", True), (b"n", False)])
+        self.assertEqual([(m.payload, bool(m.retain)) for m in (plain.next_message(), plain.next_message())],
+                         [(b"r", False), (b"n", False)])
+
+    def test_wildcard_subscribe_gets_exactly_the_matching_retained_topics(self):
+        for topic in ("wr/a/temp", "wr/b/temp", "wr/b/hum", "wr/c/d/temp", "wr", "wrx/a/temp"):
+            self.mosquitto_pub(topic, "v-" + topic, "-r", "-q", "1")
+        self.assertEqual(self.retained_payloads("wr/+/temp", 2), {"wr/a/temp": b"v-wr/a/temp", "wr/b/temp": b"v-wr/b/temp"})
+        self.assertEqual(set(self.retained_payloads("wr/#", 5)), {"wr", "wr/a/temp", "wr/b/temp", "wr/b/hum", "wr/c/d/temp"})
+        self.assertEqual(set(self.retained_payloads("wr/b/+", 2)), {"wr/b/temp", "wr/b/hum"})
+        # QoS of a retained delivery: min(subscription, published).
+        self.mosquitto_pub("wr/q0", "zero", "-r", "-q", "0")
+        c = self.paho("wr-qos")
+        c.subscribe("wr/q0", 1)
+        self.assertEqual(c.next_message().qos, 0)
+
+    def test_retained_messages_survive_a_restart(self):
+        self.mosquitto_pub("keep/a", "A", "-r", "-q", "1")
+        self.mosquitto_pub("keep/b", "B", "-r", "-q", "1")
+        self.mosquitto_pub("keep/b", "", "-r", "-q", "1")
+        self.restart()
+        self.assertEqual(self.retained_payloads("keep/#", 1), {"keep/a": b"A"})
+        self.mosquitto_pub("keep/c", "C", "-r", "-q", "1")
+        self.restart()
+        self.assertEqual(self.retained_payloads("keep/#", 2), {"keep/a": b"A", "keep/c": b"C"})
+
+    def test_retained_messages_survive_kill_9_with_sync_flush(self):
+        self.restart("--flushDiskType", "SYNC_FLUSH")
+        self.mosquitto_pub("crash/a", "A1", "-r", "-q", "1")
+        self.mosquitto_pub("crash/a", "A2", "-r", "-q", "1")
+        self.mosquitto_pub("crash/b", "B", "-r", "-q", "1")
+        self.mosquitto_pub("crash/b", "", "-r", "-q", "1")
+        self.mosquitto_pub("crash/c", "C", "-r", "-q", "1")  # PUBACK came: it must survive
+        self.restart("--flushDiskType", "SYNC_FLUSH", kill=True)
+        self.assertEqual(self.retained_payloads("crash/#", 2), {"crash/a": b"A2", "crash/c": b"C"})
+        self.assertIn("retained messages:", self.broker.stderr())
+
     # --- cross-protocol -------------------------------------------------------
 
     def test_native_message_reaches_mqtt_subscribers(self):

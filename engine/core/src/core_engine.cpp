@@ -56,6 +56,7 @@ core_engine::~core_engine() { stop(); }
 std::error_code core_engine::start() {
     if (auto ec = topics_.load()) return ec;
     if (auto ec = offsets_.load()) return ec;
+    if (auto ec = retained_.start()) return ec;
     if (auto ec = scheduler_.start()) return ec;
     reviver_.start();
     offset_persister_.start();
@@ -76,6 +77,7 @@ void core_engine::stop() {
     offset_persister_.stop();
     persist_offsets();
     scheduler_.stop();
+    retained_.stop();
 }
 
 void core_engine::declare(const engine::operation_context& ctx, engine::declare_options options,

@@ -142,8 +142,14 @@ result<engine_filter> to_engine_filter(std::string_view mqtt_filter) {
     if (first == "+" || first == "#") return mapping_errc::first_level_wildcard;
     auto topic = map_first_level(first);
     if (!topic) return topic.error();
-    return engine_filter{std::move(*topic),
-                         slash == std::string_view::npos ? std::string() : std::string(mqtt_filter.substr(slash + 1))};
+    engine_filter filter;
+    filter.retained = *topic;
+    if (slash != std::string_view::npos) {
+        filter.remainder = std::string(mqtt_filter.substr(slash + 1));
+        filter.retained += mqtt_filter.substr(slash);
+    }
+    filter.topic = std::move(*topic);
+    return filter;
 }
 
 std::string to_mqtt_topic(const engine::message& msg) {
@@ -190,6 +196,11 @@ engine::message to_engine_message(const publish_packet& publish, const engine_ad
     return msg;
 }
 
+bool published_with_retain(const engine::message& msg) noexcept {
+    return std::any_of(msg.properties.begin(), msg.properties.end(),
+                       [](const auto& p) { return p.first == mqtt_property::retain && p.second == "1"; });
+}
+
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms) {
     outbound_message out;
     auto& publish = out.publish;
@@ -214,8 +225,10 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
             props.payload_format_indicator = value == "1" ? 1 : 0;
         } else if (name == mqtt_property::correlation_hex) {
             if (auto data = from_hex(value)) props.correlation_data = to_bytes(*data);
-        } else if (name == mqtt_property::retain || name == mqtt_property::trailing_level) {
-            // Phase 1 delivers every message as a live one (retain flag clear).
+        } else if (name == mqtt_property::retain) {
+            out.retain = value == "1";
+        } else if (name == mqtt_property::trailing_level) {
+            // Part of the topic (to_mqtt_topic).
         } else if (name.starts_with(mqtt_property::user_prefix)) {
             props.user_properties.push_back({name.substr(mqtt_property::user_prefix.size()), value});
         } else {
@@ -231,7 +244,8 @@ reason_code append_failure_reason(std::error_code error) noexcept {
     if (error == core::core_errc::invalid_property || error == core::core_errc::properties_too_long ||
         error == store::store_errc::message_too_large)
         return reason_code::implementation_specific_error;
-    if (error == mapping_errc::topic_too_long || error == mapping_errc::reserved_topic)
+    if (error == mapping_errc::topic_too_long || error == mapping_errc::reserved_topic ||
+        error == core::core_errc::invalid_topic_name) // a retained topic past the engine's 1024 levels
         return reason_code::topic_name_invalid;
     return reason_code::unspecified_error;
 }

@@ -47,10 +47,13 @@ struct engine_address {
 };
 
 // An MQTT subscription filter with a literal first level: the engine topic
-// and the filter_language::mqtt text (the levels after the first).
+// and the filter_language::mqtt text (the levels after the first), and the
+// whole filter in the engine's name form for the retained store (the first
+// level as the engine topic, the rest as written, "a/" kept distinct).
 struct engine_filter {
     std::string topic;
     std::string remainder;
+    std::string retained;
 };
 
 // The first level, percent-encoded: every byte outside [A-Za-z0-9_-] as %XX
@@ -69,6 +72,9 @@ std::string to_mqtt_topic(const engine::message& msg);
 engine::message to_engine_message(const publish_packet& publish, const engine_address& address,
                                   std::string_view client_id, std::int64_t now_ms);
 
+// Whether a mapped message was published with RETAIN (mqtt.retain).
+bool published_with_retain(const engine::message& msg) noexcept;
+
 // What a subscriber receives: topic, payload, the publisher's QoS and 5.0
 // properties (the remaining expiry, user properties in order). `qos` is the
 // publish QoS (1 for a message that did not come over MQTT).
@@ -76,6 +82,7 @@ struct outbound_message {
     publish_packet publish;
     std::uint8_t qos = 1;
     std::string publisher; // client id, empty when not over MQTT
+    bool retain = false;   // published with RETAIN (for Retain As Published)
 };
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms);
 

@@ -54,18 +54,29 @@ private:
         engine::subscription_id engine_id;
         std::uint8_t qos = 0;
         bool no_local = false;
+        bool retain_as_published = false;
         std::optional<std::uint32_t> identifier;
+        std::int64_t since_ms = 0; // when it was made: older messages are not live for it
         int credit_to_return = 0; // settled or sent deliveries not yet given back to the engine
     };
     struct queued_delivery {
         std::shared_ptr<subscription_state> sub;
         engine::delivery d;
+        bool retained = false; // sent for SUBSCRIBE from the retained store: no engine subscription holds it
     };
     struct inflight_delivery {
         std::shared_ptr<subscription_state> sub;
         engine::delivery_handle handle;
         std::uint8_t qos = 1;
         bool released = false; // QoS 2: PUBREC came, PUBREL sent
+        bool retained = false;
+    };
+    // Retained messages still to be sent for a subscription, read a page at a
+    // time as the outbox drains (retained_store's engine-form filter).
+    struct retained_fetch {
+        std::shared_ptr<subscription_state> sub;
+        std::string filter;
+        std::optional<std::string> after;
     };
 
     void dispatch(mqtt_packet packet, protocol_version version);
@@ -90,10 +101,14 @@ private:
     void publish_will();
     // subscribe.cpp / puback.cpp: deliveries out.
     reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier);
+    void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);
+    void fetch_retained();
     void drain_deliveries();
     bool send_delivery(queued_delivery& q);
     void return_credit();
-    void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle);
+    // Ends a delivery; a retained one owes the engine nothing.
+    void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
+                bool retained = false);
     void end_subscriptions();
 
     void send(const mqtt_packet& packet);
@@ -140,6 +155,7 @@ private:
     std::map<std::string, std::shared_ptr<subscription_state>> subscriptions_; // by filter
     std::unordered_map<std::uint64_t, std::shared_ptr<subscription_state>> by_local_id_;
     std::deque<queued_delivery> outbox_;
+    std::deque<retained_fetch> retained_fetches_; // at most one per subscription
     std::map<std::uint16_t, inflight_delivery> inflight_;
     std::uint16_t next_packet_id_ = 1;
 };

@@ -3,6 +3,8 @@
 // at the in-flight limit (the client's Receive Maximum), everything stops
 // while the connection's output is over budget, and credit goes back to the
 // engine only once a delivery was sent (QoS 0) or acknowledged (QoS 1/2).
+// Retained messages for a new subscription join the same outbox a page at a
+// time, only while it is short, so they obey the same limits.
 #include <algorithm>
 
 #include "mqtt_log.hpp"
@@ -17,11 +19,47 @@ void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
     drain_deliveries();
 }
 
+namespace {
+constexpr std::size_t retained_page_size = 32;
+}
+
+void mqtt_session::queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter) {
+    const auto it = std::find_if(retained_fetches_.begin(), retained_fetches_.end(),
+                                 [&](const retained_fetch& f) { return f.sub == sub; });
+    if (it != retained_fetches_.end()) {
+        it->after.reset(); // a repeated SUBSCRIBE sends them all again
+        return;
+    }
+    retained_fetches_.push_back({sub, std::move(engine_filter), std::nullopt});
+}
+
+void mqtt_session::fetch_retained() {
+    while (outbox_.size() < retained_page_size && !retained_fetches_.empty() && !closed_ && !closing_) {
+        auto& f = retained_fetches_.front();
+        if (!by_local_id_.contains(f.sub->local_id)) { // unsubscribed meanwhile
+            retained_fetches_.pop_front();
+            continue;
+        }
+        auto page = engine_.retained().find_retained({f.filter, f.after, retained_page_size});
+        if (!page) {
+            mqtt_log()->warn("cannot read the retained messages for subscription '{}' of {}: {}", f.sub->filter, who(),
+                             page.error().message());
+            retained_fetches_.pop_front();
+            continue;
+        }
+        for (auto& d : page->messages) outbox_.push_back({f.sub, std::move(d), true});
+        if (page->next) f.after = std::move(page->next);
+        else retained_fetches_.pop_front();
+    }
+}
+
 void mqtt_session::drain_deliveries() {
+    fetch_retained();
     while (!outbox_.empty() && !closed_ && !closing_ && !conn_.output_blocked()) {
         auto& next = outbox_.front();
         if (!send_delivery(next)) break;
         outbox_.pop_front();
+        fetch_retained();
     }
     return_credit();
 }
@@ -34,17 +72,26 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         mqtt_log()->warn("not sending a redelivered message of engine topic '{}' to {}: its subscription '{}' is "
                          "for engine topic '{}'",
                          q.d.msg.topic, who(), sub->filter, sub->engine_topic);
+        settle(sub, q.d.handle, q.retained);
+        return true;
+    }
+    if (!q.retained && q.d.delivery_count <= 1 && q.d.store_timestamp < sub->since_ms) {
+        // Stored before SUBSCRIBE: the engine's start by time can hand it over
+        // when its queue had not been indexed yet. Not a live message for this
+        // subscription (if retained, it was sent as such).
         settle(sub, q.d.handle);
         return true;
     }
     auto out = from_engine_message(q.d.msg, now_ms());
     if (sub->no_local && out.publisher == client_id_) {
-        settle(sub, q.d.handle); // 5.0 §3.8.3.1: not sent back to its publisher
+        settle(sub, q.d.handle, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
     auto& publish = out.publish;
     publish.qos = std::min(sub->qos, out.qos);
-    publish.retain = false; // phase 1 has no retained messages: every delivery is a live one
+    // Sent for SUBSCRIBE from the retained store: RETAIN set (3.1.1 §3.3.1.3,
+    // 5.0 §3.3.1.3); a live one keeps its flag only with Retain As Published.
+    publish.retain = q.retained || (sub->retain_as_published && out.retain);
     if (sub->identifier) publish.properties.subscription_identifiers.push_back(*sub->identifier);
     if (publish.qos > 0) {
         if (inflight_.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
@@ -57,20 +104,22 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
             // 5.0 §3.1.2.11.4: discarded as if delivered.
             mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", *size,
                              publish.topic, who(), client_max_packet_size_);
-            settle(sub, q.d.handle);
+            settle(sub, q.d.handle, q.retained);
             return true;
         }
     }
     send(publish);
     if (publish.qos == 0) {
-        settle(sub, q.d.handle);
+        settle(sub, q.d.handle, q.retained);
         return true;
     }
-    inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false});
+    inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
     return true;
 }
 
-void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle) {
+void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
+                          bool retained) {
+    if (retained) return;
     engine_.settle(sub->engine_id, handle, engine::outcome::accepted);
     ++sub->credit_to_return;
 }

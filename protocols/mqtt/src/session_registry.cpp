@@ -78,12 +78,15 @@ void session_registry::schedule_will(engine::facade& engine, engine::operation_c
                               pending->ctx.client_id);
             return;
         }
-        pending->engine.append(pending->ctx, std::move(pending->msg),
-                               [client = pending->ctx.client_id](result<engine::append_receipt> r) {
-                                   if (!r)
-                                       mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}",
-                                                        client, r.error().message());
-        });
+        auto published = [client = pending->ctx.client_id](result<engine::append_receipt> r) {
+            if (!r)
+                mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client,
+                                 r.error().message());
+        };
+        if (published_with_retain(pending->msg))
+            pending->engine.retained().retain(pending->ctx, std::move(pending->msg), std::move(published));
+        else
+            pending->engine.append(pending->ctx, std::move(pending->msg), std::move(published));
     });
 }
 

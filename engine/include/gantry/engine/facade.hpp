@@ -14,6 +14,7 @@
 #include "gantry/engine/message.hpp"
 #include "gantry/engine/operation_context.hpp"
 #include "gantry/engine/result.hpp"
+#include "gantry/engine/retained_store.hpp"
 #include "gantry/engine/subscription_options.hpp"
 
 namespace gantry::engine {
@@ -208,6 +209,9 @@ public:
     // Completes once the copy is durable.
     virtual void send_back(const operation_context& ctx, send_back_request request,
                            std::function<void(std::error_code)> done) = 0;
+
+    // Retained messages by name (MQTT's), a separate narrow interface.
+    virtual retained_store& retained() = 0;
 };
 
 } // namespace gantry::engine

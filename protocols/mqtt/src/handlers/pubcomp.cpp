@@ -7,7 +7,7 @@ namespace gantry::protocols::mqtt {
 void mqtt_session::handle_pubcomp(const pubcomp_packet& packet) {
     const auto it = inflight_.find(packet.packet_id);
     if (it == inflight_.end() || it->second.qos != 2 || !it->second.released) return;
-    settle(it->second.sub, it->second.handle);
+    settle(it->second.sub, it->second.handle, it->second.retained);
     inflight_.erase(it);
     drain_deliveries();
 }

@@ -1,6 +1,8 @@
 // PUBLISH from the client (§3.3): topic aliases, QoS 0/1/2 into the engine,
 // PUBACK / PUBREC only once the engine stored the message; and the will,
-// which is published like one.
+// which is published like one. A RETAIN publish goes through the engine's
+// retained store: stored and delivered like any message, and also the
+// topic's retained message (an empty payload clears it, §3.3.1.3).
 #include <fmt/format.h>
 
 #include "../mqtt_log.hpp"
@@ -56,10 +58,11 @@ void mqtt_session::handle_publish(publish_packet& packet) {
     ++pending_appends_;
     if (packet.qos > 0) ++pending_acked_appends_;
     if (packet.qos == 2) qos2_appending_.insert(id);
-    engine_.append(context(), std::move(msg),
-                   [weak = conn_.weak_from_this(), this, qos = packet.qos, id](result<engine::append_receipt> r) {
-                       if (auto alive = weak.lock()) on_appended(qos, id, r);
-                   });
+    auto appended = [weak = conn_.weak_from_this(), this, qos = packet.qos, id](result<engine::append_receipt> r) {
+        if (auto alive = weak.lock()) on_appended(qos, id, r);
+    };
+    if (packet.retain) engine_.retained().retain(context(), std::move(msg), std::move(appended));
+    else engine_.append(context(), std::move(msg), std::move(appended));
     // Bounded: past the receive maximum of pending appends, stop reading.
     if (pending_appends_ >= options_.receive_maximum && !input_paused_) {
         input_paused_ = true;
@@ -117,9 +120,11 @@ void mqtt_session::publish_will() {
         registry_->schedule_will(engine_, context(), std::move(msg), std::chrono::seconds(delay));
         return;
     }
-    engine_.append(context(), std::move(msg), [client = client_id_](result<engine::append_receipt> r) {
+    auto published = [client = client_id_](result<engine::append_receipt> r) {
         if (!r) mqtt_log()->warn("could not publish the will of MQTT client '{}': {}", client, r.error().message());
-    });
+    };
+    if (publish.retain) engine_.retained().retain(context(), std::move(msg), std::move(published));
+    else engine_.append(context(), std::move(msg), std::move(published));
 }
 
 } // namespace gantry::protocols::mqtt

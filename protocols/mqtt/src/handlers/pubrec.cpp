@@ -12,7 +12,7 @@ void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
         return;
     }
     if (static_cast<std::uint8_t>(packet.reason) >= 0x80) {
-        settle(it->second.sub, it->second.handle);
+        settle(it->second.sub, it->second.handle, it->second.retained);
         inflight_.erase(it);
         drain_deliveries();
         return;

@@ -1,5 +1,7 @@
 // SUBSCRIBE (§3.8): one engine subscription per topic filter, in the
-// filter's engine topic with the mqtt filter language and a private group.
+// filter's engine topic with the mqtt filter language and a private group;
+// then the matching retained messages, as 5.0 Retain Handling asks, after
+// SUBACK (drain_deliveries reads them from the retained store).
 #include <fmt/format.h>
 
 #include "gantry/protocols/mqtt/topic_filter.hpp"
@@ -17,6 +19,7 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
     suback.packet_id = packet.packet_id;
     for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier));
     send(suback);
+    drain_deliveries();
 }
 
 reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier) {
@@ -39,7 +42,10 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         auto& sub = *existing->second;
         sub.qos = granted;
         sub.no_local = v5() && s.no_local;
+        sub.retain_as_published = v5() && s.retain_as_published;
         sub.identifier = identifier;
+        // Retain Handling 1 sends them only for a subscription that is new.
+        if (s.retain_handling == retain_handling::send_on_subscribe) queue_retained(existing->second, mapped->retained);
         return static_cast<reason_code>(granted);
     }
     if (subscriptions_.size() >= options_.max_subscriptions) {
@@ -54,6 +60,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->engine_topic = mapped->topic;
     sub->qos = granted;
     sub->no_local = v5() && s.no_local;
+    sub->retain_as_published = v5() && s.retain_as_published;
     sub->identifier = identifier;
 
     engine::subscription_options options;
@@ -65,7 +72,8 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     // From the time of SUBSCRIBE, not from wherever the log ends when the
     // engine first reads for it: a message published right after SUBACK
     // (from another connection, on another thread) must not be missed.
-    options.start = engine::start_position::at_time(now_ms());
+    sub->since_ms = now_ms();
+    options.start = engine::start_position::at_time(sub->since_ms);
     options.ack_timeout = options_.delivery_ack_timeout;
     auto id = engine_.subscribe(context(), std::move(options),
                                 std::make_shared<subscription_sink>(conn_.weak_from_this(), *this, sub->local_id));
@@ -77,6 +85,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     subscriptions_.emplace(s.filter, sub);
     by_local_id_.emplace(sub->local_id, sub);
     engine_.grant_credit(sub->engine_id, options_.delivery_window);
+    if (s.retain_handling != retain_handling::do_not_send) queue_retained(sub, mapped->retained);
     mqtt_log()->debug("{} subscribed to '{}' at QoS {} (engine topic '{}', filter '{}')", who(), s.filter, granted,
                       mapped->topic, mapped->remainder);
     return static_cast<reason_code>(granted);
@@ -96,6 +105,7 @@ void mqtt_session::end_subscriptions() {
     subscriptions_.clear();
     by_local_id_.clear();
     outbox_.clear();
+    retained_fetches_.clear();
     inflight_.clear();
 }
 

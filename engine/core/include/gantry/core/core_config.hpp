@@ -15,6 +15,7 @@ struct core_config {
     int max_reconsume_times = 16;                                     // maxReconsumeTimes
     std::chrono::milliseconds offset_persist_interval{5'000};        // flushConsumerOffsetInterval
     std::chrono::milliseconds revive_interval{200};                   // how often ack deadlines are checked
+    std::chrono::milliseconds retained_snapshot_interval{10'000};     // how often config/retained.index is rewritten (when changed)
 };
 
 } // namespace gantry::core

@@ -12,6 +12,7 @@
 #include "gantry/core/consumer_offsets.hpp"
 #include "gantry/core/core_config.hpp"
 #include "gantry/core/delay_scheduler.hpp"
+#include "gantry/core/retained_index.hpp"
 #include "gantry/core/subscription.hpp"
 #include "gantry/core/topic_registry.hpp"
 #include "gantry/store/unique_key.hpp"
@@ -28,7 +29,7 @@ struct message_origin;
 // Construct it before the store starts (it installs the store's arrival
 // listener), start it after; stop it, then shut the store down, before
 // destroying it.
-class core_engine final : public engine::facade {
+class core_engine final : public engine::facade, public engine::retained_store {
 public:
     core_engine(store::message_store& store, core_config config);
     ~core_engine() override;
@@ -80,6 +81,14 @@ public:
                                                           std::int64_t end_ms) const override;
     void send_back(const engine::operation_context& ctx, engine::send_back_request request,
                    std::function<void(std::error_code)> done) override;
+
+    // Retained messages (core_engine_retained.cpp): the engine is its own retained_store.
+    engine::retained_store& retained() override { return *this; }
+    void retain(const engine::operation_context& ctx, engine::message msg,
+                std::function<void(result<engine::append_receipt>)> done) override;
+    result<engine::retained_page> find_retained(const engine::retained_query& query) override;
+    std::size_t retained_count() const override { return retained_.size(); }
+    retained_index& retained_messages() noexcept { return retained_; }
 
     topic_registry& topics() noexcept { return topics_; }
     consumer_offsets& offsets() noexcept { return offsets_; }
@@ -149,6 +158,7 @@ private:
     bool holding_reads_ = true;                                           // held_mutex_
     std::atomic<std::uint64_t> expired_{0};
     bool running_ = false;
+    retained_index retained_{store_, config_.root_dir, config_.retained_snapshot_interval};
 };
 
 } // namespace gantry::core

@@ -24,6 +24,9 @@ inline constexpr std::string_view content_type = "GANTRY_CONTENT_TYPE";
 inline constexpr std::string_view message_type = "GANTRY_TYPE"; // JMSType
 // Set on retry and dead-letter copies: the topic the message was sent to.
 inline constexpr std::string_view retry_topic = "RETRY_TOPIC";
+// Marks a retained message (retained_store::retain): the record is also the
+// retained message of its name, or, with an empty body, clears the name.
+inline constexpr std::string_view retained = "GANTRY_RETAINED";
 // An application property whose name the record format reserves travels
 // under this prefix and comes back under its own name.
 inline constexpr std::string_view escaped_prefix = "GANTRY_P_";

@@ -88,6 +88,25 @@ TEST(mqtt_mapping, filters_split_like_topics_and_first_level_wildcards_are_refus
     EXPECT_EQ(to_engine_filter("#").error(), mapping_errc::first_level_wildcard);
 }
 
+TEST(mqtt_mapping, retained_filters_are_whole_filters_in_the_engines_name_form) {
+    EXPECT_EQ(to_engine_filter("a/+/c")->retained, "a/+/c");
+    EXPECT_EQ(to_engine_filter("a")->retained, "a");
+    EXPECT_EQ(to_engine_filter("a/")->retained, "a/"); // not "a": the trailing empty level stays
+    EXPECT_EQ(to_engine_filter("$SYS/#")->retained, "%24SYS/#");
+    EXPECT_EQ(to_engine_filter("a b/x//#")->retained, "a%20b/x//#");
+}
+
+TEST(mqtt_mapping, retain_flag_round_trips_for_retain_as_published) {
+    publish_packet p;
+    p.topic = "a/b";
+    p.retain = true;
+    const auto msg = to_engine_message(p, *to_engine_address(p.topic), "c", 0);
+    EXPECT_TRUE(published_with_retain(msg));
+    EXPECT_TRUE(from_engine_message(msg, 0).retain);
+    p.retain = false;
+    EXPECT_FALSE(from_engine_message(to_engine_message(p, *to_engine_address(p.topic), "c", 0), 0).retain);
+}
+
 TEST(mqtt_mapping, trailing_level_is_what_the_engine_filter_reads) {
     // "a/+" matches "a/" and "a" does not (the engine sees no tag, only the property).
     EXPECT_EQ(mqtt_property::trailing_level, core::mqtt_filter::trailing_level_property);

@@ -335,5 +335,48 @@ TEST_F(MqttSessionTest, MqttThreeOneOneClientIsClosedOnAFailedPublish) {
     EXPECT_TRUE(c->closed_within(5s));
 }
 
+
+TEST_F(MqttSessionTest, RetainedMessagesForSubscribeObeyTheReceiveMaximum) {
+    listen();
+    auto pub = client();
+    pub->connect("retainer");
+    for (std::uint16_t id = 1; id <= 40; ++id) {
+        auto p = publish("ret/d" + std::to_string(100 + id), "r" + std::to_string(id), 1, id);
+        p.retain = true;
+        pub->send(p);
+        EXPECT_EQ(pub->expect<puback_packet>().reason, reason_code::success);
+    }
+    // The live subscription starts by store time in milliseconds: a publish
+    // in the same millisecond as SUBSCRIBE would also come live.
+    std::this_thread::sleep_for(20ms);
+    auto sub = client();
+    connect_packet c;
+    c.properties.receive_maximum = 3;
+    EXPECT_EQ(sub->connect("late", c).properties.retain_available, std::nullopt) << "retain available (default 1)";
+    sub->subscribe(1, "ret/+", 1);
+    std::vector<publish_packet> got;
+    for (int i = 0; i < 3; ++i) got.push_back(sub->expect<publish_packet>());
+    EXPECT_FALSE(sub->receive(300ms)) << "a fourth retained delivery before any PUBACK";
+    while (got.size() < 40) {
+        sub->send(puback_packet{got[got.size() - 3].packet_id, reason_code::success, {}});
+        got.push_back(sub->expect<publish_packet>());
+    }
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_TRUE(got[i].retain);
+        EXPECT_EQ(got[i].qos, 1);
+        EXPECT_EQ(got[i].topic, "ret/d" + std::to_string(101 + i)) << "name order";
+    }
+    for (std::size_t i = got.size() - 3; i < got.size(); ++i)
+        sub->send(puback_packet{got[i].packet_id, reason_code::success, {}});
+    EXPECT_FALSE(sub->receive(300ms)) << "each retained message once";
+    // A live publish: RETAIN cleared without Retain As Published.
+    auto live = publish("ret/d101", "live", 0);
+    live.retain = true;
+    pub->send(live);
+    const auto p = sub->expect<publish_packet>();
+    EXPECT_EQ(p.payload, bytes_of("live"));
+    EXPECT_FALSE(p.retain);
+}
+
 } // namespace
 } // namespace gantry::protocols::mqtt::test

@@ -26,7 +26,7 @@ struct mqtt_options {
     std::uint16_t receive_maximum = 64;
     // Maximum QoS granted and accepted (0..2).
     std::uint8_t maximum_qos = 2;
-    // Retain Available. Phase 1 stores a retained publish as a normal message.
+    // Retain Available: RETAIN publishes become retained messages (the engine's retained store).
     bool retain_available = true;
     // Maximum Packet Size the broker accepts (the codec's limit).
     std::uint32_t maximum_packet_size = 1024 * 1024;
