@@ -65,6 +65,7 @@ void application::start() {
         throw startup_error(fmt::format("cannot start the engine over '{}' (storePathRootDir): {}", root.string(),
                                         error.message()));
     }
+    load_security();
     start_listeners();
     log_started(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
 }
@@ -82,13 +83,26 @@ void application::start_listeners() {
     if (config_.mqtt_port != 0) {
         auto options = config_.mqtt;
         options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
-        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options);
+        const protocols::mqtt::mqtt_access access{config_.password_file.empty() && config_.allow_anonymous ? nullptr : &users_,
+                                                  config_.acl_file.empty() ? nullptr : &acl_};
+        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access);
         protocols::common::listener_config mqtt_listen{config_.listen_host,
                                                        static_cast<std::uint16_t>(config_.mqtt_port),
                                                        config_.mqtt_limits};
         network_->listen(std::move(mqtt), std::move(mqtt_listen));
     }
     name_servers_->start();
+}
+
+void application::load_security() {
+    users_.set_allow_anonymous(config_.allow_anonymous);
+    if (!config_.password_file.empty()) {
+        if (auto error = users_.load(config_.password_file))
+            throw startup_error(error->message + " (passwordFile)");
+    }
+    if (!config_.acl_file.empty()) {
+        if (auto error = acl_.load(config_.acl_file)) throw startup_error(error->message + " (aclFile)");
+    }
 }
 
 void application::stop() {

@@ -8,6 +8,8 @@
 #include "gantry/broker/broker_config.hpp"
 #include "name_server_link.hpp"
 #include "network.hpp"
+#include "gantry/security/acl.hpp"
+#include "gantry/security/user_store.hpp"
 #include "gantry/core/core_engine.hpp"
 #include "gantry/store/message_store.hpp"
 
@@ -36,6 +38,8 @@ private:
     void log_started(std::chrono::milliseconds took) const;
 
     void start_listeners();
+    // Loads passwordFile and aclFile; throws startup_error naming the file and line.
+    void load_security();
 
     broker_config config_;
     std::shared_ptr<spdlog::logger> log_;
@@ -45,6 +49,8 @@ private:
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
     std::unique_ptr<name_server_link> name_servers_;
+    security::user_store users_;
+    security::acl acl_;
 };
 
 } // namespace gantry::broker

@@ -35,6 +35,17 @@ void register_limit_keys(config_registry& registry, const std::string& group, co
 } // namespace
 
 void register_protocol_keys(config_registry& registry) {
+    auto security = [&](config_key key) { registry.add("Security", std::move(key)); };
+    security(string_key(
+        "passwordFile", "Users and password hashes, as mosquitto_passwd writes them; empty: no users",
+        [](auto& c) -> auto& { return c.password_file; }));
+    security(string_key(
+        "aclFile", "Who may publish and subscribe to what, in mosquitto's acl_file format; empty: everyone, everything",
+        [](auto& c) -> auto& { return c.acl_file; }));
+    security(bool_key(
+        "allowAnonymous", "Whether clients without a username (or with one no password file can verify) may connect",
+        [](auto& c) -> auto& { return c.allow_anonymous; }));
+
     register_limit_keys(registry, "Native protocol (RocketMQ remoting)", "remoting.",
                         [](auto& c) -> auto& { return c.remoting_limits; });
     register_limit_keys(registry, "MQTT", "mqtt.", [](auto& c) -> auto& { return c.mqtt_limits; });

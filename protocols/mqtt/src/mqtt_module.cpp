@@ -5,8 +5,8 @@
 
 namespace gantry::protocols::mqtt {
 
-mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options)
-    : engine_(engine), options_(options), registry_(std::make_shared<session_registry>()) {}
+mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options, mqtt_access access)
+    : engine_(engine), options_(options), access_(access), registry_(std::make_shared<session_registry>()) {}
 
 mqtt_module::~mqtt_module() = default;
 
@@ -20,7 +20,7 @@ common::connection_limits mqtt_module::default_limits() const { return mqtt_defa
 
 std::unique_ptr<common::protocol_session> mqtt_module::make_session(common::connection& conn,
                                                                     const common::session_context& context) {
-    return std::make_unique<mqtt_session>(conn, context, engine_, options_, registry_);
+    return std::make_unique<mqtt_session>(conn, context, engine_, options_, access_, registry_);
 }
 
 } // namespace gantry::protocols::mqtt

@@ -22,16 +22,23 @@ const char* version_name(protocol_version v) {
 } // namespace
 
 mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context,
-                           engine::facade& engine, const mqtt_options& options,
+                           engine::facade& engine, const mqtt_options& options, const mqtt_access& access,
                            std::shared_ptr<session_registry> registry)
     : conn_(conn),
       remote_address_(context.remote_address),
       engine_(engine),
       options_(options),
+      access_(access),
       registry_(std::move(registry)),
       codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)) {}
 
 mqtt_session::~mqtt_session() = default;
+
+bool mqtt_session::allowed(security::access_kind kind, std::string_view topic) const {
+    if (!access_.acl) return true;
+    const auto user = principal_.username ? std::optional<std::string_view>(*principal_.username) : std::nullopt;
+    return access_.acl->check(kind, user, client_id_, topic);
+}
 
 common::consume_result mqtt_session::consume(std::span<const std::byte> input) {
     consuming_ = true;

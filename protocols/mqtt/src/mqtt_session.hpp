@@ -32,7 +32,7 @@ namespace gantry::protocols::mqtt {
 class mqtt_session final : public common::protocol_session {
 public:
     mqtt_session(common::connection& conn, const common::session_context& context, engine::facade& engine,
-                 const mqtt_options& options, std::shared_ptr<session_registry> registry);
+                 const mqtt_options& options, const mqtt_access& access, std::shared_ptr<session_registry> registry);
     ~mqtt_session() override;
 
     common::consume_result consume(std::span<const std::byte> input) override;
@@ -46,6 +46,8 @@ public:
     void on_subscription_closed(std::uint64_t subscription, std::error_code reason);
 
 private:
+    // What the ACL (if any) says of this client doing `kind` on `topic`.
+    bool allowed(security::access_kind kind, std::string_view topic) const;
     // One MQTT subscription and its engine subscription.
     struct subscription_state {
         std::uint64_t local_id = 0;
@@ -124,6 +126,7 @@ private:
     std::string remote_address_;
     engine::facade& engine_;
     const mqtt_options& options_;
+    const mqtt_access& access_;
     std::shared_ptr<session_registry> registry_;
     mqtt_codec codec_;
 
@@ -136,6 +139,8 @@ private:
     bool clean_disconnect_ = false;
     std::string close_reason_;
     std::string client_id_;
+    // The verified username (none: anonymous) ACL checks use.
+    security::principal principal_;
     std::uint64_t serial_ = 0;
     std::optional<will_message> will_;
     std::uint32_t session_expiry_ = 0;

@@ -55,6 +55,10 @@ struct broker_config {
     protocols::common::connection_limits mqtt_limits = protocols::mqtt::mqtt_default_limits();
     // maximum_packet_size follows mqtt.maxFrameSize.
     protocols::mqtt::mqtt_options mqtt;
+    // Who may connect, to every protocol that authenticates (MQTT so far).
+    std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
+    std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
+    bool allow_anonymous = true;         // allowAnonymous
 };
 
 } // namespace gantry::broker

@@ -7,6 +7,7 @@
 
 #include "../mqtt_log.hpp"
 #include "../mqtt_session.hpp"
+#include "gantry/security/security_error.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -44,6 +45,21 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     if (props.authentication_method)
         return refuse_connect(reason_code::bad_authentication_method,
                               "enhanced authentication '" + *props.authentication_method + "' is not supported");
+    if (access_.users) {
+        const auto password = packet.password ? std::string_view(reinterpret_cast<const char*>(packet.password->data()),
+                                                                 packet.password->size())
+                                              : std::string_view{};
+        auto who_connects = access_.users->authenticate(packet.user_name, password);
+        if (!who_connects) {
+            // 3.1.1 CONNACK 0x04 / 0x05 come from these 5.0 codes (reason_code.cpp).
+            const bool anonymous = who_connects.error() == security::security_errc::anonymous_not_allowed;
+            return refuse_connect(anonymous ? reason_code::not_authorized : reason_code::bad_user_name_or_password,
+                                  anonymous ? std::string("anonymous clients are not allowed (allowAnonymous)")
+                                            : "user '" + packet.user_name.value_or("") + "': " +
+                                                  who_connects.error().message());
+        }
+        principal_ = std::move(*who_connects);
+    }
     if (packet.will) {
         if (packet.will->qos > options_.maximum_qos)
             return refuse_connect(reason_code::qos_not_supported,

@@ -45,6 +45,17 @@ void mqtt_session::handle_publish(publish_packet& packet) {
         else send(pubrec_packet{id, reason_code::topic_name_invalid, {}});
         return;
     }
+    if (!allowed(security::access_kind::write, packet.topic)) {
+        mqtt_log()->info("dropping a publish of {} to '{}': the ACL does not allow it", who(), packet.topic);
+        const auto answer = v5() ? reason_code::not_authorized : reason_code::success;
+        // 3.x has no refusal: acknowledged and dropped, so the client does not resend it forever.
+        if (packet.qos == 1) send(puback_packet{id, answer, {}});
+        if (packet.qos == 2) {
+            if (!v5()) qos2_received_.insert(id);
+            send(pubrec_packet{id, answer, {}});
+        }
+        return;
+    }
     if (packet.qos == 2) {
         // Exactly once per packet id: a resent PUBLISH is stored only once.
         if (qos2_received_.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});

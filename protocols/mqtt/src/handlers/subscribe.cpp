@@ -36,6 +36,10 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         if (mapped.error() == mapping_errc::first_level_wildcard) return reason_code::wildcard_subscriptions_not_supported;
         return reason_code::topic_filter_invalid;
     }
+    if (!allowed(security::access_kind::subscribe, s.filter)) {
+        mqtt_log()->info("refusing subscription '{}' of {}: the ACL does not allow it", s.filter, who());
+        return reason_code::not_authorized; // 0x80 for 3.x
+    }
     const auto granted = std::min(s.qos, options_.maximum_qos);
     // §3.8.4: a subscription to the same filter replaces the existing one.
     if (const auto existing = subscriptions_.find(s.filter); existing != subscriptions_.end()) {

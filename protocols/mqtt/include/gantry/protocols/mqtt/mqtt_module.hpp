@@ -9,6 +9,8 @@
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
+#include "gantry/security/acl.hpp"
+#include "gantry/security/user_store.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -44,6 +46,13 @@ struct mqtt_options {
     std::chrono::milliseconds delivery_ack_timeout{std::chrono::minutes(5)};
 };
 
+// Who may connect and what they may do (gantry::security, shared by every
+// protocol). nullptr: anyone connects, everything is allowed.
+struct mqtt_access {
+    const security::user_store* users = nullptr;
+    const security::acl* acl = nullptr;
+};
+
 // MQTT's listener limits before configuration (keys "mqtt.*"): frames up to
 // the options' maximum packet size.
 common::connection_limits mqtt_default_limits(const mqtt_options& options = {});
@@ -55,7 +64,7 @@ class mqtt_module final : public common::protocol_module {
 public:
     static constexpr std::uint16_t port = 1883;
 
-    explicit mqtt_module(engine::facade& engine, mqtt_options options = {});
+    explicit mqtt_module(engine::facade& engine, mqtt_options options = {}, mqtt_access access = {});
     ~mqtt_module() override;
 
     std::string_view name() const override { return "mqtt"; }
@@ -70,6 +79,7 @@ public:
 private:
     engine::facade& engine_;
     const mqtt_options options_;
+    const mqtt_access access_;
     // Shared with delayed wills, which may outlive every session.
     std::shared_ptr<session_registry> registry_;
 };
