@@ -464,6 +464,51 @@ class mqtt_test(harness.gantryd_test_case):
         got = c.read_packet()
         self.assertEqual(got[0], 0xE0)
 
+    def test_shared_subscription_members_split_the_messages(self):
+        first, second = self.paho("worker-1"), self.paho("worker-2")
+        v3 = self.paho("worker-3", 3)
+        for member in (first, second):
+            self.assertEqual([g.value for g in member.subscribe("$share/workers/jobs/+", 1)], [1])
+        self.assertEqual(list(v3.subscribe("$share/auditors/jobs/+", 1)), [1])
+        pub = self.paho("boss")
+        sent = [b"job-%d" % i for i in range(100)]
+        for body in sent:
+            pub.publish("jobs/build", body, 1)
+
+        def drain(member):
+            got = []
+            while True:
+                try:
+                    got.append(member.messages.get(timeout=1.0).payload)
+                except queue.Empty:
+                    return got
+        got_first, got_second = drain(first), drain(second)
+        # One share: every message to exactly one member; another share gets its own copy of each.
+        self.assertEqual(sorted(got_first + got_second), sorted(sent))
+        self.assertTrue(got_first and got_second, "one member got everything: %d / %d" %
+                        (len(got_first), len(got_second)))
+        self.assertEqual(sorted(drain(v3)), sorted(sent))
+
+    def test_shared_subscription_member_that_leaves_hands_its_messages_on(self):
+        quitter = self.raw()
+        quitter.connect("quitter", version=5)
+        quitter.send(subscribe_packet(1, "$share/g/work/+", qos=1))
+        quitter.read_packet()  # SUBACK
+        stayer = self.paho("stayer")
+        self.assertEqual([g.value for g in stayer.subscribe("$share/g/work/+", 1)], [1])
+        pub = self.paho("producer")
+        for i in range(10):
+            pub.publish("work/item", b"w%d" % i, 1)
+        time.sleep(0.5)
+        quitter.close()  # never acknowledged what it was given
+        got = set()
+        while len(got) < 10:
+            try:
+                got.add(stayer.next_message().payload)
+            except queue.Empty:
+                break
+        self.assertEqual(got, {b"w%d" % i for i in range(10)})
+
     def test_no_local(self):
         c = self.paho("loopback")
         c.subscribe("nl/x", 1, noLocal=True)

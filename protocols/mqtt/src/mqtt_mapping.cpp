@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <fmt/format.h>
+
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/mqtt_filter.hpp"
 #include "gantry/core/topic_config.hpp"
@@ -106,6 +108,16 @@ std::string encode_first_level(std::string_view level) {
         out.push_back(hex_digits[c & 0xF]);
     }
     return out;
+}
+
+std::string shared_group_name(std::string_view share_name, std::string_view filter) {
+    // Group names become "%RETRY%<group>" topics: at most 127 bytes.
+    constexpr std::size_t longest = 100;
+    auto name = "MQTT_SHARE-" + encode_first_level(share_name) + "-" + encode_first_level(filter);
+    if (name.size() <= longest) return name;
+    std::uint64_t hash = 14695981039346656037ULL; // FNV-1a, stable across runs
+    for (const unsigned char c : std::string(share_name) + '/' + std::string(filter)) hash = (hash ^ c) * 1099511628211ULL;
+    return fmt::format("MQTT_SHARE-{}-{:016x}", encode_first_level(share_name).substr(0, 40), hash);
 }
 
 std::string decode_first_level(std::string_view topic) {

@@ -59,6 +59,11 @@ struct engine_filter {
 // The first level, percent-encoded: every byte outside [A-Za-z0-9_-] as %XX
 // (upper-case hex), an empty level as "%".
 std::string encode_first_level(std::string_view level);
+
+// The engine consumer group of the shared subscription "$share/<name>/<filter>":
+// both parts percent-encoded the same way (the group's %RETRY% topic must be
+// a valid topic name), a long pair replaced by its hash.
+std::string shared_group_name(std::string_view share_name, std::string_view filter);
 // The inverse; a name that is not an encoding (a native topic) is itself.
 std::string decode_first_level(std::string_view topic);
 

@@ -100,7 +100,6 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         if (!options_.retain_available) out.retain_available = 0;
         out.maximum_packet_size = static_cast<std::uint32_t>(codec_.max_packet_size());
         out.topic_alias_maximum = options_.topic_alias_maximum;
-        out.shared_subscription_available = 0;
         if (options_.server_keep_alive) out.server_keep_alive = options_.server_keep_alive;
     }
     send(connack);

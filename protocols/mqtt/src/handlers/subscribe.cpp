@@ -23,20 +23,18 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
 }
 
 reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier) {
-    if (v5()) {
-        if (const auto parsed = parse_topic_filter(s.filter); parsed && parsed->shared()) {
-            mqtt_log()->info("refusing subscription '{}' of {}: shared subscriptions are not supported yet", s.filter,
-                             who());
-            return reason_code::shared_subscriptions_not_supported;
-        }
-    }
-    auto mapped = to_engine_filter(s.filter);
+    // "$share/<name>/<filter>" (5.0 §4.8.2; accepted from 3.x clients too, as
+    // Mosquitto does): the members of one share are one engine consumer group.
+    const auto parsed = parse_topic_filter(s.filter);
+    const bool shared = parsed && parsed->shared();
+    const std::string filter = shared ? std::string(parsed->filter) : s.filter;
+    auto mapped = to_engine_filter(filter);
     if (!mapped) {
         mqtt_log()->info("refusing subscription '{}' of {}: {}", s.filter, who(), mapped.error().message());
         if (mapped.error() == mapping_errc::first_level_wildcard) return reason_code::wildcard_subscriptions_not_supported;
         return reason_code::topic_filter_invalid;
     }
-    if (!allowed(security::access_kind::subscribe, s.filter)) {
+    if (!allowed(security::access_kind::subscribe, filter)) {
         mqtt_log()->info("refusing subscription '{}' of {}: the ACL does not allow it", s.filter, who());
         return reason_code::not_authorized; // 0x80 for 3.x
     }
@@ -69,6 +67,8 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
 
     engine::subscription_options options;
     options.topic = mapped->topic;
+    // A private group per plain subscription; one group per share.
+    if (shared) options.group = shared_group_name(parsed->share_name, filter);
     options.mode = engine::delivery_mode::shared;
     options.durable = false;
     options.filter_kind = engine::filter_language::mqtt;
@@ -89,7 +89,8 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     subscriptions_.emplace(s.filter, sub);
     by_local_id_.emplace(sub->local_id, sub);
     engine_.grant_credit(sub->engine_id, options_.delivery_window);
-    if (s.retain_handling != retain_handling::do_not_send) queue_retained(sub, mapped->retained);
+    // §4.8.2: retained messages are not sent to a new shared subscription.
+    if (!shared && s.retain_handling != retain_handling::do_not_send) queue_retained(sub, mapped->retained);
     mqtt_log()->debug("{} subscribed to '{}' at QoS {} (engine topic '{}', filter '{}')", who(), s.filter, granted,
                       mapped->topic, mapped->remainder);
     return static_cast<reason_code>(granted);

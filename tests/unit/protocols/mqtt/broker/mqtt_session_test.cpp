@@ -226,7 +226,7 @@ TEST_F(MqttSessionTest, ConnackAnnouncesTheModuleOptions) {
     EXPECT_EQ(connack.properties.topic_alias_maximum, 5);
     EXPECT_EQ(connack.properties.server_keep_alive, 30);
     EXPECT_EQ(connack.properties.maximum_packet_size, options.maximum_packet_size);
-    EXPECT_EQ(connack.properties.shared_subscription_available, 0);
+    EXPECT_FALSE(connack.properties.shared_subscription_available); // absent: available
     ASSERT_TRUE(connack.properties.assigned_client_identifier);
     EXPECT_TRUE(connack.properties.assigned_client_identifier->starts_with("gantry-"));
     // QoS 2 above the maximum: granted 1, and a QoS 2 publish is refused.
