@@ -101,18 +101,27 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
         [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
             complete_on(ex, done, std::move(r));
         };
+    std::string properties;
+    auto m = prepare(ctx, msg, properties);
+    if (!m) return finish(m.error());
+    store_and_complete(*m, msg.message_id, std::move(finish));
+}
+
+result<store::message_to_store> core_engine::prepare(const engine::operation_context& ctx, engine::message& msg,
+                                                     std::string& properties) {
     const std::int64_t now = now_ms();
-    if (msg.deliver_at_ms > now) return finish(core_errc::delayed_delivery_unsupported);
+    if (msg.deliver_at_ms > now) return core_errc::delayed_delivery_unsupported;
     auto topic = topics_.find_or_auto_create(msg.topic);
-    if (!topic) return finish(topic.error());
-    if (!topic->writable() || topic->write_queue_nums <= 0) return finish(core_errc::no_permission);
+    if (!topic) return topic.error();
+    if (!topic->writable() || topic->write_queue_nums <= 0) return core_errc::no_permission;
     if (msg.message_id.empty()) {
         std::lock_guard lock(key_mutex_);
         msg.message_id = unique_keys_.next(now);
     }
     if (msg.born_time_ms == 0) msg.born_time_ms = now;
-    auto properties = encode_properties(msg);
-    if (!properties) return finish(properties.error());
+    auto encoded = encode_properties(msg);
+    if (!encoded) return encoded.error();
+    properties = std::move(*encoded);
 
     // One caller's messages with one tag share a queue, so they stay in order.
     const auto spread = std::hash<std::string>{}(ctx.client_id) ^ std::hash<std::string>{}(msg.tag);
@@ -120,10 +129,10 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     m.topic = msg.topic;
     m.queue_id = static_cast<std::int32_t>(spread % static_cast<std::size_t>(topic->write_queue_nums));
     m.body = store::as_bytes(msg.body);
-    m.properties = *properties;
+    m.properties = properties;
     m.born_timestamp = msg.born_time_ms;
     m.born_host = store_.config().store_host;
-    store_and_complete(m, msg.message_id, std::move(finish));
+    return m;
 }
 
 result<store::message_to_store> core_engine::to_message(const engine::record_append& record,
@@ -205,11 +214,16 @@ void core_engine::append_records(const engine::operation_context& ctx, std::vect
 
 void core_engine::store_and_complete(const store::message_to_store& m, std::string message_id,
                                      std::function<void(result<engine::append_receipt>)> finish) {
-    auto stored = store_.put(m);
+    complete_when_durable(store_.put(m), m.queue_id, std::move(message_id), std::move(finish));
+}
+
+void core_engine::complete_when_durable(const result<store::append_result>& stored, std::int32_t queue_id,
+                                        std::string message_id,
+                                        std::function<void(result<engine::append_receipt>)> finish) {
     if (!stored) return finish(stored.error());
     auto offset_id = store::offset_message_id(store_.config().store_host, stored->physical_offset);
     if (message_id.empty()) message_id = offset_id;
-    engine::append_receipt receipt{std::move(message_id), std::move(offset_id), m.queue_id, stored->queue_offset};
+    engine::append_receipt receipt{std::move(message_id), std::move(offset_id), queue_id, stored->queue_offset};
     store_.when_durable(stored->end_offset(), [finish = std::move(finish), receipt](std::error_code ec) mutable {
         if (ec && ec != store::store_errc::flush_timeout) return finish(ec);
         receipt.durable = !ec;

@@ -37,44 +37,20 @@ void core_engine::retain(const engine::operation_context& ctx, engine::message m
         [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
             asio::post(ex, [done, r = std::move(r)]() mutable { done(std::move(r)); });
         };
-    const std::int64_t now = now_ms();
-    if (msg.deliver_at_ms > now) return finish(core_errc::delayed_delivery_unsupported);
     if (is_system_topic(msg.topic) || is_retry_topic(msg.topic) || is_dlq_topic(msg.topic))
         return finish(core_errc::reserved_topic_name);
     const auto name = retained_name(msg);
     if (retained_trie::levels_of(name) > retained_trie::max_levels) return finish(core_errc::invalid_topic_name);
-    auto topic = topics_.find_or_auto_create(msg.topic);
-    if (!topic) return finish(topic.error());
-    if (!topic->writable() || topic->write_queue_nums <= 0) return finish(core_errc::no_permission);
-    if (msg.message_id.empty()) {
-        std::lock_guard lock(key_mutex_);
-        msg.message_id = unique_keys_.next(now);
-    }
-    if (msg.born_time_ms == 0) msg.born_time_ms = now;
-    auto properties = encode_properties(msg);
-    if (!properties) return finish(properties.error());
-    store::append_property(*properties, header::retained, "1");
-    if (properties->size() > store::max_properties_length) return finish(core_errc::properties_too_long);
-
+    std::string properties;
     // The queue append() would choose, so a client's retained and plain
     // messages on one name stay in order.
-    const auto spread = std::hash<std::string>{}(ctx.client_id) ^ std::hash<std::string>{}(msg.tag);
-    store::message_to_store m;
-    m.topic = msg.topic;
-    m.queue_id = static_cast<std::int32_t>(spread % static_cast<std::size_t>(topic->write_queue_nums));
-    m.body = store::as_bytes(msg.body);
-    m.properties = *properties;
-    m.born_timestamp = msg.born_time_ms;
-    m.born_host = store_.config().store_host;
-    auto stored = retained_.put(m, name, msg.body.empty());
-    if (!stored) return finish(stored.error());
-    auto offset_id = store::offset_message_id(store_.config().store_host, stored->physical_offset);
-    engine::append_receipt receipt{std::move(msg.message_id), std::move(offset_id), m.queue_id, stored->queue_offset};
-    store_.when_durable(stored->end_offset(), [finish = std::move(finish), receipt](std::error_code ec) mutable {
-        if (ec && ec != store::store_errc::flush_timeout) return finish(ec);
-        receipt.durable = !ec;
-        finish(std::move(receipt));
-    });
+    auto m = prepare(ctx, msg, properties);
+    if (!m) return finish(m.error());
+    store::append_property(properties, header::retained, "1");
+    if (properties.size() > store::max_properties_length) return finish(core_errc::properties_too_long);
+    m->properties = properties;
+    complete_when_durable(retained_.put(*m, name, msg.body.empty()), m->queue_id, std::move(msg.message_id),
+                          std::move(finish));
 }
 
 result<engine::retained_page> core_engine::find_retained(const engine::retained_query& query) {

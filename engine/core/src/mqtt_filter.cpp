@@ -2,9 +2,7 @@
 
 namespace gantry::core {
 
-namespace {
-
-std::vector<std::string_view> split_levels(std::string_view text) {
+std::vector<std::string_view> topic_levels(std::string_view text) {
     std::vector<std::string_view> levels;
     std::size_t begin = 0;
     while (true) {
@@ -15,11 +13,9 @@ std::vector<std::string_view> split_levels(std::string_view text) {
     }
 }
 
-} // namespace
-
 std::optional<std::string> mqtt_filter::problem(std::string_view text) {
     if (text.empty()) return std::nullopt;
-    const auto levels = split_levels(text);
+    const auto levels = topic_levels(text);
     for (std::size_t i = 0; i < levels.size(); ++i) {
         const auto level = levels[i];
         if (level.find('#') != std::string_view::npos && (level != "#" || i + 1 != levels.size()))
@@ -31,7 +27,7 @@ std::optional<std::string> mqtt_filter::problem(std::string_view text) {
 
 mqtt_filter::mqtt_filter(std::string_view text) {
     if (text.empty()) return;
-    for (const auto level : split_levels(text)) levels_.emplace_back(level);
+    for (const auto level : topic_levels(text)) levels_.emplace_back(level);
 }
 
 bool mqtt_filter::matches(std::optional<std::string_view> rest) const noexcept {

@@ -2,20 +2,11 @@
 
 #include <algorithm>
 
+#include "gantry/core/mqtt_filter.hpp"
+
 namespace gantry::core {
 
 namespace {
-
-std::vector<std::string_view> split_levels(std::string_view text) {
-    std::vector<std::string_view> levels;
-    std::size_t begin = 0;
-    while (true) {
-        const auto slash = text.find('/', begin);
-        levels.push_back(text.substr(begin, slash == std::string_view::npos ? std::string_view::npos : slash - begin));
-        if (slash == std::string_view::npos) return levels;
-        begin = slash + 1;
-    }
-}
 
 std::string join_levels(const std::vector<std::string_view>& levels) {
     std::string name;
@@ -36,8 +27,8 @@ class retained_trie::matcher {
 public:
     matcher(std::string_view filter, const std::optional<std::string>& after, std::size_t limit,
             std::vector<entry>& out)
-        : filter_(split_levels(filter)), limit_(limit), out_(out) {
-        if (after) cursor_ = split_levels(*after);
+        : filter_(topic_levels(filter)), limit_(limit), out_(out) {
+        if (after) cursor_ = topic_levels(*after);
     }
 
     bool run(const node& root) {
@@ -124,7 +115,7 @@ std::size_t retained_trie::levels_of(std::string_view name) noexcept {
 
 void retained_trie::set(std::string_view name, std::int64_t offset) {
     node* n = &root_;
-    for (const auto level : split_levels(name)) {
+    for (const auto level : topic_levels(name)) {
         if (!n->kids) n->kids = std::make_unique<children>();
         auto it = n->kids->find(level);
         if (it == n->kids->end()) it = n->kids->emplace(std::string(level), node{}).first;
@@ -153,14 +144,14 @@ bool retained_trie::erase_at(node& n, const std::vector<std::string_view>& level
 
 bool retained_trie::erase(std::string_view name, std::optional<std::int64_t> only_offset) {
     bool removed = false;
-    erase_at(root_, split_levels(name), 0, only_offset, removed);
+    erase_at(root_, topic_levels(name), 0, only_offset, removed);
     if (removed) --size_;
     return removed;
 }
 
 std::optional<std::int64_t> retained_trie::find(std::string_view name) const {
     const node* n = &root_;
-    for (const auto level : split_levels(name)) {
+    for (const auto level : topic_levels(name)) {
         if (!n->kids) return std::nullopt;
         const auto it = n->kids->find(level);
         if (it == n->kids->end()) return std::nullopt;
@@ -171,7 +162,7 @@ std::optional<std::int64_t> retained_trie::find(std::string_view name) const {
 }
 
 std::optional<std::string> retained_trie::filter_problem(std::string_view filter) {
-    const auto levels = split_levels(filter);
+    const auto levels = topic_levels(filter);
     for (std::size_t i = 0; i < levels.size(); ++i) {
         const auto level = levels[i];
         if (level.find('#') != std::string_view::npos && (level != "#" || i + 1 != levels.size()))

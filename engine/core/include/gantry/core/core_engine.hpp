@@ -109,6 +109,14 @@ private:
     // property checks; it points into `record` and `properties`.
     result<store::message_to_store> to_message(const engine::record_append& record, std::string& properties);
     // Stores a validated record and completes `done` once it is durable.
+    // A protocol's message in the store's form: checks, message id and born
+    // time, its encoded properties (into `properties`, which the result
+    // points to) and the queue one caller's messages of one tag share.
+    result<store::message_to_store> prepare(const engine::operation_context& ctx, engine::message& msg,
+                                            std::string& properties);
+    // Answers `finish` with the receipt once `stored` is durable (or not in time).
+    void complete_when_durable(const result<store::append_result>& stored, std::int32_t queue_id,
+                               std::string message_id, std::function<void(result<engine::append_receipt>)> finish);
     void store_and_complete(const store::message_to_store& m, std::string message_id,
                             std::function<void(result<engine::append_receipt>)> finish);
     void post_pump(const std::shared_ptr<subscription>& sub);

@@ -7,6 +7,10 @@
 
 namespace gantry::core {
 
+// The '/'-separated levels of a topic name or filter, empty ones included
+// ("a//b" has three). Views into `text`.
+std::vector<std::string_view> topic_levels(std::string_view text);
+
 // filter_language::mqtt: an MQTT topic filter within one engine topic. An
 // MQTT topic `a/b/c` lies in engine topic `a` with tag `b/c` (DESIGN.md), so
 // the filter text is what follows the filter's first level: "" for the
