@@ -2,7 +2,6 @@
 // after the engine stored the message, delivery flow control, reason codes a
 // third-party client rarely shows, delayed wills.
 #include <gtest/gtest.h>
-#include <poll.h>
 
 #include <chrono>
 #include <memory>
@@ -19,6 +18,7 @@
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/store/message_store.hpp"
 #include "../../../store/store_test_support.hpp"
+#include "../../../support/loopback_stream.hpp"
 
 namespace gantry::protocols::mqtt::test {
 namespace {
@@ -35,30 +35,27 @@ std::vector<std::byte> bytes_of(std::string_view s) {
 // has a deadline.
 class mqtt_client {
 public:
-    mqtt_client(std::uint16_t port, protocol_version version) : socket_(context_), version_(version) {
-        boost::system::error_code error;
-        socket_.connect({asio::ip::make_address_v4("127.0.0.1"), port}, error);
-        EXPECT_FALSE(error) << error.message();
-        socket_.non_blocking(true, error);
+    mqtt_client(std::uint16_t port, protocol_version version) : stream_(port), version_(version) {
+        EXPECT_TRUE(stream_.connected());
     }
 
     bool send(const mqtt_packet& packet) {
         auto frame = mqtt_codec::encode(packet, version_);
         EXPECT_TRUE(frame) << frame.error().message();
-        boost::system::error_code error;
-        asio::write(socket_, asio::buffer(*frame), error);
-        return !error;
+        return frame && stream_.write(*frame);
     }
 
     std::optional<mqtt_packet> receive(std::chrono::milliseconds timeout = 5s) {
         const auto deadline = clock_type::now() + timeout;
         for (;;) {
-            auto decoded = codec_.decode(buffered_, version_);
+            auto decoded = codec_.decode(stream_.buffered(), version_);
             if (decoded.status == decode_status::complete) {
-                buffered_.erase(buffered_.begin(), buffered_.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
+                stream_.take(decoded.consumed);
                 return std::move(decoded.packet);
             }
-            if (decoded.status == decode_status::error || !wait_readable(deadline) || !read_more()) return std::nullopt;
+            if (decoded.status == decode_status::error ||
+                stream_.read_before(deadline) != testing::loopback_stream::read_outcome::progress)
+                return std::nullopt;
         }
     }
 
@@ -89,44 +86,14 @@ public:
         return expect<suback_packet>();
     }
 
-    bool closed_within(std::chrono::milliseconds timeout) {
-        const auto deadline = clock_type::now() + timeout;
-        for (;;) {
-            if (!wait_readable(deadline)) return false;
-            if (!read_more()) return true;
-        }
-    }
+    bool closed_within(std::chrono::milliseconds timeout) { return stream_.closed_before(clock_type::now() + timeout); }
 
-    void cut() {
-        boost::system::error_code error;
-        socket_.close(error);
-    }
+    void cut() { stream_.cut(); }
 
 private:
-    bool wait_readable(clock_type::time_point deadline) {
-        for (;;) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
-            if (left.count() <= 0) return false;
-            pollfd fd{socket_.native_handle(), POLLIN, 0};
-            if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) return true;
-        }
-    }
-
-    bool read_more() {
-        std::byte chunk[65536];
-        boost::system::error_code error;
-        const auto n = socket_.read_some(asio::buffer(chunk), error);
-        if (error == asio::error::would_block) return true;
-        if (error) return false;
-        buffered_.insert(buffered_.end(), chunk, chunk + n);
-        return true;
-    }
-
-    asio::io_context context_;
-    asio::ip::tcp::socket socket_;
+    testing::loopback_stream stream_;
     protocol_version version_;
     mqtt_codec codec_;
-    std::vector<std::byte> buffered_;
 };
 
 // A real store and engine on a temporary directory behind an MQTT listener

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <poll.h>
 
 #include <chrono>
 #include <cstddef>
@@ -23,6 +22,7 @@
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "gantry/store/message_store.hpp"
 #include "../../../store/store_test_support.hpp"
+#include "../../../support/loopback_stream.hpp"
 
 namespace gantry::protocols::remoting::test {
 
@@ -34,14 +34,9 @@ class remoting_client {
 public:
     using clock = std::chrono::steady_clock;
 
-    explicit remoting_client(std::uint16_t port) : socket_(context_) {
-        boost::system::error_code error;
-        socket_.connect({asio::ip::make_address_v4("127.0.0.1"), port}, error);
-        connected_ = !error;
-        socket_.non_blocking(true, error);
-    }
+    explicit remoting_client(std::uint16_t port) : stream_(port) {}
 
-    bool connected() const { return connected_; }
+    bool connected() const { return stream_.connected(); }
 
     // A request with the next opaque; `fields` as the extFields.
     remoting_command request(std::int32_t code, ext_field_map fields, std::string_view body = {}) {
@@ -59,23 +54,22 @@ public:
         return frame && send_raw(*frame);
     }
 
-    bool send_raw(const std::vector<std::byte>& data) {
-        boost::system::error_code error;
-        asio::write(socket_, asio::buffer(data), error);
-        return !error;
-    }
+    bool send_raw(const std::vector<std::byte>& data) { return stream_.write(data); }
 
     // The next frame; nothing on timeout or when the stream ended.
     std::optional<remoting_command> receive(std::chrono::milliseconds timeout = 5s) {
         const auto deadline = clock::now() + timeout;
         for (;;) {
-            auto decoded = codec_.decode(buffered_);
+            const auto& input = stream_.buffered();
+            auto decoded = codec_.decode(input);
             if (decoded.status == decode_status::complete) {
-                last_frame_.assign(buffered_.begin(), buffered_.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
-                buffered_.erase(buffered_.begin(), buffered_.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
+                last_frame_.assign(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(decoded.consumed));
+                stream_.take(decoded.consumed);
                 return std::move(decoded.command);
             }
-            if (decoded.status == decode_status::error || !wait_readable(deadline) || !read_more()) return std::nullopt;
+            if (decoded.status == decode_status::error ||
+                stream_.read_before(deadline) != testing::loopback_stream::read_outcome::progress)
+                return std::nullopt;
         }
     }
 
@@ -86,44 +80,16 @@ public:
     }
 
     // True once the broker ended the stream within `timeout`.
-    bool closed_within(std::chrono::milliseconds timeout) {
-        const auto deadline = clock::now() + timeout;
-        for (;;) {
-            if (!wait_readable(deadline)) return false;
-            if (!read_more()) return true;
-        }
-    }
+    bool closed_within(std::chrono::milliseconds timeout) { return stream_.closed_before(clock::now() + timeout); }
 
     // The raw bytes of the frame receive() returned last.
     const std::vector<std::byte>& last_frame() const { return last_frame_; }
 
 private:
-    bool wait_readable(clock::time_point deadline) {
-        for (;;) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-            if (left.count() <= 0) return false;
-            pollfd fd{socket_.native_handle(), POLLIN, 0};
-            if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) return true;
-        }
-    }
-
-    bool read_more() {
-        std::byte chunk[65536];
-        boost::system::error_code error;
-        const auto n = socket_.read_some(asio::buffer(chunk), error);
-        if (error == asio::error::would_block) return true;
-        if (error) return false;
-        buffered_.insert(buffered_.end(), chunk, chunk + n);
-        return true;
-    }
-
-    asio::io_context context_;
-    asio::ip::tcp::socket socket_;
+    testing::loopback_stream stream_;
     remoting_codec codec_;
-    std::vector<std::byte> buffered_;
     std::vector<std::byte> last_frame_;
     std::int32_t next_opaque_ = 1;
-    bool connected_ = false;
 };
 
 // A real store and engine on a temporary directory, behind a remoting
