@@ -43,6 +43,11 @@ class gantryd_process:
             time.sleep(0.05)
         return False
 
+    def wait_until_serving(self, timeout=START_TIMEOUT):
+        """True once gantryd logged that it started: its listeners accept.
+        (The store logs "started on ..." earlier, before any listener.)"""
+        return self.wait_for_log(" started in ", timeout)
+
     def wait(self, timeout=EXIT_TIMEOUT):
         """The exit status, or None if gantryd is still running at the deadline."""
         try:

@@ -23,7 +23,7 @@ class gantryd_test(harness.gantryd_test_case):
 
     def test_starts_on_defaults_and_stops_cleanly_on_sigterm(self):
         p = self.start()
-        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
         data = os.path.join(self.workdir, "data")
         self.assertTrue(os.path.isdir(os.path.join(data, "commitlog")), "no data/commitlog in the working directory")
 
@@ -35,7 +35,7 @@ class gantryd_test(harness.gantryd_test_case):
 
     def test_sigint_stops_cleanly_too(self):
         p = self.start("--storePathRootDir", os.path.join(self.workdir, "store"))
-        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
         p.process.send_signal(signal.SIGINT)
         self.assertEqual(p.wait(), 0, p.stderr())
 
@@ -57,7 +57,7 @@ class gantryd_test(harness.gantryd_test_case):
     def test_second_broker_on_the_same_data_dir_is_refused(self):
         data = os.path.join(self.workdir, "shared-data")
         first = self.start("--storePathRootDir", data, name="first")
-        self.assertTrue(first.wait_for_log("started"), "first gantryd did not start:\n" + first.stderr())
+        self.assertTrue(first.wait_until_serving(), "first gantryd did not start:\n" + first.stderr())
 
         second = self.start("--storePathRootDir", data, name="second")
         status = second.wait()

@@ -43,7 +43,7 @@ class native_client_test(harness.gantryd_test_case):
         self.assertTrue(os.path.isdir(os.path.join(modules, "ali-ons")),
                         "ali-ons is not installed in %s: run scripts/install-deps" % modules)
         p = self.start()
-        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
         self.create_topic(TOPIC)
         env = dict(os.environ, NODE_PATH=modules)
         try:

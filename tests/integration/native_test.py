@@ -23,7 +23,7 @@ SHORT_DELAY_LEVELS = ("--messageDelayLevel", "1s 1s 1s 1s 1s")
 class native_test(harness.gantryd_test_case):
     def start_broker(self, *args, name="gantryd", port=None):
         p = self.start(*args, name=name, port=port)
-        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
         return p
 
     def run_scenario(self, scenario, broker):

@@ -38,7 +38,7 @@ def record_bodies(records):
 class remoting_test(harness.gantryd_test_case):
     def start_broker(self):
         p = self.start()
-        self.assertTrue(p.wait_for_log("started"), "gantryd did not start:\n" + p.stderr())
+        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
         return p
 
     def send(self, client, topic, body, queue=0, tag="TagA"):
@@ -121,7 +121,7 @@ class remoting_test(harness.gantryd_test_case):
         p.process.send_signal(signal.SIGKILL)
         p.wait()
         again = self.start(port=self.port, name="again")
-        self.assertTrue(again.wait_for_log("started"), again.stderr())
+        self.assertTrue(again.wait_until_serving(), again.stderr())
         client = remoting_client(self.port)
         try:
             header, body = client.request(PULL_MESSAGE, {

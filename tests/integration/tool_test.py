@@ -31,7 +31,7 @@ class tool_test(harness.gantryd_test_case):
 
     def start_broker(self, *args):
         p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"), *args)
-        self.assertTrue(p.wait_for_log("started"), p.stderr())
+        self.assertTrue(p.wait_until_serving(), p.stderr())
         return p
 
     def test_topics_produce_consume_and_lag_in_one_process_mode(self):
