@@ -244,7 +244,7 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
     if (!topic) return topic.error();
     if (!topic->readable()) return core_errc::no_permission;
     selector_diagnostic diagnostic;
-    auto filter = record_filter::compile(options.filter_kind, options.filter, diagnostic);
+    auto filter = record_filter::compile(options.filter_kind, options.filter, diagnostic, options.selector);
     if (!filter) return core_errc::invalid_filter;
 
     const engine::subscription_id id{next_subscription_.fetch_add(1)};
@@ -269,6 +269,7 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
     std::vector<subscription::source> sources;
     for (std::int32_t q = 0; q < topic->read_queue_nums; ++q) sources.push_back({options.topic, q});
     sources.push_back({retry->topic_name, 0});
+    if (durable) pin_start(group_name, sources, options.start);
     auto sub = std::make_shared<subscription>(id, ctx, std::move(options), std::move(sink), *group,
                                               std::move(*filter), std::move(sources));
     for (const auto& src : sub->sources()) {
@@ -296,7 +297,12 @@ result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::strin
 void core_engine::leave_group(consumer_group& group) {
     if (group.leave() > 0) return;
     if (group.durable()) {
+        // Saved at once, not at the next flushConsumerOffsetInterval: a
+        // durable subscriber that left expects to resume exactly there.
         for (const auto& q : group.queues()) offsets_.commit(group.name(), q.topic, q.queue_id, q.queue->committed());
+        if (const auto ec = offsets_.persist())
+            core_log()->warn("cannot save the offsets of durable group {} to config/consumerOffset.json: {}",
+                             group.name(), ec.message());
         return;
     }
     // A non-durable group leaves nothing behind, its retry topic included.
@@ -308,6 +314,20 @@ void core_engine::leave_group(consumer_group& group) {
         groups_.erase(it);
     }
     topics_.remove(retry_topic_name(group.name()));
+}
+
+std::error_code core_engine::delete_group(const engine::operation_context&, const std::string& group) {
+    {
+        std::unique_lock lock(mutex_);
+        const auto it = groups_.find(group);
+        if (it != groups_.end()) {
+            if (it->second->members() > 0) return core_errc::group_in_use;
+            groups_.erase(it);
+        }
+    }
+    offsets_.remove_group(group);
+    topics_.remove(retry_topic_name(group));
+    return {};
 }
 
 std::shared_ptr<subscription> core_engine::find_subscription(engine::subscription_id id) const {
@@ -363,6 +383,23 @@ std::int64_t core_engine::position_offset(const engine::start_position& at, std:
     case engine::start_position::kind::latest: break;
     }
     return store_.max_offset(topic, queue_id);
+}
+
+void core_engine::pin_start(const std::string& group, const std::vector<subscription::source>& sources,
+                            const engine::start_position& start) {
+    bool pinned = false;
+    for (const auto& src : sources) {
+        if (offsets_.query(group, src.topic, src.queue_id)) continue;
+        offsets_.commit(group, src.topic, src.queue_id,
+                        is_retry_topic_name(src.topic) ? store_.min_offset(src.topic, src.queue_id)
+                                                       : position_offset(start, src.topic, src.queue_id));
+        pinned = true;
+    }
+    if (!pinned) return;
+    if (const auto ec = offsets_.persist())
+        core_log()->warn("cannot save the start of durable group {} to config/consumerOffset.json: {}; after a crash "
+                         "it would start again from its subscription's start position",
+                         group, ec.message());
 }
 
 std::int64_t core_engine::start_offset(const consumer_group& group, const engine::start_position& start,

@@ -92,7 +92,9 @@ bool core_engine::deliver_one(subscription& sub, pop_queue& queue, const subscri
     }
     const auto& ref = got.messages.front();
     const auto record = store::decode_record(ref.bytes);
-    if (!record) {
+    // A filter makes the store read on past a record it rejects: a later
+    // record is not this offset's, and is taken in its own turn.
+    if (!record || record->queue_offset != t.offset) {
         queue.ack(t.offset, t.delivery_id);
         return false;
     }

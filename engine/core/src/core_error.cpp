@@ -43,6 +43,8 @@ public:
             return "the exclusive consumer group already has a consumer; stop it first or use another group";
         case core_errc::message_not_found: return "no stored message has that id";
         case core_errc::no_such_queue: return "the topic has no queue with that id";
+        case core_errc::group_in_use:
+            return "the consumer group still has consumers; close them before deleting the group";
         }
         return "unknown core error";
     }

@@ -57,25 +57,36 @@ private:
 } // namespace
 
 result<record_filter> record_filter::compile(engine::filter_language language, std::string_view text,
-                                             selector_diagnostic& diagnostic) {
-    if (language == engine::filter_language::tag) return record_filter(tag_expression::parse(text), std::nullopt);
-    if (language == engine::filter_language::mqtt) {
-        if (auto problem = mqtt_filter::problem(text)) {
-            diagnostic = {make_error_code(selector_errc::syntax_error), 0, 0, "MQTT topic filter: " + *problem};
+                                             selector_diagnostic& diagnostic, std::string_view selector_text) {
+    if (language == engine::filter_language::sql92) {
+        if (!selector_text.empty()) {
+            diagnostic = {make_error_code(selector_errc::syntax_error), 0, 0,
+                          "a SQL92 filter cannot take a second selector"};
             return diagnostic.code;
         }
-        return record_filter(tag_expression::parse("*"), std::nullopt, mqtt_filter(text));
+        auto sel = selector::compile(text, diagnostic);
+        if (!sel) return sel.error();
+        return record_filter(tag_expression::parse("*"), std::move(*sel));
     }
-    auto sel = selector::compile(text, diagnostic);
-    if (!sel) return sel.error();
-    return record_filter(tag_expression::parse("*"), std::move(*sel));
+    std::optional<selector> sel;
+    if (!selector_text.empty()) {
+        auto compiled = selector::compile(selector_text, diagnostic);
+        if (!compiled) return compiled.error();
+        sel = std::move(*compiled);
+    }
+    if (language == engine::filter_language::tag) return record_filter(tag_expression::parse(text), std::move(sel));
+    if (auto problem = mqtt_filter::problem(text)) {
+        diagnostic = {make_error_code(selector_errc::syntax_error), 0, 0, "MQTT topic filter: " + *problem};
+        return diagnostic.code;
+    }
+    return record_filter(tag_expression::parse("*"), std::move(sel), mqtt_filter(text));
 }
 
 bool record_filter::matches_record(const store::decoded_record& record) const {
     if (mqtt_) {
         std::optional<std::string_view> rest = store::find_property(record.properties, store::property::tags);
         if (!rest && store::find_property(record.properties, mqtt_filter::trailing_level_property)) rest = "";
-        return mqtt_->matches(rest);
+        if (!mqtt_->matches(rest)) return false;
     }
     return !selector_ || selector_->matches(record_subject(record));
 }

@@ -180,6 +180,10 @@ public:
     // latest message, a time, or an offset. Live members continue from there.
     virtual std::error_code reset_offsets(const operation_context& ctx, const std::string& group,
                                           const std::string& topic, start_position to) = 0;
+    // Forgets a consumer group with no member left: its committed offsets,
+    // its position and its retry topic (its dead letters stay). A durable
+    // subscription's end (JMS unsubscribe); a group never seen is no error.
+    virtual std::error_code delete_group(const operation_context& ctx, const std::string& group) = 0;
 
     // A topic that exists (nothing is created); names of all topics, sorted.
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;

@@ -36,6 +36,10 @@ struct subscription_options {
     bool durable = false;
     filter_language filter_kind = filter_language::tag;
     std::string filter;             // "" or "*" takes everything
+    // A SQL92 selector applied on top of `filter` (a JMS consumer of a
+    // hierarchical destination: an mqtt filter picks the name, this the
+    // messages); "" selects all.
+    std::string selector;
     start_position start;           // where a group with no committed offset begins
     std::chrono::milliseconds ack_timeout{30'000}; // shared: invisible until settled or this passes
     int max_deliveries = 16;        // then to the dead-letter topic

@@ -212,6 +212,46 @@ TEST_F(CoreEngineTest, NonDurableSubscriptionsLeaveNoStateBehind) {
     EXPECT_TRUE(engine_->offsets().groups_of_topic("t").empty());
 }
 
+// A durable group's start is on disk from its first subscription: a crash
+// before any acknowledgement (no clean stop, no periodic flush) must not move
+// it to "now" at the next subscription.
+TEST_F(CoreEngineTest, DurableGroupStartSurvivesACrashBeforeAnyAck) {
+    auto o = shared("journal", "durable-reader");
+    o.durable = true;
+    o.start = engine::start_position::latest();
+    const auto id = subscribe(o, std::make_shared<recording_sink>());
+    engine_->unsubscribe(id);
+    append("journal", "while-away");
+    // What a crash leaves: the offsets file as it is now.
+    consumer_offsets on_disk(core_config_.root_dir);
+    ASSERT_FALSE(on_disk.load());
+    for (std::int32_t q = 0; q < 4; ++q) EXPECT_EQ(on_disk.query("durable-reader", "journal", q), 0) << q;
+}
+
+TEST_F(CoreEngineTest, DeletedGroupForgetsItsPositionAndRefusesWhileInUse) {
+    append("kept", "old");
+    auto o = shared("kept", "sub-1");
+    o.durable = true;
+    o.start = engine::start_position::earliest();
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 10);
+    ASSERT_TRUE(sink->wait_for(1));
+    engine_->settle(id, sink->deliveries()[0].handle, outcome::accepted);
+    EXPECT_EQ(engine_->delete_group(ctx(), "sub-1"), core_errc::group_in_use);
+    engine_->unsubscribe(id);
+    for (int i = 0; i < 100 && !sink->was_closed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_FALSE(engine_->offsets().groups_of_topic("kept").empty());
+    EXPECT_FALSE(engine_->delete_group(ctx(), "sub-1"));
+    EXPECT_TRUE(engine_->offsets().groups_of_topic("kept").empty());
+    EXPECT_FALSE(engine_->find_topic("%RETRY%sub-1"));
+    // Subscribing again starts a new group: from its start, the old message again.
+    auto again = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(o, again), 10);
+    ASSERT_TRUE(again->wait_for(1));
+    EXPECT_EQ(again->deliveries()[0].msg.body, "old");
+}
+
 TEST_F(CoreEngineTest, FiltersByTagAndBySelector) {
     engine::message m;
     m.topic = "f";

@@ -64,6 +64,7 @@ public:
                                                  std::int32_t queue_id) const override;
     std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, engine::start_position to) override;
+    std::error_code delete_group(const engine::operation_context& ctx, const std::string& group) override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
     std::vector<std::string> topic_names() const override;
     engine::topic_table list_topics() const override;
@@ -100,6 +101,10 @@ private:
     result<std::shared_ptr<consumer_group>> join_group(const std::string& name, engine::delivery_mode mode,
                                                        bool durable);
     void leave_group(consumer_group& group);
+    // A durable group's start is fixed, on disk, when it first subscribes:
+    // after a crash it resumes from there, not from wherever "now" is then.
+    void pin_start(const std::string& group, const std::vector<subscription::source>& sources,
+                   const engine::start_position& start);
     std::int64_t start_offset(const consumer_group& group, const engine::start_position& start,
                               std::string_view topic, std::int32_t queue_id) const;
     std::int64_t position_offset(const engine::start_position& at, std::string_view topic,

@@ -23,6 +23,7 @@ enum class core_errc {
     exclusive_group_busy,  // an exclusive group already has its one consumer
     message_not_found,     // no stored message has that id
     no_such_queue,         // a queue id outside the topic's queues
+    group_in_use,          // deleting a consumer group that still has members
 };
 
 const std::error_category& core_category() noexcept;

@@ -21,8 +21,9 @@ namespace gantry::core {
 class record_filter final : public store::message_filter {
 public:
     // Fails with the selector's error; `diagnostic` says where and why.
+    // `selector` (SQL92, "" for none) must match too, whatever `language` is.
     static result<record_filter> compile(engine::filter_language language, std::string_view text,
-                                         selector_diagnostic& diagnostic);
+                                         selector_diagnostic& diagnostic, std::string_view selector = {});
 
     bool matches_all() const noexcept {
         return tags_.matches_all() && (!selector_ || selector_->matches_all()) && (!mqtt_ || mqtt_->matches_all());
