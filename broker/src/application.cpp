@@ -11,6 +11,7 @@
 
 #include "gantry/broker/startup_error.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/protocols/stomp/stomp_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/consume_queue.hpp"
 #include "gantry/store/store_error.hpp"
@@ -83,15 +84,25 @@ void application::start_listeners() {
     if (config_.mqtt_port != 0) {
         auto options = config_.mqtt;
         options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
-        const protocols::mqtt::mqtt_access access{config_.password_file.empty() && config_.allow_anonymous ? nullptr : &users_,
-                                                  config_.acl_file.empty() ? nullptr : &acl_};
-        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access);
+        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control());
         protocols::common::listener_config mqtt_listen{config_.listen_host,
                                                        static_cast<std::uint16_t>(config_.mqtt_port),
                                                        config_.mqtt_limits};
         network_->listen(std::move(mqtt), std::move(mqtt_listen));
     }
+    if (config_.stomp_port != 0) {
+        auto options = config_.stomp;
+        options.level_separator = config_.stomp_level_separator.front();
+        auto stomp = std::make_shared<protocols::stomp::stomp_module>(*engine_, options, access_control());
+        network_->listen(std::move(stomp), {config_.listen_host, static_cast<std::uint16_t>(config_.stomp_port),
+                                            config_.stomp_limits});
+    }
     name_servers_->start();
+}
+
+security::access_control application::access_control() const {
+    return {config_.password_file.empty() && config_.allow_anonymous ? nullptr : &users_,
+            config_.acl_file.empty() ? nullptr : &acl_};
 }
 
 void application::load_security() {
@@ -145,12 +156,14 @@ void application::log_started(std::chrono::milliseconds took) const {
     if (error) {
         data_dir = store.root_dir;
     }
-    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, data directory {}, {}, "
+    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, {}, data directory {}, {}, "
                "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
                config_.listen_port,
                config_.mqtt_port != 0 ? fmt::format("MQTT on {}:{}", config_.listen_host, config_.mqtt_port)
                                       : std::string("no MQTT listener (mqttPort 0)"),
+               config_.stomp_port != 0 ? fmt::format("STOMP on {}:{}", config_.listen_host, config_.stomp_port)
+                                       : std::string("no STOMP listener (stompPort 0)"),
                data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,

@@ -8,6 +8,7 @@
 #include "gantry/broker/broker_config.hpp"
 #include "name_server_link.hpp"
 #include "network.hpp"
+#include "gantry/security/access_control.hpp"
 #include "gantry/security/acl.hpp"
 #include "gantry/security/user_store.hpp"
 #include "gantry/core/core_engine.hpp"
@@ -40,6 +41,8 @@ private:
     void start_listeners();
     // Loads passwordFile and aclFile; throws startup_error naming the file and line.
     void load_security();
+    // The user store and ACL every protocol checks (null parts: not configured).
+    security::access_control access_control() const;
 
     broker_config config_;
     std::shared_ptr<spdlog::logger> log_;

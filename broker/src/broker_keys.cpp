@@ -49,6 +49,9 @@ void register_broker_keys(config_registry& registry) {
     add(integer_key(
         "mqttPort", "Port of the MQTT 3.1/3.1.1/5.0 listener, on listenHost (0: no MQTT listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.mqtt_port; }));
+    add(integer_key(
+        "stompPort", "Port of the STOMP 1.0/1.1/1.2 listener, on listenHost (0: no STOMP listener)", between(0, 65535),
+        [](auto& c) -> auto& { return c.stomp_port; }));
     add(string_key(
         "listenHost", "Address the protocol listeners bind (0.0.0.0: every interface)",
         [](auto& c) -> auto& { return c.listen_host; }, ip_literal));

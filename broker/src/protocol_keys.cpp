@@ -75,6 +75,51 @@ void register_protocol_keys(config_registry& registry) {
     add(integer_key(
         "mqtt.deliveryAckTimeout", "An unacknowledged QoS 1/2 delivery is sent again after this long (ms)",
         between(1'000, 24 * 3'600'000), [](auto& c) -> auto& { return c.mqtt.delivery_ack_timeout; }));
+
+    register_limit_keys(registry, "STOMP", "stomp.", [](auto& c) -> auto& { return c.stomp_limits; });
+    auto stomp = [&](config_key key) { registry.add("STOMP", std::move(key)); };
+    stomp(integer_key(
+        "stomp.heartbeatSend", "How often the broker can send heart-beats (ms, offered in CONNECTED; 0: never)",
+        between(0, 3'600'000), [](auto& c) -> auto& { return c.stomp.heartbeat_send; }));
+    stomp(integer_key(
+        "stomp.heartbeatReceive",
+        "How often the broker wants heart-beats (ms, offered in CONNECTED; a client silent for twice the agreed "
+        "interval is closed; 0: not wanted)",
+        between(0, 3'600'000), [](auto& c) -> auto& { return c.stomp.heartbeat_receive; }));
+    stomp(integer_key(
+        "stomp.prefetch", "Unacknowledged messages per subscription unless it asks otherwise (activemq.prefetchSize)",
+        between(1, 1'000'000), [](auto& c) -> auto& { return c.stomp.prefetch; }));
+    stomp(integer_key(
+        "stomp.maxPrefetch", "Largest prefetch a subscription may ask for", between(1, 1'000'000),
+        [](auto& c) -> auto& { return c.stomp.max_prefetch; }));
+    stomp(integer_key(
+        "stomp.maxSubscriptions", "Subscriptions per connection", between(1, 100'000),
+        [](auto& c) -> auto& { return c.stomp.max_subscriptions; }));
+    stomp(integer_key(
+        "stomp.maxPendingSends", "SENDs not yet stored per connection before it stops reading", between(1, 100'000),
+        [](auto& c) -> auto& { return c.stomp.max_pending_sends; }));
+    stomp(integer_key(
+        "stomp.maxTransactions", "Open transactions per connection", between(1, 10'000),
+        [](auto& c) -> auto& { return c.stomp.max_transactions; }));
+    stomp(integer_key(
+        "stomp.maxTransactionBytes", "Bytes one transaction may hold in memory until COMMIT", between(1024, 1 << 30),
+        [](auto& c) -> auto& { return c.stomp.max_transaction_bytes; }));
+    stomp(integer_key(
+        "stomp.deliveryAckTimeout", "An unacknowledged MESSAGE goes back to its queue after this long (ms)",
+        between(1'000, 24 * 3'600'000), [](auto& c) -> auto& { return c.stomp.delivery_ack_timeout; }));
+    stomp(integer_key(
+        "stomp.maxHeaders", "Headers one frame may carry", between(1, 100'000),
+        [](auto& c) -> auto& { return c.stomp.max_header_count; }));
+    stomp(integer_key(
+        "stomp.maxHeaderLength", "Longest header line of a frame (bytes)", between(64, 1 << 20),
+        [](auto& c) -> auto& { return c.stomp.max_header_length; }));
+    stomp(string_key(
+        "stomp.levelSeparator", "Separates the levels of a destination name: /topic/a.b is MQTT topic a/b",
+        [](auto& c) -> auto& { return c.stomp_level_separator; }, [](const std::string& text) -> config_problem {
+            if (text.size() != 1 || text == "/" || text == "*" || text == ">")
+                return "must be one character other than '/', '*' and '>'";
+            return std::nullopt;
+        }));
 }
 
 } // namespace gantry::broker

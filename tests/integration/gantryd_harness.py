@@ -71,6 +71,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+def other_free_port(taken):
+    """A free port not in `taken`: bind(0) may hand out the same port twice."""
+    port = free_port()
+    while port in taken:
+        port = free_port()
+    return port
+
+
 class gantryd_test_case(unittest.TestCase):
     """Starts gantryd instances in a temporary directory and stops them."""
 
@@ -83,17 +91,19 @@ class gantryd_test_case(unittest.TestCase):
             p.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None):
+    def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None, stomp_port=None):
         """A gantryd (or `program`, which takes the same listen options)
         listening on 127.0.0.1 and a free port (or `port`); gantryd's MQTT
-        listener gets a free port too (or `mqtt_port`), never 1883."""
+        and STOMP listeners get free ports too (or `mqtt_port`,
+        `stomp_port`), never 1883 or 61613."""
         self.port = port or free_port()
         listen = ("--listenHost", "127.0.0.1", "--listenPort", str(self.port))
         if program is None:
-            self.mqtt_port = mqtt_port or free_port()
-            while self.mqtt_port == self.port:  # bind(0) may hand out the same port twice
-                self.mqtt_port = free_port()
-            listen += ("--mqttPort", str(self.mqtt_port))
+            taken = {self.port}
+            self.mqtt_port = mqtt_port or other_free_port(taken)
+            taken.add(self.mqtt_port)
+            self.stomp_port = stomp_port or other_free_port(taken)
+            listen += ("--mqttPort", str(self.mqtt_port), "--stompPort", str(self.stomp_port))
         p = gantryd_process(self.workdir, (*listen, *args), name, program)
         self.processes.append(p)
         return p

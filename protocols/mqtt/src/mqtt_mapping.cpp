@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <charconv>
 
-#include <fmt/format.h>
-
 #include "gantry/core/core_error.hpp"
-#include "gantry/core/mqtt_filter.hpp"
-#include "gantry/core/topic_config.hpp"
 #include "gantry/store/store_error.hpp"
 
 namespace gantry::protocols::mqtt {
 
-static_assert(mqtt_property::trailing_level == core::mqtt_filter::trailing_level_property,
-              "the engine's MQTT filter reads the property the mapping writes");
-
 namespace {
 
-constexpr std::size_t max_engine_topic = 127; // RocketMQ's topic name limit
 constexpr char hex_digits[] = "0123456789ABCDEF";
 
 class mapping_category_impl final : public std::error_category {
@@ -25,30 +17,17 @@ public:
     const char* name() const noexcept override { return "gantry.mqtt.mapping"; }
     std::string message(int value) const override {
         switch (static_cast<mapping_errc>(value)) {
-        case mapping_errc::topic_too_long: return "first topic level longer than 127 bytes once percent-encoded";
-        case mapping_errc::reserved_topic: return "first topic level names a system topic of the broker";
         case mapping_errc::first_level_wildcard: return "wildcards in the first topic level are not supported yet";
         }
         return "unknown MQTT mapping error";
     }
 };
 
-bool plain(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     return -1;
-}
-
-result<std::string> map_first_level(std::string_view level) {
-    auto topic = encode_first_level(level);
-    if (topic.size() > max_engine_topic) return mapping_errc::topic_too_long;
-    if (core::is_system_topic(topic)) return mapping_errc::reserved_topic;
-    return topic;
 }
 
 std::string to_text(const std::vector<std::byte>& bytes) {
@@ -94,65 +73,15 @@ const std::error_category& mapping_category() noexcept {
     return category;
 }
 
-std::string encode_first_level(std::string_view level) {
-    if (level.empty()) return "%";
-    std::string out;
-    out.reserve(level.size());
-    for (const unsigned char c : level) {
-        if (plain(c)) {
-            out.push_back(static_cast<char>(c));
-            continue;
-        }
-        out.push_back('%');
-        out.push_back(hex_digits[c >> 4]);
-        out.push_back(hex_digits[c & 0xF]);
-    }
-    return out;
-}
-
 std::string shared_group_name(std::string_view share_name, std::string_view filter) {
-    // Group names become "%RETRY%<group>" topics: at most 127 bytes.
-    constexpr std::size_t longest = 100;
-    auto name = "MQTT_SHARE-" + encode_first_level(share_name) + "-" + encode_first_level(filter);
-    if (name.size() <= longest) return name;
-    std::uint64_t hash = 14695981039346656037ULL; // FNV-1a, stable across runs
-    for (const unsigned char c : std::string(share_name) + '/' + std::string(filter)) hash = (hash ^ c) * 1099511628211ULL;
-    return fmt::format("MQTT_SHARE-{}-{:016x}", encode_first_level(share_name).substr(0, 40), hash);
-}
-
-std::string decode_first_level(std::string_view topic) {
-    if (topic == "%") return {};
-    std::string out;
-    out.reserve(topic.size());
-    for (std::size_t i = 0; i < topic.size(); ++i) {
-        if (topic[i] == '%' && i + 2 < topic.size() && hex_value(topic[i + 1]) >= 0 && hex_value(topic[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(topic[i + 1]) * 16 + hex_value(topic[i + 2])));
-            i += 2;
-            continue;
-        }
-        out.push_back(topic[i]);
-    }
-    return out;
-}
-
-result<engine_address> to_engine_address(std::string_view mqtt_topic) {
-    const auto slash = mqtt_topic.find('/');
-    auto topic = map_first_level(mqtt_topic.substr(0, slash));
-    if (!topic) return topic.error();
-    engine_address address;
-    address.topic = std::move(*topic);
-    if (slash != std::string_view::npos) {
-        address.tag = std::string(mqtt_topic.substr(slash + 1));
-        address.trailing_level = address.tag.empty();
-    }
-    return address;
+    return naming::group_name("MQTT_SHARE", {share_name, filter});
 }
 
 result<engine_filter> to_engine_filter(std::string_view mqtt_filter) {
     const auto slash = mqtt_filter.find('/');
     const auto first = mqtt_filter.substr(0, slash);
     if (first == "+" || first == "#") return mapping_errc::first_level_wildcard;
-    auto topic = map_first_level(first);
+    auto topic = naming::engine_topic_of(first);
     if (!topic) return topic.error();
     engine_filter filter;
     filter.retained = *topic;
@@ -162,19 +91,6 @@ result<engine_filter> to_engine_filter(std::string_view mqtt_filter) {
     }
     filter.topic = std::move(*topic);
     return filter;
-}
-
-std::string to_mqtt_topic(const engine::message& msg) {
-    auto topic = decode_first_level(msg.topic);
-    if (!msg.tag.empty()) {
-        topic += '/';
-        topic += msg.tag;
-        return topic;
-    }
-    const auto trailing = std::find_if(msg.properties.begin(), msg.properties.end(),
-                                       [](const auto& p) { return p.first == mqtt_property::trailing_level; });
-    if (trailing != msg.properties.end()) topic += '/';
-    return topic;
 }
 
 engine::message to_engine_message(const publish_packet& publish, const engine_address& address,
@@ -216,7 +132,7 @@ bool published_with_retain(const engine::message& msg) noexcept {
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms) {
     outbound_message out;
     auto& publish = out.publish;
-    publish.topic = to_mqtt_topic(msg);
+    publish.topic = naming::to_hierarchical_name(msg);
     publish.payload = to_bytes(msg.body);
     auto& props = publish.properties;
     if (msg.expires_at_ms > 0) {
@@ -240,7 +156,7 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
         } else if (name == mqtt_property::retain) {
             out.retain = value == "1";
         } else if (name == mqtt_property::trailing_level) {
-            // Part of the topic (to_mqtt_topic).
+            // Part of the topic (to_hierarchical_name).
         } else if (name.starts_with(mqtt_property::user_prefix)) {
             props.user_properties.push_back({name.substr(mqtt_property::user_prefix.size()), value});
         } else {
@@ -256,7 +172,7 @@ reason_code append_failure_reason(std::error_code error) noexcept {
     if (error == core::core_errc::invalid_property || error == core::core_errc::properties_too_long ||
         error == store::store_errc::message_too_large)
         return reason_code::implementation_specific_error;
-    if (error == mapping_errc::topic_too_long || error == mapping_errc::reserved_topic ||
+    if (error == naming::naming_errc::topic_too_long || error == naming::naming_errc::reserved_topic ||
         error == core::core_errc::invalid_topic_name) // a retained topic past the engine's 1024 levels
         return reason_code::topic_name_invalid;
     return reason_code::unspecified_error;

@@ -8,16 +8,16 @@
 
 #include "gantry/engine/message.hpp"
 #include "gantry/engine/result.hpp"
+#include "gantry/protocols/naming/topic_names.hpp"
 #include "gantry/protocols/mqtt/publish_packet.hpp"
 #include "gantry/protocols/mqtt/reason_code.hpp"
 
 namespace gantry::protocols::mqtt {
 
-// Why an MQTT topic or filter has no engine form.
+// Why an MQTT filter has no engine form, beyond naming_errc (its first
+// level's): values 1 and 2 moved there.
 enum class mapping_errc {
-    topic_too_long = 1,     // the first level is over 127 bytes once percent-encoded
-    reserved_topic,         // the first level names a system topic of the engine
-    first_level_wildcard,   // a filter whose first level is '+' or '#' (not yet supported)
+    first_level_wildcard = 3, // a filter whose first level is '+' or '#' (not yet supported)
 };
 
 const std::error_category& mapping_category() noexcept;
@@ -32,19 +32,17 @@ inline constexpr std::string_view qos = "mqtt.qos";                       // the
 inline constexpr std::string_view client_id = "mqtt.client_id";           // the publisher, for no-local
 inline constexpr std::string_view payload_format = "mqtt.payload_format"; // 5.0 Payload Format Indicator
 inline constexpr std::string_view retain = "mqtt.retain";                 // "1": published with RETAIN
-inline constexpr std::string_view trailing_level = "mqtt.trailing_level"; // "1": topic "<first>/"
+inline constexpr std::string_view trailing_level = naming::trailing_level_property; // "1": topic "<first>/"
 inline constexpr std::string_view correlation_hex = "mqtt.correlation_data_hex"; // binary correlation data
 // A user property whose name starts with "mqtt." travels under this prefix.
 inline constexpr std::string_view user_prefix = "mqtt.user.";
 } // namespace mqtt_property
 
-// An MQTT topic name as the engine stores it: topic `a/b/c` is engine topic
-// `a` (percent-encoded) with tag `b/c`.
-struct engine_address {
-    std::string topic;
-    std::string tag;              // empty: none (one level, or "a/")
-    bool trailing_level = false;  // the topic is "<first>/"
-};
+// MQTT topic names are the engine's hierarchical names (gantry::topic_names).
+using naming::decode_first_level;
+using naming::encode_first_level;
+using naming::engine_address;
+using naming::to_engine_address;
 
 // An MQTT subscription filter with a literal first level: the engine topic
 // and the filter_language::mqtt text (the levels after the first), and the
@@ -56,21 +54,12 @@ struct engine_filter {
     std::string retained;
 };
 
-// The first level, percent-encoded: every byte outside [A-Za-z0-9_-] as %XX
-// (upper-case hex), an empty level as "%".
-std::string encode_first_level(std::string_view level);
-
 // The engine consumer group of the shared subscription "$share/<name>/<filter>":
 // both parts percent-encoded the same way (the group's %RETRY% topic must be
 // a valid topic name), a long pair replaced by its hash.
 std::string shared_group_name(std::string_view share_name, std::string_view filter);
-// The inverse; a name that is not an encoding (a native topic) is itself.
-std::string decode_first_level(std::string_view topic);
 
-result<engine_address> to_engine_address(std::string_view mqtt_topic);
 result<engine_filter> to_engine_filter(std::string_view mqtt_filter);
-// The MQTT topic a stored message is seen under.
-std::string to_mqtt_topic(const engine::message& msg);
 
 // PUBLISH (or a will) → engine message, with the topic already resolved
 // (aliases) and mapped.

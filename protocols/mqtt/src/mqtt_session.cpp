@@ -35,9 +35,7 @@ mqtt_session::mqtt_session(common::connection& conn, const common::session_conte
 mqtt_session::~mqtt_session() = default;
 
 bool mqtt_session::allowed(security::access_kind kind, std::string_view topic) const {
-    if (!access_.acl) return true;
-    const auto user = principal_.username ? std::optional<std::string_view>(*principal_.username) : std::nullopt;
-    return access_.acl->check(kind, user, client_id_, topic);
+    return access_.allows(kind, principal_, client_id_, topic);
 }
 
 common::consume_result mqtt_session::consume(std::span<const std::byte> input) {

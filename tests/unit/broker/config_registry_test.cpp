@@ -62,7 +62,7 @@ TEST_F(config_registry_test, unknown_key_is_named_with_the_nearest_valid_one) {
 TEST_F(config_registry_test, suggestion_ignores_case_and_swapped_letters) {
     EXPECT_EQ(registry_.nearest("brokername"), "brokerName");
     EXPECT_EQ(registry_.nearest("listenProt"), "listenPort");
-    EXPECT_EQ(registry_.nearest("stompPort"), std::nullopt);
+    EXPECT_EQ(registry_.nearest("amqpPortNumber"), std::nullopt);
 }
 
 TEST_F(config_registry_test, enum_value_error_lists_the_choices) {

@@ -11,6 +11,7 @@
 #include "gantry/core/core_config.hpp"
 #include "gantry/protocols/common/connection_limits.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/protocols/stomp/stomp_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/store_config.hpp"
 
@@ -40,6 +41,7 @@ struct broker_config {
     std::string broker_ip1 = "127.0.0.1";               // brokerIP1
     std::int32_t listen_port = 10911;                   // listenPort
     std::int32_t mqtt_port = 1883;                      // mqttPort: 0 = no MQTT listener
+    std::int32_t stomp_port = 61613;                    // stompPort: 0 = no STOMP listener
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
     std::string namesrv_addr;                           // namesrvAddr: "host:port;..."; empty = one-process mode
@@ -55,7 +57,10 @@ struct broker_config {
     protocols::common::connection_limits mqtt_limits = protocols::mqtt::mqtt_default_limits();
     // maximum_packet_size follows mqtt.maxFrameSize.
     protocols::mqtt::mqtt_options mqtt;
-    // Who may connect, to every protocol that authenticates (MQTT so far).
+    protocols::common::connection_limits stomp_limits = protocols::stomp::stomp_default_limits();
+    protocols::stomp::stomp_options stomp;
+    std::string stomp_level_separator = "."; // stomp.levelSeparator, one character: stomp.level_separator
+    // Who may connect, to every protocol that authenticates.
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
     bool allow_anonymous = true;         // allowAnonymous

@@ -4,11 +4,11 @@
 // SUBACK (drain_deliveries reads them from the retained store).
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/subscription_sink.hpp"
 #include "gantry/protocols/mqtt/topic_filter.hpp"
 
 #include "../mqtt_log.hpp"
 #include "../mqtt_session.hpp"
-#include "../subscription_sink.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -80,7 +80,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     options.start = engine::start_position::at_time(sub->since_ms);
     options.ack_timeout = options_.delivery_ack_timeout;
     auto id = engine_.subscribe(context(), std::move(options),
-                                std::make_shared<subscription_sink>(conn_.weak_from_this(), *this, sub->local_id));
+                                std::make_shared<common::subscription_sink<mqtt_session>>(conn_.weak_from_this(), *this, sub->local_id));
     if (!id) {
         mqtt_log()->warn("could not subscribe {} to '{}': {}", who(), s.filter, id.error().message());
         return reason_code::unspecified_error;

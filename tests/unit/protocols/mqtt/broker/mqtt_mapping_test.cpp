@@ -66,10 +66,10 @@ TEST(mqtt_mapping, empty_first_level_and_trailing_empty_level_round_trip) {
 
 TEST(mqtt_mapping, over_long_or_reserved_first_levels_are_refused) {
     EXPECT_TRUE(to_engine_address(std::string(127, 'a')));
-    EXPECT_EQ(to_engine_address(std::string(128, 'a')).error(), mapping_errc::topic_too_long);
-    EXPECT_EQ(to_engine_address(std::string(43, '.')).error(), mapping_errc::topic_too_long); // 129 encoded
-    EXPECT_EQ(to_engine_address("TBW102/x").error(), mapping_errc::reserved_topic);
-    EXPECT_EQ(to_engine_address("SCHEDULE_TOPIC_XXXX").error(), mapping_errc::reserved_topic);
+    EXPECT_EQ(to_engine_address(std::string(128, 'a')).error(), naming::naming_errc::topic_too_long);
+    EXPECT_EQ(to_engine_address(std::string(43, '.')).error(), naming::naming_errc::topic_too_long); // 129 encoded
+    EXPECT_EQ(to_engine_address("TBW102/x").error(), naming::naming_errc::reserved_topic);
+    EXPECT_EQ(to_engine_address("SCHEDULE_TOPIC_XXXX").error(), naming::naming_errc::reserved_topic);
 }
 
 TEST(mqtt_mapping, filters_split_like_topics_and_first_level_wildcards_are_refused) {

@@ -9,8 +9,7 @@
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
-#include "gantry/security/acl.hpp"
-#include "gantry/security/user_store.hpp"
+#include "gantry/security/access_control.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -46,12 +45,8 @@ struct mqtt_options {
     std::chrono::milliseconds delivery_ack_timeout{std::chrono::minutes(5)};
 };
 
-// Who may connect and what they may do (gantry::security, shared by every
-// protocol). nullptr: anyone connects, everything is allowed.
-struct mqtt_access {
-    const security::user_store* users = nullptr;
-    const security::acl* acl = nullptr;
-};
+// Who may connect and what they may do (shared by every protocol).
+using mqtt_access = security::access_control;
 
 // MQTT's listener limits before configuration (keys "mqtt.*"): frames up to
 // the options' maximum packet size.

@@ -1,0 +1,491 @@
+#!/usr/bin/python3
+"""STOMP 1.0 / 1.1 / 1.2 with JMS semantics against the real gantryd binary.
+
+Usage: stomp_test.py GANTRYD [unittest arguments]
+
+Clients: Debian's unmodified python3-stomp (only under /usr/bin/python3),
+plus a raw socket client for what a library will not send (heart-beat
+silence, malformed frames), python3-paho-mqtt and the gantry tool for the
+cross-protocol cases. Every wait is bounded, and only the processes
+started here are stopped, by PID.
+"""
+
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import time
+import unittest
+
+import paho.mqtt.client as paho
+import stomp
+
+import gantryd_harness as harness
+
+WAIT = 10.0  # seconds any single expectation may take
+
+
+class collector(stomp.ConnectionListener):
+    """Every MESSAGE, ERROR and RECEIPT a connection gets, in order."""
+
+    def __init__(self):
+        self.messages = queue.Queue()
+        self.errors = queue.Queue()
+        self.receipts = queue.Queue()
+
+    def on_message(self, frame):
+        self.messages.put(frame)
+
+    def on_error(self, frame):
+        self.errors.put(frame)
+
+    def on_receipt(self, frame):
+        self.receipts.put(frame.headers["receipt-id"])
+
+
+class stomp_test(harness.gantryd_test_case):
+    def setUp(self):
+        super().setUp()
+        self.connections = []
+
+    def tearDown(self):
+        for c in self.connections:
+            try:
+                c.disconnect()
+            except Exception:
+                pass
+        super().tearDown()
+
+    def start_broker(self, *args, stomp_port=None):
+        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"), *args, stomp_port=stomp_port)
+        self.assertTrue(p.wait_until_serving(), p.stderr())
+        self.broker = p
+        return p
+
+    def restart_broker(self, *args):
+        self.broker.stop()
+        self.processes.remove(self.broker)
+        return self.start_broker(*args, stomp_port=self.stomp_port)
+
+    def connect(self, version="1.2", client_id=None, **kwargs):
+        cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11, "1.2": stomp.Connection12}[version]
+        conn = cls([("127.0.0.1", self.stomp_port)], **kwargs)
+        listener = collector()
+        conn.set_listener("collector", listener)
+        headers = {"client-id": client_id} if client_id else {}
+        conn.connect(wait=True, headers=headers)
+        conn.got = listener
+        self.connections.append(conn)
+        return conn
+
+    def next_message(self, conn, timeout=WAIT):
+        try:
+            return conn.got.messages.get(timeout=timeout)
+        except queue.Empty:
+            self.fail("no MESSAGE within %ss" % timeout)
+
+    def no_message(self, conn, within=0.7):
+        try:
+            frame = conn.got.messages.get(timeout=within)
+        except queue.Empty:
+            return
+        self.fail("unexpected MESSAGE %r %r" % (frame.headers, frame.body))
+
+    def wait_receipt(self, conn, receipt):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                if conn.got.receipts.get(timeout=0.2) == receipt:
+                    return
+            except queue.Empty:
+                pass
+        self.fail("no RECEIPT %s" % receipt)
+
+    def subscribe(self, conn, destination, sub_id, receipt=None, ack="auto", **headers):
+        receipt = receipt or "sub-%s" % sub_id
+        conn.subscribe(destination, sub_id, ack=ack, headers=dict(headers, receipt=receipt))
+        self.wait_receipt(conn, receipt)
+
+    def send(self, conn, destination, body, **headers):
+        receipt = "send-%d" % time.monotonic_ns()
+        conn.send(destination, body, headers=dict(headers, receipt=receipt))
+        self.wait_receipt(conn, receipt)
+
+    def disconnect(self, conn):
+        """DISCONNECT, returning once its RECEIPT says the broker is done."""
+        receipt = "bye-%d" % time.monotonic_ns()
+        conn.disconnect(receipt=receipt)
+        self.wait_receipt(conn, receipt)
+
+    def raw(self):
+        s = socket.create_connection(("127.0.0.1", self.stomp_port), timeout=WAIT)
+        self.addCleanup(s.close)
+        return s
+
+    def read_frame(self, s):
+        data = b""
+        while b"\0" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    def closed_within(self, s, seconds):
+        s.settimeout(seconds)
+        try:
+            while s.recv(4096):
+                pass
+            return True
+        except socket.timeout:
+            return False
+        except OSError:
+            return True
+
+    # --- destinations -------------------------------------------------------
+
+    def test_queue_consumers_compete_and_each_message_is_delivered_once(self):
+        self.start_broker()
+        a = self.connect()
+        b = self.connect()
+        self.subscribe(a, "/queue/work", "a", ack="client-individual")
+        self.subscribe(b, "/queue/work", "b", ack="client-individual")
+        producer = self.connect()
+        for i in range(20):
+            self.send(producer, "/queue/work", "job-%d" % i)
+        seen = {}
+        deadline = time.monotonic() + WAIT
+        while len(seen) < 20 and time.monotonic() < deadline:
+            for conn, name in ((a, "a"), (b, "b")):
+                try:
+                    frame = conn.got.messages.get(timeout=0.05)
+                except queue.Empty:
+                    continue
+                self.assertNotIn(frame.body, seen, "delivered twice")
+                seen[frame.body] = name
+                conn.ack(frame.headers["ack"])
+        self.assertEqual(sorted(seen), sorted("job-%d" % i for i in range(20)))
+        self.assertEqual(set(seen.values()), {"a", "b"}, "one consumer got everything")
+
+    def test_queue_keeps_messages_sent_before_any_consumer(self):
+        self.start_broker()
+        producer = self.connect()
+        self.send(producer, "/queue/early", "first")
+        consumer = self.connect()
+        self.subscribe(consumer, "/queue/early", "1")
+        self.assertEqual(self.next_message(consumer).body, "first")
+
+    def test_topic_fans_out_to_every_subscriber(self):
+        self.start_broker()
+        subs = [self.connect() for _ in range(3)]
+        for i, conn in enumerate(subs):
+            self.subscribe(conn, "/topic/news", "s%d" % i)
+        producer = self.connect()
+        self.send(producer, "/topic/news", "extra", type="bulletin", priority="7", **{"correlation-id": "c-1",
+                                                                                      "x-region": "eu"})
+        for conn in subs:
+            frame = self.next_message(conn)
+            self.assertEqual(frame.body, "extra")
+            self.assertEqual(frame.headers["destination"], "/topic/news")
+            self.assertEqual(frame.headers["type"], "bulletin")
+            self.assertEqual(frame.headers["priority"], "7")
+            self.assertEqual(frame.headers["correlation-id"], "c-1")
+            self.assertEqual(frame.headers["x-region"], "eu")
+
+    def test_durable_subscriber_gets_what_was_sent_while_offline_also_after_a_restart(self):
+        self.start_broker()
+        sub = self.connect(client_id="reader")
+        self.subscribe(sub, "/topic/orders", "d", **{"activemq.subscriptionName": "audit"})
+        self.disconnect(sub)
+        producer = self.connect()
+        for body in ("one", "two", "three"):
+            self.send(producer, "/topic/orders", body)
+        sub = self.connect(client_id="reader")
+        self.subscribe(sub, "/topic/orders", "d", ack="client", **{"activemq.subscriptionName": "audit"})
+        frames = [self.next_message(sub) for _ in range(3)]
+        self.assertEqual([f.body for f in frames], ["one", "two", "three"])
+        sub.ack(frames[-1].headers["ack"])  # cumulative: all three
+        self.disconnect(sub)
+
+        producer.disconnect()
+        self.send(self.connect(), "/topic/orders", "while-down-soon")
+        self.restart_broker()
+        sub = self.connect(client_id="reader")
+        self.subscribe(sub, "/topic/orders", "d", **{"activemq.subscriptionName": "audit"})
+        self.assertEqual(self.next_message(sub).body, "while-down-soon")
+        self.no_message(sub)
+
+        # UNSUBSCRIBE naming the subscription forgets it: what is sent
+        # afterwards is not kept for it.
+        sub.unsubscribe("d", headers={"activemq.subscriptionName": "audit", "receipt": "gone"})
+        self.wait_receipt(sub, "gone")
+        self.send(self.connect(), "/topic/orders", "after-unsubscribe")
+        self.subscribe(sub, "/topic/orders", "d2", **{"activemq.subscriptionName": "audit"})
+        self.no_message(sub)
+
+    def test_durable_subscription_needs_a_client_id(self):
+        self.start_broker()
+        conn = self.connect()
+        conn.subscribe("/topic/x", "1", headers={"activemq.subscriptionName": "s"})
+        error = conn.got.errors.get(timeout=WAIT)
+        self.assertIn("client-id", error.headers["message"] + error.body)
+
+    def test_temp_queue_request_reply(self):
+        self.start_broker()
+        service = self.connect()
+        self.subscribe(service, "/queue/rpc", "svc")
+        requester = self.connect()
+        self.subscribe(requester, "/temp-queue/answers", "replies")
+        self.send(requester, "/queue/rpc", "2+2", **{"reply-to": "/temp-queue/answers", "correlation-id": "q1"})
+        request = self.next_message(service)
+        reply_to = request.headers["reply-to"]
+        self.assertRegex(reply_to, r"^/queue/temp-")
+        self.send(service, reply_to, "4", **{"correlation-id": request.headers["correlation-id"]})
+        reply = self.next_message(requester)
+        self.assertEqual((reply.body, reply.headers["correlation-id"]), ("4", "q1"))
+        self.assertEqual(reply.headers["destination"], "/temp-queue/answers")
+
+    # --- selectors, acknowledgement, redelivery --------------------------------
+
+    def test_selector_picks_messages_and_a_bad_one_gets_an_error_with_its_position(self):
+        self.start_broker()
+        conn = self.connect()
+        self.subscribe(conn, "/queue/paint", "red", selector="color = 'red' AND JMSPriority > 3")
+        producer = self.connect()
+        self.send(producer, "/queue/paint", "blue-msg", color="blue", priority="9")
+        self.send(producer, "/queue/paint", "red-low", color="red", priority="1")
+        self.send(producer, "/queue/paint", "red-high", color="red", priority="8")
+        self.assertEqual(self.next_message(conn).body, "red-high")
+        self.no_message(conn)
+
+        bad = self.connect()
+        bad.subscribe("/queue/paint", "x", headers={"selector": "color = = 'red'"})
+        error = bad.got.errors.get(timeout=WAIT)
+        self.assertEqual(error.headers["message"], "invalid selector")
+        self.assertRegex(error.body, r"(position|column|offset) \d+")
+
+    def test_client_ack_is_cumulative_and_client_individual_is_not(self):
+        self.start_broker()
+        producer = self.connect()
+        for i in range(3):
+            self.send(producer, "/queue/cum", "c%d" % i)
+            self.send(producer, "/queue/ind", "i%d" % i)
+
+        cum = self.connect()
+        self.subscribe(cum, "/queue/cum", "c", ack="client")
+        frames = [self.next_message(cum) for _ in range(3)]
+        cum.ack(frames[1].headers["ack"])  # acknowledges c0 and c1
+        ind = self.connect()
+        self.subscribe(ind, "/queue/ind", "i", ack="client-individual")
+        frames_i = [self.next_message(ind) for _ in range(3)]
+        ind.ack(frames_i[1].headers["ack"])  # acknowledges i1 only
+        self.disconnect(cum)
+        self.disconnect(ind)
+
+        again = self.connect()
+        self.subscribe(again, "/queue/cum", "c")
+        self.subscribe(again, "/queue/ind", "i")
+        bodies = sorted(self.next_message(again).body for _ in range(3))
+        self.assertEqual(bodies, ["c2", "i0", "i2"])
+        self.no_message(again)
+
+    def test_prefetch_stops_deliveries_until_acknowledged(self):
+        self.start_broker()
+        producer = self.connect()
+        for i in range(5):
+            self.send(producer, "/queue/slow", "m%d" % i)
+        conn = self.connect()
+        self.subscribe(conn, "/queue/slow", "s", ack="client-individual", **{"activemq.prefetchSize": "2"})
+        first = [self.next_message(conn) for _ in range(2)]
+        self.no_message(conn)
+        conn.ack(first[0].headers["ack"])
+        self.assertEqual(self.next_message(conn).body, "m2")
+        self.no_message(conn)
+
+    def test_nack_redelivers_with_a_count_then_dead_letters(self):
+        self.start_broker("--maxReconsumeTimes", "2", "--messageDelayLevel", "1s 1s 1s 1s 1s 1s")
+        conn = self.connect()
+        self.subscribe(conn, "/queue/poison", "p", ack="client-individual")
+        self.send(self.connect(), "/queue/poison", "bad")
+        first = self.next_message(conn)
+        self.assertNotIn("redelivered", first.headers)
+        conn.nack(first.headers["ack"])
+        second = self.next_message(conn)
+        self.assertEqual((second.body, second.headers["redelivered"], second.headers["JMSXDeliveryCount"]),
+                         ("bad", "true", "2"))
+        conn.nack(second.headers["ack"])
+        self.no_message(conn, within=3)
+        # The dead-letter topic of the queue's group holds it, for the native side to see.
+        tool = harness.sibling_program("gantry")
+        out = subprocess.run([tool, "-n", "127.0.0.1:%d" % self.port, "consume", "%DLQ%GANTRY_QUEUE-poison",
+                              "--from", "first", "-c", "1", "--idle", "5"], capture_output=True, text=True,
+                             timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn(": bad", out.stdout)
+
+    # --- transactions -----------------------------------------------------------
+
+    def test_transaction_commit_makes_sends_visible_and_abort_drops_them(self):
+        self.start_broker()
+        watcher = self.connect()
+        self.subscribe(watcher, "/queue/tx", "w")
+        sender = self.connect()
+        tx = sender.begin()
+        sender.send("/queue/tx", "in-tx-1", transaction=tx)
+        sender.send("/queue/tx", "in-tx-2", transaction=tx)
+        self.no_message(watcher)
+        sender.commit(tx, headers={"receipt": "committed"})
+        self.wait_receipt(sender, "committed")
+        self.assertEqual([self.next_message(watcher).body for _ in range(2)], ["in-tx-1", "in-tx-2"])
+
+        tx = sender.begin()
+        sender.send("/queue/tx", "aborted", transaction=tx)
+        sender.abort(tx, headers={"receipt": "aborted"})
+        self.wait_receipt(sender, "aborted")
+        self.no_message(watcher)
+
+    def test_abort_redelivers_messages_acknowledged_in_the_transaction(self):
+        self.start_broker()
+        self.send(self.connect(), "/queue/txack", "work")
+        conn = self.connect()
+        self.subscribe(conn, "/queue/txack", "1", ack="client-individual")
+        frame = self.next_message(conn)
+        tx = conn.begin()
+        conn.ack(frame.headers["ack"], transaction=tx)
+        conn.abort(tx)
+        again = self.next_message(conn)
+        self.assertEqual(again.body, "work")
+        tx = conn.begin()
+        conn.ack(again.headers["ack"], transaction=tx)
+        conn.commit(tx, headers={"receipt": "done"})
+        self.wait_receipt(conn, "done")
+        self.no_message(conn)
+
+    # --- connection rules and bad input -------------------------------------------
+
+    def test_versions_are_negotiated(self):
+        self.start_broker()
+        for version in ("1.0", "1.1", "1.2"):
+            conn = self.connect(version)
+            self.subscribe(conn, "/topic/v" + version.replace(".", ""), "s")
+            self.send(conn, "/topic/v" + version.replace(".", ""), "line1\nline2:x")
+            frame = self.next_message(conn)
+            self.assertEqual(frame.body, "line1\nline2:x")
+        s = self.raw()
+        s.sendall(b"CONNECT\naccept-version:2.0\nhost:x\n\n\0")
+        reply = self.read_frame(s)
+        self.assertTrue(reply.startswith(b"ERROR\n"), reply)
+        self.assertIn(b"version:1.0,1.1,1.2", reply)
+
+    def test_heartbeat_silence_closes_the_client_and_the_broker_sends_its_own(self):
+        self.start_broker("--stomp.heartbeatReceive", "200", "--stomp.heartbeatSend", "100")
+        s = self.raw()
+        s.sendall(b"CONNECT\naccept-version:1.2\nhost:x\nheart-beat:100,100\n\n\0")
+        connected = self.read_frame(s)
+        self.assertIn(b"heart-beat:100,200", connected)
+        # Nothing more from this client: it promised one every 200 ms.
+        start = time.monotonic()
+        received = b""
+        s.settimeout(5)
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                received += chunk
+        except OSError:
+            pass
+        self.assertLess(time.monotonic() - start, 4, "a silent client was not closed")
+        self.assertIn(b"\n", received, "no heart-beat from the broker")
+
+    def test_malformed_frames_get_an_error_and_close_only_that_connection(self):
+        self.start_broker()
+        healthy = self.connect()
+        self.subscribe(healthy, "/topic/still", "1")
+        for garbage in (b"HELLO\n\n\0", b"CONNECT\naccept-version:1.2\n\n\0SEND\ndestination\n\nx\0",
+                        b"CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/queue/a\ncontent-length:zz\n\nx\0",
+                        b"CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/nowhere/a\n\nx\0",
+                        b"CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/queue/a\nbad:esc\\t\n\nx\0"):
+            s = self.raw()
+            s.sendall(garbage)
+            reply = b""
+            s.settimeout(WAIT)
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+            self.assertIn(b"ERROR\n", reply, garbage)
+            self.assertRegex(reply, rb"message:[^\n]+", garbage)
+        self.send(healthy, "/topic/still", "alive")
+        self.assertEqual(self.next_message(healthy).body, "alive")
+
+    def test_oversized_frame_is_refused(self):
+        self.start_broker("--stomp.maxFrameSize", "4096")
+        s = self.raw()
+        s.sendall(b"CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/queue/big\n\n" + b"x" * 8000 + b"\0")
+        reply = self.read_frame(s)
+        reply += self.read_frame(s)
+        self.assertIn(b"ERROR\n", reply)
+
+    # --- across protocols ----------------------------------------------------------
+
+    def test_stomp_message_reaches_mqtt_and_native_consumers_intact(self):
+        self.start_broker()
+        got = queue.Queue()
+        mqtt = paho.Client(client_id="cross", protocol=paho.MQTTv5)
+        mqtt.on_message = lambda c, u, m: got.put(m)
+        mqtt.connect("127.0.0.1", self.mqtt_port)
+        mqtt.loop_start()
+        self.addCleanup(mqtt.loop_stop)
+        subscribed = queue.Queue()
+        mqtt.on_subscribe = lambda *a: subscribed.put(True)
+        mqtt.subscribe("sensors/room1", 1)
+        subscribed.get(timeout=WAIT)
+        self.send(self.connect(), "/topic/sensors.room1", '{"t": 21.5}',
+                  **{"content-type": "application/json", "correlation-id": "corr-9", "reply-to": "/topic/answers",
+                     "unit": "celsius"})
+        msg = got.get(timeout=WAIT)
+        self.assertEqual((msg.topic, msg.payload), ("sensors/room1", b'{"t": 21.5}'))
+        props = msg.properties
+        self.assertEqual(props.ContentType, "application/json")
+        self.assertEqual(props.CorrelationData, b"corr-9")
+        self.assertEqual(props.ResponseTopic, "/topic/answers")
+        self.assertIn(("unit", "celsius"), props.UserProperty)
+
+        tool = harness.sibling_program("gantry")
+        out = subprocess.run([tool, "-n", "127.0.0.1:%d" % self.port, "consume", "sensors", "--from", "first",
+                              "-c", "1", "--idle", "5", "--properties"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn('{"t": 21.5}', out.stdout)
+        self.assertIn("unit = celsius", out.stdout)
+        self.assertRegex(out.stdout, r"tag 'room1'|tags? room1|room1")
+
+    def test_mqtt_message_reaches_a_stomp_subscriber_with_its_properties(self):
+        self.start_broker()
+        conn = self.connect()
+        self.subscribe(conn, "/topic/plant.line2", "1")
+        mqtt = paho.Client(client_id="pub", protocol=paho.MQTTv5)
+        mqtt.connect("127.0.0.1", self.mqtt_port)
+        mqtt.loop_start()
+        self.addCleanup(mqtt.loop_stop)
+        from paho.mqtt.properties import Properties
+        from paho.mqtt.packettypes import PacketTypes
+        props = Properties(PacketTypes.PUBLISH)
+        props.ContentType = "text/plain"
+        props.UserProperty = [("shift", "night")]
+        mqtt.publish("plant/line2", b"running", qos=1, properties=props).wait_for_publish(WAIT)
+        frame = self.next_message(conn)
+        self.assertEqual(frame.body, "running")
+        self.assertEqual(frame.headers["content-type"], "text/plain")
+        self.assertEqual(frame.headers["shift"], "night")
+        self.assertEqual(frame.headers["destination"], "/topic/plant.line2")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    harness.GANTRYD = os.path.abspath(sys.argv[1])
+    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
