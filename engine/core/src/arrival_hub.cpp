@@ -35,7 +35,12 @@ void arrival_hub::notify(std::string_view topic, std::int32_t queue_id, std::int
         std::lock_guard lock(mutex_);
         const auto list = watchers_.find(store::topic_queue_ref{topic, queue_id});
         if (list == watchers_.end()) return;
-        for (const auto& e : list->second) due.push_back(e.fn);
+        // Each arrival wakes the watchers starting one further on: members of
+        // a shared group on one io thread run in the order they were woken,
+        // and the first would otherwise take every single arrival.
+        const auto& entries = list->second;
+        const auto first = rotation_++ % entries.size();
+        for (std::size_t i = 0; i < entries.size(); ++i) due.push_back(entries[(first + i) % entries.size()].fn);
     }
     for (const auto& fn : due) (*fn)(max_offset);
     due.clear();

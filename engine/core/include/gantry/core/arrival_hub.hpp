@@ -35,6 +35,7 @@ private:
 
     std::mutex mutex_;
     std::atomic<std::size_t> count_{0};
+    std::size_t rotation_ = 0; // guarded by mutex_
     store::topic_queue_map<std::vector<entry>> watchers_;
     std::unordered_map<token, store::topic_queue_key> keys_;
     token next_ = 1;
