@@ -2,8 +2,9 @@
 
 namespace gantry::core {
 
-consumer_group::consumer_group(std::string name, engine::delivery_mode mode, bool durable)
-    : name_(std::move(name)), mode_(mode), durable_(durable) {}
+consumer_group::consumer_group(std::string name, engine::delivery_mode mode, bool durable,
+                               std::optional<engine::start_position> start)
+    : name_(std::move(name)), mode_(mode), durable_(durable), start_(std::move(start)) {}
 
 std::shared_ptr<pop_queue> consumer_group::queue(std::string_view topic, std::int32_t queue_id,
                                                  const std::function<std::int64_t()>& start) {

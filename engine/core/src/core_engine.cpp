@@ -258,7 +258,7 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
         group_name = private_name;
         durable = false;
     }
-    auto group = join_group(group_name, options.mode, durable);
+    auto group = join_group(group_name, options, durable);
     if (!group) return group.error();
     auto retry = topics_.retry_topic_for(group_name);
     if (!retry) {
@@ -283,11 +283,19 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
     return id;
 }
 
-result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::string& name, engine::delivery_mode mode,
+result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::string& name,
+                                                                const engine::subscription_options& options,
                                                                 bool durable) {
+    const auto mode = options.mode;
     std::unique_lock lock(mutex_);
     auto& group = groups_[name];
-    if (!group) group = std::make_shared<consumer_group>(name, mode, durable);
+    if (!group) {
+        // A group made again with offsets on record (durable) resumes from
+        // them; a new one starts where the subscription that made it asked.
+        const bool had_offsets = offsets_.query(name, options.topic, 0).has_value();
+        group = std::make_shared<consumer_group>(name, mode, durable,
+                                                 had_offsets ? std::nullopt : std::optional(options.start));
+    }
     if (group->mode() != mode) return core_errc::group_mode_conflict;
     if (mode == engine::delivery_mode::exclusive && group->members() > 0) return core_errc::exclusive_group_busy;
     group->join();
@@ -407,7 +415,7 @@ std::int64_t core_engine::start_offset(const consumer_group& group, const engine
     if (auto committed = offsets_.query(group.name(), topic, queue_id)) return *committed;
     // A group's retry topic only ever holds its own messages: read it all.
     if (is_retry_topic_name(topic)) return store_.min_offset(topic, queue_id);
-    return position_offset(start, topic, queue_id);
+    return position_offset(group.start().value_or(start), topic, queue_id);
 }
 
 std::error_code core_engine::reset_offsets(const engine::operation_context&, const std::string& group,

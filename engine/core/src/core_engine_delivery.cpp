@@ -98,6 +98,10 @@ bool core_engine::deliver_one(subscription& sub, pop_queue& queue, const subscri
         queue.ack(t.offset, t.delivery_id);
         return false;
     }
+    if (record->reconsume_times == 0 && t.redeliveries == 0 && record->store_timestamp < sub.group().not_before_ms()) {
+        queue.ack(t.offset, t.delivery_id);
+        return false;
+    }
     if (expired(*record, now_ms())) {
         queue.ack(t.offset, t.delivery_id);
         expired_.fetch_add(1, std::memory_order_relaxed);

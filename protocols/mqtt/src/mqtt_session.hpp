@@ -58,7 +58,6 @@ private:
         bool no_local = false;
         bool retain_as_published = false;
         std::optional<std::uint32_t> identifier;
-        std::int64_t since_ms = 0; // when it was made: older messages are not live for it
         int credit_to_return = 0; // settled or sent deliveries not yet given back to the engine
     };
     struct queued_delivery {

@@ -66,22 +66,6 @@ void mqtt_session::drain_deliveries() {
 
 bool mqtt_session::send_delivery(queued_delivery& q) {
     auto& sub = q.sub;
-    if (q.d.msg.topic != sub->engine_topic) {
-        // A private group's retry topic outlives the group in the engine, and
-        // group names repeat after a restart: never pass on a stranger's message.
-        mqtt_log()->warn("not sending a redelivered message of engine topic '{}' to {}: its subscription '{}' is "
-                         "for engine topic '{}'",
-                         q.d.msg.topic, who(), sub->filter, sub->engine_topic);
-        settle(sub, q.d.handle, q.retained);
-        return true;
-    }
-    if (!q.retained && q.d.delivery_count <= 1 && q.d.store_timestamp < sub->since_ms) {
-        // Stored before SUBSCRIBE: the engine's start by time can hand it over
-        // when its queue had not been indexed yet. Not a live message for this
-        // subscription (if retained, it was sent as such).
-        settle(sub, q.d.handle);
-        return true;
-    }
     auto out = from_engine_message(q.d.msg, now_ms());
     if (sub->no_local && out.publisher == client_id_) {
         settle(sub, q.d.handle, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher

@@ -50,12 +50,11 @@ private:
         std::uint64_t local_id = 0;
         std::string id;                 // the client's subscription id
         destination dest;               // as subscribed (a temporary one in the client's own name)
+        std::string destination_header; // dest.text(), what its MESSAGE frames carry
         engine_route route;
         ack_mode ack = ack_mode::automatic;
         engine::subscription_id engine_id;
         std::string durable_group;      // a durable topic subscription's group
-        // A plain topic subscription: messages stored before SUBSCRIBE are not live for it.
-        std::int64_t since_ms = 0;
         int credit_to_return = 0;
         std::deque<std::uint64_t> unacked; // ack ids, in delivery order
     };

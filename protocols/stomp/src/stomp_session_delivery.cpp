@@ -5,7 +5,6 @@
 // or NACK: a subscriber that stops acknowledging stops receiving. While the
 // connection's output is over budget nothing is written and no credit goes
 // back: messages wait in the log, not in memory.
-#include "stomp_log.hpp"
 #include "stomp_session.hpp"
 
 namespace gantry::protocols::stomp {
@@ -27,29 +26,11 @@ void stomp_session::drain_deliveries() {
 }
 
 void stomp_session::send_message(std::shared_ptr<subscription_state> sub, engine::delivery d) {
-    if (d.msg.topic != sub->route.topic) {
-        // A group's retry topic outlives a private group in the engine, and
-        // group names repeat after a restart: never pass on a stranger's message.
-        stomp_log()->warn("not sending a redelivered message of engine topic '{}' to {}: its subscription '{}' is "
-                          "for engine topic '{}'",
-                          d.msg.topic, who(), sub->id, sub->route.topic);
-        engine_.settle(sub->engine_id, d.handle, engine::outcome::accepted);
-        ++sub->credit_to_return;
-        return;
-    }
-    if (sub->since_ms > 0 && d.delivery_count <= 1 && d.store_timestamp < sub->since_ms) {
-        // Stored before SUBSCRIBE: the engine's start by time can hand it over
-        // when its queue had not been indexed yet. Not live for this subscription.
-        engine_.settle(sub->engine_id, d.handle, engine::outcome::accepted);
-        ++sub->credit_to_return;
-        return;
-    }
     auto handle = d.handle;
-    std::string message_id = d.msg.message_id;
-    const bool own_name = !sub->route.wildcard;
-    auto destination = own_name ? sub->dest.text()
-                                : (sub->dest.point_to_point() ? "/queue/" : "/topic/") +
-                                      destination_name(d.msg, options_.level_separator);
+    auto message_id = sub->ack == ack_mode::automatic ? std::string() : d.msg.message_id; // 1.0/1.1 ACK by it
+    auto destination = sub->route.wildcard ? (sub->dest.point_to_point() ? "/queue/" : "/topic/") +
+                                                 destination_name(d.msg, options_.level_separator)
+                                           : sub->destination_header;
     auto frame = to_message_frame(std::move(d), std::move(destination));
     frame.add("subscription", sub->id);
     if (sub->ack == ack_mode::automatic) {

@@ -76,8 +76,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     // From the time of SUBSCRIBE, not from wherever the log ends when the
     // engine first reads for it: a message published right after SUBACK
     // (from another connection, on another thread) must not be missed.
-    sub->since_ms = now_ms();
-    options.start = engine::start_position::at_time(sub->since_ms);
+    options.start = engine::start_position::at_time(now_ms());
     options.ack_timeout = options_.delivery_ack_timeout;
     auto id = engine_.subscribe(context(), std::move(options),
                                 std::make_shared<common::subscription_sink<mqtt_session>>(conn_.weak_from_this(), *this, sub->local_id));

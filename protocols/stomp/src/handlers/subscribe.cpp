@@ -68,6 +68,7 @@ void stomp_session::handle_subscribe(const stomp_frame& frame) {
     sub->local_id = next_subscription_++;
     sub->id = id;
     sub->dest = std::move(*dest);
+    sub->destination_header = sub->dest.text();
     sub->route = *route;
     if (const auto* ack = frame.header("ack")) {
         if (*ack == "client") sub->ack = ack_mode::client;
@@ -103,7 +104,7 @@ void stomp_session::handle_subscribe(const stomp_frame& frame) {
         options.group = options.selector.empty()
                             ? naming::queue_group(resolved->name)
                             : naming::group_name("GANTRY_QUEUE", {resolved->name, options.selector});
-        options.durable = !dest->temporary();
+        options.durable = !sub->dest.temporary();
         options.start = engine::start_position::earliest();
     } else if (const auto* name = subscription_name(frame)) {
         if (!client_named_)
@@ -119,7 +120,6 @@ void stomp_session::handle_subscribe(const stomp_frame& frame) {
         // From the time of SUBSCRIBE, not from wherever the log ends when the
         // engine first reads for it: a message sent right after the RECEIPT
         // must not be missed.
-        sub->since_ms = now;
         options.start = engine::start_position::at_time(now);
     }
     auto engine_id = engine_.subscribe(

@@ -252,6 +252,34 @@ TEST_F(CoreEngineTest, DeletedGroupForgetsItsPositionAndRefusesWhileInUse) {
     EXPECT_EQ(again->deliveries()[0].msg.body, "old");
 }
 
+// A group made by a subscription that starts at a time never delivers a
+// record stored before it, wherever the queue's index stood when the start
+// was resolved; a member that joins later does not move the group's start.
+TEST_F(CoreEngineTest, GroupStartingAtATimeSkipsOlderRecordsButLaterMembersDoNot) {
+    using namespace std::chrono;
+    const auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    auto future = shared("timed", "from-the-future");
+    future.start = start_position::at_time(now + 60'000);
+    auto early = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(future, early), 10);
+    append("timed", "stored-before-the-start");
+    std::this_thread::sleep_for(milliseconds(200));
+    EXPECT_EQ(early->count(), 0u);
+
+    auto first = shared("timed", "members");
+    first.start = start_position::at_time(now);
+    const auto first_id = subscribe(first, std::make_shared<recording_sink>(), "first");
+    append("timed", "waiting-for-the-group");
+    std::this_thread::sleep_for(milliseconds(20));
+    auto second = first;
+    second.start = start_position::at_time(now + 60'000);
+    auto later = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(second, later, "second"), 10);
+    ASSERT_TRUE(later->wait_for(2));
+    EXPECT_EQ(later->deliveries()[1].msg.body, "waiting-for-the-group");
+    engine_->unsubscribe(first_id);
+}
+
 TEST_F(CoreEngineTest, FiltersByTagAndBySelector) {
     engine::message m;
     m.topic = "f";

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +24,8 @@ public:
         std::shared_ptr<pop_queue> queue;
     };
 
-    consumer_group(std::string name, engine::delivery_mode mode, bool durable);
+    consumer_group(std::string name, engine::delivery_mode mode, bool durable,
+                   std::optional<engine::start_position> start = std::nullopt);
 
     const std::string& name() const noexcept { return name_; }
     engine::delivery_mode mode() const noexcept { return mode_; }
@@ -38,6 +41,17 @@ public:
     // in flight there is forgotten and its handles go stale.
     void restart(std::string_view topic, std::int32_t queue_id, std::int64_t offset);
 
+    // Where the group starts in a queue it has no committed offset for: the
+    // start of the subscription that made it, whichever member reads first.
+    // Unset (nullopt) for a group that had offsets when it was made again.
+    const std::optional<engine::start_position>& start() const noexcept { return start_; }
+    // A group that starts at a time owns no record stored before it, though
+    // a queue not yet indexed up to that time resolves the start a little
+    // early; 0 when it starts otherwise.
+    std::int64_t not_before_ms() const noexcept {
+        return start_ && start_->from == engine::start_position::kind::timestamp ? start_->value : 0;
+    }
+
     // Members come and go; returns how many remain / are there now.
     int join();
     int leave();
@@ -47,6 +61,7 @@ private:
     const std::string name_;
     const engine::delivery_mode mode_;
     const bool durable_;
+    const std::optional<engine::start_position> start_;
     mutable std::mutex mutex_;
     store::topic_queue_map<std::shared_ptr<pop_queue>> queues_;
     int members_ = 0;

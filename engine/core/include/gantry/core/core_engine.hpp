@@ -98,8 +98,9 @@ public:
 
 private:
     std::shared_ptr<subscription> find_subscription(engine::subscription_id id) const;
-    result<std::shared_ptr<consumer_group>> join_group(const std::string& name, engine::delivery_mode mode,
-                                                       bool durable);
+    // The group `name`, made for `options` when it is not there.
+    result<std::shared_ptr<consumer_group>> join_group(const std::string& name,
+                                                       const engine::subscription_options& options, bool durable);
     void leave_group(consumer_group& group);
     // A durable group's start is fixed, on disk, when it first subscribes:
     // after a crash it resumes from there, not from wherever "now" is then.
