@@ -36,35 +36,9 @@ while getopts "b:d:c:n:m:" flag; do
     esac
 done
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGANTRY_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" --target gantryd mqtt_load >/dev/null
-bin=$(cd "$build/bin" && pwd)
-work=$(mktemp -d /var/tmp/gantry-mqtt-bench.XXXXXX)
-broker_pid=""
+source "$(dirname "$0")/bench_common.sh"
+bench_setup "$build" mqtt-bench gantryd mqtt_load
 port=""
-
-stop_broker() {
-    if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null || true
-        wait "$broker_pid" 2>/dev/null || true
-        broker_pid=""
-    fi
-}
-trap 'stop_broker; rm -rf "$work"' EXIT
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# wait_until <seconds> <command...>: polls every 0.1 s.
-wait_until() {
-    local tries=$(($1 * 10))
-    shift
-    for _ in $(seq "$tries"); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 start_gantry() {
     stop_broker

@@ -12,23 +12,8 @@ set -euo pipefail
 
 build=${1:-build/release}
 seconds=${2:-10}
-root=$(cd "$(dirname "$0")/.." && pwd)
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGANTRY_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" --target gantryd gantry >/dev/null
-bin=$(cd "$build/bin" && pwd)
-work=$(mktemp -d /var/tmp/gantry-native-bench.XXXXXX)
-broker_pid=""
-
-stop_broker() {
-    if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null || true
-        wait "$broker_pid" 2>/dev/null || true
-        broker_pid=""
-    fi
-}
-trap 'stop_broker; rm -rf "$work"' EXIT
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/bench_common.sh"
+bench_setup "$build" native-bench gantryd gantry
 
 # start_broker <flushDiskType>: a fresh gantryd with an 8-queue BenchmarkTest topic.
 start_broker() {
@@ -38,10 +23,7 @@ start_broker() {
     "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$port" --storePathRootDir "$work/data" \
         --flushDiskType "$1" 2>"$work/gantryd.log" &
     broker_pid=$!
-    for _ in $(seq 100); do
-        grep -q started "$work/gantryd.log" && break
-        sleep 0.1
-    done
+    wait_until 10 grep -q " started in " "$work/gantryd.log"
     gantry topic create BenchmarkTest -q 8 >/dev/null
 }
 
