@@ -11,6 +11,7 @@
 
 #include "gantry/broker/startup_error.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/protocols/amqp/amqp_module.hpp"
 #include "gantry/protocols/stomp/stomp_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/consume_queue.hpp"
@@ -97,6 +98,16 @@ void application::start_listeners() {
         network_->listen(std::move(stomp), {config_.listen_host, static_cast<std::uint16_t>(config_.stomp_port),
                                             config_.stomp_limits});
     }
+    if (config_.amqp_port != 0) {
+        auto options = config_.amqp;
+        options.max_message_size = config_.store.max_message_size;
+        // Announced in OPEN: proton closes a peer silent for this long; the listener's timer is the backstop.
+        options.idle_timeout = config_.amqp_limits.idle_timeout;
+        options.bare_address_is_topic = config_.amqp_default_address_kind == "topic";
+        auto amqp = std::make_shared<protocols::amqp::amqp_module>(*engine_, options, access_control());
+        network_->listen(std::move(amqp), {config_.listen_host, static_cast<std::uint16_t>(config_.amqp_port),
+                                           config_.amqp_limits});
+    }
     name_servers_->start();
 }
 
@@ -156,7 +167,7 @@ void application::log_started(std::chrono::milliseconds took) const {
     if (error) {
         data_dir = store.root_dir;
     }
-    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, {}, data directory {}, {}, "
+    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, {}, {}, data directory {}, {}, "
                "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
                config_.listen_port,
@@ -164,6 +175,8 @@ void application::log_started(std::chrono::milliseconds took) const {
                                       : std::string("no MQTT listener (mqttPort 0)"),
                config_.stomp_port != 0 ? fmt::format("STOMP on {}:{}", config_.listen_host, config_.stomp_port)
                                        : std::string("no STOMP listener (stompPort 0)"),
+               config_.amqp_port != 0 ? fmt::format("AMQP on {}:{}", config_.listen_host, config_.amqp_port)
+                                      : std::string("no AMQP listener (amqpPort 0)"),
                data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,

@@ -52,6 +52,9 @@ void register_broker_keys(config_registry& registry) {
     add(integer_key(
         "stompPort", "Port of the STOMP 1.0/1.1/1.2 listener, on listenHost (0: no STOMP listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.stomp_port; }));
+    add(integer_key(
+        "amqpPort", "Port of the AMQP 1.0 listener, on listenHost (0: no AMQP listener)", between(0, 65535),
+        [](auto& c) -> auto& { return c.amqp_port; }));
     add(string_key(
         "listenHost", "Address the protocol listeners bind (0.0.0.0: every interface)",
         [](auto& c) -> auto& { return c.listen_host; }, ip_literal));

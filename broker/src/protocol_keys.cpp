@@ -120,6 +120,38 @@ void register_protocol_keys(config_registry& registry) {
                 return "must be one character other than '/', '*' and '>'";
             return std::nullopt;
         }));
+    register_limit_keys(registry, "AMQP", "amqp.", [](auto& c) -> auto& { return c.amqp_limits; });
+    auto amqp = [&](config_key key) { registry.add("AMQP", std::move(key)); };
+    amqp(integer_key(
+        "amqp.incomingWindow", "Credit given to each link a client sends on, refilled as messages are stored",
+        between(1, 100'000), [](auto& c) -> auto& { return c.amqp.incoming_window; }));
+    amqp(integer_key(
+        "amqp.maxPrefetch", "Deliveries held ahead of a receiving link at most, whatever credit it gives",
+        between(1, 1'000'000), [](auto& c) -> auto& { return c.amqp.max_prefetch; }));
+    amqp(integer_key(
+        "amqp.maxLinks", "Links per connection", between(1, 100'000),
+        [](auto& c) -> auto& { return c.amqp.max_links; }));
+    amqp(integer_key(
+        "amqp.maxSessions", "Sessions per connection", between(1, 65'536),
+        [](auto& c) -> auto& { return c.amqp.max_sessions; }));
+    amqp(integer_key(
+        "amqp.maxPendingAppends", "Messages not yet stored per connection before it stops reading",
+        between(1, 1'000'000), [](auto& c) -> auto& { return c.amqp.max_pending_appends; }));
+    amqp(integer_key(
+        "amqp.maxTransactions", "Open transactions per connection", between(1, 10'000),
+        [](auto& c) -> auto& { return c.amqp.max_transactions; }));
+    amqp(integer_key(
+        "amqp.maxTransactionBytes", "Bytes one transaction may hold in memory until it is discharged",
+        between(1024, 1 << 30), [](auto& c) -> auto& { return c.amqp.max_transaction_bytes; }));
+    amqp(integer_key(
+        "amqp.deliveryAckTimeout", "An unsettled delivery goes back to its queue after this long (ms)",
+        between(1'000, 24 * 3'600'000), [](auto& c) -> auto& { return c.amqp.delivery_ack_timeout; }));
+    amqp(string_key(
+        "amqp.defaultAddressKind", "What a bare address with no capability names: queue or topic",
+        [](auto& c) -> auto& { return c.amqp_default_address_kind; }, [](const std::string& text) -> config_problem {
+            if (text != "queue" && text != "topic") return "must be queue or topic";
+            return std::nullopt;
+        }));
 }
 
 } // namespace gantry::broker

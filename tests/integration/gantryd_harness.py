@@ -91,11 +91,12 @@ class gantryd_test_case(unittest.TestCase):
             p.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None, stomp_port=None):
+    def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None, stomp_port=None,
+              amqp_port=None):
         """A gantryd (or `program`, which takes the same listen options)
-        listening on 127.0.0.1 and a free port (or `port`); gantryd's MQTT
-        and STOMP listeners get free ports too (or `mqtt_port`,
-        `stomp_port`), never 1883 or 61613."""
+        listening on 127.0.0.1 and a free port (or `port`); gantryd's MQTT,
+        STOMP and AMQP listeners get free ports too (or `mqtt_port`,
+        `stomp_port`, `amqp_port`), never 1883, 61613 or 5672."""
         self.port = port or free_port()
         listen = ("--listenHost", "127.0.0.1", "--listenPort", str(self.port))
         if program is None:
@@ -103,7 +104,10 @@ class gantryd_test_case(unittest.TestCase):
             self.mqtt_port = mqtt_port or other_free_port(taken)
             taken.add(self.mqtt_port)
             self.stomp_port = stomp_port or other_free_port(taken)
-            listen += ("--mqttPort", str(self.mqtt_port), "--stompPort", str(self.stomp_port))
+            taken.add(self.stomp_port)
+            self.amqp_port = amqp_port or other_free_port(taken)
+            listen += ("--mqttPort", str(self.mqtt_port), "--stompPort", str(self.stomp_port),
+                       "--amqpPort", str(self.amqp_port))
         p = gantryd_process(self.workdir, (*listen, *args), name, program)
         self.processes.append(p)
         return p

@@ -113,6 +113,7 @@ bool core_engine::deliver_one(subscription& sub, pop_queue& queue, const subscri
         return false;
     }
     d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};
+    d->failed_attempts = record->reconsume_times + t.failures;
     sub.hold(d->handle);
     sub.credit.fetch_sub(1);
     sub.sink().deliver(std::move(*d));
@@ -127,7 +128,7 @@ void core_engine::settle(engine::subscription_id id, const engine::delivery_hand
     switch (result) {
     case engine::outcome::accepted: queue->ack(handle.queue_offset, handle.delivery_id); break;
     case engine::outcome::released:
-        if (queue->release(handle.queue_offset, handle.delivery_id)) wake_group(sub->group());
+        if (queue->release(handle.queue_offset, handle.delivery_id, false)) wake_group(sub->group());
         break;
     case engine::outcome::modified:
         redeliver(sub->group(), handle.topic, handle.queue_id, handle.queue_offset, handle.delivery_id, false, true);

@@ -23,7 +23,8 @@ void pop_queue::take(std::int64_t end, std::size_t max, clock::time_point deadli
         const std::uint64_t id = new_delivery_id();
         in_flight_[offset] = {id, deadline};
         const auto again = redeliveries_.find(offset);
-        out.push_back({offset, id, again == redeliveries_.end() ? 0 : again->second});
+        const auto before = again == redeliveries_.end() ? handed_out{} : again->second;
+        out.push_back({offset, id, before.times, before.failures});
     };
     while (max > 0 && !visible_again_.empty()) {
         hand_out(*visible_again_.begin());
@@ -42,13 +43,15 @@ bool pop_queue::ack(std::int64_t offset, std::uint64_t delivery_id) {
     return true;
 }
 
-bool pop_queue::release(std::int64_t offset, std::uint64_t delivery_id) {
+bool pop_queue::release(std::int64_t offset, std::uint64_t delivery_id, bool failed) {
     std::lock_guard lock(mutex_);
     const auto it = in_flight_.find(offset);
     if (it == in_flight_.end() || it->second.delivery_id != delivery_id) return false;
     in_flight_.erase(it);
     visible_again_.insert(offset);
-    ++redeliveries_[offset];
+    auto& again = redeliveries_[offset];
+    ++again.times;
+    if (failed) ++again.failures;
     return true;
 }
 
@@ -66,7 +69,7 @@ void pop_queue::take_expired(clock::time_point now, std::vector<taken>& out) {
         if (f.deadline > now) continue;
         f.delivery_id = new_delivery_id();
         f.deadline = clock::time_point::max();
-        out.push_back({offset, f.delivery_id, 0});
+        out.push_back({offset, f.delivery_id, 0, 0});
     }
 }
 

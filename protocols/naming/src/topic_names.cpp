@@ -25,6 +25,8 @@ public:
         switch (static_cast<naming_errc>(value)) {
         case naming_errc::topic_too_long: return "first topic level longer than 127 bytes once percent-encoded";
         case naming_errc::reserved_topic: return "first topic level names a system topic of the broker";
+        case naming_errc::invalid_wildcard:
+            return "wildcards are whole levels after the first, and only in subscriptions";
         }
         return "unknown topic name error";
     }

@@ -19,8 +19,6 @@ public:
         case mapping_errc::unknown_destination:
             return "destinations start with /queue/, /topic/, /temp-queue/ or /temp-topic/";
         case mapping_errc::empty_destination: return "the destination names no queue or topic after its prefix";
-        case mapping_errc::invalid_wildcard:
-            return "'*' and '>' are whole levels of a subscription after the first level, never in a SEND";
         case mapping_errc::invalid_expires: return "expires must be milliseconds since the epoch (0: never)";
         case mapping_errc::invalid_priority: return "priority must be a number from 0 to 9";
         case mapping_errc::invalid_persistent: return "persistent must be true or false";
@@ -73,36 +71,6 @@ result<destination> parse_destination(std::string_view text) {
         return destination{p.kind, std::string(text.substr(p.text.size()))};
     }
     return mapping_errc::unknown_destination;
-}
-
-result<engine_route> to_engine_route(std::string_view name, char separator, bool subscribing) {
-    const auto cut = name.find(separator);
-    const auto first = name.substr(0, cut);
-    if (first == "*" || first == ">") return mapping_errc::invalid_wildcard;
-    auto topic = naming::engine_topic_of(first);
-    if (!topic) return topic.error();
-    engine_route route{std::move(*topic), {}, false};
-    if (cut == std::string_view::npos) return route;
-    route.trailing_level = cut + 1 == name.size();
-    // The remaining levels, '/'-separated; '*' and '>' as whole levels become
-    // MQTT's '+' and '#' (ActiveMQ's wildcard syntax).
-    auto rest = name.substr(cut + 1);
-    for (std::size_t begin = 0;;) {
-        const auto end = rest.find(separator, begin);
-        const auto level = rest.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-        const bool star = level == "*";
-        const bool tail = level == ">";
-        if ((star || tail) && !subscribing) return mapping_errc::invalid_wildcard;
-        if (tail && end != std::string_view::npos) return mapping_errc::invalid_wildcard;
-        if (!star && !tail && (level.find_first_of("*>+#") != std::string_view::npos) && subscribing)
-            return mapping_errc::invalid_wildcard;
-        route.wildcard |= star || tail;
-        route.remainder += star ? std::string_view("+") : tail ? std::string_view("#") : level;
-        if (end == std::string_view::npos) break;
-        route.remainder += '/';
-        begin = end + 1;
-    }
-    return route;
 }
 
 std::string destination_name(const engine::message& msg, char separator) {

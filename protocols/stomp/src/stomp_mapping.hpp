@@ -9,6 +9,7 @@
 #include "gantry/engine/delivery.hpp"
 #include "gantry/engine/message.hpp"
 #include "gantry/engine/result.hpp"
+#include "gantry/protocols/naming/engine_route.hpp"
 #include "gantry/protocols/stomp/stomp_frame.hpp"
 
 namespace gantry::protocols::stomp {
@@ -17,7 +18,6 @@ namespace gantry::protocols::stomp {
 enum class mapping_errc {
     unknown_destination = 1, // not /queue/, /topic/, /temp-queue/ or /temp-topic/
     empty_destination,       // a prefix and no name
-    invalid_wildcard,        // '*' or '>' in a SEND, in the first level, or not a whole level
     invalid_expires,         // expires is not a number of milliseconds
     invalid_priority,        // priority is not 0..9
     invalid_persistent,      // persistent is not true or false
@@ -47,20 +47,10 @@ struct destination {
 
 result<destination> parse_destination(std::string_view text);
 
-// Where a destination lies in the engine: the topic, and the rest of its
-// hierarchical name as an MQTT filter over the tag ("" for a one-level name;
-// "+" and "#" where a subscription used ActiveMQ's '*' and '>').
-struct engine_route {
-    std::string topic;
-    std::string remainder;
-    bool wildcard = false;
-    bool trailing_level = false; // the name ends in an empty level ("a.")
-};
+using naming::engine_route;
 
-// `name` with `separator` between levels: "sensors.room1" is the MQTT topic
-// "sensors/room1", engine topic "sensors" with tag "room1". Wildcards only
-// where `subscribing`.
-result<engine_route> to_engine_route(std::string_view name, char separator, bool subscribing);
+// STOMP's name syntax: `separator` between levels, ActiveMQ's wildcards.
+constexpr naming::name_syntax stomp_syntax(char separator) noexcept { return {separator, '*', '>'}; }
 // The destination name of a stored message (the inverse, for MESSAGE frames).
 std::string destination_name(const engine::message& msg, char separator);
 

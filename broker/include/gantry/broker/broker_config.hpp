@@ -11,6 +11,7 @@
 #include "gantry/core/core_config.hpp"
 #include "gantry/protocols/common/connection_limits.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/protocols/amqp/amqp_module.hpp"
 #include "gantry/protocols/stomp/stomp_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/store_config.hpp"
@@ -42,6 +43,7 @@ struct broker_config {
     std::int32_t listen_port = 10911;                   // listenPort
     std::int32_t mqtt_port = 1883;                      // mqttPort: 0 = no MQTT listener
     std::int32_t stomp_port = 61613;                    // stompPort: 0 = no STOMP listener
+    std::int32_t amqp_port = 5672;                      // amqpPort: 0 = no AMQP listener
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
     std::string namesrv_addr;                           // namesrvAddr: "host:port;..."; empty = one-process mode
@@ -60,6 +62,10 @@ struct broker_config {
     protocols::common::connection_limits stomp_limits = protocols::stomp::stomp_default_limits();
     protocols::stomp::stomp_options stomp;
     std::string stomp_level_separator = "."; // stomp.levelSeparator, one character: stomp.level_separator
+    protocols::common::connection_limits amqp_limits = protocols::amqp::amqp_default_limits();
+    // max_message_size follows maxMessageSize.
+    protocols::amqp::amqp_options amqp;
+    std::string amqp_default_address_kind = "queue"; // amqp.defaultAddressKind: amqp.bare_address_is_topic
     // Who may connect, to every protocol that authenticates.
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed

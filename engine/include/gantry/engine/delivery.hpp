@@ -22,7 +22,11 @@ struct delivery_handle {
 struct delivery {
     delivery_handle handle;
     message msg;                  // topic restored for redeliveries
-    int delivery_count = 1;       // 1 on first delivery
+    int delivery_count = 1;       // 1 on first delivery; every delivery counts (JMSXDeliveryCount)
+    // Deliveries before this one that failed (modified, timed out, or taken
+    // by a consumer that left) — released ones do not count: AMQP's
+    // header delivery-count.
+    int failed_attempts = 0;
     std::int64_t store_timestamp = 0;
     std::string offset_message_id; // RocketMQ offset msgId of the record (specs §3.6)
 };
@@ -31,7 +35,7 @@ struct delivery {
 // accepted, STOMP NACK to modified.
 enum class outcome {
     accepted, // processed: gone for this group
-    released, // not processed, no fault: back at once, count unchanged
+    released, // not processed, no fault: back at once, not a failed attempt
     modified, // failed: redelivered after back-off through the retry topic, count + 1
     rejected, // unprocessable: to the group's dead-letter topic now
 };

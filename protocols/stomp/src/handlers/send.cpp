@@ -17,7 +17,7 @@ result<engine::message> stomp_session::map_send(stomp_frame& frame) {
     if (!dest) return dest.error();
     auto resolved = resolve(std::move(*dest));
     if (!resolved) return resolved.error();
-    auto route = to_engine_route(resolved->name, options_.level_separator, false);
+    auto route = naming::to_engine_route(resolved->name, stomp_syntax(options_.level_separator), false);
     if (!route) return route.error();
     const auto resolve_reply_to = [this](std::string_view reply_to) {
         auto parsed = parse_destination(reply_to);

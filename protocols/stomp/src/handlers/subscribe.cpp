@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "gantry/protocols/common/subscription_sink.hpp"
+#include "gantry/protocols/naming/jms_consumer.hpp"
 #include "gantry/protocols/naming/topic_names.hpp"
 
 #include "../stomp_log.hpp"
@@ -55,11 +56,9 @@ void stomp_session::handle_subscribe(const stomp_frame& frame) {
     auto dest = parse_destination(*destination_header);
     if (!dest) return fail("cannot subscribe to '" + *destination_header + "'", dest.error(), frame);
     auto resolved = resolve(*dest);
-    auto route = to_engine_route(resolved->name, options_.level_separator, true);
+    auto route = naming::to_engine_route(resolved->name, stomp_syntax(options_.level_separator), true);
     if (!route) return fail("cannot subscribe to '" + *destination_header + "'", route.error(), frame);
-    const auto hierarchical = naming::decode_first_level(route->topic) +
-                              (route->remainder.empty() && !route->trailing_level ? "" : "/" + route->remainder);
-    if (!allowed(security::access_kind::subscribe, hierarchical)) {
+    if (!allowed(security::access_kind::subscribe, route->hierarchical_name())) {
         stomp_log()->info("refusing subscription to '{}' of {}: the ACL does not allow it", *destination_header, who());
         return fail("not authorized", "the ACL does not allow subscribing to '" + *destination_header + "'", &frame);
     }
@@ -84,44 +83,23 @@ void stomp_session::handle_subscribe(const stomp_frame& frame) {
         prefetch = std::min(prefetch, options_.max_prefetch);
     }
 
-    engine::subscription_options options;
-    options.topic = route->topic;
-    options.mode = engine::delivery_mode::shared;
-    options.filter_kind = engine::filter_language::mqtt;
-    options.filter = route->remainder;
-    options.ack_timeout = options_.delivery_ack_timeout;
+    naming::jms_consumer consumer{resolved->point_to_point(), *route, {}, {}, sub->dest.temporary(), now_ms()};
     if (const auto* selector = frame.header("selector"); selector && !selector->empty()) {
         if (auto problem = engine_.check_filter(engine::filter_language::sql92, *selector))
             return fail("invalid selector", "selector '" + *selector + "': " + *problem, &frame);
-        options.selector = *selector;
+        consumer.selector = *selector;
     }
-    const auto now = now_ms();
-    if (resolved->point_to_point()) {
-        // Everything the queue holds, from whichever consumer comes first;
-        // a temporary queue's messages end with its connection. The engine
-        // filters per group, so consumers with a selector form the group of
-        // that selector: what it does not match stays in the queue's own.
-        options.group = options.selector.empty()
-                            ? naming::queue_group(resolved->name)
-                            : naming::group_name("GANTRY_QUEUE", {resolved->name, options.selector});
-        options.durable = !sub->dest.temporary();
-        options.start = engine::start_position::earliest();
-    } else if (const auto* name = subscription_name(frame)) {
+    if (const auto* name = subscription_name(frame); name && !consumer.point_to_point) {
         if (!client_named_)
             return fail("durable subscription without a client-id",
                         "send a client-id header on CONNECT: the durable subscription is named by it and '" + *name +
                             "'",
                         &frame);
         sub->durable_group = naming::durable_subscription_group(client_id_, *name);
-        options.group = sub->durable_group;
-        options.durable = true;
-        options.start = engine::start_position::at_time(now);
-    } else {
-        // From the time of SUBSCRIBE, not from wherever the log ends when the
-        // engine first reads for it: a message sent right after the RECEIPT
-        // must not be missed.
-        options.start = engine::start_position::at_time(now);
+        consumer.durable_group = sub->durable_group;
     }
+    auto options = naming::jms_subscription_options(consumer);
+    options.ack_timeout = options_.delivery_ack_timeout;
     auto engine_id = engine_.subscribe(
         context(), std::move(options),
         std::make_shared<common::subscription_sink<stomp_session>>(conn_.weak_from_this(), *this, sub->local_id));

@@ -120,7 +120,7 @@ TEST_F(CoreEngineTest, ADeadConsumersMessagesReappearAfterTheAckTimeout) {
     engine_->settle(alive_id, d.handle, outcome::accepted);
 }
 
-TEST_F(CoreEngineTest, ReleasedMessagesComeBackAtOnceWithTheirCount) {
+TEST_F(CoreEngineTest, ReleasedMessagesComeBackAtOnceCountedButNotAsFailures) {
     append("q", "x");
     auto sink = std::make_shared<recording_sink>();
     const auto id = subscribe(shared("q", "g"), sink);
@@ -132,6 +132,7 @@ TEST_F(CoreEngineTest, ReleasedMessagesComeBackAtOnceWithTheirCount) {
     EXPECT_EQ(again.msg.body, "x");
     EXPECT_EQ(again.handle.topic, "q") << "released in place, not via the retry topic";
     EXPECT_EQ(again.delivery_count, 2);
+    EXPECT_EQ(again.failed_attempts, 0) << "a release is no failed attempt (AMQP's delivery-count)";
 }
 
 TEST_F(CoreEngineTest, SixteenNacksLandTheMessageInTheDeadLetterTopicWithItsHistory) {
@@ -143,6 +144,7 @@ TEST_F(CoreEngineTest, SixteenNacksLandTheMessageInTheDeadLetterTopicWithItsHist
         ASSERT_TRUE(sink->wait_for(static_cast<std::size_t>(n), std::chrono::seconds(5))) << "delivery " << n;
         const auto d = sink->deliveries()[static_cast<std::size_t>(n - 1)];
         EXPECT_EQ(d.delivery_count, n);
+        EXPECT_EQ(d.failed_attempts, n - 1) << "each modified outcome is a failed attempt";
         EXPECT_EQ(d.msg.message_id, receipt.message_id);
         engine_->settle(id, d.handle, outcome::modified);
     }

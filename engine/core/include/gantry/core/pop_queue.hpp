@@ -21,6 +21,7 @@ public:
         std::int64_t offset;
         std::uint64_t delivery_id;
         int redeliveries; // times this offset was handed out before, in place
+        int failures;     // of those, the ones that failed (timed out); the rest were released
     };
 
     explicit pop_queue(std::int64_t start_offset);
@@ -31,8 +32,10 @@ public:
 
     // Settles a delivery; false when the handle is stale (timed out, settled).
     bool ack(std::int64_t offset, std::uint64_t delivery_id);
-    // Makes a delivery visible again at once, in place.
-    bool release(std::int64_t offset, std::uint64_t delivery_id);
+    // Makes a delivery visible again at once, in place. `failed`: the
+    // attempt counts as unsuccessful (AMQP's delivery-count); a consumer's
+    // explicit release does not.
+    bool release(std::int64_t offset, std::uint64_t delivery_id, bool failed = true);
     // Moves a delivery's deadline (a consumer asking for more time).
     bool extend(std::int64_t offset, std::uint64_t delivery_id, clock::time_point deadline);
 
@@ -57,7 +60,11 @@ private:
     std::int64_t next_;
     std::map<std::int64_t, flight> in_flight_;
     std::set<std::int64_t> visible_again_;
-    std::map<std::int64_t, int> redeliveries_;
+    struct handed_out {
+        int times = 0;
+        int failures = 0;
+    };
+    std::map<std::int64_t, handed_out> redeliveries_;
 };
 
 } // namespace gantry::core

@@ -25,30 +25,30 @@ TEST(StompMapping, DestinationsNameTheirKind) {
 }
 
 TEST(StompMapping, LevelsMapLikeMqttTopics) {
-    auto r = to_engine_route("sensors.room1.temp", '.', false);
+    auto r = naming::to_engine_route("sensors.room1.temp", stomp_syntax('.'), false);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->topic, "sensors");
     EXPECT_EQ(r->remainder, "room1/temp");
     EXPECT_FALSE(r->wildcard);
-    r = to_engine_route("orders", '.', false);
+    r = naming::to_engine_route("orders", stomp_syntax('.'), false);
     EXPECT_EQ(r->topic, "orders");
     EXPECT_EQ(r->remainder, "");
-    EXPECT_TRUE(to_engine_route("a.", '.', false)->trailing_level);
-    EXPECT_EQ(to_engine_route("50% off", '.', false)->topic, naming::encode_first_level("50% off"));
-    EXPECT_EQ(to_engine_route("a/b", '/', false)->remainder, "b");
-    EXPECT_EQ(to_engine_route("TBW102", '.', false).error(), naming::naming_errc::reserved_topic);
+    EXPECT_TRUE(naming::to_engine_route("a.", stomp_syntax('.'), false)->trailing_level);
+    EXPECT_EQ(naming::to_engine_route("50% off", stomp_syntax('.'), false)->topic, naming::encode_first_level("50% off"));
+    EXPECT_EQ(naming::to_engine_route("a/b", stomp_syntax('/'), false)->remainder, "b");
+    EXPECT_EQ(naming::to_engine_route("TBW102", stomp_syntax('.'), false).error(), naming::naming_errc::reserved_topic);
 }
 
 TEST(StompMapping, ActiveMqWildcardsOnlyInSubscriptionsAfterTheFirstLevel) {
-    auto r = to_engine_route("sensors.*.temp", '.', true);
+    auto r = naming::to_engine_route("sensors.*.temp", stomp_syntax('.'), true);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->remainder, "+/temp");
     EXPECT_TRUE(r->wildcard);
-    EXPECT_EQ(to_engine_route("sensors.>", '.', true)->remainder, "#");
-    EXPECT_EQ(to_engine_route("sensors.*", '.', false).error(), mapping_errc::invalid_wildcard);
-    EXPECT_EQ(to_engine_route("*.temp", '.', true).error(), mapping_errc::invalid_wildcard);
-    EXPECT_EQ(to_engine_route("a.>.b", '.', true).error(), mapping_errc::invalid_wildcard);
-    EXPECT_EQ(to_engine_route("a.b+", '.', true).error(), mapping_errc::invalid_wildcard);
+    EXPECT_EQ(naming::to_engine_route("sensors.>", stomp_syntax('.'), true)->remainder, "#");
+    EXPECT_EQ(naming::to_engine_route("sensors.*", stomp_syntax('.'), false).error(), naming::naming_errc::invalid_wildcard);
+    EXPECT_EQ(naming::to_engine_route("*.temp", stomp_syntax('.'), true).error(), naming::naming_errc::invalid_wildcard);
+    EXPECT_EQ(naming::to_engine_route("a.>.b", stomp_syntax('.'), true).error(), naming::naming_errc::invalid_wildcard);
+    EXPECT_EQ(naming::to_engine_route("a.b+", stomp_syntax('.'), true).error(), naming::naming_errc::invalid_wildcard);
 }
 
 TEST(StompMapping, SendHeadersBecomeMessageFieldsAndPropertiesInOrder) {
@@ -59,7 +59,7 @@ TEST(StompMapping, SendHeadersBecomeMessageFieldsAndPropertiesInOrder) {
                     {"type", "order"},           {"correlation-id", "c"}, {"reply-to", "/temp-queue/r"},
                     {"x-b", "3"},                {"receipt", "r1"},      {"transaction", "t"}};
     send.body = std::string("a\0b", 3);
-    const auto route = *to_engine_route("a", '.', false);
+    const auto route = *naming::to_engine_route("a", stomp_syntax('.'), false);
     auto msg = to_engine_message(std::move(send), route, [](std::string_view r) { return "/queue/resolved-" + same(r.substr(12)); });
     ASSERT_TRUE(msg);
     EXPECT_EQ(msg->topic, "a");
@@ -76,7 +76,7 @@ TEST(StompMapping, SendHeadersBecomeMessageFieldsAndPropertiesInOrder) {
 }
 
 TEST(StompMapping, BadHeaderValuesAreRefused) {
-    const auto route = *to_engine_route("a", '.', false);
+    const auto route = *naming::to_engine_route("a", stomp_syntax('.'), false);
     const auto with = [&](std::string name, std::string value) {
         stomp_frame f;
         f.headers = {{std::move(name), std::move(value)}};

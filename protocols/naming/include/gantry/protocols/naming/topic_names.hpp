@@ -14,6 +14,7 @@ namespace gantry::protocols::naming {
 enum class naming_errc {
     topic_too_long = 1, // the first level is over 127 bytes once percent-encoded
     reserved_topic,     // the first level names a system topic of the engine
+    invalid_wildcard,   // a wildcard in the first level, not a whole level, or outside a subscription
 };
 
 const std::error_category& naming_category() noexcept;
