@@ -5,8 +5,8 @@ Usage: stomp_test.py GANTRYD [unittest arguments]
 
 Clients: Debian's unmodified python3-stomp (only under /usr/bin/python3),
 plus a raw socket client for what a library will not send (heart-beat
-silence, malformed frames), python3-paho-mqtt and the gantry tool for the
-cross-protocol cases. Every wait is bounded, and only the processes
+silence, malformed frames), python3-paho-mqtt, python3-qpid-proton and the
+gantry tool for the cross-protocol cases. Every wait is bounded, and only the processes
 started here are stopped, by PID.
 """
 
@@ -21,6 +21,7 @@ import unittest
 
 import paho.mqtt.client as paho
 import stomp
+from proton.utils import BlockingConnection
 
 import gantryd_harness as harness
 
@@ -445,8 +446,10 @@ class stomp_test(harness.gantryd_test_case):
 
     # --- across protocols ----------------------------------------------------------
 
-    def test_stomp_message_reaches_mqtt_and_native_consumers_intact(self):
+    def test_stomp_message_reaches_mqtt_amqp_and_native_consumers_intact(self):
         self.start_broker()
+        amqp = BlockingConnection("amqp://127.0.0.1:%d" % self.amqp_port, timeout=WAIT)
+        amqp_receiver = amqp.create_receiver("topic://sensors/room1", credit=10)
         got = queue.Queue()
         mqtt = paho.Client(client_id="cross", protocol=paho.MQTTv5)
         mqtt.on_message = lambda c, u, m: got.put(m)
@@ -467,6 +470,14 @@ class stomp_test(harness.gantryd_test_case):
         self.assertEqual(props.CorrelationData, b"corr-9")
         self.assertEqual(props.ResponseTopic, "/topic/answers")
         self.assertIn(("unit", "celsius"), props.UserProperty)
+
+        amqp_msg = amqp_receiver.receive(timeout=WAIT)
+        amqp_receiver.accept()
+        self.assertEqual(bytes(amqp_msg.body), b'{"t": 21.5}')
+        self.assertEqual((amqp_msg.content_type, amqp_msg.correlation_id, amqp_msg.reply_to),
+                         ("application/json", "corr-9", "/topic/answers"))
+        self.assertEqual(amqp_msg.properties["unit"], "celsius")
+        amqp.close()
 
         tool = harness.sibling_program("gantry")
         out = subprocess.run([tool, "-n", "127.0.0.1:%d" % self.port, "consume", "sensors", "--from", "first",

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "proton_data.hpp"
+
 namespace gantry::protocols::amqp {
 
 namespace {
@@ -34,10 +36,6 @@ public:
     }
 };
 
-struct data_deleter {
-    void operator()(pn_data_t* data) const noexcept { pn_data_free(data); }
-};
-using data_ptr = std::unique_ptr<pn_data_t, data_deleter>;
 
 enum class section {
     header,
@@ -158,7 +156,7 @@ std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
 // (a map value has its key): proton's narrow makes that sibling the start,
 // and appendn copies from the node after it.
 std::optional<std::string> encoded_value(pn_data_t* data) {
-    data_ptr copy(pn_data(16));
+    proton_data copy(pn_data(16));
     pn_data_prev(data);
     pn_data_narrow(data);
     const int copied = pn_data_appendn(copy.get(), data, 1);
@@ -468,7 +466,7 @@ private:
     }
 
     std::int64_t now_ms_;
-    data_ptr data_;
+    proton_data data_;
     engine::message msg_;
     std::int64_t ttl_ms_ = 0;
     std::int64_t delivery_delay_ms_ = 0;

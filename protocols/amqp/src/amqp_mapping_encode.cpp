@@ -12,14 +12,12 @@
 #include <optional>
 #include <unordered_set>
 
+#include "proton_data.hpp"
+
 namespace gantry::protocols::amqp {
 
 namespace {
 
-struct data_deleter {
-    void operator()(pn_data_t* data) const noexcept { pn_data_free(data); }
-};
-using data_ptr = std::unique_ptr<pn_data_t, data_deleter>;
 
 constexpr std::uint64_t header_code = 0x70;
 constexpr std::uint64_t message_annotations_code = 0x72;
@@ -115,7 +113,7 @@ std::optional<std::uint32_t> code_point(std::string_view text) {
 bool put_encoded(pn_data_t* data, std::string_view text) {
     const auto bytes = from_hex(text);
     if (!bytes || bytes->empty()) return false;
-    data_ptr value(pn_data(16));
+    proton_data value(pn_data(16));
     const auto used = pn_data_decode(value.get(), bytes->data(), bytes->size());
     if (used != static_cast<ssize_t>(bytes->size())) return false;
     return pn_data_append(data, value.get()) == 0;
@@ -327,7 +325,7 @@ void put_application_properties(pn_data_t* d, const engine::message& msg) {
 // Whether a body decode kept as "encoded" still is amqp-value or
 // amqp-sequence sections; anything else leaves as a data section.
 bool is_encoded_body(std::string_view body) {
-    data_ptr data(pn_data(16));
+    proton_data data(pn_data(16));
     while (!body.empty()) {
         pn_data_clear(data.get());
         const auto used = pn_data_decode(data.get(), body.data(), body.size());
@@ -368,7 +366,7 @@ bool put_body(pn_data_t* d, const engine::message& msg) {
 } // namespace
 
 void encode_message(const engine::message& msg, std::uint32_t delivery_count, std::int64_t now_ms, std::string& out) {
-    data_ptr data(pn_data(32));
+    proton_data data(pn_data(32));
     pn_data_t* d = data.get();
     put_header(d, msg, delivery_count, now_ms);
     put_message_annotations(d, msg);

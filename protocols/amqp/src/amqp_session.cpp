@@ -13,6 +13,7 @@
 #include <proton/session.h>
 #include <proton/transport.h>
 
+#include "gantry/protocols/common/client_identity.hpp"
 #include "amqp_log.hpp"
 
 namespace gantry::protocols::amqp {
@@ -167,19 +168,13 @@ amqp_session::outgoing_link* amqp_session::find_outgoing(pn_link_t* link) {
     return out == outgoing_.end() ? nullptr : &out->second;
 }
 
-std::int64_t amqp_session::now_ms() const {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+std::int64_t amqp_session::now_ms() const { return common::wall_clock_ms(); }
 
 engine::operation_context amqp_session::context() const {
     return {principal_.username.value_or(""), container_id_, conn_.executor()};
 }
 
-std::string amqp_session::who() const {
-    if (container_id_.empty()) return "client from " + remote_address_;
-    return "client '" + container_id_ + "' from " + remote_address_;
-}
+std::string amqp_session::who() const { return common::describe_client(container_id_, remote_address_); }
 
 bool amqp_session::allowed(security::access_kind kind, std::string_view name) const {
     return access_.allows(kind, principal_, container_id_, name);

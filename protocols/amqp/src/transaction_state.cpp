@@ -4,6 +4,8 @@
 
 #include <proton/codec.h>
 
+#include "proton_data.hpp"
+
 namespace gantry::protocols::amqp {
 
 namespace {
@@ -12,7 +14,6 @@ constexpr std::uint64_t amqp_value_section = 0x77;
 constexpr std::uint64_t declare_body = 0x31;
 constexpr std::uint64_t discharge_body = 0x32;
 
-using data_ptr = std::unique_ptr<pn_data_t, decltype(&pn_data_free)>;
 
 // At a described value: its descriptor's code, whether the sender used the
 // numeric or the symbolic form (0 for neither).
@@ -44,7 +45,7 @@ std::string binary_text(pn_bytes_t bytes) { return {bytes.start, bytes.size}; }
 } // namespace
 
 std::optional<coordinator_request> read_coordinator_request(std::string_view encoded) {
-    data_ptr data(pn_data(0), &pn_data_free);
+    proton_data data(pn_data(0));
     while (!encoded.empty()) {
         pn_data_clear(data.get());
         const auto used = pn_data_decode(data.get(), encoded.data(), encoded.size());

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "gantry/protocols/common/client_identity.hpp"
 #include "mqtt_log.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -147,18 +148,12 @@ void mqtt_session::on_closed(std::string_view reason) {
     mqtt_log()->debug("MQTT {} (MQTT {}) disconnected: {}", who(), version_name(version_), reason);
 }
 
-std::int64_t mqtt_session::now_ms() const {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+std::int64_t mqtt_session::now_ms() const { return common::wall_clock_ms(); }
 
 engine::operation_context mqtt_session::context() const {
     return {{}, client_id_, conn_.executor()};
 }
 
-std::string mqtt_session::who() const {
-    if (client_id_.empty()) return "client from " + remote_address_;
-    return "client '" + client_id_ + "' from " + remote_address_;
-}
+std::string mqtt_session::who() const { return common::describe_client(client_id_, remote_address_); }
 
 } // namespace gantry::protocols::mqtt

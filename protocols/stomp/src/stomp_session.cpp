@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/client_identity.hpp"
 #include "stomp_log.hpp"
 
 namespace gantry::protocols::stomp {
@@ -130,19 +131,13 @@ void stomp_session::on_closed(std::string_view reason) {
     if (connected_) stomp_log()->debug("STOMP {} (STOMP {}) disconnected: {}", who(), version_name(version_), reason);
 }
 
-std::int64_t stomp_session::now_ms() const {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+std::int64_t stomp_session::now_ms() const { return common::wall_clock_ms(); }
 
 engine::operation_context stomp_session::context() const {
     return {principal_.username.value_or(""), client_id_, conn_.executor()};
 }
 
-std::string stomp_session::who() const {
-    if (client_id_.empty()) return "client from " + remote_address_;
-    return "client '" + client_id_ + "' from " + remote_address_;
-}
+std::string stomp_session::who() const { return common::describe_client(client_id_, remote_address_); }
 
 bool stomp_session::allowed(security::access_kind kind, std::string_view name) const {
     return access_.allows(kind, principal_, client_id_, name);
