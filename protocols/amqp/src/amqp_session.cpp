@@ -63,7 +63,7 @@ common::consume_result amqp_session::consume(std::span<const std::byte> input) {
     consuming_ = false;
     if (finishing_) return {taken, true, close_reason_};
     // A closed read side takes nothing more: drop what the peer still sends.
-    return common::consume_result::took(taken == 0 ? input.size() : taken);
+    return common::consume_result::took(taken == 0 && driver_.read_closed() ? input.size() : taken);
 }
 
 void amqp_session::dispatch(pn_event_t* event) {

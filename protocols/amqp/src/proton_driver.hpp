@@ -36,6 +36,8 @@ public:
     std::size_t feed(std::span<const std::byte> input);
     // The peer closed its side.
     void read_close();
+    // Proton reads nothing more (closed, or failed).
+    bool read_closed() { return pn_connection_driver_read_closed(&driver_); }
 
     pn_event_t* next_event() { return pn_connection_driver_next_event(&driver_); }
     bool has_event() { return pn_connection_driver_has_event(&driver_); }
