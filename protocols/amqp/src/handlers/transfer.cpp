@@ -130,7 +130,8 @@ void amqp_session::append(incoming_link& in, pn_delivery_t* delivery, engine::me
                            input_paused_ = false;
                            conn_.resume_input();
                        }
-                       flush();
+                       // Answers of appends completing together leave in one write.
+                       schedule_flush();
                    });
     if (pending_appends_ >= options_.max_pending_appends && !input_paused_) {
         input_paused_ = true;
