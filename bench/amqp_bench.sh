@@ -82,7 +82,7 @@ start_gantry() {
     address=queue://bench
     : >"$work/broker.log"
     "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$(free_port)" --amqpPort "$port" \
-        --mqttPort "$(free_port)" --stompPort "$(free_port)" --storePathRootDir "$work/gantry" \
+        --mqttPort "$(free_port)" --stompPort "$(free_port)" --websocketPort 0 --storePathRootDir "$work/gantry" \
         2>"$work/broker.log" &
     broker_pid=$!
     if ! wait_until 30 grep -q " started in " "$work/broker.log"; then

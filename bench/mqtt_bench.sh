@@ -47,6 +47,7 @@ start_gantry() {
     : >"$work/broker.log"
     # Room for the idle connections and the clients of the other cases.
     "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$(free_port)" --mqttPort "$port" \
+        --stompPort 0 --amqpPort 0 --websocketPort 0 \
         --storePathRootDir "$work/gantry" --mqtt.maxConnections $((idle_connections + 100)) \
         2>"$work/broker.log" &
     broker_pid=$!

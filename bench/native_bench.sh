@@ -20,7 +20,8 @@ start_broker() {
     stop_broker
     rm -rf "$work/data"
     port=$(free_port)
-    "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$port" --storePathRootDir "$work/data" \
+    "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$port" \
+        --mqttPort 0 --stompPort 0 --amqpPort 0 --websocketPort 0 --storePathRootDir "$work/data" \
         --flushDiskType "$1" 2>"$work/gantryd.log" &
     broker_pid=$!
     wait_until 10 grep -q " started in " "$work/gantryd.log"

@@ -76,8 +76,7 @@ start_gantry() {
     port=$(free_port)
     : >"$work/broker.log"
     # Only the listeners the case needs (and no clash with brokers on default ports).
-    local others=(--mqttPort 0)
-    "$bin/gantryd" --help 2>&1 | grep -q -- --amqpPort && others+=(--amqpPort 0)
+    local others=(--mqttPort 0 --amqpPort 0 --websocketPort 0)
     "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$(free_port)" "${others[@]}" --stompPort "$port" \
         --storePathRootDir "$work/gantry" 2>"$work/broker.log" &
     broker_pid=$!

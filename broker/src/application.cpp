@@ -82,6 +82,8 @@ void application::start_listeners() {
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
                                               config_.remoting_limits};
     network_->listen(std::move(remoting), std::move(listen));
+    // The WebSocket listener serves the very module objects the TCP listeners use.
+    std::vector<protocols::websocket::websocket_route> websocket_routes;
     if (config_.mqtt_port != 0) {
         auto options = config_.mqtt;
         options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
@@ -89,12 +91,14 @@ void application::start_listeners() {
         protocols::common::listener_config mqtt_listen{config_.listen_host,
                                                        static_cast<std::uint16_t>(config_.mqtt_port),
                                                        config_.mqtt_limits};
+        websocket_routes.push_back({mqtt, config_.mqtt_limits});
         network_->listen(std::move(mqtt), std::move(mqtt_listen));
     }
     if (config_.stomp_port != 0) {
         auto options = config_.stomp;
         options.level_separator = config_.stomp_level_separator.front();
         auto stomp = std::make_shared<protocols::stomp::stomp_module>(*engine_, options, access_control());
+        websocket_routes.push_back({stomp, config_.stomp_limits});
         network_->listen(std::move(stomp), {config_.listen_host, static_cast<std::uint16_t>(config_.stomp_port),
                                             config_.stomp_limits});
     }
@@ -105,8 +109,15 @@ void application::start_listeners() {
         options.idle_timeout = config_.amqp_limits.idle_timeout;
         options.bare_address_is_topic = config_.amqp_default_address_kind == "topic";
         auto amqp = std::make_shared<protocols::amqp::amqp_module>(*engine_, options, access_control());
+        websocket_routes.push_back({amqp, config_.amqp_limits});
         network_->listen(std::move(amqp), {config_.listen_host, static_cast<std::uint16_t>(config_.amqp_port),
                                            config_.amqp_limits});
+    }
+    if (config_.websocket_port != 0) {
+        auto websocket = config_.websocket;
+        websocket.host = config_.listen_host;
+        websocket.port = static_cast<std::uint16_t>(config_.websocket_port);
+        websocket_subprotocols_ = network_->listen_websocket(std::move(websocket_routes), std::move(websocket));
     }
     name_servers_->start();
 }
@@ -167,7 +178,7 @@ void application::log_started(std::chrono::milliseconds took) const {
     if (error) {
         data_dir = store.root_dir;
     }
-    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, {}, {}, data directory {}, {}, "
+    log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, {}, {}, {}, data directory {}, {}, "
                "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
                config_.listen_port,
@@ -177,6 +188,10 @@ void application::log_started(std::chrono::milliseconds took) const {
                                        : std::string("no STOMP listener (stompPort 0)"),
                config_.amqp_port != 0 ? fmt::format("AMQP on {}:{}", config_.listen_host, config_.amqp_port)
                                       : std::string("no AMQP listener (amqpPort 0)"),
+               config_.websocket_port != 0
+                   ? fmt::format("WebSocket on {}:{} ({})", config_.listen_host, config_.websocket_port,
+                                 fmt::join(websocket_subprotocols_, ", "))
+                   : std::string("no WebSocket listener (websocketPort 0)"),
                data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 
@@ -54,6 +56,7 @@ private:
     std::unique_ptr<name_server_link> name_servers_;
     security::user_store users_;
     security::acl acl_;
+    std::vector<std::string> websocket_subprotocols_; // for the start-up line
 };
 
 } // namespace gantry::broker

@@ -55,6 +55,11 @@ void register_broker_keys(config_registry& registry) {
     add(integer_key(
         "amqpPort", "Port of the AMQP 1.0 listener, on listenHost (0: no AMQP listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.amqp_port; }));
+    add(integer_key(
+        "websocketPort",
+        "Port of the WebSocket listener (MQTT, STOMP and AMQP over WebSocket) and of HTTP (/healthz, static "
+        "files), on listenHost (0: neither)",
+        between(0, 65535), [](auto& c) -> auto& { return c.websocket_port; }));
     add(string_key(
         "listenHost", "Address the protocol listeners bind (0.0.0.0: every interface)",
         [](auto& c) -> auto& { return c.listen_host; }, ip_literal));

@@ -16,12 +16,23 @@ void network::listen(std::shared_ptr<protocols::common::protocol_module> module,
     listeners_.push_back(std::move(listener));
 }
 
+std::vector<std::string> network::listen_websocket(std::vector<protocols::websocket::websocket_route> routes,
+                                                   protocols::websocket::websocket_listener_config config) {
+    auto listener = std::make_unique<protocols::websocket::websocket_listener>(pool_.at(0), pool_, std::move(routes),
+                                                                               std::move(config));
+    if (auto error = listener->start()) throw startup_error(error->message);
+    websocket_ = std::move(listener);
+    return websocket_->subprotocols();
+}
+
 void network::stop() {
     if (!running_) return;
     running_ = false;
     for (auto& listener : listeners_) listener->stop();
+    if (websocket_) websocket_->stop();
     pool_.stop();
     listeners_.clear();
+    websocket_.reset();
 }
 
 } // namespace gantry::broker

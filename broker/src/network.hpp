@@ -1,10 +1,12 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gantry/protocols/common/io_pool.hpp"
 #include "gantry/protocols/common/tcp_listener.hpp"
+#include "gantry/protocols/websocket/websocket_listener.hpp"
 
 namespace gantry::broker {
 
@@ -21,12 +23,18 @@ public:
     // listener's one line (address in use, permission, ...).
     void listen(std::shared_ptr<protocols::common::protocol_module> module,
                 protocols::common::listener_config config);
+    // Starts the WebSocket/HTTP listener serving `routes` (the module objects
+    // the TCP listeners use). Throws startup_error like listen(). Returns the
+    // subprotocols it offers, for the start-up line.
+    std::vector<std::string> listen_websocket(std::vector<protocols::websocket::websocket_route> routes,
+                                              protocols::websocket::websocket_listener_config config);
     // Stops every listener, closes their connections and joins the threads.
     void stop();
 
 private:
     protocols::common::io_pool pool_;
     std::vector<std::unique_ptr<protocols::common::tcp_listener>> listeners_;
+    std::unique_ptr<protocols::websocket::websocket_listener> websocket_;
     bool running_ = true;
 };
 

@@ -152,6 +152,22 @@ void register_protocol_keys(config_registry& registry) {
             if (text != "queue" && text != "topic") return "must be queue or topic";
             return std::nullopt;
         }));
+    auto websocket = [&](config_key key) { registry.add("WebSocket", std::move(key)); };
+    websocket(integer_key(
+        "websocket.maxConnections",
+        "Sockets open on websocketPort at once, WebSocket or plain HTTP, whatever the protocol; past it a new one "
+        "is closed",
+        between(1, 1'000'000), [](auto& c) -> auto& { return c.websocket.max_connections; }));
+    websocket(integer_key(
+        "websocket.idleTimeout",
+        "A WebSocket silent for half of this is pinged, one silent for all of it is closed (ms; 0: never). Each "
+        "protocol's own idleTimeout and keep-alive apply too; its maxFrameSize is also the largest message",
+        between(0, 24 * 3'600'000), [](auto& c) -> auto& { return c.websocket.idle_timeout; }));
+    websocket(string_key(
+        "websocket.staticDir",
+        "Folder whose files GET requests on websocketPort are answered with (such as \"examples/browser\"; "
+        "relative to the working directory); empty: none",
+        [](auto& c) -> auto& { return c.websocket.static_dir; }));
 }
 
 } // namespace gantry::broker

@@ -92,11 +92,12 @@ class gantryd_test_case(unittest.TestCase):
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None, stomp_port=None,
-              amqp_port=None):
+              amqp_port=None, websocket_port=None):
         """A gantryd (or `program`, which takes the same listen options)
         listening on 127.0.0.1 and a free port (or `port`); gantryd's MQTT,
-        STOMP and AMQP listeners get free ports too (or `mqtt_port`,
-        `stomp_port`, `amqp_port`), never 1883, 61613 or 5672."""
+        STOMP, AMQP and WebSocket listeners get free ports too (or `mqtt_port`,
+        `stomp_port`, `amqp_port`, `websocket_port`), never 1883, 61613, 5672
+        or 8080."""
         self.port = port or free_port()
         listen = ("--listenHost", "127.0.0.1", "--listenPort", str(self.port))
         if program is None:
@@ -106,8 +107,10 @@ class gantryd_test_case(unittest.TestCase):
             self.stomp_port = stomp_port or other_free_port(taken)
             taken.add(self.stomp_port)
             self.amqp_port = amqp_port or other_free_port(taken)
+            taken.add(self.amqp_port)
+            self.websocket_port = websocket_port or other_free_port(taken)
             listen += ("--mqttPort", str(self.mqtt_port), "--stompPort", str(self.stomp_port),
-                       "--amqpPort", str(self.amqp_port))
+                       "--amqpPort", str(self.amqp_port), "--websocketPort", str(self.websocket_port))
         p = gantryd_process(self.workdir, (*listen, *args), name, program)
         self.processes.append(p)
         return p

@@ -1,7 +1,6 @@
 #include "gantry/protocols/common/tcp_listener.hpp"
 
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <future>
 #include <unordered_map>
@@ -9,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "gantry/protocols/common/connection.hpp"
+#include "gantry/protocols/common/listen_socket.hpp"
 #include "gantry/protocols/common/tcp_stream.hpp"
 #include "listener_log.hpp"
 
@@ -21,46 +21,8 @@ using error_code = boost::system::error_code;
 // After a failed accept (out of file descriptors, most likely), wait this long
 // before the next one instead of spinning.
 constexpr auto accept_retry_delay = std::chrono::milliseconds(100);
-// At most one warning per this interval about refused or failed accepts; a
-// flood of them must not flood the log.
-constexpr auto warning_interval = std::chrono::seconds(10);
 // How long stop() waits for the accept context to take the request.
 constexpr auto stop_wait = std::chrono::seconds(5);
-
-std::error_code to_std(const error_code& error) {
-    if (error.category() == boost::system::system_category()) {
-        return {error.value(), std::system_category()};
-    }
-    if (error.category() == boost::system::generic_category()) {
-        return {error.value(), std::generic_category()};
-    }
-    return error;
-}
-
-std::string lowercase_first(std::string text) {
-    if (!text.empty()) {
-        text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-    }
-    return text;
-}
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-    return host.find(':') == std::string::npos ? fmt::format("{}:{}", host, port)
-                                               : fmt::format("[{}]:{}", host, port);
-}
-
-std::string what_to_do(const std::error_code& error, const connection_limits& limits) {
-    if (error == std::errc::address_in_use) {
-        return fmt::format("stop the other process or set {}", limits.key("listenPort"));
-    }
-    if (error == std::errc::permission_denied) {
-        return fmt::format("ports below 1024 need root or CAP_NET_BIND_SERVICE; set {}", limits.key("listenPort"));
-    }
-    if (error == std::errc::address_not_available) {
-        return fmt::format("no network interface has that address; set {}", limits.key("listenHost"));
-    }
-    return fmt::format("check {} and {}", limits.key("listenHost"), limits.key("listenPort"));
-}
 
 } // namespace
 
@@ -84,35 +46,11 @@ public:
             return listen_error{std::make_error_code(std::errc::invalid_argument),
                                 fmt::format("cannot listen on {} ({}): {}", where, protocol_, *problem)};
         }
-        auto fail = [&](const error_code& boost_error) {
-            const auto error = to_std(boost_error);
-            return listen_error{error, fmt::format("cannot listen on {} ({}): {}; {}", where, protocol_,
-                                                   lowercase_first(error.message()),
-                                                   what_to_do(error, config_.limits))};
-        };
+        if (auto problem = open_listen_socket(acceptor_, config_.host, config_.port, protocol_,
+                                              {config_.limits.key("listenHost"), config_.limits.key("listenPort")})) {
+            return problem;
+        }
         error_code error;
-        asio::ip::tcp::resolver resolver(strand_);
-        const auto endpoints = resolver.resolve(config_.host, std::to_string(config_.port),
-                                                asio::ip::tcp::resolver::passive |
-                                                    asio::ip::tcp::resolver::numeric_service,
-                                                error);
-        if (error || endpoints.empty()) {
-            return listen_error{to_std(error), fmt::format("cannot listen on {} ({}): {}; set {}", where, protocol_,
-                                                           error ? lowercase_first(error.message())
-                                                                 : std::string("the host has no address"),
-                                                           config_.limits.key("listenHost"))};
-        }
-        const auto endpoint = endpoints.begin()->endpoint();
-        if (acceptor_.open(endpoint.protocol(), error)) {
-            return fail(error);
-        }
-        // A restarted broker must not wait for its old connections' TIME_WAIT.
-        acceptor_.set_option(asio::socket_base::reuse_address(true), error);
-        if (acceptor_.bind(endpoint, error) || acceptor_.listen(asio::socket_base::max_listen_connections, error)) {
-            error_code ignored;
-            acceptor_.close(ignored);
-            return fail(error);
-        }
         port_ = acceptor_.local_endpoint(error).port();
         started_ = true;
         listener_log()->info("{} listening on {}", protocol_, host_port(config_.host, port_));
@@ -165,7 +103,7 @@ private:
             if (error == asio::error::operation_aborted) {
                 return;
             }
-            warn_rate_limited(fmt::format("{} listener on {}: accept failed: {}; retrying", protocol_,
+            warnings_.warn(fmt::format("{} listener on {}: accept failed: {}; retrying", protocol_,
                                           host_port(config_.host, port_), error.message()));
             retry_timer_.expires_after(accept_retry_delay);
             retry_timer_.async_wait([self = shared_from_this()](const error_code& timer_error) {
@@ -204,7 +142,7 @@ private:
         error_code ignored;
         const auto remote = socket.remote_endpoint(ignored);
         socket.close(ignored);
-        warn_rate_limited(fmt::format("{}: refused the connection from {}: {} connections are open (limit {} = {}); "
+        warnings_.warn(fmt::format("{}: refused the connection from {}: {} connections are open (limit {} = {}); "
                                       "raise the limit or find the client that opens so many",
                                       protocol_, ignored ? std::string("an unknown peer") : endpoint_text(remote),
                                       connections_.size(), config_.limits.key("maxConnections"),
@@ -214,22 +152,6 @@ private:
     void forget(std::uint64_t id) {
         connections_.erase(id);
         live_ = connections_.size();
-    }
-
-    void warn_rate_limited(const std::string& message) {
-        const auto now = std::chrono::steady_clock::now();
-        if (warned_once_ && now - last_warning_ < warning_interval) {
-            ++unlogged_warnings_;
-            return;
-        }
-        if (unlogged_warnings_ > 0) {
-            listener_log()->warn("{} ({} similar since the last warning)", message, unlogged_warnings_);
-        } else {
-            listener_log()->warn("{}", message);
-        }
-        warned_once_ = true;
-        last_warning_ = now;
-        unlogged_warnings_ = 0;
     }
 
     asio::strand<asio::io_context::executor_type> strand_;
@@ -242,9 +164,7 @@ private:
     std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections_;
     std::uint64_t next_id_ = 1;
     bool stopped_ = false;
-    bool warned_once_ = false;
-    std::chrono::steady_clock::time_point last_warning_;
-    std::size_t unlogged_warnings_ = 0;
+    warning_limiter warnings_;
 };
 
 tcp_listener::tcp_listener(asio::io_context& accept_context, io_pool& pool, std::shared_ptr<protocol_module> module,

@@ -14,6 +14,7 @@
 #include "gantry/protocols/amqp/amqp_module.hpp"
 #include "gantry/protocols/stomp/stomp_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
+#include "gantry/protocols/websocket/websocket_listener.hpp"
 #include "gantry/store/store_config.hpp"
 
 namespace gantry::broker {
@@ -44,6 +45,7 @@ struct broker_config {
     std::int32_t mqtt_port = 1883;                      // mqttPort: 0 = no MQTT listener
     std::int32_t stomp_port = 61613;                    // stompPort: 0 = no STOMP listener
     std::int32_t amqp_port = 5672;                      // amqpPort: 0 = no AMQP listener
+    std::int32_t websocket_port = 8080;                 // websocketPort: 0 = no WebSocket/HTTP listener
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
     std::string namesrv_addr;                           // namesrvAddr: "host:port;..."; empty = one-process mode
@@ -66,6 +68,9 @@ struct broker_config {
     // max_message_size follows maxMessageSize.
     protocols::amqp::amqp_options amqp;
     std::string amqp_default_address_kind = "queue"; // amqp.defaultAddressKind: amqp.bare_address_is_topic
+    // WebSocket and HTTP on websocketPort; host and port follow listenHost and
+    // websocketPort. Each protocol's connections keep that protocol's limits.
+    protocols::websocket::websocket_listener_config websocket;
     // Who may connect, to every protocol that authenticates.
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed

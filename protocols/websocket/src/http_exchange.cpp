@@ -1,0 +1,242 @@
+#include "http_exchange.hpp"
+
+#include <chrono>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "gantry/protocols/common/tcp_stream.hpp"
+#include "websocket_log.hpp"
+
+namespace gantry::protocols::websocket {
+
+namespace {
+
+// Bounds on the one HTTP request a socket sends before it is answered or
+// upgraded: a client that sends more, or sends it slower, is not a browser
+// or a WebSocket library worth waiting for.
+constexpr std::uint32_t header_limit = 8 * 1024;
+constexpr auto request_timeout = std::chrono::seconds(10);
+
+std::string remote_of(const asio::ip::tcp::socket& socket) {
+    beast::error_code error;
+    const auto remote = socket.remote_endpoint(error);
+    return error ? std::string("unknown peer") : common::endpoint_text(remote);
+}
+
+std::uint16_t local_port_of(const asio::ip::tcp::socket& socket) {
+    beast::error_code error;
+    const auto local = socket.local_endpoint(error);
+    return error ? 0 : local.port();
+}
+
+} // namespace
+
+http_exchange::http_exchange(asio::ip::tcp::socket socket, std::shared_ptr<const websocket_site> site,
+                             std::uint64_t id, std::function<void()> on_done)
+    : executor_(socket.get_executor()),
+      site_(std::move(site)),
+      id_(id),
+      on_done_(std::move(on_done)),
+      timer_(executor_) {
+    auto remote = remote_of(socket);
+    const auto port = local_port_of(socket);
+    beast::error_code ignored;
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    stream_ = std::make_unique<websocket_stream>(std::move(socket), std::move(remote), port);
+    parser_.header_limit(header_limit);
+}
+
+http_exchange::~http_exchange() {
+    if (on_done_) {
+        on_done_();
+    }
+}
+
+void http_exchange::start() {
+    arm_timer();
+    http::async_read(stream_->socket().next_layer(), buffer_, parser_,
+                     [self = shared_from_this()](const beast::error_code& error, std::size_t) {
+                         self->on_request(error);
+                     });
+}
+
+void http_exchange::abort() {
+    aborted_ = true;
+    if (auto conn = connection_.lock()) {
+        conn->close("listener stopped");
+        return;
+    }
+    timer_.cancel();
+    if (stream_) {
+        stream_->close();
+    }
+}
+
+void http_exchange::arm_timer() {
+    timer_.expires_after(request_timeout);
+    timer_.async_wait([weak = weak_from_this()](const beast::error_code& error) {
+        auto self = weak.lock();
+        if (error || !self || !self->stream_) {
+            return;
+        }
+        websocket_log()->debug("WebSocket port: {} sent no complete request (or took no answer) within {} s; closed",
+                               self->stream_->remote_address(), request_timeout.count());
+        self->stream_->close();
+    });
+}
+
+void http_exchange::on_request(const beast::error_code& error) {
+    timer_.cancel();
+    if (aborted_) {
+        return;
+    }
+    if (error == http::error::header_limit) {
+        respond_text(http::status::request_header_fields_too_large,
+                     fmt::format("request headers over {} bytes\n", header_limit));
+        return;
+    }
+    if (error == http::error::end_of_stream || error == asio::error::eof ||
+        error == asio::error::operation_aborted || error == asio::error::connection_reset) {
+        websocket_log()->debug("WebSocket port: {} closed before sending a request", stream_->remote_address());
+        return;
+    }
+    if (error) {
+        respond_text(http::status::bad_request, fmt::format("malformed HTTP request: {}\n", error.message()));
+        return;
+    }
+    const auto& request = parser_.get();
+    version_ = request.version();
+    if (ws::is_upgrade(request)) {
+        upgrade(request);
+    } else {
+        serve(request);
+    }
+}
+
+void http_exchange::upgrade(const http::request<http::empty_body>& request) {
+    const auto offered = to_std(request[http::field::sec_websocket_protocol]);
+    const auto choice = site_->choose(offered);
+    if (!choice) {
+        const auto spoken = fmt::format("{}", fmt::join(site_->subprotocols(), ", "));
+        websocket_log()->info("WebSocket port: refused the upgrade from {}: it offered {}, the broker speaks {}",
+                              stream_->remote_address(),
+                              offered.empty() ? std::string("no subprotocol") : fmt::format("'{}'", offered), spoken);
+        respond_text(http::status::bad_request,
+                     fmt::format("no WebSocket subprotocol this broker speaks was offered ({}); "
+                                 "offer one of these in Sec-WebSocket-Protocol: {}\n",
+                                 offered.empty() ? std::string("none was offered")
+                                                 : fmt::format("offered: {}", offered),
+                                 spoken));
+        return;
+    }
+    const auto& route = site_->routes[choice->route];
+    auto& socket = stream_->socket();
+    ws::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = request_timeout;
+    const auto idle = site_->config.idle_timeout;
+    timeouts.idle_timeout = idle.count() == 0 ? ws::stream_base::none() : std::chrono::steady_clock::duration(idle);
+    timeouts.keep_alive_pings = idle.count() != 0;
+    socket.set_option(timeouts);
+    socket.set_option(ws::stream_base::decorator([subprotocol = choice->subprotocol](ws::response_type& response) {
+        response.set(http::field::sec_websocket_protocol, subprotocol);
+        response.set(http::field::server, "Gantry");
+    }));
+    socket.read_message_max(route.limits.max_frame_size);
+    // One frame per message: the connection already gathers what it writes.
+    socket.auto_fragment(false);
+    socket.async_accept(request, [self = shared_from_this(), choice = *choice](const beast::error_code& error) {
+        self->on_upgraded(error, choice);
+    });
+}
+
+void http_exchange::on_upgraded(const beast::error_code& error, const websocket_site::choice& choice) {
+    if (aborted_) {
+        return;
+    }
+    if (error) {
+        websocket_log()->debug("WebSocket port: the handshake with {} failed: {}", stream_->remote_address(),
+                               error.message());
+        return;
+    }
+    const auto& route = site_->routes[choice.route];
+    common::connection::options options;
+    options.id = id_;
+    options.protocol = fmt::format("{} over WebSocket", route.module->name());
+    options.limits = route.limits;
+    // The exchange holds the listener's place for this socket until the
+    // connection is over.
+    options.on_finished = [self = shared_from_this()] {};
+    websocket_log()->debug("WebSocket port: {} upgraded to {} (subprotocol {}) as connection #{}",
+                           stream_->remote_address(), route.module->name(), choice.subprotocol, id_);
+    auto conn = std::make_shared<common::connection>(std::move(stream_), std::move(options));
+    connection_ = conn;
+    conn->start(*route.module);
+}
+
+void http_exchange::serve(const http::request<http::empty_body>& request) {
+    if (request.method() != http::verb::get) {
+        http::response<http::string_body> response{http::status::method_not_allowed, version_};
+        response.set(http::field::allow, "GET");
+        response.set(http::field::content_type, "text/plain; charset=utf-8");
+        response.body() = "only GET (and WebSocket upgrades) here\n";
+        respond(std::move(response));
+        return;
+    }
+    const auto target = to_std(request.target());
+    if (target.substr(0, target.find('?')) == "/healthz") {
+        respond_text(http::status::ok, "ok");
+        return;
+    }
+    const auto file = site_->find_static(target);
+    if (file.outcome == websocket_site::static_file::kind::forbidden) {
+        websocket_log()->info("WebSocket port: refused {} a path outside websocket.staticDir: {}",
+                              stream_->remote_address(), target);
+        respond_text(http::status::forbidden, "forbidden\n");
+        return;
+    }
+    http::file_body::value_type body;
+    beast::error_code error;
+    if (file.outcome == websocket_site::static_file::kind::found) {
+        body.open(file.path.c_str(), beast::file_mode::scan, error);
+    }
+    if (file.outcome != websocket_site::static_file::kind::found || error) {
+        respond_text(http::status::not_found, "not found\n");
+        return;
+    }
+    const auto size = body.size();
+    http::response<http::file_body> response{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                             std::make_tuple(http::status::ok, version_)};
+    response.set(http::field::content_type, to_boost(file.content_type));
+    response.content_length(size);
+    respond(std::move(response));
+}
+
+void http_exchange::respond_text(http::status status, std::string body) {
+    http::response<http::string_body> response{status, version_};
+    response.set(http::field::content_type, "text/plain; charset=utf-8");
+    response.body() = std::move(body);
+    response.prepare_payload();
+    respond(std::move(response));
+}
+
+template <typename Body>
+void http_exchange::respond(http::response<Body> response) {
+    response.set(http::field::server, "Gantry");
+    response.keep_alive(false);
+    auto held = std::make_shared<http::response<Body>>(std::move(response));
+    arm_timer();
+    http::async_write(stream_->socket().next_layer(), *held,
+                      [self = shared_from_this(), held](const beast::error_code&, std::size_t) { self->finish(); });
+}
+
+void http_exchange::finish() {
+    timer_.cancel();
+    beast::error_code ignored;
+    auto& socket = stream_->socket().next_layer();
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+}
+
+} // namespace gantry::protocols::websocket
