@@ -15,7 +15,7 @@
 
 #include "load_receiver.hpp"
 #include "load_sender.hpp"
-#include "summary_line.hpp"
+#include "bench/summary_line.hpp"
 
 namespace amqp_load {
 
@@ -140,7 +140,7 @@ void run_queue(const options& o) {
 
     const auto& latencies = receiver.latencies();
     const double rate = measured > 0 ? static_cast<double>(received_after - received_before) / measured : 0;
-    summary_line(o.rate > 0 ? "latency" : "throughput")
+    gantry_bench::summary_line(o.rate > 0 ? "latency" : "throughput")
         .add("delivery", to_string(o.mode))
         .add("size", o.size)
         .add("durable", o.durable ? 1 : 0)

@@ -10,7 +10,7 @@
 #include "broker_rss.hpp"
 #include "publisher.hpp"
 #include "subscriber.hpp"
-#include "summary_line.hpp"
+#include "bench/summary_line.hpp"
 #include "worker.hpp"
 
 namespace mqtt_load {
@@ -76,7 +76,7 @@ void run_backlog(const connection_options& connection, const backlog_options& o)
 
     const std::int64_t received = back.received();
     const double drain_seconds = received > 0 ? static_cast<double>(back.last_received_ns() - reconnect_ns) / 1e9 : 0;
-    summary_line("backlog")
+    gantry_bench::summary_line("backlog")
         .add("sent", sent)
         .add("received", received)
         .add("session_present", back.session_present() ? 1 : 0)

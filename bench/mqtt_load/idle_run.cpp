@@ -15,7 +15,7 @@
 
 #include "broker_rss.hpp"
 #include "client.hpp"
-#include "summary_line.hpp"
+#include "bench/summary_line.hpp"
 
 namespace mqtt_load {
 
@@ -149,7 +149,7 @@ void run_idle(const connection_options& connection, const idle_options& o) {
     const broker_rss after = read_broker_rss(o.broker_pid);
     release(children);
 
-    summary_line("idle")
+    gantry_bench::summary_line("idle")
         .add("connections", o.connections)
         .add("processes", static_cast<int>((o.connections + per_child - 1) / per_child))
         .add("connect_seconds", connect_seconds)

@@ -10,7 +10,7 @@
 
 #include "publisher.hpp"
 #include "subscriber.hpp"
-#include "summary_line.hpp"
+#include "bench/summary_line.hpp"
 #include "worker.hpp"
 
 namespace mqtt_load {
@@ -98,7 +98,7 @@ void run_pubsub(const connection_options& connection, const pubsub_options& o) {
     // Until the last delivery, so what a broker buffered during publishing counts against it.
     const double seconds = static_cast<double>(last_ns - start_ns) / 1e9;
     const double rate = seconds > 0 ? static_cast<double>(received) / seconds : 0;
-    summary_line("pubsub")
+    gantry_bench::summary_line("pubsub")
         .add("publishers", o.publishers)
         .add("subscribers", o.subscribers)
         .add("qos", o.qos)

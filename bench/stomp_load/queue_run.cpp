@@ -8,7 +8,7 @@
 #include "consumer.hpp"
 #include "producer.hpp"
 #include "send_stamp.hpp"
-#include "summary_line.hpp"
+#include "bench/summary_line.hpp"
 #include "worker.hpp"
 
 namespace stomp_load {
@@ -93,7 +93,7 @@ void run_queue(const connection_options& connection, const queue_options& o) {
     const std::int64_t received = receiver.received();
     const auto& latencies = receiver.latencies();
     const double rate = static_cast<double>(received_after - received_before) / measured;
-    summary_line("queue")
+    gantry_bench::summary_line("queue")
         .add("size", o.size)
         .add("receipts", o.receipts ? "on" : "off")
         .add("persistent", o.persistent.empty() ? "default" : o.persistent.c_str())

@@ -20,7 +20,7 @@ namespace gantry::protocols::websocket {
 // listener counts and stops both alike.
 //
 // Lives on its socket's executor; start() and abort() run there.
-class http_exchange : public std::enable_shared_from_this<http_exchange> {
+class http_exchange : public std::enable_shared_from_this<http_exchange>, public common::accepted_socket {
 public:
     // `on_done` runs once, from the destructor, on whichever thread drops the
     // last reference: it must only post.
@@ -30,11 +30,12 @@ public:
     http_exchange(const http_exchange&) = delete;
     http_exchange& operator=(const http_exchange&) = delete;
 
-    asio::any_io_executor executor() const { return executor_; }
+    asio::any_io_executor executor() const override { return executor_; }
 
     void start();
     // The listener stops: drop the request, or close the connection it became.
     void abort();
+    void abort_for_stop() override { abort(); }
 
 private:
     void on_request(const beast::error_code& error);

@@ -15,6 +15,7 @@
 #include "gantry/protocols/common/input_buffer.hpp"
 #include "gantry/protocols/common/output_queue.hpp"
 #include "gantry/protocols/common/protocol_session.hpp"
+#include "gantry/protocols/common/socket_acceptor.hpp"
 
 namespace gantry::protocols::common {
 
@@ -35,7 +36,7 @@ class protocol_module;
 //
 // Owned by shared_ptr: pending reads, writes and timers hold it, so it lives
 // until the stream is closed and those have completed.
-class connection : public std::enable_shared_from_this<connection> {
+class connection : public std::enable_shared_from_this<connection>, public accepted_socket {
 public:
     struct options {
         std::uint64_t id = 0;    // unique per listener, for logs
@@ -52,7 +53,7 @@ public:
     connection& operator=(const connection&) = delete;
 
     // Safe from any thread.
-    asio::any_io_executor executor() const { return executor_; }
+    asio::any_io_executor executor() const override { return executor_; }
     std::uint64_t id() const noexcept { return options_.id; }
     const std::string& remote_address() const noexcept { return stream_->remote_address(); }
 
@@ -76,6 +77,8 @@ public:
     // Closes now: queued output is dropped, the session's on_closed(reason)
     // runs once. Idempotent.
     void close(std::string_view reason);
+    // The listener stops: close("listener stopped").
+    void abort_for_stop() override { close("listener stopped"); }
 
     // The session's own flow control (an engine append still pending, a
     // receive maximum reached): stop consuming and reading until resumed.

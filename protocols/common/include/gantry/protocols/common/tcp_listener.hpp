@@ -12,6 +12,7 @@
 #include "gantry/protocols/common/io_pool.hpp"
 #include "gantry/protocols/common/listen_error.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
+#include "gantry/protocols/common/socket_acceptor.hpp"
 
 namespace gantry::protocols::common {
 
@@ -52,12 +53,9 @@ public:
     std::size_t live_connections() const noexcept;
 
 private:
-    class state;
-
-    std::shared_ptr<state> state_;
-    // Set by the first stop(), so the destructor does not post a second one
-    // to an accept context that may no longer run.
-    std::atomic<bool> stop_requested_{false};
+    std::shared_ptr<protocol_module> module_;
+    listener_config config_;
+    socket_acceptor acceptor_;
 };
 
 } // namespace gantry::protocols::common

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +14,11 @@
 #include "gantry/protocols/common/io_pool.hpp"
 #include "gantry/protocols/common/listen_error.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
+#include "gantry/protocols/common/socket_acceptor.hpp"
 
 namespace gantry::protocols::websocket {
+
+struct websocket_site;
 
 // A protocol module served over WebSocket, with the limits its connections
 // get (those of its TCP listener: maxFrameSize is also the largest WebSocket
@@ -78,10 +80,12 @@ public:
     std::vector<std::string> subprotocols() const;
 
 private:
-    class state;
-
-    std::shared_ptr<state> state_;
-    std::atomic<bool> stop_requested_{false};
+    // What start() refuses with, found while building the site (a staticDir
+    // that is no directory); nothing when all is well. Declared before site_,
+    // whose construction fills it.
+    std::optional<std::string> site_problem_;
+    std::shared_ptr<const websocket_site> site_;
+    common::socket_acceptor acceptor_;
 };
 
 } // namespace gantry::protocols::websocket

@@ -4,9 +4,10 @@
 #include <cstdio>
 #include <string>
 
-namespace stomp_load {
+namespace gantry_bench {
 
-// "summary mode=queue key=value ...": one line per run, for bench/stomp_bench.sh.
+// "summary mode=<mode> key=value ...": the one line per run every load tool
+// (mqtt_load, stomp_load, amqp_load) prints for its bench script to parse.
 class summary_line {
 public:
     explicit summary_line(const char* mode) : text_(std::string("summary mode=") + mode) {}
@@ -37,4 +38,4 @@ private:
     std::string text_;
 };
 
-} // namespace stomp_load
+} // namespace gantry_bench
