@@ -133,13 +133,6 @@ EOF
     fi
 }
 
-# field <key> <summary line>
-field() {
-    awk -v k="$1" '/^summary/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' <<<"$2"
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-
 # run_load <amqp_load arguments...>: the summary line, or the failure.
 run_load() {
     local out status=0

@@ -37,3 +37,15 @@ wait_until() {
     done
     return 1
 }
+
+# Reading the load tools' "summary mode=... key=value ..." lines.
+# field <key> <summary line>: the value of one key.
+field() {
+    awk -v k="$1" '/^summary/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' <<<"$2"
+}
+
+# ratio <a> <b>: a / b to two decimals, "-" when b is 0.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+# at_least <value> <bound>: "met" or "not met".
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "met" : "not met" }'; }

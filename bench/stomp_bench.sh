@@ -140,16 +140,6 @@ EOF
     fi
 }
 
-# field <key> <summary line>
-field() {
-    awk -v k="$1" '/^summary/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' <<<"$2"
-}
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-
-# at_least <value> <bound>: "met" or "not met".
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "met" : "not met" }'; }
-
 # run_both <stomp_load arguments...>: sets gantry_out and activemq_out to
 # each broker's summary line (or its failure).
 run_both() {

@@ -11,9 +11,11 @@
 #include "publisher.hpp"
 #include "subscriber.hpp"
 #include "bench/summary_line.hpp"
-#include "worker.hpp"
+#include "bench/worker.hpp"
 
 namespace mqtt_load {
+
+using gantry_bench::worker;
 
 namespace {
 

@@ -9,9 +9,11 @@
 #include "producer.hpp"
 #include "send_stamp.hpp"
 #include "bench/summary_line.hpp"
-#include "worker.hpp"
+#include "bench/worker.hpp"
 
 namespace stomp_load {
+
+using gantry_bench::worker;
 
 namespace {
 

@@ -7,6 +7,8 @@
 // transaction is held until the transaction is discharged. Credit is given
 // back as appends complete, and past amqp.maxPendingAppends the connection
 // stops reading.
+#include <optional>
+
 #include <fmt/format.h>
 #include <proton/condition.h>
 #include <proton/delivery.h>
@@ -75,7 +77,9 @@ void amqp_session::on_incoming_delivery(pn_delivery_t* delivery) {
         if (presettled) return pn_delivery_settle(delivery);
         return answer(delivery, PN_REJECTED, "amqp:decode-error", msg.error().message());
     }
-    naming::engine_route route = in->route;
+    // The link's own route, or (anonymous relay) the one this message's `to` names.
+    const naming::engine_route* route = &in->route;
+    std::optional<naming::engine_route> relayed;
     if (in->anonymous) {
         const auto* to = property(*msg, to_property);
         auto target = to ? parse_address(*to, address_capability::none, options_.bare_address_is_topic)
@@ -89,11 +93,12 @@ void amqp_session::on_incoming_delivery(pn_delivery_t* delivery) {
                                  : "a message on the anonymous relay needs a `to` naming a queue or topic: " +
                                        routed.error().message());
         }
-        route = std::move(*routed);
+        relayed = std::move(*routed);
+        route = &*relayed;
     }
-    msg->topic = route.topic;
-    msg->tag = route.remainder;
-    if (route.trailing_level) msg->properties.emplace_back(naming::trailing_level_property, "1");
+    msg->topic = route->topic;
+    msg->tag = route->remainder;
+    if (route->trailing_level) msg->properties.emplace_back(naming::trailing_level_property, "1");
 
     if (auto* txn = transaction_of(pn_delivery_remote(delivery))) {
         const auto size = encoded.size();
