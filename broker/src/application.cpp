@@ -87,7 +87,12 @@ void application::start_listeners() {
     if (config_.mqtt_port != 0) {
         auto options = config_.mqtt;
         options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
-        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control());
+        const auto session_file = config_.store.root_dir / "config" / "mqttSessions.json";
+        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control(), session_file);
+        if (const auto error = mqtt->restore_sessions())
+            throw startup_error(fmt::format("cannot read the MQTT persistent sessions from '{}': {}; move the file "
+                                            "(and its .bak) away to start without them",
+                                            session_file.string(), error.message()));
         protocols::common::listener_config mqtt_listen{config_.listen_host,
                                                        static_cast<std::uint16_t>(config_.mqtt_port),
                                                        config_.mqtt_limits};

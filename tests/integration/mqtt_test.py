@@ -144,20 +144,31 @@ class paho_client:
     """A python3-paho-mqtt client on its own network thread, collecting what
     it receives; it does not reconnect by itself."""
 
-    def __init__(self, port, client_id="", version=5):
+    def __init__(self, port, client_id="", version=5, clean=True, session_expiry=None):
         protocol = paho.MQTTv5 if version == 5 else paho.MQTTv311
-        kwargs = {} if version == 5 else {"clean_session": True}
+        kwargs = {} if version == 5 else {"clean_session": clean}
         self.version = version
         self.client = paho.Client(client_id=client_id, protocol=protocol, **kwargs)
         self.messages = queue.Queue()
         self.subscribed = queue.Queue()
         self.disconnects = queue.Queue()
         self.connected = threading.Event()
-        self.client.on_connect = lambda c, u, flags, rc, props=None: self.connected.set()
+        self.session_present = None
+
+        def on_connect(client, userdata, flags, rc, props=None):
+            self.session_present = bool(flags["session present"])
+            self.connected.set()
+        self.client.on_connect = on_connect
         self.client.on_message = lambda c, u, msg: self.messages.put(msg)
         self.client.on_subscribe = lambda c, u, mid, granted, props=None: self.subscribed.put(granted)
         self.client.on_disconnect = lambda c, u, rc, props=None: self.disconnects.put(rc)
-        self.client.connect("127.0.0.1", port, keepalive=30)
+        connect_options = {}
+        if version == 5:
+            connect_options["clean_start"] = clean
+            if session_expiry is not None:
+                connect_options["properties"] = Properties(PacketTypes.CONNECT)
+                connect_options["properties"].SessionExpiryInterval = session_expiry
+        self.client.connect("127.0.0.1", port, keepalive=30, **connect_options)
         self.client.loop_start()
         assert self.connected.wait(WAIT), "paho client did not connect"
 
@@ -249,8 +260,8 @@ class mqtt_test(harness.gantryd_test_case):
             s.stop()
         super().tearDown()
 
-    def paho(self, client_id="", version=5):
-        c = paho_client(self.mqtt_port, client_id, version)
+    def paho(self, client_id="", version=5, **session):
+        c = paho_client(self.mqtt_port, client_id, version, **session)
         self.clients.append(c)
         return c
 
@@ -636,6 +647,127 @@ class mqtt_test(harness.gantryd_test_case):
         self.restart("--flushDiskType", "SYNC_FLUSH", kill=True)
         self.assertEqual(self.retained_payloads("crash/#", 2), {"crash/a": b"A2", "crash/c": b"C"})
         self.assertIn("retained messages:", self.broker.stderr())
+
+    # --- persistent sessions --------------------------------------------------
+
+    def persistent(self, client_id, version, expiry=300):
+        """A client that keeps its session: clean session 0 (3.1.1), or clean
+        start 0 with a Session Expiry Interval (5.0)."""
+        session = {"clean": False}
+        if version == 5:
+            session["session_expiry"] = expiry
+        return self.paho(client_id, version, **session)
+
+    def receive_payloads(self, client, count):
+        got = [client.next_message() for _ in range(count)]
+        self.assertIsNone(client.no_message(0.5))
+        return [m.payload for m in got]
+
+    def test_persistent_session_gets_what_was_published_while_offline_also_after_a_restart(self):
+        pub = self.paho("away-pub")
+        for version in (3, 5):
+            topic = "away%d/x" % version
+            first = self.persistent("keeper-%d" % version, version)
+            self.assertFalse(first.session_present)
+            first.subscribe(topic, 1)
+            first.close()
+            for i in range(3):
+                pub.publish(topic, b"m%d" % i, 1)
+            back = self.persistent("keeper-%d" % version, version)
+            self.assertTrue(back.session_present, "MQTT %d: no Session Present" % version)
+            self.assertEqual(self.receive_payloads(back, 3), [b"m0", b"m1", b"m2"])
+            back.close()
+            pub.publish(topic, b"m3", 1)
+        pub.close()
+        self.restart()
+        pub = self.paho("away-pub-2")
+        for version in (3, 5):
+            topic = "away%d/x" % version
+            pub.publish(topic, b"m4", 1)
+            back = self.persistent("keeper-%d" % version, version)
+            self.assertTrue(back.session_present, "MQTT %d: the session did not survive the restart" % version)
+            self.assertEqual(self.receive_payloads(back, 2), [b"m3", b"m4"])
+
+    def test_clean_start_discards_a_stored_session(self):
+        pub = self.paho("clean-pub")
+        for version in (3, 5):
+            topic = "discard%d/x" % version
+            first = self.persistent("discarded-%d" % version, version)
+            first.subscribe(topic, 1)
+            first.close()
+            pub.publish(topic, b"while away", 1)
+            clean = self.paho("discarded-%d" % version, version)
+            self.assertFalse(clean.session_present)
+            self.assertIsNone(clean.no_message(0.7))
+            clean.close()
+            again = self.persistent("discarded-%d" % version, version)
+            self.assertFalse(again.session_present, "MQTT %d: the discarded session came back" % version)
+            self.assertIsNone(again.no_message(0.7))
+            again.close()
+
+    def test_session_expiry_interval_ends_a_5_0_session(self):
+        short = self.persistent("short-lived", 5, expiry=1)
+        short.subscribe("expire/x", 1)
+        short.close()
+        self.paho("expire-pub").publish("expire/x", b"late", 1)
+        time.sleep(2.5)
+        back = self.persistent("short-lived", 5)
+        self.assertFalse(back.session_present)
+        self.assertIsNone(back.no_message(0.7))
+        # Expiry 0 (the 5.0 default): resumable while connected, gone at the end.
+        zero = self.persistent("no-expiry", 5, expiry=0)
+        zero.subscribe("expire/y", 1)
+        zero.close()
+        self.assertFalse(self.persistent("no-expiry", 5).session_present)
+
+    def test_unacknowledged_deliveries_come_back_after_a_reconnect(self):
+        raw = self.raw()
+        self.assertEqual(raw.connect("unacked", version=4, clean=False), b"\x00\x00")
+        raw.send(subscribe_packet(1, "unacked/q1", 1, version=4) + subscribe_packet(2, "unacked/q2", 2, version=4))
+        self.assertEqual(raw.read_packet()[0], 0x90)
+        self.assertEqual(raw.read_packet()[0], 0x90)
+        pub = self.paho("unacked-pub")
+        pub.publish("unacked/q1", b"one", 1)
+        first, body = raw.read_packet()
+        self.assertEqual((first & 0xF6, first & 0x08), (0x32, 0), "expected a first QoS 1 PUBLISH")
+        pub.publish("unacked/q2", b"two", 2)
+        first, body = raw.read_packet()
+        self.assertEqual(first & 0xF6, 0x34, "expected a QoS 2 PUBLISH")
+        qos2_id = body[2 + len("unacked/q2"):4 + len("unacked/q2")]
+        raw.send(packet(0x50, qos2_id))  # PUBREC
+        self.assertEqual(raw.read_packet(), (0x62, qos2_id))  # PUBREL
+        raw.close()  # no PUBACK for "one", no PUBCOMP for "two"
+
+        raw = self.raw()
+        self.assertEqual(raw.connect("unacked", version=4, clean=False), b"\x01\x00")  # Session Present
+        got = {}
+        for _ in range(2):
+            first, body = raw.read_packet()
+            got[first & 0xF0] = (first, body)
+        # §4.4: the QoS 2 exchange continues with PUBREL, the QoS 1 message is sent again with DUP.
+        self.assertEqual(got[0x60], (0x62, qos2_id))
+        first, body = got[0x30]
+        self.assertEqual(first, 0x3A, "expected a QoS 1 PUBLISH with DUP set")
+        self.assertTrue(body.endswith(b"one"))
+        raw.send(packet(0x70, qos2_id))  # PUBCOMP
+        raw.send(packet(0x40, body[2 + len("unacked/q1"):4 + len("unacked/q1")]))  # PUBACK
+        raw.close()
+        raw = self.raw()
+        self.assertEqual(raw.connect("unacked", version=4, clean=False), b"\x01\x00")
+        self.assertFalse(raw.closed_within(0.7), "nothing more was owed")
+
+    def test_a_takeover_continues_the_persistent_session_of_the_connection_it_replaces(self):
+        holder = self.raw()
+        self.assertEqual(holder.connect("taken", version=4, clean=False), b"\x00\x00")
+        holder.send(subscribe_packet(1, "taken/x", 1, version=4))
+        self.assertEqual(holder.read_packet()[0], 0x90)
+        successor = self.raw()  # while the holder is still connected
+        self.assertEqual(successor.connect("taken", version=4, clean=False), b"\x01\x00")
+        self.assertTrue(holder.closed_within(WAIT), "the holder was not disconnected")
+        self.paho("taken-pub").publish("taken/x", b"after", 1)
+        first, body = successor.read_packet()
+        self.assertEqual(first & 0xF6, 0x32)
+        self.assertTrue(body.endswith(b"after"), body)
 
     # --- cross-protocol -------------------------------------------------------
 

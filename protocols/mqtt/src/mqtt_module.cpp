@@ -1,14 +1,23 @@
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 
+#include "gantry/protocols/common/client_identity.hpp"
 #include "mqtt_session.hpp"
 #include "session_registry.hpp"
+#include "session_store.hpp"
 
 namespace gantry::protocols::mqtt {
 
-mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options, mqtt_access access)
-    : engine_(engine), options_(options), access_(access), registry_(std::make_shared<session_registry>()) {}
+mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options, mqtt_access access,
+                         std::filesystem::path session_file)
+    : engine_(engine),
+      options_(options),
+      access_(access),
+      registry_(std::make_shared<session_registry>()),
+      sessions_(std::make_shared<session_store>(std::move(session_file))) {}
 
 mqtt_module::~mqtt_module() = default;
+
+std::error_code mqtt_module::restore_sessions() { return sessions_->load(common::wall_clock_ms()); }
 
 common::connection_limits mqtt_default_limits(const mqtt_options& options) {
     auto limits = common::connection_limits::for_frame_size(options.maximum_packet_size);
@@ -20,7 +29,7 @@ common::connection_limits mqtt_module::default_limits() const { return mqtt_defa
 
 std::unique_ptr<common::protocol_session> mqtt_module::make_session(common::connection& conn,
                                                                     const common::session_context& context) {
-    return std::make_unique<mqtt_session>(conn, context, engine_, options_, access_, registry_);
+    return std::make_unique<mqtt_session>(conn, context, engine_, options_, access_, registry_, sessions_);
 }
 
 } // namespace gantry::protocols::mqtt

@@ -24,13 +24,14 @@ const char* version_name(protocol_version v) {
 
 mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context,
                            engine::facade& engine, const mqtt_options& options, const mqtt_access& access,
-                           std::shared_ptr<session_registry> registry)
+                           std::shared_ptr<session_registry> registry, std::shared_ptr<session_store> sessions)
     : conn_(conn),
       remote_address_(context.remote_address),
       engine_(engine),
       options_(options),
       access_(access),
       registry_(std::move(registry)),
+      session_store_(std::move(sessions)),
       codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)) {}
 
 mqtt_session::~mqtt_session() = default;
@@ -141,7 +142,10 @@ void mqtt_session::on_writable() {
 void mqtt_session::on_closed(std::string_view reason) {
     if (closed_) return;
     closed_ = true;
+    std::optional<stored_session> session;
+    if (connected_ && !generation_.empty()) session = snapshot();
     end_subscriptions();
+    if (session) close_session(std::move(*session));
     if (!connected_) return;
     registry_->release(client_id_, serial_);
     if (will_ && !clean_disconnect_) publish_will();

@@ -20,19 +20,23 @@
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "mqtt_mapping.hpp"
 #include "session_registry.hpp"
+#include "session_store.hpp"
 
 namespace gantry::protocols::mqtt {
 
 // One MQTT client connection: its CONNECT state, inbound publishes on their
 // way to the engine, its subscriptions (one engine subscription each) and
-// the deliveries on their way out. Lives on the connection's executor, as do
-// every engine completion and delivery that reach it, so it takes no lock.
+// the deliveries on their way out. A persistent session's subscriptions read
+// from durable engine groups, so what is published while the client is away
+// waits in the log (session_store.hpp). Lives on the connection's executor,
+// as do every engine completion and delivery that reach it: no lock.
 // The packet handlers are its member functions, one file per packet in
 // handlers/.
 class mqtt_session final : public common::protocol_session {
 public:
     mqtt_session(common::connection& conn, const common::session_context& context, engine::facade& engine,
-                 const mqtt_options& options, const mqtt_access& access, std::shared_ptr<session_registry> registry);
+                 const mqtt_options& options, const mqtt_access& access, std::shared_ptr<session_registry> registry,
+                 std::shared_ptr<session_store> sessions);
     ~mqtt_session() override;
 
     common::consume_result consume(std::span<const std::byte> input) override;
@@ -54,6 +58,9 @@ private:
         std::string filter;
         std::string engine_topic;
         engine::subscription_id engine_id;
+        // A persistent session's group (kept while the client is away);
+        // empty: a private or shared group that ends with the subscription.
+        std::string durable_group;
         std::uint8_t qos = 0;
         bool no_local = false;
         bool retain_as_published = false;
@@ -70,7 +77,9 @@ private:
         engine::delivery_handle handle;
         std::uint8_t qos = 1;
         bool released = false; // QoS 2: PUBREC came, PUBREL sent
-        bool retained = false;
+        // The engine is owed nothing: a retained copy, or a QoS 2 delivery
+        // the client has (PUBREC came).
+        bool settled = false;
     };
     // Retained messages still to be sent for a subscription, read a page at a
     // time as the outbox drains (retained_store's engine-form filter).
@@ -97,6 +106,21 @@ private:
 
     // connect.cpp
     void refuse_connect(reason_code code, std::string why);
+    // mqtt_session_persistence.cpp: the session beyond this connection.
+    bool keeps_session() const;
+    // At CONNECT: the stored session this connection continues, if any;
+    // a clean start discards it.
+    std::optional<session_store::resumption> open_session(bool clean_start);
+    // After CONNACK: its subscriptions again, and its QoS 2 exchanges.
+    void restore_session(const stored_session& session);
+    stored_session snapshot() const;
+    void save_session();
+    // At the end of the connection, once its subscriptions ended: keeps
+    // `session` (its state at the end) or deletes its groups.
+    void close_session(stored_session session);
+    void delete_groups(const std::string& client_id, const stored_session& session);
+    static std::string durable_group_name(const std::string& client_id, const std::string& generation,
+                                          const std::string& filter);
     // publish.cpp
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
     void publish_will();
@@ -127,6 +151,7 @@ private:
     const mqtt_options& options_;
     const mqtt_access& access_;
     std::shared_ptr<session_registry> registry_;
+    std::shared_ptr<session_store> session_store_;
     mqtt_codec codec_;
 
     // Connection state.
@@ -143,6 +168,10 @@ private:
     std::uint64_t serial_ = 0;
     std::optional<will_message> will_;
     std::uint32_t session_expiry_ = 0;
+    bool clean_start_ = true;
+    // The persistent session's generation (its groups' names); empty: the
+    // subscriptions are not kept beyond the connection.
+    std::string generation_;
     std::uint32_t client_max_packet_size_ = 0;  // 0: no limit announced
     std::size_t inflight_limit_ = 0;
 

@@ -76,6 +76,8 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     // Sent for SUBSCRIBE from the retained store: RETAIN set (3.1.1 §3.3.1.3,
     // 5.0 §3.3.1.3); a live one keeps its flag only with Retain As Published.
     publish.retain = q.retained || (sub->retain_as_published && out.retain);
+    // Sent before to a connection that ended without acknowledging it (§4.4).
+    publish.dup = publish.qos > 0 && q.d.delivery_count > 1;
     if (sub->identifier) publish.properties.subscription_identifiers.push_back(*sub->identifier);
     if (publish.qos > 0) {
         if (inflight_.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP

@@ -1,5 +1,6 @@
 // CONNECT (3.1 §3.1, 3.1.1 §3.1, 5.0 §3.1): version, client identifier,
-// keep-alive, will, takeover of an existing connection, CONNACK.
+// keep-alive, will, takeover of an existing connection, the session it
+// continues or starts, CONNACK.
 #include <chrono>
 #include <random>
 
@@ -75,6 +76,7 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     connected_ = true;
     will_ = std::move(packet.will);
     session_expiry_ = props.session_expiry_interval.value_or(0);
+    clean_start_ = packet.clean_start;
     client_max_packet_size_ = props.maximum_packet_size.value_or(0);
     inflight_limit_ = std::min<std::size_t>(props.receive_maximum.value_or(65535), options_.max_inflight_deliveries);
     if (inflight_limit_ == 0) inflight_limit_ = 1;
@@ -87,11 +89,11 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     conn_.set_idle_timeout(std::chrono::milliseconds(std::int64_t{keep_alive} * 1500));
 
     serial_ = registry_->next_serial();
+    const auto resumed = open_session(packet.clean_start);
     registry_->claim(client_id_, {conn_.weak_from_this(), this, serial_});
 
     connack_packet connack;
-    // Phase 1 keeps no session state across connections (README).
-    connack.session_present = false;
+    connack.session_present = resumed.has_value();
     if (v5()) {
         auto& out = connack.properties;
         if (assigned) out.assigned_client_identifier = client_id_;
@@ -103,9 +105,11 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         if (options_.server_keep_alive) out.server_keep_alive = options_.server_keep_alive;
     }
     send(connack);
-    mqtt_log()->debug("MQTT {} connected (MQTT {}, keep-alive {} s, clean start {}{})", who(),
+    mqtt_log()->debug("MQTT {} connected (MQTT {}, keep-alive {} s, clean start {}{}{})", who(),
                       version == protocol_version::v5 ? "5.0" : version == protocol_version::v3_1_1 ? "3.1.1" : "3.1",
-                      keep_alive, packet.clean_start, will_ ? ", with a will" : "");
+                      keep_alive, packet.clean_start, resumed ? ", session resumed" : "",
+                      will_ ? ", with a will" : "");
+    if (resumed && !resumed->handed_over_later) restore_session(resumed->session);
 }
 
 } // namespace gantry::protocols::mqtt

@@ -1,5 +1,5 @@
-// PUBCOMP from the client (§3.7): a QoS 2 delivery is complete; its credit
-// goes back to the engine.
+// PUBCOMP from the client (§3.7): a QoS 2 delivery is complete and its
+// packet id free (the engine was settled at PUBREC).
 #include "../mqtt_session.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -7,7 +7,6 @@ namespace gantry::protocols::mqtt {
 void mqtt_session::handle_pubcomp(const pubcomp_packet& packet) {
     const auto it = inflight_.find(packet.packet_id);
     if (it == inflight_.end() || it->second.qos != 2 || !it->second.released) return;
-    settle(it->second.sub, it->second.handle, it->second.retained);
     inflight_.erase(it);
     drain_deliveries();
 }

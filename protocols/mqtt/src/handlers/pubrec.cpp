@@ -1,6 +1,8 @@
-// PUBREC from the client (§3.5): the first answer to a QoS 2 delivery; the
-// broker releases the packet id with PUBREL. A 5.0 failure code ends the
-// exchange (§4.3.3): the delivery is done either way.
+// PUBREC from the client (§3.5): the first answer to a QoS 2 delivery. The
+// client has the message now, so the engine is settled here: a session that
+// reconnects before PUBCOMP gets PUBREL again, not the message (§4.3.3).
+// The packet id stays in flight until PUBCOMP. A 5.0 failure code ends the
+// exchange: the delivery is done either way.
 #include "../mqtt_session.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -11,14 +13,17 @@ void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
         send(pubrel_packet{packet.packet_id, reason_code::packet_identifier_not_found, {}});
         return;
     }
+    auto& delivery = it->second;
+    if (!delivery.settled) settle(delivery.sub, delivery.handle);
+    delivery.settled = true;
     if (static_cast<std::uint8_t>(packet.reason) >= 0x80) {
-        settle(it->second.sub, it->second.handle, it->second.retained);
         inflight_.erase(it);
         drain_deliveries();
         return;
     }
-    it->second.released = true;
+    delivery.released = true;
     send(pubrel_packet{packet.packet_id, reason_code::success, {}});
+    return_credit();
 }
 
 } // namespace gantry::protocols::mqtt

@@ -1,5 +1,6 @@
 // SUBSCRIBE (§3.8): one engine subscription per topic filter, in the
-// filter's engine topic with the mqtt filter language and a private group;
+// filter's engine topic with the mqtt filter language and a private group
+// (a durable one in a persistent session, a shared one for $share);
 // then the matching retained messages, as 5.0 Retain Handling asks, after
 // SUBACK (drain_deliveries reads them from the retained store).
 #include <fmt/format.h>
@@ -18,6 +19,7 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
     suback_packet suback;
     suback.packet_id = packet.packet_id;
     for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier));
+    save_session();
     send(suback);
     drain_deliveries();
 }
@@ -67,10 +69,16 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
 
     engine::subscription_options options;
     options.topic = mapped->topic;
-    // A private group per plain subscription; one group per share.
-    if (shared) options.group = shared_group_name(parsed->share_name, filter);
+    // A private group per plain subscription, a durable one when the session
+    // outlives the connection; one group per share.
+    if (shared) {
+        options.group = shared_group_name(parsed->share_name, filter);
+    } else if (!generation_.empty()) {
+        sub->durable_group = durable_group_name(client_id_, generation_, s.filter);
+        options.group = sub->durable_group;
+        options.durable = true;
+    }
     options.mode = engine::delivery_mode::shared;
-    options.durable = false;
     options.filter_kind = engine::filter_language::mqtt;
     options.filter = mapped->remainder;
     // From the time of SUBSCRIBE, not from wherever the log ends when the

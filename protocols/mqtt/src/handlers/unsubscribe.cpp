@@ -1,5 +1,6 @@
-// UNSUBSCRIBE (§3.10): ends the engine subscription of each filter; QoS 1/2
-// deliveries already sent still complete (§3.10.4).
+// UNSUBSCRIBE (§3.10): ends the engine subscription of each filter, and a
+// persistent session's group with what waits in it; QoS 1/2 deliveries
+// already sent still complete (§3.10.4).
 #include <algorithm>
 
 #include "../mqtt_log.hpp"
@@ -18,12 +19,14 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
         }
         const auto sub = it->second;
         engine_.unsubscribe(sub->engine_id);
+        if (!sub->durable_group.empty()) engine_.delete_group(context(), sub->durable_group);
         subscriptions_.erase(it);
         by_local_id_.erase(sub->local_id);
         std::erase_if(outbox_, [&](const queued_delivery& q) { return q.sub == sub; });
         unsuback.reasons.push_back(reason_code::success);
         mqtt_log()->debug("{} unsubscribed from '{}'", who(), filter);
     }
+    save_session();
     send(unsuback);
 }
 

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,7 @@
 namespace gantry::protocols::mqtt {
 
 class session_registry;
+class session_store;
 
 // What the broker announces and enforces per connection; gantryd's "mqtt.*"
 // keys (broker/src/protocol_keys.cpp). The defaults are safe for a small
@@ -53,14 +56,20 @@ using mqtt_access = security::access_control;
 common::connection_limits mqtt_default_limits(const mqtt_options& options = {});
 
 // MQTT 3.1 / 3.1.1 / 5.0 as the listener layer sees it: one mqtt_session per
-// connection, all sharing the engine, the options and the registry of
-// connected client identifiers (session takeover, delayed wills).
+// connection, all sharing the engine, the options, the registry of
+// connected client identifiers (session takeover, delayed wills) and the
+// persistent sessions (`session_file`; empty keeps them in memory only).
 class mqtt_module final : public common::protocol_module {
 public:
     static constexpr std::uint16_t port = 1883;
 
-    explicit mqtt_module(engine::facade& engine, mqtt_options options = {}, mqtt_access access = {});
+    explicit mqtt_module(engine::facade& engine, mqtt_options options = {}, mqtt_access access = {},
+                         std::filesystem::path session_file = {});
     ~mqtt_module() override;
+
+    // Reads the persistent sessions a previous run left; before the first
+    // connection. An error names what is wrong with the file.
+    std::error_code restore_sessions();
 
     std::string_view name() const override { return "mqtt"; }
     std::uint16_t default_port() const override { return port; }
@@ -77,6 +86,7 @@ private:
     const mqtt_access access_;
     // Shared with delayed wills, which may outlive every session.
     std::shared_ptr<session_registry> registry_;
+    std::shared_ptr<session_store> sessions_;
 };
 
 } // namespace gantry::protocols::mqtt

@@ -1,0 +1,125 @@
+// The session beyond one connection (3.1.1 §3.1.2.4, 5.0 §3.1.2.4 and
+// §4.1): a 3.1.1 client without a clean session, or a 5.0 client with a
+// Session Expiry Interval, keeps its subscriptions, the messages published
+// to them while it is away (in durable engine groups, so in the log, not in
+// memory) and its QoS 2 exchanges. A clean start or the expiry ends it, and
+// with it the groups and what waits in them.
+#include <fmt/format.h>
+
+#include <random>
+
+#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/protocols/mqtt/topic_filter.hpp"
+#include "gantry/protocols/naming/topic_names.hpp"
+#include "mqtt_log.hpp"
+#include "mqtt_session.hpp"
+
+namespace gantry::protocols::mqtt {
+
+namespace {
+
+std::string new_generation() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("{:08x}", static_cast<std::uint32_t>(random()));
+}
+
+} // namespace
+
+std::string mqtt_session::durable_group_name(const std::string& client_id, const std::string& generation,
+                                             const std::string& filter) {
+    return naming::group_name("GANTRY_MQTT", {client_id, generation, filter});
+}
+
+bool mqtt_session::keeps_session() const {
+    // 5.0: the expiry decides, and DISCONNECT may change it; 3.x: clean session 0.
+    return v5() ? session_expiry_ > 0 : !clean_start_;
+}
+
+std::optional<session_store::resumption> mqtt_session::open_session(bool clean_start) {
+    // Expiry is checked as clients connect; an expired session's groups only
+    // take the space of their offsets until then.
+    for (const auto& [client_id, session] : session_store_->take_expired(now_ms())) {
+        mqtt_log()->info("the session of MQTT client '{}' expired; its {} subscriptions and the messages waiting "
+                         "for them are deleted",
+                         client_id, session.subscriptions.size());
+        delete_groups(client_id, session);
+    }
+    std::optional<session_store::resumption> resumed;
+    if (clean_start) {
+        if (const auto old = session_store_->discard(client_id_)) delete_groups(client_id_, *old);
+    } else {
+        // A takeover continues from the state the previous connection ends
+        // with, posted here once it has ended.
+        auto on_handover = [weak = conn_.weak_from_this(), executor = conn_.executor(), this](stored_session s) {
+            asio::post(executor, [weak, this, s = std::move(s)] {
+                if (auto alive = weak.lock(); alive && !closed_) restore_session(s);
+            });
+        };
+        resumed = session_store_->resume(client_id_, serial_, std::move(on_handover));
+    }
+    if (resumed) {
+        generation_ = resumed->session.generation;
+    } else if (keeps_session()) {
+        generation_ = new_generation();
+        save_session();
+    }
+    return resumed;
+}
+
+void mqtt_session::restore_session(const stored_session& session) {
+    for (const auto& [filter, stored] : session.subscriptions) {
+        if (subscriptions_.contains(filter)) continue; // subscribed again before a takeover's handover
+        const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
+                             retain_handling::do_not_send};
+        const auto code = subscribe_one(s, stored.identifier);
+        if (static_cast<std::uint8_t>(code) >= 0x80)
+            mqtt_log()->warn("{} resumed its session without its subscription '{}' (reason 0x{:02X})", who(), filter,
+                             static_cast<unsigned>(code));
+    }
+    // §4.4: PUBREL again for every QoS 2 delivery the client had not completed.
+    qos2_received_.insert(session.qos2_received.begin(), session.qos2_received.end());
+    for (const auto id : session.pubrel_sent) {
+        if (!inflight_.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
+        send(pubrel_packet{id, reason_code::success, {}});
+    }
+    if (subscriptions_.size() != session.subscriptions.size()) save_session();
+    mqtt_log()->debug("{} resumed its session: {} subscriptions, {} QoS 2 exchanges", who(), subscriptions_.size(),
+                      session.qos2_received.size() + session.pubrel_sent.size());
+    drain_deliveries();
+}
+
+stored_session mqtt_session::snapshot() const {
+    stored_session s;
+    s.generation = generation_;
+    s.expiry_interval = v5() ? session_expiry_ : stored_session::never_expires;
+    for (const auto& [filter, sub] : subscriptions_)
+        s.subscriptions.emplace(filter, stored_subscription{sub->qos, sub->no_local, sub->retain_as_published,
+                                                            sub->identifier});
+    s.qos2_received = qos2_received_;
+    for (const auto& [id, delivery] : inflight_)
+        if (delivery.released) s.pubrel_sent.insert(id);
+    return s;
+}
+
+void mqtt_session::save_session() {
+    if (generation_.empty()) return;
+    session_store_->update(client_id_, serial_, snapshot(), conn_.executor());
+}
+
+void mqtt_session::close_session(stored_session session) {
+    if (session_store_->end_connection(client_id_, serial_, session, keeps_session(), now_ms(), conn_.executor()))
+        delete_groups(client_id_, session);
+}
+
+void mqtt_session::delete_groups(const std::string& client_id, const stored_session& session) {
+    for (const auto& [filter, sub] : session.subscriptions) {
+        const auto parsed = parse_topic_filter(filter);
+        if (parsed && parsed->shared()) continue; // the share's group is not this session's
+        const auto group = durable_group_name(client_id, session.generation, filter);
+        if (const auto ec = engine_.delete_group(context(), group))
+            mqtt_log()->warn("cannot delete group {} of the ended session of MQTT client '{}': {}", group, client_id,
+                             ec.message());
+    }
+}
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,247 @@
+#include "session_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+
+#include "gantry/core/core_error.hpp"
+#include "gantry/core/json_file.hpp"
+#include "mqtt_log.hpp"
+
+namespace gantry::protocols::mqtt {
+
+namespace {
+
+using nlohmann::json;
+
+// Changes within this long of each other are saved together.
+constexpr auto save_delay = std::chrono::milliseconds(200);
+constexpr auto never = std::numeric_limits<std::int64_t>::max();
+
+json to_json(const stored_session& s) {
+    json subscriptions = json::array();
+    for (const auto& [filter, sub] : s.subscriptions) {
+        json j{{"filter", filter}, {"qos", sub.qos}, {"noLocal", sub.no_local},
+               {"retainAsPublished", sub.retain_as_published}};
+        if (sub.identifier) j["identifier"] = *sub.identifier;
+        subscriptions.push_back(std::move(j));
+    }
+    return {{"generation", s.generation},
+            {"expiryInterval", s.expiry_interval},
+            {"subscriptions", std::move(subscriptions)},
+            {"qos2Received", s.qos2_received},
+            {"pubrelSent", s.pubrel_sent}};
+}
+
+stored_session from_json(const json& j) {
+    stored_session s;
+    s.generation = j.at("generation").get<std::string>();
+    s.expiry_interval = j.at("expiryInterval").get<std::uint32_t>();
+    for (const auto& sub : j.at("subscriptions")) {
+        stored_subscription out;
+        out.qos = sub.at("qos").get<std::uint8_t>();
+        out.no_local = sub.at("noLocal").get<bool>();
+        out.retain_as_published = sub.at("retainAsPublished").get<bool>();
+        if (sub.contains("identifier")) out.identifier = sub["identifier"].get<std::uint32_t>();
+        s.subscriptions.emplace(sub.at("filter").get<std::string>(), out);
+    }
+    s.qos2_received = j.at("qos2Received").get<std::set<std::uint16_t>>();
+    s.pubrel_sent = j.at("pubrelSent").get<std::set<std::uint16_t>>();
+    return s;
+}
+
+} // namespace
+
+session_store::session_store(std::filesystem::path file) : file_(std::move(file)) {}
+
+session_store::~session_store() {
+    if (!dirty_) return;
+    if (const auto ec = save())
+        mqtt_log()->error("cannot save the MQTT sessions to {}: {}; persistent sessions changed since the last save "
+                          "are lost",
+                          file_.string(), ec.message());
+}
+
+std::error_code session_store::load(std::int64_t now_ms) {
+    if (file_.empty()) return {};
+    std::map<std::string, stored_session> loaded;
+    auto found = core::json_file(file_).load([&](const json& document) -> std::error_code {
+        try {
+            std::map<std::string, stored_session> sessions;
+            for (const auto& [client_id, j] : document.at("sessions").items()) sessions.emplace(client_id, from_json(j));
+            loaded = std::move(sessions);
+            return {};
+        } catch (const json::exception&) {
+            return core::core_errc::metadata_corrupt;
+        }
+    });
+    if (!found) return found.error();
+    std::lock_guard lock(mutex_);
+    for (auto& [client_id, session] : loaded) {
+        auto& e = sessions_[client_id];
+        e.session = std::move(session);
+        expire_at(client_id, e, now_ms);
+    }
+    return {};
+}
+
+std::optional<session_store::resumption> session_store::resume(const std::string& client_id, std::uint64_t serial,
+                                                                handover on_handover) {
+    std::lock_guard lock(mutex_);
+    const auto it = sessions_.find(client_id);
+    if (it == sessions_.end()) return std::nullopt;
+    auto& e = it->second;
+    forget_expiry(client_id, e);
+    const bool held = e.owner != 0;
+    if (held) {
+        // A handover already waiting (a third connection) comes from the first holder.
+        if (e.handover_from == 0) e.handover_from = e.owner;
+        e.on_handover = std::move(on_handover);
+    }
+    e.owner = serial;
+    return resumption{e.session, held};
+}
+
+std::optional<stored_session> session_store::discard(const std::string& client_id) {
+    std::lock_guard lock(mutex_);
+    const auto it = sessions_.find(client_id);
+    if (it == sessions_.end()) return std::nullopt;
+    const bool held = it->second.owner != 0;
+    auto session = std::move(it->second.session);
+    forget_expiry(client_id, it->second);
+    sessions_.erase(it);
+    dirty_ = true; // saved with the new session's first update, or at the end
+    if (held) return std::nullopt;
+    return session;
+}
+
+void session_store::update(const std::string& client_id, std::uint64_t serial, const stored_session& session,
+                           const asio::any_io_executor& executor) {
+    {
+        std::lock_guard lock(mutex_);
+        auto [it, inserted] = sessions_.try_emplace(client_id);
+        if (!inserted && it->second.owner != serial) return;
+        it->second.owner = serial;
+        it->second.session = session;
+    }
+    changed(executor);
+}
+
+bool session_store::end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end,
+                                   bool keep, std::int64_t now_ms, const asio::any_io_executor& executor) {
+    handover handed_to;
+    stored_session handed_state;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = sessions_.find(client_id);
+        if (it == sessions_.end()) return true;
+        auto& e = it->second;
+        if (e.handover_from == serial) {
+            // Taken over: the successor continues from this state, whatever
+            // this connection's own expiry said.
+            e.handover_from = 0;
+            e.session = std::move(at_end);
+            handed_to = std::exchange(e.on_handover, nullptr);
+            if (!handed_to) return false;
+            handed_state = e.session;
+        } else if (e.owner != serial) {
+            return e.session.generation != at_end.generation;
+        } else if (e.handover_from != 0) {
+            // Ended before its predecessor handed the state over: that state,
+            // when it comes, is what stays.
+            e.owner = 0;
+            e.on_handover = nullptr;
+            expire_at(client_id, e, now_ms);
+            return false;
+        } else if (keep) {
+            e.owner = 0;
+            e.session = std::move(at_end);
+            expire_at(client_id, e, now_ms);
+        } else {
+            sessions_.erase(it);
+        }
+    }
+    changed(executor);
+    if (handed_to) {
+        handed_to(std::move(handed_state));
+        return false;
+    }
+    return !keep;
+}
+
+std::vector<std::pair<std::string, stored_session>> session_store::take_expired(std::int64_t now_ms) {
+    std::vector<std::pair<std::string, stored_session>> expired;
+    {
+        std::lock_guard lock(mutex_);
+        while (!expiries_.empty() && expiries_.begin()->first <= now_ms) {
+            const auto client_id = expiries_.begin()->second;
+            expiries_.erase(expiries_.begin());
+            const auto it = sessions_.find(client_id);
+            if (it == sessions_.end() || it->second.owner != 0) continue;
+            expired.emplace_back(client_id, std::move(it->second.session));
+            sessions_.erase(it);
+        }
+        if (!expired.empty()) dirty_ = true;
+    }
+    return expired;
+}
+
+std::error_code session_store::save() {
+    if (file_.empty()) return {};
+    std::lock_guard file_lock(file_mutex_);
+    json sessions = json::object();
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [client_id, e] : sessions_) sessions[client_id] = to_json(e.session);
+        dirty_ = false;
+        save_scheduled_ = false;
+    }
+    const auto ec = core::json_file(file_).save({{"sessions", std::move(sessions)}});
+    if (ec) {
+        std::lock_guard lock(mutex_);
+        dirty_ = true;
+    }
+    return ec;
+}
+
+std::size_t session_store::size() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+}
+
+void session_store::forget_expiry(const std::string& client_id, const entry& e) {
+    if (e.owner != 0) return;
+    auto [first, last] = expiries_.equal_range(e.expires_at);
+    for (auto it = first; it != last; ++it) {
+        if (it->second == client_id) {
+            expiries_.erase(it);
+            return;
+        }
+    }
+}
+
+void session_store::expire_at(const std::string& client_id, entry& e, std::int64_t now_ms) {
+    e.expires_at = e.session.expiry_interval == stored_session::never_expires
+                       ? never
+                       : now_ms + std::int64_t{e.session.expiry_interval} * 1000;
+    if (e.expires_at != never) expiries_.emplace(e.expires_at, client_id);
+}
+
+void session_store::changed(const asio::any_io_executor& executor) {
+    {
+        std::lock_guard lock(mutex_);
+        dirty_ = true;
+        if (file_.empty() || save_scheduled_) return;
+        save_scheduled_ = true;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(executor, save_delay);
+    timer->async_wait([timer, weak = weak_from_this()](const boost::system::error_code& ec) {
+        const auto self = weak.lock();
+        if (ec || !self) return; // stopping: the destructor saves what is left
+        if (const auto error = self->save())
+            mqtt_log()->error("cannot save the MQTT sessions to {}: {}; will try again with the next change",
+                              self->file_.string(), error.message());
+    });
+}
+
+} // namespace gantry::protocols::mqtt

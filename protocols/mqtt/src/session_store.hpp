@@ -1,0 +1,120 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "gantry/protocols/common/asio_net.hpp"
+
+namespace gantry::protocols::mqtt {
+
+// A subscription of a persistent session, as SUBSCRIBE gave it.
+struct stored_subscription {
+    std::uint8_t qos = 0;
+    bool no_local = false;
+    bool retain_as_published = false;
+    std::optional<std::uint32_t> identifier;
+    friend bool operator==(const stored_subscription&, const stored_subscription&) = default;
+};
+
+// What of an MQTT session outlives its connection (3.1.1 §3.1.2.4, 5.0
+// §4.1): the subscriptions, whose messages wait in their durable engine
+// groups, and the QoS 2 packet ids still in flight either way. Unacknowledged
+// QoS 1/2 deliveries are not kept here: the engine gives them back to the
+// group when the connection's subscription ends, and they are sent again.
+struct stored_session {
+    static constexpr std::uint32_t never_expires = 0xFFFFFFFF;
+
+    // Names this session's durable groups; a clean start makes a new one, so
+    // a new session never inherits an old one's offsets.
+    std::string generation;
+    std::uint32_t expiry_interval = 0; // seconds after the connection ends
+    std::map<std::string, stored_subscription> subscriptions; // by filter
+    std::set<std::uint16_t> qos2_received; // inbound: stored, PUBREC sent, awaiting PUBREL
+    std::set<std::uint16_t> pubrel_sent;   // outbound: PUBREC came, PUBREL sent, awaiting PUBCOMP
+    friend bool operator==(const stored_session&, const stored_session&) = default;
+};
+
+// Every persistent session of the MQTT module, connected or not, kept in
+// <storePathRootDir>/config/mqttSessions.json (an empty path keeps them in
+// memory only). Changes are saved together shortly after they happen, and
+// whatever is unsaved when the store is destroyed; a kill -9 loses the
+// changes of the last moment (README, "Persistent sessions"). Called from
+// every io thread: one mutex around the table, another around the file.
+class session_store : public std::enable_shared_from_this<session_store> {
+public:
+    explicit session_store(std::filesystem::path file);
+    ~session_store();
+
+    // Reads the file at start: every session in it is disconnected from now.
+    std::error_code load(std::int64_t now_ms);
+
+    // What a connection continues: the stored session, and whether another
+    // connection still holds it (a takeover), in which case the state that
+    // connection ends with is handed over later.
+    struct resumption {
+        stored_session session;
+        bool handed_over_later = false;
+    };
+    using handover = std::function<void(stored_session)>;
+    // A connection with `serial` continues the session of `client_id`, which
+    // it owns from now on; nothing when there is none. When a connection
+    // still holds it, `on_handover` gets the state that one ends with (called
+    // on the ending connection's thread).
+    std::optional<resumption> resume(const std::string& client_id, std::uint64_t serial, handover on_handover);
+    // A clean start: the session is forgotten. Returned when no connection
+    // holds it any more, so the caller deletes its groups; a connection that
+    // still holds it deletes them itself when it ends (end_connection).
+    std::optional<stored_session> discard(const std::string& client_id);
+    // Records the session a connection with `serial` holds (a new one, or
+    // changed subscriptions), unless another connection took it over.
+    void update(const std::string& client_id, std::uint64_t serial, const stored_session& session,
+                const asio::any_io_executor& executor);
+    // The connection with `serial` ended with the session in state `at_end`.
+    // With `keep`, the session stays and expires `at_end.expiry_interval`
+    // seconds from now; without, it ends. True when the caller must delete
+    // the durable groups of `at_end`: the session ended, or it now belongs
+    // to a clean start.
+    bool end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end, bool keep,
+                        std::int64_t now_ms, const asio::any_io_executor& executor);
+    // Removes and returns the disconnected sessions whose expiry has passed.
+    std::vector<std::pair<std::string, stored_session>> take_expired(std::int64_t now_ms);
+
+    std::error_code save();
+    std::size_t size() const;
+
+private:
+    struct entry {
+        stored_session session;
+        std::uint64_t owner = 0;      // serial of the connection holding it; 0: none
+        std::int64_t expires_at = 0;  // while disconnected (ms); max: never
+        // A takeover waiting for the state its previous holder ends with.
+        std::uint64_t handover_from = 0;
+        handover on_handover;
+    };
+
+    void forget_expiry(const std::string& client_id, const entry& e);
+    void expire_at(const std::string& client_id, entry& e, std::int64_t now_ms);
+    // Marks the table changed and saves it soon on `executor`.
+    void changed(const asio::any_io_executor& executor);
+
+    const std::filesystem::path file_;
+    mutable std::mutex mutex_;
+    std::map<std::string, entry> sessions_;
+    std::multimap<std::int64_t, std::string> expiries_; // disconnected sessions by expiry
+    bool dirty_ = false;
+    bool save_scheduled_ = false;
+    std::mutex file_mutex_;
+};
+
+} // namespace gantry::protocols::mqtt

@@ -1,0 +1,163 @@
+// The persistent sessions of the MQTT module: who owns a session, what a
+// takeover is handed, expiry, and the file they survive a restart in.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gantry/protocols/common/asio_net.hpp"
+#include "../../../../../protocols/mqtt/src/session_store.hpp"
+#include "../../../support/temp_dir.hpp"
+
+namespace gantry::protocols::mqtt::test {
+namespace {
+
+using gantry::testing::temp_dir;
+
+stored_session session_with(std::string generation, std::uint32_t expiry, std::string filter) {
+    stored_session s;
+    s.generation = std::move(generation);
+    s.expiry_interval = expiry;
+    s.subscriptions[std::move(filter)] = stored_subscription{1, true, false, 7};
+    return s;
+}
+
+class SessionStoreTest : public ::testing::Test {
+protected:
+    std::shared_ptr<session_store> store(std::filesystem::path file = {}) {
+        return std::make_shared<session_store>(std::move(file));
+    }
+    asio::io_context io_;
+    asio::any_io_executor executor_ = io_.get_executor();
+};
+
+TEST_F(SessionStoreTest, KeptSessionIsResumedWithItsSubscriptions) {
+    auto s = store();
+    const auto session = session_with("g1", 60, "a/+");
+    s->update("dev", 1, session, executor_);
+    EXPECT_FALSE(s->end_connection("dev", 1, session, true, 1'000, executor_));
+    const auto resumed = s->resume("dev", 2, nullptr);
+    ASSERT_TRUE(resumed);
+    EXPECT_EQ(resumed->session, session);
+    EXPECT_FALSE(resumed->handed_over_later);
+    EXPECT_FALSE(s->resume("other", 3, nullptr));
+}
+
+TEST_F(SessionStoreTest, SessionNotKeptEndsWithItsConnectionAndItsGroupsGo) {
+    auto s = store();
+    const auto session = session_with("g1", 0, "a");
+    s->update("dev", 1, session, executor_);
+    EXPECT_TRUE(s->end_connection("dev", 1, session, false, 1'000, executor_));
+    EXPECT_FALSE(s->resume("dev", 2, nullptr));
+}
+
+TEST_F(SessionStoreTest, DiscardReturnsASessionOnlyWhenNoConnectionHoldsIt) {
+    auto s = store();
+    const auto session = session_with("g1", 60, "a");
+    s->update("dev", 1, session, executor_);
+    EXPECT_FALSE(s->discard("dev")); // held: its connection deletes the groups when it ends
+    EXPECT_TRUE(s->end_connection("dev", 1, session, true, 1'000, executor_));
+
+    s->update("dev", 2, session, executor_);
+    s->end_connection("dev", 2, session, true, 1'000, executor_);
+    EXPECT_EQ(s->discard("dev"), session);
+    EXPECT_EQ(s->size(), 0u);
+}
+
+TEST_F(SessionStoreTest, AConnectionOfAnEarlierGenerationDeletesOnlyItsOwnGroups) {
+    auto s = store();
+    const auto old_session = session_with("old", 60, "a");
+    s->update("dev", 1, old_session, executor_);
+    s->discard("dev");
+    s->update("dev", 2, session_with("new", 60, "a"), executor_); // the clean start's session
+    EXPECT_TRUE(s->end_connection("dev", 1, old_session, true, 1'000, executor_));
+    EXPECT_EQ(s->resume("dev", 3, nullptr)->session.generation, "new");
+}
+
+TEST_F(SessionStoreTest, ATakeoverIsHandedTheStateThePreviousConnectionEndsWith) {
+    auto s = store();
+    s->update("dev", 1, session_with("g", 60, "a"), executor_);
+    std::optional<stored_session> handed;
+    const auto resumed = s->resume("dev", 2, [&](stored_session state) { handed = std::move(state); });
+    ASSERT_TRUE(resumed);
+    EXPECT_TRUE(resumed->handed_over_later);
+    auto at_end = session_with("g", 60, "a");
+    at_end.pubrel_sent = {5};
+    at_end.qos2_received = {9};
+    // Its own expiry of 0 does not end a session another connection continues.
+    at_end.expiry_interval = 0;
+    EXPECT_FALSE(s->end_connection("dev", 1, at_end, false, 1'000, executor_));
+    EXPECT_EQ(handed, at_end);
+    EXPECT_EQ(s->resume("dev", 3, nullptr)->session, at_end);
+}
+
+TEST_F(SessionStoreTest, ASuccessorThatEndsBeforeTheHandoverKeepsThePredecessorsState) {
+    auto s = store();
+    s->update("dev", 1, session_with("g", 60, "a"), executor_);
+    s->resume("dev", 2, [](stored_session) { FAIL() << "the successor had ended"; });
+    EXPECT_FALSE(s->end_connection("dev", 2, session_with("g", 60, "b"), true, 1'000, executor_));
+    EXPECT_FALSE(s->end_connection("dev", 1, session_with("g", 60, "c"), true, 1'000, executor_));
+    EXPECT_EQ(s->resume("dev", 3, nullptr)->session.subscriptions.count("c"), 1u);
+}
+
+TEST_F(SessionStoreTest, DisconnectedSessionsExpireAfterTheirIntervalUnlessNever) {
+    auto s = store();
+    s->update("short", 1, session_with("g", 2, "a"), executor_);
+    s->update("forever", 2, session_with("g", stored_session::never_expires, "a"), executor_);
+    s->end_connection("short", 1, session_with("g", 2, "a"), true, 10'000, executor_);
+    s->end_connection("forever", 2, session_with("g", stored_session::never_expires, "a"), true, 10'000, executor_);
+    EXPECT_TRUE(s->take_expired(11'999).empty());
+    const auto expired = s->take_expired(12'000);
+    ASSERT_EQ(expired.size(), 1u);
+    EXPECT_EQ(expired[0].first, "short");
+    EXPECT_TRUE(s->take_expired(1'000'000'000'000).empty());
+    EXPECT_EQ(s->size(), 1u);
+}
+
+TEST_F(SessionStoreTest, AResumedSessionNoLongerExpires) {
+    auto s = store();
+    s->update("dev", 1, session_with("g", 1, "a"), executor_);
+    s->end_connection("dev", 1, session_with("g", 1, "a"), true, 0, executor_);
+    ASSERT_TRUE(s->resume("dev", 2, nullptr));
+    EXPECT_TRUE(s->take_expired(5'000).empty());
+}
+
+TEST_F(SessionStoreTest, SessionsSurviveARestartAndExpireCountedFromIt) {
+    temp_dir dir;
+    const auto file = dir.path() / "mqttSessions.json";
+    auto session = session_with("g", 30, "a/#");
+    session.qos2_received = {1, 2};
+    session.pubrel_sent = {3};
+    {
+        auto s = store(file);
+        s->update("dev", 1, session, executor_);
+        s->end_connection("dev", 1, session, true, 0, executor_);
+        io_.run(); // the save scheduled by the change
+        EXPECT_TRUE(std::filesystem::exists(file));
+    }
+    auto again = store(file);
+    ASSERT_FALSE(again->load(100'000));
+    EXPECT_TRUE(again->take_expired(129'999).empty());
+    EXPECT_EQ(again->resume("dev", 2, nullptr)->session, session);
+}
+
+TEST_F(SessionStoreTest, UnsavedChangesAreSavedWhenTheStoreEnds) {
+    temp_dir dir;
+    const auto file = dir.path() / "mqttSessions.json";
+    store(file)->update("dev", 1, session_with("g", 30, "a"), executor_); // io_ never runs
+    auto again = store(file);
+    ASSERT_FALSE(again->load(0));
+    EXPECT_TRUE(again->resume("dev", 2, nullptr));
+}
+
+TEST_F(SessionStoreTest, AnUnreadableFileIsAnError) {
+    temp_dir dir;
+    const auto file = dir.path() / "mqttSessions.json";
+    std::ofstream(file) << R"({"sessions": {"dev": {"generation": 5}}})";
+    EXPECT_TRUE(store(file)->load(0));
+}
+
+} // namespace
+} // namespace gantry::protocols::mqtt::test
