@@ -26,6 +26,7 @@ from proton.reactor import AtMostOnce, Container, DurableSubscription, Selector
 from proton.utils import BlockingConnection, LinkDetached
 
 import gantryd_harness as harness
+import protocol_clients as clients
 
 WAIT = 10.0  # seconds any single expectation may take
 
@@ -55,18 +56,6 @@ class transaction_events:
 
     def settled(self):
         return self.committed or self.aborted or self.failure is not None
-
-
-class stomp_collector(stomp.ConnectionListener):
-    def __init__(self):
-        self.messages = queue.Queue()
-        self.receipts = queue.Queue()
-
-    def on_message(self, frame):
-        self.messages.put(frame)
-
-    def on_receipt(self, frame):
-        self.receipts.put(frame.headers["receipt-id"])
 
 
 class amqp_test(harness.gantryd_test_case):
@@ -610,7 +599,7 @@ class amqp_test(harness.gantryd_test_case):
         subscribed.get(timeout=WAIT)
 
         st = stomp.Connection12([("127.0.0.1", self.stomp_port)])
-        frames = stomp_collector()
+        frames = clients.stomp_collector()
         st.set_listener("collector", frames)
         st.connect(wait=True)
         self.addCleanup(st.disconnect)

@@ -12,7 +12,6 @@ started here are stopped, by PID.
 
 import os
 import queue
-import re
 import socket
 import subprocess
 import sys
@@ -24,26 +23,9 @@ import stomp
 from proton.utils import BlockingConnection
 
 import gantryd_harness as harness
+import protocol_clients as clients
 
 WAIT = 10.0  # seconds any single expectation may take
-
-
-class collector(stomp.ConnectionListener):
-    """Every MESSAGE, ERROR and RECEIPT a connection gets, in order."""
-
-    def __init__(self):
-        self.messages = queue.Queue()
-        self.errors = queue.Queue()
-        self.receipts = queue.Queue()
-
-    def on_message(self, frame):
-        self.messages.put(frame)
-
-    def on_error(self, frame):
-        self.errors.put(frame)
-
-    def on_receipt(self, frame):
-        self.receipts.put(frame.headers["receipt-id"])
 
 
 class stomp_test(harness.gantryd_test_case):
@@ -73,7 +55,7 @@ class stomp_test(harness.gantryd_test_case):
     def connect(self, version="1.2", client_id=None, **kwargs):
         cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11, "1.2": stomp.Connection12}[version]
         conn = cls([("127.0.0.1", self.stomp_port)], **kwargs)
-        listener = collector()
+        listener = clients.stomp_collector()
         conn.set_listener("collector", listener)
         headers = {"client-id": client_id} if client_id else {}
         conn.connect(wait=True, headers=headers)
@@ -95,14 +77,7 @@ class stomp_test(harness.gantryd_test_case):
         self.fail("unexpected MESSAGE %r %r" % (frame.headers, frame.body))
 
     def wait_receipt(self, conn, receipt):
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            try:
-                if conn.got.receipts.get(timeout=0.2) == receipt:
-                    return
-            except queue.Empty:
-                pass
-        self.fail("no RECEIPT %s" % receipt)
+        self.assertTrue(conn.got.wait_receipt(receipt, WAIT), "no RECEIPT %s" % receipt)
 
     def subscribe(self, conn, destination, sub_id, receipt=None, ack="auto", **headers):
         receipt = receipt or "sub-%s" % sub_id

@@ -1,4 +1,4 @@
-#include "mqtt_mapping.hpp"
+#include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -66,6 +66,29 @@ std::optional<std::string> from_hex(std::string_view text) {
     return out;
 }
 
+// A user property naming an engine field (field_property) sets that field;
+// false when it is none or its value does not fit, so it stays a property.
+bool take_field_property(const user_property& p, engine::message& msg) {
+    if (p.name == field_property::priority) {
+        int priority = -1;
+        const auto* end = p.value.data() + p.value.size();
+        const auto [at, ec] = std::from_chars(p.value.data(), end, priority);
+        if (ec != std::errc{} || at != end || priority < 0 || priority > 9) return false;
+        msg.priority = priority;
+        return true;
+    }
+    if (p.name == field_property::durable) {
+        if (p.value != "true" && p.value != "false") return false;
+        msg.durable = p.value == "true";
+        return true;
+    }
+    if (p.name == field_property::type && storable(p.value)) {
+        msg.type = p.value;
+        return true;
+    }
+    return false;
+}
+
 } // namespace
 
 const std::error_category& mapping_category() noexcept {
@@ -118,6 +141,7 @@ engine::message to_engine_message(const publish_packet& publish, const engine_ad
     if (props.payload_format_indicator)
         out.emplace_back(mqtt_property::payload_format, std::to_string(*props.payload_format_indicator));
     for (const auto& p : props.user_properties) {
+        if (take_field_property(p, msg)) continue;
         if (p.name.starts_with("mqtt.")) out.emplace_back(std::string(mqtt_property::user_prefix) + p.name, p.value);
         else out.emplace_back(p.name, p.value);
     }
@@ -163,6 +187,10 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
             props.user_properties.push_back({name, value});
         }
     }
+    if (msg.priority != engine::message::unset_priority)
+        props.user_properties.push_back({std::string(field_property::priority), std::to_string(msg.priority)});
+    if (!msg.durable) props.user_properties.push_back({std::string(field_property::durable), "false"});
+    if (!msg.type.empty()) props.user_properties.push_back({std::string(field_property::type), msg.type});
     return out;
 }
 

@@ -18,7 +18,7 @@
 #include "gantry/protocols/common/protocol_session.hpp"
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
-#include "mqtt_mapping.hpp"
+#include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "session_registry.hpp"
 #include "session_store.hpp"
 

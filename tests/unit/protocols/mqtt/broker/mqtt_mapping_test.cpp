@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "../../../../../protocols/mqtt/src/mqtt_mapping.hpp"
+#include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/core/mqtt_filter.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -169,6 +169,41 @@ TEST(mqtt_mapping, binary_correlation_data_survives_the_record_format) {
     const auto msg = to_engine_message(p, *address, "c", 0);
     EXPECT_TRUE(msg.correlation_id.empty());
     EXPECT_EQ(from_engine_message(msg, 0).publish.properties.correlation_data, p.properties.correlation_data);
+}
+
+TEST(mqtt_mapping, fields_mqtt_has_no_place_for_travel_as_user_properties_both_ways) {
+    engine::message stomp;
+    stomp.topic = "orders";
+    stomp.priority = 7;
+    stomp.durable = false;
+    stomp.type = "invoice";
+    stomp.properties = {{"source", "erp"}};
+    const auto out = from_engine_message(stomp, 0);
+    const std::vector<user_property> expected{
+        {"source", "erp"}, {"gantry.priority", "7"}, {"gantry.durable", "false"}, {"gantry.type", "invoice"}};
+    EXPECT_EQ(out.publish.properties.user_properties, expected);
+
+    // An MQTT 5 client that publishes them again restores the fields.
+    publish_packet again;
+    again.topic = "orders";
+    again.properties.user_properties = out.publish.properties.user_properties;
+    const auto msg = to_engine_message(again, *to_engine_address(again.topic), "bridge", 0);
+    EXPECT_EQ(msg.priority, 7);
+    EXPECT_FALSE(msg.durable);
+    EXPECT_EQ(msg.type, "invoice");
+    EXPECT_EQ(msg.properties, (std::vector<std::pair<std::string, std::string>>{{"mqtt.qos", "0"},
+                                                                             {"mqtt.client_id", "bridge"},
+                                                                             {"source", "erp"}}));
+}
+
+TEST(mqtt_mapping, a_field_property_whose_value_does_not_fit_stays_a_user_property) {
+    publish_packet p;
+    p.topic = "a";
+    p.properties.user_properties = {{"gantry.priority", "12"}, {"gantry.durable", "maybe"}};
+    const auto msg = to_engine_message(p, *to_engine_address(p.topic), "", 0);
+    EXPECT_EQ(msg.priority, engine::message::unset_priority);
+    EXPECT_TRUE(msg.durable);
+    EXPECT_EQ(from_engine_message(msg, 0).publish.properties.user_properties, p.properties.user_properties);
 }
 
 TEST(mqtt_mapping, a_native_message_is_seen_under_topic_slash_tag) {

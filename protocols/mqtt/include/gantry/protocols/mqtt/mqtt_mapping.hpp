@@ -38,6 +38,15 @@ inline constexpr std::string_view correlation_hex = "mqtt.correlation_data_hex";
 inline constexpr std::string_view user_prefix = "mqtt.user.";
 } // namespace mqtt_property
 
+// Engine fields MQTT has no place for travel as 5.0 User Properties of these
+// names both ways, so a message another protocol sent keeps them through an
+// MQTT client that publishes it again (docs/protocol-mapping.md).
+namespace field_property {
+inline constexpr std::string_view priority = "gantry.priority"; // "0".."9"
+inline constexpr std::string_view durable = "gantry.durable";   // "false": sent only when not durable
+inline constexpr std::string_view type = "gantry.type";         // JMSType
+} // namespace field_property
+
 // MQTT topic names are the engine's hierarchical names (gantry::topic_names).
 using naming::decode_first_level;
 using naming::encode_first_level;
