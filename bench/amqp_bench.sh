@@ -171,15 +171,6 @@ details() {
     sed 's/^/    rabbitmq: /' <<<"$rabbitmq_out"
 }
 
-# Every run's figures, for the medians: "<gantry> <rabbitmq>" lines per row name.
-declare -A results
-rows=()
-record() {
-    local name=$1 g=$2 r=$3
-    [ -n "${results[$name]+set}" ] || rows+=("$name")
-    results[$name]+="$g $r"$'\n'
-}
-
 # verdict <row kind> <gantry> <rabbitmq>
 verdict() {
     case $1 in
@@ -187,17 +178,6 @@ verdict() {
     p99) awk -v g="$2" -v r="$3" 'BEGIN { print (g < r) ? "met (< RabbitMQ)" : "not met (< RabbitMQ)" }' ;;
     *) echo "" ;;
     esac
-}
-
-# show <row kind> <name> <gantry> <rabbitmq>: prints the row and records it.
-show() {
-    local kind=$1 name=$2 g=$3 r=$4
-    if [ -z "$g" ] || [ -z "$r" ]; then
-        row "$name" "${g:-failed}" "${r:-failed}" "-" "$([ "$kind" = p50 ] || echo "not met")"
-        return
-    fi
-    row "$name" "$g" "$r" "$(ratio "$g" "$r")" "$(verdict "$kind" "$g" "$r")"
-    record "$kind|$name" "$g" "$r"
 }
 
 throughput_case() {
@@ -219,8 +199,6 @@ latency_case() {
     show p99 "latency p99 us, $rate msg/s, $mode" "$(field p99_us "$gantry_out")" "$(field p99_us "$rabbitmq_out")"
     details
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")
 rabbit_version=$(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo "?")
@@ -245,13 +223,5 @@ for run in $(seq "$runs"); do
 done
 
 if [ "$runs" -gt 1 ]; then
-    echo "medians of $runs runs; $(uptime | sed 's/.*load/load/')"
-    row "case" "gantry" "rabbitmq" "ratio" "target"
-    for key in "${rows[@]}"; do
-        kind=${key%%|*}
-        values=${results[$key]}
-        g=$(awk 'NF { print $1 }' <<<"$values" | median)
-        r=$(awk 'NF { print $2 }' <<<"$values" | median)
-        row "${key#*|} ($(awk 'NF' <<<"$values" | wc -l) runs)" "$g" "$r" "$(ratio "$g" "$r")" "$(verdict "$kind" "$g" "$r")"
-    done
+    print_medians rabbitmq "$runs"
 fi

@@ -49,3 +49,38 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 
 # at_least <value> <bound>: "met" or "not met".
 at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "met" : "not met" }'; }
+
+# median: the median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# A table of figures, Gantry's against another broker's, run after run. The
+# script defines row <name> <gantry> <other> <ratio> <target> (the layout)
+# and verdict <row kind> <gantry> <other> (the target met or not, or nothing).
+declare -A results # "<gantry> <other>" lines per "<row kind>|<row name>"
+result_rows=()
+
+# show <row kind> <name> <gantry> <other>: prints the row and keeps it for the medians.
+show() {
+    local kind=$1 name=$2 g=$3 o=$4
+    if [ -z "$g" ] || [ -z "$o" ]; then
+        row "$name" "${g:-failed}" "${o:-failed}" "-" "$([ -z "$(verdict "$kind" 1 1)" ] || echo "not met")"
+        return
+    fi
+    row "$name" "$g" "$o" "$(ratio "$g" "$o")" "$(verdict "$kind" "$g" "$o")"
+    [ -n "${results[$kind|$name]+set}" ] || result_rows+=("$kind|$name")
+    results[$kind|$name]+="$g $o"$'\n'
+}
+
+# print_medians <other broker's name> <runs>: every row's median over the runs.
+print_medians() {
+    echo "medians of $2 runs; $(uptime | sed 's/.*load/load/')"
+    row "case" "gantry" "$1" "ratio" "target"
+    local key kind values g o
+    for key in "${result_rows[@]}"; do
+        kind=${key%%|*}
+        values=${results[$key]}
+        g=$(awk 'NF { print $1 }' <<<"$values" | median)
+        o=$(awk 'NF { print $2 }' <<<"$values" | median)
+        row "${key#*|} ($(awk 'NF' <<<"$values" | wc -l) runs)" "$g" "$o" "$(ratio "$g" "$o")" "$(verdict "$kind" "$g" "$o")"
+    done
+}

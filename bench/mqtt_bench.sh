@@ -16,8 +16,9 @@
 #
 # gantryd runs with its defaults (ASYNC_FLUSH: every QoS 1 message is in the
 # commit log before its PUBACK). mosquitto runs with a generated configuration,
-# see start_mosquitto. Every broker listens on a free loopback port, keeps its
-# data in a temporary folder removed at the end, and is stopped by its PID.
+# see start_mosquitto in bench/mqtt_brokers.sh. Every broker listens on a free
+# loopback port, keeps its data in a temporary folder removed at the end, and
+# is stopped by its PID.
 set -euo pipefail
 
 build=build/release
@@ -38,84 +39,21 @@ done
 
 source "$(dirname "$0")/bench_common.sh"
 bench_setup "$build" mqtt-bench gantryd mqtt_load
+source "$(dirname "$0")/mqtt_brokers.sh"
+transport=tcp
 port=""
-
-start_gantry() {
-    stop_broker
-    rm -rf "$work/gantry"
-    port=$(free_port)
-    : >"$work/broker.log"
-    # Room for the idle connections and the clients of the other cases.
-    "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$(free_port)" --mqttPort "$port" \
-        --stompPort 0 --amqpPort 0 --websocketPort 0 \
-        --storePathRootDir "$work/gantry" --mqtt.maxConnections $((idle_connections + 100)) \
-        2>"$work/broker.log" &
-    broker_pid=$!
-    if ! wait_until 30 grep -q " started in " "$work/broker.log"; then
-        echo "gantryd did not start within 30 s:" >&2
-        tail -5 "$work/broker.log" >&2
-        exit 1
-    fi
-}
-
-# start_mosquitto [persistent]: "persistent" keeps sessions' queues on disk
-# too, as a deployment with offline clients would; otherwise in memory only.
-start_mosquitto() {
-    stop_broker
-    rm -rf "$work/mosquitto"
-    mkdir -p "$work/mosquitto"
-    port=$(free_port)
-    local persistence=false
-    [ "${1:-}" = persistent ] && persistence=true
-    cat >"$work/mosquitto.conf" <<EOF
-listener $port 127.0.0.1
-allow_anonymous true
-persistence $persistence
-persistence_location $work/mosquitto/
-# Messages queued per client beyond those in flight, 0: no limit. Mosquitto's
-# default (1000) would drop QoS 1 messages for a subscriber that falls behind
-# and most of the offline backlog; Gantry drops none, so neither may Mosquitto.
-max_queued_messages 0
-# Unacknowledged QoS 1 deliveries per client: Gantry's default (Mosquitto's is 20).
-max_inflight_messages 64
-log_dest stderr
-log_type error
-log_type warning
-EOF
-    : >"$work/broker.log"
-    /usr/sbin/mosquitto -c "$work/mosquitto.conf" 2>"$work/broker.log" &
-    broker_pid=$!
-    if ! wait_until 10 /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" \
-        2>/dev/null; then
-        echo "mosquitto did not listen on $port within 10 s:" >&2
-        tail -5 "$work/broker.log" >&2
-        exit 1
-    fi
-}
 
 # run_both <mosquitto mode> <mqtt_load arguments...>: sets gantry_out and
 # mosquitto_out to each broker's summary line (or its failure).
 run_both() {
     local mode=$1
     shift
-    start_gantry
+    # Room for the idle connections and the clients of the other cases.
+    start_gantry --mqtt.maxConnections $((idle_connections + 100))
     gantry_out=$(run_load "$@")
     start_mosquitto "$mode"
     mosquitto_out=$(run_load "$@")
     stop_broker
-}
-
-# run_load <mqtt_load arguments...> with {pid} replaced by the broker's PID.
-run_load() {
-    local args=()
-    for a in "$@"; do args+=("${a//\{pid\}/$broker_pid}"); done
-    local out status=0
-    out=$(timeout $((seconds * 4 + 900)) "$bin/mqtt_load" -p "$port" "${args[@]}" 2>&1) || status=$?
-    if [ "$status" -ne 0 ]; then
-        echo "failed (exit $status): $(tail -1 <<<"$out")"
-    else
-        grep -E '^(summary|backlog) ' <<<"$out"
-    fi
 }
 
 row() { printf '%-36s %14s %14s %7s  %s\n' "$@"; }

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "broker_rss.hpp"
-#include "client.hpp"
+#include "mqtt_client.hpp"
 #include "bench/summary_line.hpp"
 
 namespace mqtt_load {
@@ -22,9 +22,10 @@ namespace mqtt_load {
 namespace {
 
 // libmosquitto holds three descriptors per client (the socket and a wake-up
-// pair), so 10,000 connections need more than one process under a 20,000
-// hard limit: each child process holds a share.
-constexpr rlim_t descriptors_per_client = 3;
+// pair), the WebSocket client four (the socket and its io_context's epoll,
+// eventfd and timerfd), so 10,000 connections need more than one process
+// under a 20,000 hard limit: each child process holds a share.
+rlim_t descriptors_per_client(transport t) { return t == transport::websocket ? 4 : 3; }
 constexpr rlim_t spare_descriptors = 64;
 constexpr auto report_timeout = std::chrono::seconds(120);
 
@@ -46,10 +47,10 @@ rlim_t raise_descriptor_limit() {
 [[noreturn]] void hold_connections(const connection_options& connection, const std::string& prefix, int first,
                                    int count, int report_fd, int release_fd) {
     std::string report = "ok\n";
-    std::vector<std::unique_ptr<client>> clients;
+    std::vector<std::unique_ptr<mqtt_client>> clients;
     try {
         for (int i = first; i < first + count; ++i) {
-            clients.push_back(std::make_unique<client>(connection, prefix + std::to_string(i), true));
+            clients.push_back(make_client(connection, prefix + std::to_string(i), true));
             clients.back()->connect();
         }
     } catch (const std::exception& e) {
@@ -121,7 +122,8 @@ void release(std::vector<idle_child>& children) {
 void run_idle(const connection_options& connection, const idle_options& o) {
     const rlim_t limit = raise_descriptor_limit();
     const int per_child =
-        static_cast<int>(std::max<rlim_t>(1, (limit - std::min(limit, spare_descriptors)) / descriptors_per_client));
+        static_cast<int>(std::max<rlim_t>(1, (limit - std::min(limit, spare_descriptors)) /
+                                        descriptors_per_client(connection.transport)));
     // Nothing is read or written while the connections sit idle: a keep-alive
     // longer than the run keeps both sides from pinging.
     connection_options idle_connection = connection;

@@ -1,11 +1,14 @@
-// MQTT load generator on libmosquitto for bench/mqtt_bench.sh (issue #5):
-// throughput and latency with publishers and subscribers on one topic, the
-// broker's memory per idle connection, an offline session's backlog.
+// MQTT load generator for bench/mqtt_bench.sh (issue #5, over TCP with
+// libmosquitto) and bench/mqtt_ws_bench.sh (issue #8, over WebSocket with
+// Boost.Beast and Gantry's MQTT codec): throughput and latency with
+// publishers and subscribers on one topic, the broker's memory per idle
+// connection, an offline session's backlog.
 //
 //   mqtt_load -p 1883 pubsub -P 1 -S 10 -q 0 -s 100 -d 10
 //   mqtt_load -p 1883 pubsub -q 1 -r 5000 -d 10            (fixed rate: latency)
 //   mqtt_load -p 1883 idle -n 10000 --broker-pid PID
 //   mqtt_load -p 1883 backlog -n 1000000 --broker-pid PID
+//   mqtt_load -p 8080 --transport websocket pubsub -q 0 -s 100 -d 10
 //
 // Exits 1 with one line on stderr when a broker refuses, does not answer in
 // time (--timeout) or drops a connection.

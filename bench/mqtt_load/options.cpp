@@ -2,13 +2,20 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
+
 namespace mqtt_load {
 
 namespace {
 
 void add_connection_options(CLI::App& app, connection_options& c) {
     app.add_option("-H,--host", c.host, "Broker host")->capture_default_str();
-    app.add_option("-p,--port", c.port, "Broker MQTT port")->capture_default_str();
+    app.add_option("-p,--port", c.port, "Broker port: MQTT, or WebSocket with --transport websocket")
+        ->capture_default_str();
+    app.add_option("--transport", c.transport, "tcp (libmosquitto) or websocket (subprotocol mqtt, path /mqtt)")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, transport>{{"tcp", transport::tcp}, {"websocket", transport::websocket}}))
+        ->default_str("tcp");
     app.add_option("--protocol", c.protocol, "MQTT protocol level: 4 (3.1.1) or 5")
         ->check(CLI::IsMember({4, 5}))
         ->capture_default_str();
@@ -61,7 +68,7 @@ void add_backlog_command(CLI::App& app, options& o) {
 
 parsed_options parse_options(int argc, char** argv) {
     parsed_options parsed;
-    CLI::App app{"MQTT load generator on libmosquitto; prints one 'summary key=value ...' line per run"};
+    CLI::App app{"MQTT load generator (TCP or WebSocket); prints one 'summary key=value ...' line per run"};
     app.require_subcommand(1);
     app.fallthrough(); // connection options may follow the subcommand
     add_connection_options(app, parsed.values.connection);

@@ -6,9 +6,13 @@
 
 namespace mqtt_load {
 
+// MQTT over TCP (libmosquitto) or over WebSocket (subprotocol "mqtt").
+enum class transport { tcp, websocket };
+
 struct connection_options {
     std::string host = "127.0.0.1";
     int port = 1883;
+    mqtt_load::transport transport = transport::tcp;
     int protocol = 4; // MQTT 3.1.1
     int keepalive = 60;
     double timeout_seconds = 10; // for CONNACK, SUBACK, the last PUBACKs

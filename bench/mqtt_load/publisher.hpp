@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "client.hpp"
+#include <memory>
+
+#include "mqtt_client.hpp"
 
 namespace mqtt_load {
 
@@ -26,13 +28,13 @@ public:
     // Publishes until `stop` is set or `limit` messages (0: no limit) went out,
     // then waits for the last acknowledgements. Returns the messages published.
     std::int64_t run(const std::atomic<bool>& stop, std::int64_t limit = 0);
-    void disconnect() { client_.disconnect(); }
+    void disconnect() { client_->disconnect(); }
 
 private:
     void publish_one();
     void wait_for_window_to_empty();
 
-    client client_;
+    std::unique_ptr<mqtt_client> client_;
     publish_settings settings_;
     std::string payload_;
     int in_flight_ = 0;

@@ -7,11 +7,11 @@
 namespace mqtt_load {
 
 subscriber::subscriber(const connection_options& options, std::string id, bool clean_session)
-    : client_(options, std::move(id), clean_session) {
-    client_.on_message = [this](const mosquitto_message& m) {
+    : client_(make_client(options, std::move(id), clean_session)) {
+    client_->on_message = [this](std::span<const std::byte> payload) {
         const std::int64_t now = now_ns();
         std::int64_t stamp = now;
-        if (m.payloadlen >= static_cast<int>(sizeof stamp)) std::memcpy(&stamp, m.payload, sizeof stamp);
+        if (payload.size() >= sizeof stamp) std::memcpy(&stamp, payload.data(), sizeof stamp);
         latencies_.record(static_cast<std::uint64_t>(now > stamp ? now - stamp : 0) / 1000);
         if (received_.load(std::memory_order_relaxed) == 0) first_ns_.store(now, std::memory_order_release);
         last_ns_.store(now, std::memory_order_release);
@@ -20,7 +20,7 @@ subscriber::subscriber(const connection_options& options, std::string id, bool c
 }
 
 void subscriber::run(const std::atomic<bool>& stop) {
-    while (!stop.load(std::memory_order_relaxed)) client_.loop(100);
+    while (!stop.load(std::memory_order_relaxed)) client_->loop(100);
 }
 
 } // namespace mqtt_load

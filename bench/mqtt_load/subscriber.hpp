@@ -2,10 +2,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "tools/src/latency_histogram.hpp"
-#include "client.hpp"
+#include "mqtt_client.hpp"
 
 namespace mqtt_load {
 
@@ -15,10 +16,10 @@ class subscriber {
 public:
     subscriber(const connection_options& options, std::string id, bool clean_session);
 
-    void connect() { client_.connect(); }
-    void subscribe(const std::string& topic, int qos) { client_.subscribe(topic, qos); }
-    void disconnect() { client_.disconnect(); }
-    bool session_present() const { return client_.session_present(); }
+    void connect() { client_->connect(); }
+    void subscribe(const std::string& topic, int qos) { client_->subscribe(topic, qos); }
+    void disconnect() { client_->disconnect(); }
+    bool session_present() const { return client_->session_present(); }
 
     // Receives until `stop` is set.
     void run(const std::atomic<bool>& stop);
@@ -31,7 +32,7 @@ public:
     const gantry::tools::latency_histogram& latencies() const { return latencies_; }
 
 private:
-    client client_;
+    std::unique_ptr<mqtt_client> client_;
     std::atomic<std::int64_t> received_{0};
     std::atomic<std::int64_t> first_ns_{0};
     std::atomic<std::int64_t> last_ns_{0};

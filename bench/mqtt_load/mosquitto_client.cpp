@@ -1,10 +1,8 @@
-#include "client.hpp"
+#include "mosquitto_client.hpp"
 
 #include <poll.h>
 
 #include <cerrno>
-#include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -12,12 +10,12 @@ namespace mqtt_load {
 
 namespace {
 
-client& self(void* userdata) { return *static_cast<client*>(userdata); }
+mosquitto_client& self(void* userdata) { return *static_cast<mosquitto_client*>(userdata); }
 
 } // namespace
 
-client::client(const connection_options& options, std::string id, bool clean_session)
-    : options_(options), id_(std::move(id)), handle_(mosquitto_new(id_.c_str(), clean_session, this)) {
+mosquitto_client::mosquitto_client(const connection_options& options, std::string id, bool clean_session)
+    : mqtt_client(options, std::move(id)), handle_(mosquitto_new(id_.c_str(), clean_session, this)) {
     if (handle_ == nullptr) throw std::runtime_error("cannot create a libmosquitto client (out of memory?)");
     mosquitto_int_option(handle_, MOSQ_OPT_PROTOCOL_VERSION,
                          options_.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
@@ -43,51 +41,51 @@ client::client(const connection_options& options, std::string id, bool clean_ses
     mosquitto_message_callback_set(handle_, [](mosquitto*, void* userdata, const mosquitto_message* m) {
         auto& c = self(userdata);
         ++c.events_;
-        if (c.on_message) c.on_message(*m);
+        if (c.on_message) {
+            c.on_message({static_cast<const std::byte*>(m->payload), static_cast<std::size_t>(m->payloadlen)});
+        }
     });
 }
 
-client::~client() { mosquitto_destroy(handle_); }
+mosquitto_client::~mosquitto_client() { mosquitto_destroy(handle_); }
 
-void client::connect() {
+void mosquitto_client::connect() {
     const int rc = mosquitto_connect(handle_, options_.host.c_str(), options_.port, options_.keepalive);
-    if (rc != MOSQ_ERR_SUCCESS) fail("cannot connect to " + options_.host + ":" + std::to_string(options_.port), rc);
+    if (rc != MOSQ_ERR_SUCCESS) fail_with_code("cannot connect", rc);
     loop_until([this] { return connack_ >= 0; }, "CONNACK");
-    if (connack_ != 0) {
-        throw std::runtime_error("client " + id_ + ": CONNACK refused: " + mosquitto_connack_string(connack_));
-    }
+    if (connack_ != 0) fail(std::string("CONNACK refused: ") + mosquitto_connack_string(connack_));
 }
 
-void client::subscribe(const std::string& topic, int qos) {
+void mosquitto_client::subscribe(const std::string& topic, int qos) {
     subscribed_ = false;
     const int rc = mosquitto_subscribe(handle_, nullptr, topic.c_str(), qos);
-    if (rc != MOSQ_ERR_SUCCESS) fail("cannot subscribe to " + topic, rc);
+    if (rc != MOSQ_ERR_SUCCESS) fail_with_code("cannot subscribe to " + topic, rc);
     loop_until([this] { return subscribed_; }, "SUBACK");
     if (granted_qos_ != qos) {
-        throw std::runtime_error("client " + id_ + ": subscription to " + topic + " granted QoS " +
-                                 std::to_string(granted_qos_) + ", not " + std::to_string(qos));
+        fail("subscription to " + topic + " granted QoS " + std::to_string(granted_qos_) + ", not " +
+             std::to_string(qos));
     }
 }
 
-void client::disconnect() {
+void mosquitto_client::disconnect() {
     if (!connected_) return;
     mosquitto_disconnect(handle_);
     loop_until([this] { return !connected_; }, "the end of the connection");
 }
 
-void client::publish(const std::string& topic, const void* payload, int size, int qos) {
+void mosquitto_client::publish(const std::string& topic, const void* payload, int size, int qos) {
     const int rc = mosquitto_publish(handle_, nullptr, topic.c_str(), size, payload, qos, false);
-    if (rc != MOSQ_ERR_SUCCESS) fail("cannot publish to " + topic, rc);
+    if (rc != MOSQ_ERR_SUCCESS) fail_with_code("cannot publish to " + topic, rc);
 }
 
-void client::loop(int timeout_ms) {
+void mosquitto_client::loop(int timeout_ms) {
     const int rc = poll_once(timeout_ms);
-    if (rc != MOSQ_ERR_SUCCESS) fail("connection lost", rc);
+    if (rc != MOSQ_ERR_SUCCESS) fail_with_code("connection lost", rc);
 }
 
 // libmosquitto's own mosquitto_loop() uses select(), which refuses sockets
 // numbered past FD_SETSIZE (1024): thousands of idle connections need poll().
-int client::poll_once(int timeout_ms) {
+int mosquitto_client::poll_once(int timeout_ms) {
     pollfd p{mosquitto_socket(handle_), POLLIN, 0};
     if (p.fd < 0) return MOSQ_ERR_NO_CONN;
     if (mosquitto_want_write(handle_)) p.events |= POLLOUT;
@@ -106,28 +104,20 @@ int client::poll_once(int timeout_ms) {
     return mosquitto_loop_misc(handle_);
 }
 
-void client::set_max_inflight(int messages) {
+void mosquitto_client::set_max_inflight(int messages) {
     mosquitto_max_inflight_messages_set(handle_, static_cast<unsigned int>(messages));
 }
 
-void client::loop_until(const std::function<bool()>& done, const char* what) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options_.timeout_seconds);
-    while (!done()) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            char seconds[32];
-            std::snprintf(seconds, sizeof seconds, "%g s", options_.timeout_seconds);
-            throw std::runtime_error("client " + id_ + ": no " + what + " from " + options_.host + ":" +
-                                     std::to_string(options_.port) + " within " + seconds);
-        }
+void mosquitto_client::loop_until(const std::function<bool()>& done, const char* what) {
+    wait_for(done, what, [&] {
         const int rc = poll_once(100);
         // A broker closing the socket after DISCONNECT is the awaited outcome, not an error.
-        if (rc != MOSQ_ERR_SUCCESS && !done()) fail(std::string("waiting for ") + what, rc);
-    }
+        if (rc != MOSQ_ERR_SUCCESS && !done()) fail_with_code(std::string("waiting for ") + what, rc);
+    });
 }
 
-void client::fail(const std::string& what, int rc) const {
-    const std::string reason = rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc);
-    throw std::runtime_error("client " + id_ + ": " + what + ": " + reason);
+void mosquitto_client::fail_with_code(const std::string& what, int rc) const {
+    fail(what + ": " + (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc)));
 }
 
 } // namespace mqtt_load
