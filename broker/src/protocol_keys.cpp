@@ -160,8 +160,8 @@ void register_protocol_keys(config_registry& registry) {
         between(1, 1'000'000), [](auto& c) -> auto& { return c.websocket.max_connections; }));
     websocket(integer_key(
         "websocket.idleTimeout",
-        "A WebSocket silent for half of this is pinged, one silent for all of it is closed (ms; 0: never). Each "
-        "protocol's own idleTimeout and keep-alive apply too; its maxFrameSize is also the largest message",
+        "A WebSocket connection that sends nothing for this long is closed (ms; 0: only the protocol's own "
+        "idleTimeout). Each protocol's keep-alive applies too; its maxFrameSize is also the largest message",
         between(0, 24 * 3'600'000), [](auto& c) -> auto& { return c.websocket.idle_timeout; }));
     websocket(string_key(
         "websocket.staticDir",

@@ -133,11 +133,13 @@ void http_exchange::upgrade(const http::request<http::empty_body>& request) {
     }
     const auto& route = site_->routes[choice->route];
     auto& socket = stream_->socket();
+    // Idleness is the connection's to judge (websocket.idleTimeout joins the
+    // protocol's own, on_upgraded): Beast's idle timer is re-armed on every
+    // read, a system call per message.
     ws::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = request_timeout;
-    const auto idle = site_->config.idle_timeout;
-    timeouts.idle_timeout = idle.count() == 0 ? ws::stream_base::none() : std::chrono::steady_clock::duration(idle);
-    timeouts.keep_alive_pings = idle.count() != 0;
+    timeouts.idle_timeout = ws::stream_base::none();
+    timeouts.keep_alive_pings = false;
     socket.set_option(timeouts);
     socket.set_option(ws::stream_base::decorator([subprotocol = choice->subprotocol](ws::response_type& response) {
         response.set(http::field::sec_websocket_protocol, subprotocol);
@@ -165,6 +167,10 @@ void http_exchange::on_upgraded(const beast::error_code& error, const websocket_
     options.id = id_;
     options.protocol = fmt::format("{} over WebSocket", route.module->name());
     options.limits = route.limits;
+    const auto websocket_idle = site_->config.idle_timeout;
+    if (websocket_idle.count() > 0 &&
+        (options.limits.idle_timeout.count() == 0 || websocket_idle < options.limits.idle_timeout))
+        options.limits.idle_timeout = websocket_idle;
     // The exchange holds the listener's place for this socket until the
     // connection is over.
     options.on_finished = [self = shared_from_this()] {};

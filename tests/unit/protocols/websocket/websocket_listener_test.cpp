@@ -208,9 +208,11 @@ protected:
     }
 
     std::uint16_t listen_websocket(common::connection_limits limits = {}, bool with_static = true,
-                                   std::size_t max_connections = 100) {
+                                   std::size_t max_connections = 100,
+                                   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60)) {
         if (limits.key_prefix.empty()) limits = small_limits();
         websocket_listener_config config;
+        config.idle_timeout = idle_timeout;
         config.host = "127.0.0.1";
         config.port = 0;
         config.max_connections = max_connections;
@@ -330,6 +332,18 @@ TEST_F(WebsocketListenerTest, ClientCloseEndsTheSession) {
     ASSERT_TRUE(stats().wait_closes(1));
     EXPECT_EQ(stats().reasons().at(0), "the peer closed the connection");
     EXPECT_TRUE(eventually([&] { return websocket_->live_connections() == 0; }));
+}
+
+TEST_F(WebsocketListenerTest, ASilentConnectionIsClosedAfterTheWebsocketIdleTimeout) {
+    auto limits = small_limits();
+    limits.idle_timeout = std::chrono::minutes(1); // the shorter of the two applies
+    const auto port = listen_websocket(limits, false, 100, std::chrono::milliseconds(200));
+    ws_client client;
+    ASSERT_FALSE(client.connect(port, "echo"));
+    ASSERT_FALSE(client.send("x\n"));
+    EXPECT_EQ(client.read_bytes(2), "x\n");
+    ASSERT_TRUE(stats().wait_closes(1));
+    EXPECT_EQ(stats().reasons().at(0), "idle for 200 ms");
 }
 
 TEST_F(WebsocketListenerTest, CloseAfterFlushSendsEverythingThenAWebSocketClose) {
