@@ -12,15 +12,12 @@ is bounded, and only the processes started here are stopped, by PID.
 """
 
 import os
-import queue
 import socket
 import subprocess
 import sys
 import time
 import unittest
 
-import paho.mqtt.client as paho
-import stomp
 from proton import ConnectionException, Delivery, Link, Message, Timeout, float32, int32
 from proton.reactor import AtMostOnce, Container, DurableSubscription, Selector
 from proton.utils import BlockingConnection, LinkDetached
@@ -28,7 +25,7 @@ from proton.utils import BlockingConnection, LinkDetached
 import gantryd_harness as harness
 import protocol_clients as clients
 
-WAIT = 10.0  # seconds any single expectation may take
+WAIT = clients.WAIT
 
 
 class transaction_events:
@@ -140,23 +137,8 @@ class amqp_test(harness.gantryd_test_case):
         self.assertIsNotNone(condition, str(caught.exception))
         return condition
 
-    def closed_within(self, s, seconds):
-        s.settimeout(seconds)
-        deadline = time.monotonic() + seconds
-        try:
-            while time.monotonic() < deadline:
-                if not s.recv(4096):
-                    return True
-            return False
-        except socket.timeout:
-            return False
-        except OSError:
-            return True
-
-    def gantry_consume(self, topic, *extra):
-        tool = harness.sibling_program("gantry")
-        out = subprocess.run([tool, "-n", "127.0.0.1:%d" % self.port, "consume", topic, "--from", "first",
-                              "-c", "1", "--idle", "5", *extra], capture_output=True, text=True, timeout=30)
+    def gantry_consume(self, topic, *options):
+        out = clients.gantry_consume(self.port, topic, *options)
         self.assertEqual(out.returncode, 0, out.stderr)
         return out.stdout
 
@@ -531,7 +513,7 @@ class amqp_test(harness.gantryd_test_case):
         deadline = time.monotonic() + WAIT
         for garbage, s in sockets:
             with self.subTest(garbage=garbage):
-                self.assertTrue(self.closed_within(s, max(0.1, deadline - time.monotonic())),
+                self.assertTrue(clients.closed_within(s, max(0.1, deadline - time.monotonic())),
                                 "still open after %r" % garbage)
         still = self.connect().create_receiver("topic://still", credit=10)
         self.send(self.connect(), "topic://still", "alive")
@@ -586,30 +568,19 @@ class amqp_test(harness.gantryd_test_case):
 
     def test_amqp_message_reaches_mqtt_stomp_and_native_consumers_intact(self):
         self.start_broker()
-        got = queue.Queue()
-        subscribed = queue.Queue()
-        mqtt = paho.Client(client_id="cross", protocol=paho.MQTTv5)
-        mqtt.on_message = lambda c, u, m: got.put(m)
-        mqtt.on_subscribe = lambda *a: subscribed.put(True)
-        mqtt.connect("127.0.0.1", self.mqtt_port)
-        mqtt.loop_start()
-        self.addCleanup(mqtt.disconnect)
-        self.addCleanup(mqtt.loop_stop)
+        mqtt = clients.mqtt_client(self.mqtt_port, "cross")
+        self.addCleanup(mqtt.close)
         mqtt.subscribe("sensors/room1", 1)
-        subscribed.get(timeout=WAIT)
 
-        st = stomp.Connection12([("127.0.0.1", self.stomp_port)])
-        frames = clients.stomp_collector()
-        st.set_listener("collector", frames)
-        st.connect(wait=True)
+        st = clients.stomp_connection(self.stomp_port)
         self.addCleanup(st.disconnect)
         st.subscribe("/topic/sensors.room1", "1", headers={"receipt": "sub"})
-        self.assertEqual(frames.receipts.get(timeout=WAIT), "sub")
+        self.assertEqual(st.got.receipts.get(timeout=WAIT), "sub")
 
         self.send(self.connect(), "topic://sensors/room1",
                   Message(body='{"t": 21.5}', content_type="application/json", correlation_id="corr-9",
                           reply_to="topic://answers", properties={"unit": "celsius", "count": 3}))
-        msg = got.get(timeout=WAIT)
+        msg = mqtt.next_message()
         self.assertEqual((msg.topic, msg.payload), ("sensors/room1", b'{"t": 21.5}'))
         props = msg.properties
         self.assertEqual(props.ContentType, "application/json")
@@ -618,7 +589,7 @@ class amqp_test(harness.gantryd_test_case):
         self.assertIn(("unit", "celsius"), props.UserProperty)
         self.assertIn(("count", "3"), props.UserProperty)
 
-        frame = frames.messages.get(timeout=WAIT)
+        frame = st.got.messages.get(timeout=WAIT)
         self.assertEqual(frame.body, '{"t": 21.5}')
         self.assertEqual(frame.headers["destination"], "/topic/sensors.room1")
         self.assertEqual(frame.headers["content-type"], "application/json")
@@ -634,18 +605,11 @@ class amqp_test(harness.gantryd_test_case):
     def test_mqtt_message_reaches_an_amqp_wildcard_receiver_with_its_properties(self):
         self.start_broker()
         r = self.connect().create_receiver("topic://sensors/#", credit=10)
-        mqtt = paho.Client(client_id="pub", protocol=paho.MQTTv5)
-        mqtt.connect("127.0.0.1", self.mqtt_port)
-        mqtt.loop_start()
-        self.addCleanup(mqtt.disconnect)
-        self.addCleanup(mqtt.loop_stop)
-        from paho.mqtt.packettypes import PacketTypes
-        from paho.mqtt.properties import Properties
-        props = Properties(PacketTypes.PUBLISH)
-        props.ContentType = "text/plain"
-        props.CorrelationData = b"c-7"
-        props.UserProperty = [("shift", "night")]
-        mqtt.publish("sensors/room2", b"running", qos=1, properties=props).wait_for_publish(WAIT)
+        mqtt = clients.mqtt_client(self.mqtt_port, "pub")
+        self.addCleanup(mqtt.close)
+        props = clients.publish_properties(ContentType="text/plain", CorrelationData=b"c-7",
+                                           UserProperty=[("shift", "night")])
+        mqtt.publish("sensors/room2", b"running", qos=1, properties=props)
         got = self.next_message(r)
         body = got.body if isinstance(got.body, bytes) else str(got.body).encode()
         self.assertEqual(body, b"running")

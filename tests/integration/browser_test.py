@@ -15,11 +15,9 @@ import os
 import sys
 import unittest
 
-import stomp
-
 import gantryd_harness as harness
+import protocol_clients as clients
 from browser_page import browser_page, missing_tools
-from websocket_test import mosquitto_sub
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.normpath(os.path.join(HERE, "..", "..", "examples", "browser"))
@@ -98,7 +96,7 @@ class browser_test(harness.gantryd_test_case):
         self.assert_page_was_clean(page)
 
     def test_mqtt_page_message_reaches_mosquitto_sub_over_tcp(self):
-        tcp = mosquitto_sub(self.mqtt_port, "browser/to-tcp")
+        tcp = clients.mosquitto_sub(self.mqtt_port, "browser/to-tcp", "-q", "1", "-C", "1")
         self.closers.append(tcp.stop)
         self.assertTrue(tcp.wait_for("SUBACK"), "mosquitto_sub did not subscribe")
         page = self.open("mqtt.html")
@@ -130,8 +128,7 @@ class browser_test(harness.gantryd_test_case):
         page = self.open("stomp.html", "connected (STOMP 1.2)")
         # A topic keeps nothing for later: the page sees the message only live.
         self.stomp_subscribe(page, "/topic/browser.news")
-        tcp = stomp.Connection12([("127.0.0.1", self.stomp_port)])
-        tcp.connect(wait=True)
+        tcp = clients.stomp_connection(self.stomp_port)
         self.closers.append(tcp.disconnect)
         tcp.send("/topic/browser.news", "from python over tcp", receipt="tcp-send")
         page.wait_for("#messages li", "from python over tcp")

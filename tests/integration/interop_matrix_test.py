@@ -25,9 +25,6 @@ import sys
 import time
 import unittest
 
-import stomp
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 from proton import Message, Timeout
 from proton.utils import BlockingConnection
 
@@ -146,12 +143,10 @@ class mqtt_endpoint:
         if self.version != 5:
             client.publish(MQTT_TOPIC, BODY, qos=1)
             return {"body": BODY}
-        properties = Properties(PacketTypes.PUBLISH)
-        properties.ContentType = CONTENT_TYPE
-        properties.CorrelationData = CORRELATION.encode()
-        properties.ResponseTopic = self.reply_to
-        properties.MessageExpiryInterval = TTL_MS // 1000
-        properties.UserProperty = USER_PROPERTIES + [(MQTT5_PRIORITY, str(PRIORITY)), (MQTT5_DURABLE, DURABLE_TEXT)]
+        properties = clients.publish_properties(
+            ContentType=CONTENT_TYPE, CorrelationData=CORRELATION.encode(), ResponseTopic=self.reply_to,
+            MessageExpiryInterval=TTL_MS // 1000,
+            UserProperty=USER_PROPERTIES + [(MQTT5_PRIORITY, str(PRIORITY)), (MQTT5_DURABLE, DURABLE_TEXT)])
         client.publish(MQTT_TOPIC, BODY, qos=1, properties=properties)
         return sent_message(self.reply_to, now_ms() + TTL_MS)  # all but the message id: not in self.fields
 
@@ -219,10 +214,7 @@ class stomp_endpoint:
     reply_to = "/topic/replies.room1"
 
     def connect(self, case):
-        conn = stomp.Connection12([("127.0.0.1", case.stomp_port)], auto_decode=False)
-        conn.got = clients.stomp_collector()
-        conn.set_listener("collector", conn.got)
-        conn.connect(wait=True)
+        conn = clients.stomp_connection(case.stomp_port, auto_decode=False)
         case.closers.append(conn.disconnect)
         return conn
 
@@ -428,11 +420,8 @@ class interop_matrix_test(harness.gantryd_test_case):
         last = mqtt.connect(self, "last")
         last.subscribe("hop3/out", 1)
 
-        properties = Properties(PacketTypes.PUBLISH)
-        properties.ContentType = CONTENT_TYPE
-        properties.CorrelationData = correlation
-        properties.ResponseTopic = "replies/room1"
-        properties.UserProperty = user_properties
+        properties = clients.publish_properties(ContentType=CONTENT_TYPE, CorrelationData=correlation,
+                                                ResponseTopic="replies/room1", UserProperty=user_properties)
         mqtt.connect(self, "first").publish("hop1/in", BODY, qos=1, properties=properties)
 
         got = amqp_in.receive(timeout=WAIT)

@@ -17,17 +17,13 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 import unittest
 
-import paho.mqtt.client as paho
-from paho.mqtt.properties import Properties
-from paho.mqtt.packettypes import PacketTypes
-
 import gantryd_harness as harness
+import protocol_clients as clients
 
-WAIT = 10.0  # seconds any single expectation may take
+WAIT = clients.WAIT
 
 
 # --- raw packets (MQTT 3.1.1 §2-3, 5.0 §2-3) ---------------------------------
@@ -129,116 +125,7 @@ class raw_client:
     def closed_within(self, seconds):
         """True when the broker closes the connection within `seconds`
         (packets it sends before are dropped)."""
-        self.sock.settimeout(seconds)
-        try:
-            while self.read_packet() is not None:
-                pass
-            return True
-        except socket.timeout:
-            return False
-
-
-# --- unmodified clients -------------------------------------------------------
-
-class paho_client:
-    """A python3-paho-mqtt client on its own network thread, collecting what
-    it receives; it does not reconnect by itself."""
-
-    def __init__(self, port, client_id="", version=5, clean=True, session_expiry=None):
-        protocol = paho.MQTTv5 if version == 5 else paho.MQTTv311
-        kwargs = {} if version == 5 else {"clean_session": clean}
-        self.version = version
-        self.client = paho.Client(client_id=client_id, protocol=protocol, **kwargs)
-        self.messages = queue.Queue()
-        self.subscribed = queue.Queue()
-        self.disconnects = queue.Queue()
-        self.connected = threading.Event()
-        self.session_present = None
-
-        def on_connect(client, userdata, flags, rc, props=None):
-            self.session_present = bool(flags["session present"])
-            self.connected.set()
-        self.client.on_connect = on_connect
-        self.client.on_message = lambda c, u, msg: self.messages.put(msg)
-        self.client.on_subscribe = lambda c, u, mid, granted, props=None: self.subscribed.put(granted)
-        self.client.on_disconnect = lambda c, u, rc, props=None: self.disconnects.put(rc)
-        connect_options = {}
-        if version == 5:
-            connect_options["clean_start"] = clean
-            if session_expiry is not None:
-                connect_options["properties"] = Properties(PacketTypes.CONNECT)
-                connect_options["properties"].SessionExpiryInterval = session_expiry
-        self.client.connect("127.0.0.1", port, keepalive=30, **connect_options)
-        self.client.loop_start()
-        assert self.connected.wait(WAIT), "paho client did not connect"
-
-    def subscribe(self, topic_filter, qos=0, **options):
-        if self.version == 5 and options:
-            self.client.subscribe(topic_filter, options=paho.SubscribeOptions(qos=qos, **options))
-        else:
-            self.client.subscribe(topic_filter, qos)
-        return self.subscribed.get(timeout=WAIT)
-
-    def publish(self, topic, payload, qos=0, properties=None):
-        info = self.client.publish(topic, payload, qos, properties=properties)
-        info.wait_for_publish(WAIT)
-        assert info.is_published(), "publish on %s not acknowledged" % topic
-
-    def next_message(self, timeout=WAIT):
-        return self.messages.get(timeout=timeout)
-
-    def no_message(self, within=1.0):
-        try:
-            msg = self.messages.get(timeout=within)
-            return "unexpected message on %s: %r" % (msg.topic, msg.payload)
-        except queue.Empty:
-            return None
-
-    def close(self):
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
-class mosquitto_sub:
-    """mosquitto_sub in the background; its output lines are collected."""
-
-    def __init__(self, port, topic, *args):
-        self.process = subprocess.Popen(
-            ["stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", topic, "-d", "-W", "20", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.lines = queue.Queue()
-        self.seen = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.decode(errors="replace").rstrip("\n"))
-
-    def wait_for(self, text, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            self.seen.append(line)
-            if text in line:
-                return True
-        return False
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=WAIT)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-        try:
-            self.process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        self.process.stdout.close()
+        return clients.closed_within(self.sock, seconds)
 
 
 class mqtt_test(harness.gantryd_test_case):
@@ -261,7 +148,7 @@ class mqtt_test(harness.gantryd_test_case):
         super().tearDown()
 
     def paho(self, client_id="", version=5, **session):
-        c = paho_client(self.mqtt_port, client_id, version, **session)
+        c = clients.mqtt_client(self.mqtt_port, client_id, version, **session)
         self.clients.append(c)
         return c
 
@@ -271,15 +158,13 @@ class mqtt_test(harness.gantryd_test_case):
         return c
 
     def mosquitto_sub(self, topic, *args):
-        s = mosquitto_sub(self.mqtt_port, topic, *args)
+        s = clients.mosquitto_sub(self.mqtt_port, topic, *args)
         self.subs.append(s)
         self.assertTrue(s.wait_for("SUBACK"), "mosquitto_sub did not subscribe: %s" % s.seen)
         return s
 
     def mosquitto_pub(self, topic, message, *args):
-        result = subprocess.run(
-            ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.mqtt_port), "-t", topic, "-m", message, *args],
-            stdin=subprocess.DEVNULL, capture_output=True, timeout=WAIT)
+        result = clients.mosquitto_pub(self.mqtt_port, topic, message, *args)
         self.assertEqual(result.returncode, 0, result.stderr)
 
     # --- QoS round trips ------------------------------------------------------
@@ -311,13 +196,9 @@ class mqtt_test(harness.gantryd_test_case):
         sub = self.paho("props-sub")
         pub = self.paho("props-pub")
         sub.subscribe("req/#", 1)
-        props = Properties(PacketTypes.PUBLISH)
-        props.ContentType = "application/json"
-        props.ResponseTopic = "resp/client-7"
-        props.CorrelationData = b"\x00\x01corr"
-        props.MessageExpiryInterval = 120
-        props.PayloadFormatIndicator = 1
-        props.UserProperty = [("k", "1"), ("k", "2"), ("z", "last")]
+        props = clients.publish_properties(
+            ContentType="application/json", ResponseTopic="resp/client-7", CorrelationData=b"\x00\x01corr",
+            MessageExpiryInterval=120, PayloadFormatIndicator=1, UserProperty=[("k", "1"), ("k", "2"), ("z", "last")])
         pub.publish("req/a/b", b"{}", 1, properties=props)
         msg = sub.next_message()
         self.assertEqual(msg.topic, "req/a/b")
@@ -522,7 +403,7 @@ class mqtt_test(harness.gantryd_test_case):
 
     def test_no_local(self):
         c = self.paho("loopback")
-        c.subscribe("nl/x", 1, noLocal=True)
+        c.subscribe("nl/x", 1, no_local=True)
         c.publish("nl/x", b"mine", 1)
         other = self.paho("other")
         other.publish("nl/x", b"theirs", 1)
@@ -577,7 +458,7 @@ class mqtt_test(harness.gantryd_test_case):
         self.mosquitto_pub("clr/x", "kept", "-r", "-q", "1")
         self.mosquitto_pub("clr/y", "other", "-r", "-q", "1")
         current = self.paho("clr-current")
-        current.subscribe("clr/x", 1, retainHandling=2)
+        current.subscribe("clr/x", 1, retain_handling=2)
         self.mosquitto_pub("clr/x", "", "-r", "-q", "1")
         msg = current.next_message()
         self.assertEqual(msg.payload, b"")  # delivered as a normal message
@@ -587,28 +468,28 @@ class mqtt_test(harness.gantryd_test_case):
 
     def test_retain_handling_options(self):
         pub = self.paho("rh-pub")
-        pub.client.publish("rh/t", b"kept", 1, retain=True).wait_for_publish(WAIT)
+        pub.publish("rh/t", b"kept", 1, retain=True)
         c = self.paho("rh-sub")
-        c.subscribe("rh/t", 1, retainHandling=0)
+        c.subscribe("rh/t", 1, retain_handling=0)
         self.assertTrue(c.next_message().retain)
-        c.subscribe("rh/t", 1, retainHandling=1)  # exists already: nothing
+        c.subscribe("rh/t", 1, retain_handling=1)  # exists already: nothing
         self.assertIsNone(c.no_message(0.7))
-        c.subscribe("rh/t", 1, retainHandling=0)  # sent again at every SUBSCRIBE
+        c.subscribe("rh/t", 1, retain_handling=0)  # sent again at every SUBSCRIBE
         self.assertEqual(c.next_message().payload, b"kept")
-        c.subscribe("rh/#", 1, retainHandling=2)  # never
+        c.subscribe("rh/#", 1, retain_handling=2)  # never
         self.assertIsNone(c.no_message(0.7))
-        c.subscribe("rh/+", 1, retainHandling=1)  # new: sent
+        c.subscribe("rh/+", 1, retain_handling=1)  # new: sent
         msg = c.next_message()
         self.assertEqual((msg.topic, msg.payload, bool(msg.retain)), ("rh/t", b"kept", True))
         self.assertIsNone(c.no_message(0.7))
 
     def test_retain_as_published(self):
         rap = self.paho("rap-yes")
-        rap.subscribe("rap/x", 1, retainAsPublished=True)
+        rap.subscribe("rap/x", 1, retain_as_published=True)
         plain = self.paho("rap-no")
-        plain.subscribe("rap/x", 1, retainAsPublished=False)
+        plain.subscribe("rap/x", 1, retain_as_published=False)
         pub = self.paho("rap-pub")
-        pub.client.publish("rap/x", b"r", 1, retain=True).wait_for_publish(WAIT)
+        pub.publish("rap/x", b"r", 1, retain=True)
         pub.publish("rap/x", b"n", 1)
         self.assertEqual([(m.payload, bool(m.retain)) for m in (rap.next_message(), rap.next_message())],
                          [(b"r", True), (b"n", False)])

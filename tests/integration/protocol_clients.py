@@ -1,8 +1,9 @@
 """Client helpers the integration tests share: python3-paho-mqtt over TCP or
-WebSocket, python3-stomp's frames collected, a small RFC 6455 client with
-STOMP 1.2 on top of it (Debian's python3-stomp has no WebSocket transport),
-and the native protocol's send and pull on remoting_wire's client. Every
-wait is bounded."""
+WebSocket, Debian's mosquitto_sub / mosquitto_pub, python3-stomp with its
+frames collected, a small RFC 6455 client with STOMP 1.2 on top of it
+(Debian's python3-stomp has no WebSocket transport), and the native protocol
+on remoting_wire's client and the gantry tool. Every wait is bounded, and the
+programs started here are stopped by PID."""
 
 import base64
 import hashlib
@@ -11,58 +12,211 @@ import queue
 import re
 import socket
 import struct
+import subprocess
 import threading
 import time
 
 import paho.mqtt.client as paho
 import stomp
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
+import gantryd_harness as harness
 from remoting_wire import remoting_client
 
 WAIT = 10.0  # seconds any single expectation may take
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
+def closed_within(sock, seconds):
+    """True when the peer closes `sock` within `seconds` (what it sends
+    before is read and dropped)."""
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            sock.settimeout(left)
+            if not sock.recv(4096):
+                return True
+    except socket.timeout:
+        return False
+    except OSError:  # reset
+        return True
+
+
 # --- MQTT ------------------------------------------------------------------------
+
+# Subscribe options (MQTT 5.0 §3.8.3.1) as paho.SubscribeOptions names them.
+SUBSCRIBE_OPTIONS = {"no_local": "noLocal", "retain_as_published": "retainAsPublished",
+                     "retain_handling": "retainHandling"}
+
+
+class mqtt_refused(ConnectionError):
+    """The broker refused a CONNECT: `code` is the CONNACK's return code
+    (3.1.1) or reason code (5.0)."""
+
+    def __init__(self, client_id, code):
+        super().__init__("MQTT client %r refused: CONNACK code 0x%02x" % (client_id, code))
+        self.code = code
+
 
 class mqtt_client:
     """A python3-paho-mqtt client (3.1.1 or 5.0, over TCP or WebSocket) on its
-    own network thread, collecting what it receives."""
+    own network thread, collecting what it receives.
 
-    def __init__(self, port, client_id, version=5, transport="tcp"):
-        protocol = paho.MQTTv5 if version == 5 else paho.MQTTv311
-        self.client = paho.Client(client_id=client_id, protocol=protocol, transport=transport)
-        self.messages = queue.Queue()
-        self.subacks = queue.Queue()
-        connected = threading.Event()
-        self.client.on_connect = lambda c, u, flags, rc, props=None: connected.set() if rc == 0 else None
-        self.client.on_message = lambda c, u, message: self.messages.put(message)
-        self.client.on_subscribe = lambda c, u, mid, granted, props=None: self.subacks.put(granted)
+    clean=False keeps the session: clean session 0 (3.1.1) or clean start 0
+    (5.0), where `session_expiry` is the Session Expiry Interval in seconds
+    (None sends none: 0, the session ends with the connection).
+    `session_present` is the CONNACK's flag. `username` and `password`, if given, go in the
+    CONNECT; a refused connection raises mqtt_refused."""
+
+    def __init__(self, port, client_id="", version=5, transport="tcp", clean=True, session_expiry=None,
+                 username=None, password=None):
+        self.version = version
+        if version == 5:
+            self.client = paho.Client(client_id=client_id, protocol=paho.MQTTv5, transport=transport)
+        else:
+            self.client = paho.Client(client_id=client_id, protocol=paho.MQTTv311, transport=transport,
+                                      clean_session=clean)
+        if username is not None:
+            self.client.username_pw_set(username, password)
         if transport == "websockets":
             self.client.ws_set_options(path="/mqtt")
-        self.client.connect("127.0.0.1", port, keepalive=30)
-        self.client.loop_start()
-        if not connected.wait(WAIT):
-            self.close()
-            raise TimeoutError("MQTT client %s (%s) did not connect" % (client_id, transport))
+        self.messages = queue.Queue()
+        self.subacks = queue.Queue()
+        self.disconnects = queue.Queue()
+        self.session_present = False
+        connacks = queue.Queue()
 
-    def subscribe(self, topic_filter, qos=1):
-        """The granted QoS (3.1.1) or reason codes (5.0) of the SUBACK."""
-        self.client.subscribe(topic_filter, qos)
+        def on_connect(client, userdata, flags, rc, properties=None):
+            code = int(getattr(rc, "value", rc))  # 5.0: a ReasonCodes
+            if code != 0:
+                client.disconnect()  # else paho's network thread waits a second and connects again
+            self.session_present = bool(flags["session present"])
+            connacks.put(code)
+        self.client.on_connect = on_connect
+        self.client.on_message = lambda c, u, message: self.messages.put(message)
+        self.client.on_subscribe = lambda c, u, mid, granted, properties=None: self.subacks.put(granted)
+        self.client.on_disconnect = lambda c, u, rc, properties=None: self.disconnects.put(rc)
+
+        options = {}
+        if version == 5:
+            options["clean_start"] = clean
+            if session_expiry is not None:
+                options["properties"] = Properties(PacketTypes.CONNECT)
+                options["properties"].SessionExpiryInterval = session_expiry
+        self.client.connect("127.0.0.1", port, keepalive=30, **options)
+        self.client.loop_start()
+        try:
+            code = connacks.get(timeout=WAIT)
+        except queue.Empty:
+            self.close()
+            raise TimeoutError("MQTT client %r (%s) got no CONNACK within %ss" % (client_id, transport, WAIT))
+        if code != 0:
+            self.close()
+            raise mqtt_refused(client_id, code)
+
+    def subscribe(self, topic_filter, qos=1, **options):
+        """The SUBACK's granted list: QoS values (3.1.1) or reason codes
+        (5.0). `options` are 5.0 subscribe options: no_local,
+        retain_as_published, retain_handling."""
+        if options:
+            if self.version != 5:
+                raise ValueError("subscribe options are MQTT 5.0 only: %s" % options)
+            named = {SUBSCRIBE_OPTIONS[name]: value for name, value in options.items()}
+            self.client.subscribe(topic_filter, options=paho.SubscribeOptions(qos=qos, **named))
+        else:
+            self.client.subscribe(topic_filter, qos)
         return self.subacks.get(timeout=WAIT)
 
     def publish(self, topic, payload, qos=1, retain=False, properties=None):
+        """Returns once the broker acknowledged it (QoS 1 and 2) or it was written (QoS 0)."""
         info = self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
         info.wait_for_publish(WAIT)
         if not info.is_published():
-            raise TimeoutError("no acknowledgement for the publish on %s" % topic)
+            raise TimeoutError("no acknowledgement for the publish on %s within %ss" % (topic, WAIT))
 
     def next_message(self, timeout=WAIT):
         return self.messages.get(timeout=timeout)
 
+    def no_message(self, within=1.0):
+        """None if nothing arrives `within` seconds, else what came, as text."""
+        try:
+            message = self.messages.get(timeout=within)
+        except queue.Empty:
+            return None
+        return "unexpected message on %s: %r" % (message.topic, message.payload)
+
     def close(self):
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def publish_properties(**properties):
+    """MQTT 5.0 PUBLISH properties, named as paho names them: ContentType,
+    CorrelationData, ResponseTopic, MessageExpiryInterval, UserProperty, ..."""
+    result = Properties(PacketTypes.PUBLISH)
+    for name, value in properties.items():
+        setattr(result, name, value)
+    return result
+
+
+class mosquitto_sub:
+    """Debian's mosquitto_sub in the background, subscribed to `topic` with
+    `args` added, every line it prints (-d: its packets too) collected. It
+    gives up by itself after 20 s (-W 20)."""
+
+    def __init__(self, port, topic, *args):
+        self.process = subprocess.Popen(
+            ["stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", topic, "-d", "-W", "20",
+             *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines = queue.Queue()
+        self.seen = []  # the lines wait_for read, in order
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.decode(errors="replace").rstrip("\n"))
+
+    def wait_for(self, text, timeout=WAIT):
+        """True once a line containing `text` came (SUBACK: it subscribed)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if text in line:
+                return True
+        return False
+
+    def kill(self):
+        """SIGKILL: its connection ends without DISCONNECT."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=WAIT)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        self.reader.join(timeout=2)
+        self.process.stdout.close()
+
+
+def mosquitto_pub(port, topic, message, *args):
+    """Debian's mosquitto_pub with `args` added, run to its end: the finished
+    process, its output captured."""
+    return subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-t", topic, "-m", message, *args],
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=WAIT)
 
 
 # --- STOMP -----------------------------------------------------------------------
@@ -94,6 +248,18 @@ class stomp_collector(stomp.ConnectionListener):
             except queue.Empty:
                 pass
         return False
+
+
+def stomp_connection(port, version="1.2", client_id=None, **options):
+    """A connected python3-stomp connection of STOMP `version` (with a
+    client-id header if given); its `got` (a stomp_collector) collects what
+    comes. `options` go to python3-stomp's connection."""
+    protocol = {"1.0": stomp.Connection10, "1.1": stomp.Connection11, "1.2": stomp.Connection12}[version]
+    conn = protocol([("127.0.0.1", port)], **options)
+    conn.got = stomp_collector()
+    conn.set_listener("collector", conn.got)
+    conn.connect(wait=True, headers={"client-id": client_id} if client_id else {})
+    return conn
 
 
 class raw_websocket:
@@ -285,6 +451,24 @@ def decode_records(data):
     return records
 
 
+def send_message(remoting, topic, body, properties, queue_id=0, producer_group="test-producer"):
+    """SEND_MESSAGE_V2 of `body` with `properties` ((name, value) pairs, in
+    order) to queue `queue_id` of `topic`: gantryd's (header, body)."""
+    text = "".join(n + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR for n, v in properties)
+    return remoting.request(SEND_MESSAGE_V2, {
+        "a": producer_group, "b": topic, "c": "TBW102", "d": "4", "e": str(queue_id), "f": "0",
+        "g": str(int(time.time() * 1000)), "h": "0", "i": text, "j": "0", "k": "false", "m": "false"}, body)
+
+
+def pull_message(remoting, topic, queue_id, group, max_messages=32, sys_flag=4, suspend_ms=0):
+    """PULL_MESSAGE from offset 0 of queue `queue_id` of `topic`: gantryd's
+    (header, body), the body holding records for decode_records."""
+    return remoting.request(PULL_MESSAGE, {
+        "consumerGroup": group, "topic": topic, "queueId": str(queue_id), "queueOffset": "0",
+        "maxMsgNums": str(max_messages), "sysFlag": str(sys_flag), "commitOffset": "0",
+        "suspendTimeoutMillis": str(suspend_ms), "subscription": "*", "subVersion": "0", "expressionType": "TAG"})
+
+
 class native_client:
     """Sends and pulls over the RocketMQ remoting protocol (JSON headers)."""
 
@@ -293,10 +477,7 @@ class native_client:
 
     def send(self, topic, body, properties):
         """Sends `body` with `properties` ((name, value) pairs, in order) to queue 0."""
-        text = "".join(n + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR for n, v in properties)
-        header, _ = self.remoting.request(SEND_MESSAGE_V2, {
-            "a": "interop-producer", "b": topic, "c": "TBW102", "d": "4", "e": "0", "f": "0",
-            "g": str(int(time.time() * 1000)), "h": "0", "i": text, "j": "0", "k": "false", "m": "false"}, body)
+        header, _ = send_message(self.remoting, topic, body, properties, producer_group="interop-producer")
         if header["code"] != SUCCESS:
             raise RuntimeError("native send refused: %s" % header)
 
@@ -306,10 +487,7 @@ class native_client:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for queue_id in queues:
-                header, body = self.remoting.request(PULL_MESSAGE, {
-                    "consumerGroup": group, "topic": topic, "queueId": str(queue_id), "queueOffset": "0",
-                    "maxMsgNums": "1", "sysFlag": "4", "commitOffset": "0", "suspendTimeoutMillis": "0",
-                    "subscription": "*", "subVersion": "0", "expressionType": "TAG"})
+                header, body = pull_message(self.remoting, topic, queue_id, group, max_messages=1)
                 if header["code"] == SUCCESS and body:
                     return decode_records(body)[0]
             time.sleep(0.05)
@@ -317,3 +495,12 @@ class native_client:
 
     def close(self):
         self.remoting.close()
+
+
+def gantry_consume(port, topic, *options):
+    """The gantry tool (beside gantryd) consuming the first message of `topic`
+    from the beginning, giving up after 5 idle seconds: the finished process,
+    its output captured as text."""
+    return subprocess.run([harness.sibling_program("gantry"), "-n", "127.0.0.1:%d" % port, "consume", topic,
+                           "--from", "first", "-c", "1", "--idle", "5", *options],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)

@@ -4,7 +4,6 @@
 Usage: remoting_test.py GANTRYD [unittest arguments]
 """
 
-import json
 import os
 import signal
 import socket
@@ -14,25 +13,11 @@ import time
 import unittest
 
 import gantryd_harness as harness
+import protocol_clients as clients
 from remoting_wire import remoting_client
 
-SEND_MESSAGE_V2 = 310
-PULL_MESSAGE = 11
 GET_MAX_OFFSET = 30
-SUCCESS = 0
 REQUEST_CODE_NOT_SUPPORTED = 3
-
-
-def record_bodies(records):
-    """Bodies of concatenated commit-log records (IPv4 hosts, specs §3.1)."""
-    bodies = []
-    at = 0
-    while at < len(records):
-        total = struct.unpack(">i", records[at:at + 4])[0]
-        body_length = struct.unpack(">i", records[at + 84:at + 88])[0]
-        bodies.append(records[at + 88:at + 88 + body_length])
-        at += total
-    return bodies
 
 
 class remoting_test(harness.gantryd_test_case):
@@ -42,10 +27,8 @@ class remoting_test(harness.gantryd_test_case):
         return p
 
     def send(self, client, topic, body, queue=0, tag="TagA"):
-        properties = "TAGS\x01%s\x02UNIQ_KEY\x01ID-%s\x02WAIT\x01true" % (tag, body.decode())
-        return client.request(SEND_MESSAGE_V2, {"a": "pg", "b": topic, "c": "TBW102", "d": "4", "e": str(queue),
-                                                "f": "0", "g": str(int(time.time() * 1000)), "h": "0",
-                                                "i": properties, "j": "0", "k": "false", "m": "false"}, body)
+        properties = [("TAGS", tag), ("UNIQ_KEY", "ID-" + body.decode()), ("WAIT", "true")]
+        return clients.send_message(client, topic, body, properties, queue, producer_group="pg")
 
     def test_send_then_pull_round_trip(self):
         self.start_broker()
@@ -53,7 +36,7 @@ class remoting_test(harness.gantryd_test_case):
         try:
             for i in range(3):
                 header, _ = self.send(client, "Orders", b"m%d" % i, queue=1)
-                self.assertEqual(header["code"], SUCCESS, header)
+                self.assertEqual(header["code"], clients.SUCCESS, header)
                 self.assertEqual(header["extFields"]["queueId"], "1")
                 self.assertEqual(header["extFields"]["queueOffset"], str(i))
                 self.assertEqual(len(header["extFields"]["msgId"]), 32)
@@ -63,13 +46,10 @@ class remoting_test(harness.gantryd_test_case):
                 if header["extFields"]["offset"] == "3":
                     break
                 time.sleep(0.02)
-            header, body = client.request(PULL_MESSAGE, {
-                "consumerGroup": "cg", "topic": "Orders", "queueId": "1", "queueOffset": "0", "maxMsgNums": "32",
-                "sysFlag": "4", "commitOffset": "0", "suspendTimeoutMillis": "0", "subscription": "*",
-                "subVersion": "0", "expressionType": "TAG"})
-            self.assertEqual(header["code"], SUCCESS, header)
+            header, body = clients.pull_message(client, "Orders", 1, "cg")
+            self.assertEqual(header["code"], clients.SUCCESS, header)
             self.assertEqual(header["extFields"]["nextBeginOffset"], "3")
-            self.assertEqual(record_bodies(body), [b"m0", b"m1", b"m2"])
+            self.assertEqual([r["body"] for r in clients.decode_records(body)], [b"m0", b"m1", b"m2"])
         finally:
             client.close()
 
@@ -93,7 +73,7 @@ class remoting_test(harness.gantryd_test_case):
         good = remoting_client(self.port)
         try:
             header, _ = self.send(good, "Still", b"ok")
-            self.assertEqual(header["code"], SUCCESS, header)
+            self.assertEqual(header["code"], clients.SUCCESS, header)
         finally:
             good.close()
         self.assertIsNone(p.process.poll(), p.stderr())
@@ -115,7 +95,7 @@ class remoting_test(harness.gantryd_test_case):
         try:
             for i in range(5):
                 header, _ = self.send(client, "Durable", b"d%d" % i)
-                self.assertEqual(header["code"], SUCCESS, header)
+                self.assertEqual(header["code"], clients.SUCCESS, header)
         finally:
             client.close()
         p.process.send_signal(signal.SIGKILL)
@@ -124,12 +104,9 @@ class remoting_test(harness.gantryd_test_case):
         self.assertTrue(again.wait_until_serving(), again.stderr())
         client = remoting_client(self.port)
         try:
-            header, body = client.request(PULL_MESSAGE, {
-                "consumerGroup": "cg", "topic": "Durable", "queueId": "0", "queueOffset": "0", "maxMsgNums": "32",
-                "sysFlag": "6", "commitOffset": "0", "suspendTimeoutMillis": "3000", "subscription": "*",
-                "subVersion": "0", "expressionType": "TAG"})
-            self.assertEqual(header["code"], SUCCESS, header)
-            self.assertEqual(record_bodies(body), [b"d%d" % i for i in range(5)])
+            header, body = clients.pull_message(client, "Durable", 0, "cg", sys_flag=6, suspend_ms=3000)
+            self.assertEqual(header["code"], clients.SUCCESS, header)
+            self.assertEqual([r["body"] for r in clients.decode_records(body)], [b"d%d" % i for i in range(5)])
         finally:
             client.close()
 

@@ -13,19 +13,16 @@ started here are stopped, by PID.
 import os
 import queue
 import socket
-import subprocess
 import sys
 import time
 import unittest
 
-import paho.mqtt.client as paho
-import stomp
 from proton.utils import BlockingConnection
 
 import gantryd_harness as harness
 import protocol_clients as clients
 
-WAIT = 10.0  # seconds any single expectation may take
+WAIT = clients.WAIT
 
 
 class stomp_test(harness.gantryd_test_case):
@@ -53,13 +50,7 @@ class stomp_test(harness.gantryd_test_case):
         return self.start_broker(*args, stomp_port=self.stomp_port)
 
     def connect(self, version="1.2", client_id=None, **kwargs):
-        cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11, "1.2": stomp.Connection12}[version]
-        conn = cls([("127.0.0.1", self.stomp_port)], **kwargs)
-        listener = clients.stomp_collector()
-        conn.set_listener("collector", listener)
-        headers = {"client-id": client_id} if client_id else {}
-        conn.connect(wait=True, headers=headers)
-        conn.got = listener
+        conn = clients.stomp_connection(self.stomp_port, version, client_id, **kwargs)
         self.connections.append(conn)
         return conn
 
@@ -108,17 +99,6 @@ class stomp_test(harness.gantryd_test_case):
                 break
             data += chunk
         return data
-
-    def closed_within(self, s, seconds):
-        s.settimeout(seconds)
-        try:
-            while s.recv(4096):
-                pass
-            return True
-        except socket.timeout:
-            return False
-        except OSError:
-            return True
 
     # --- destinations -------------------------------------------------------
 
@@ -307,10 +287,7 @@ class stomp_test(harness.gantryd_test_case):
         conn.nack(second.headers["ack"])
         self.no_message(conn, within=3)
         # The dead-letter topic of the queue's group holds it, for the native side to see.
-        tool = harness.sibling_program("gantry")
-        out = subprocess.run([tool, "-n", "127.0.0.1:%d" % self.port, "consume", "%DLQ%GANTRY_QUEUE-poison",
-                              "--from", "first", "-c", "1", "--idle", "5"], capture_output=True, text=True,
-                             timeout=30)
+        out = clients.gantry_consume(self.port, "%DLQ%GANTRY_QUEUE-poison")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn(": bad", out.stdout)
 
@@ -425,20 +402,13 @@ class stomp_test(harness.gantryd_test_case):
         self.start_broker()
         amqp = BlockingConnection("amqp://127.0.0.1:%d" % self.amqp_port, timeout=WAIT)
         amqp_receiver = amqp.create_receiver("topic://sensors/room1", credit=10)
-        got = queue.Queue()
-        mqtt = paho.Client(client_id="cross", protocol=paho.MQTTv5)
-        mqtt.on_message = lambda c, u, m: got.put(m)
-        mqtt.connect("127.0.0.1", self.mqtt_port)
-        mqtt.loop_start()
-        self.addCleanup(mqtt.loop_stop)
-        subscribed = queue.Queue()
-        mqtt.on_subscribe = lambda *a: subscribed.put(True)
+        mqtt = clients.mqtt_client(self.mqtt_port, "cross")
+        self.addCleanup(mqtt.close)
         mqtt.subscribe("sensors/room1", 1)
-        subscribed.get(timeout=WAIT)
         self.send(self.connect(), "/topic/sensors.room1", '{"t": 21.5}',
                   **{"content-type": "application/json", "correlation-id": "corr-9", "reply-to": "/topic/answers",
                      "unit": "celsius"})
-        msg = got.get(timeout=WAIT)
+        msg = mqtt.next_message()
         self.assertEqual((msg.topic, msg.payload), ("sensors/room1", b'{"t": 21.5}'))
         props = msg.properties
         self.assertEqual(props.ContentType, "application/json")
@@ -454,9 +424,7 @@ class stomp_test(harness.gantryd_test_case):
         self.assertEqual(amqp_msg.properties["unit"], "celsius")
         amqp.close()
 
-        tool = harness.sibling_program("gantry")
-        out = subprocess.run([tool, "-n", "127.0.0.1:%d" % self.port, "consume", "sensors", "--from", "first",
-                              "-c", "1", "--idle", "5", "--properties"], capture_output=True, text=True, timeout=30)
+        out = clients.gantry_consume(self.port, "sensors", "--properties")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn('{"t": 21.5}', out.stdout)
         self.assertIn("unit = celsius", out.stdout)
@@ -466,16 +434,10 @@ class stomp_test(harness.gantryd_test_case):
         self.start_broker()
         conn = self.connect()
         self.subscribe(conn, "/topic/plant.line2", "1")
-        mqtt = paho.Client(client_id="pub", protocol=paho.MQTTv5)
-        mqtt.connect("127.0.0.1", self.mqtt_port)
-        mqtt.loop_start()
-        self.addCleanup(mqtt.loop_stop)
-        from paho.mqtt.properties import Properties
-        from paho.mqtt.packettypes import PacketTypes
-        props = Properties(PacketTypes.PUBLISH)
-        props.ContentType = "text/plain"
-        props.UserProperty = [("shift", "night")]
-        mqtt.publish("plant/line2", b"running", qos=1, properties=props).wait_for_publish(WAIT)
+        mqtt = clients.mqtt_client(self.mqtt_port, "pub")
+        self.addCleanup(mqtt.close)
+        props = clients.publish_properties(ContentType="text/plain", UserProperty=[("shift", "night")])
+        mqtt.publish("plant/line2", b"running", qos=1, properties=props)
         frame = self.next_message(conn)
         self.assertEqual(frame.body, "running")
         self.assertEqual(frame.headers["content-type"], "text/plain")

@@ -13,53 +13,13 @@ processes started here are stopped, by PID.
 
 import http.client
 import os
-import queue
-import subprocess
 import sys
-import threading
-import time
 import unittest
-
-import stomp
 
 import gantryd_harness as harness
 import protocol_clients as clients
 
 WAIT = clients.WAIT
-
-
-class mosquitto_sub:
-    """mosquitto_sub over TCP in the background, waiting for one message."""
-
-    def __init__(self, port, topic):
-        self.process = subprocess.Popen(
-            ["stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", topic, "-q", "1", "-d",
-             "-C", "1", "-W", "20"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.lines = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.put(line.decode(errors="replace").rstrip("\n"))
-
-    def wait_for(self, text, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if text in self.lines.get(timeout=0.2):
-                    return True
-            except queue.Empty:
-                pass
-        return False
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        self.reader.join(timeout=2)
-        self.process.stdout.close()
 
 
 class websocket_test(harness.gantryd_test_case):
@@ -89,16 +49,13 @@ class websocket_test(harness.gantryd_test_case):
         self.assertEqual(client.subscribe(topic, qos), (qos,))
 
     def mosquitto_sub(self, topic):
-        s = mosquitto_sub(self.mqtt_port, topic)
+        s = clients.mosquitto_sub(self.mqtt_port, topic, "-q", "1", "-C", "1")
         self.closers.append(s.stop)
         self.assertTrue(s.wait_for("SUBACK"), "mosquitto_sub did not subscribe")
         return s
 
     def stomp_tcp(self):
-        conn = stomp.Connection12([("127.0.0.1", self.stomp_port)])
-        conn.got = clients.stomp_collector()
-        conn.set_listener("collector", conn.got)
-        conn.connect(wait=True)
+        conn = clients.stomp_connection(self.stomp_port)
         self.closers.append(conn.disconnect)
         return conn
 
@@ -119,7 +76,7 @@ class websocket_test(harness.gantryd_test_case):
         self.subscribe(sub, "ws/qos1")
         pub = self.paho("ws-pub")
         pub.publish("ws/qos1", b"over websocket \x00\xff")
-        message = sub.messages.get(timeout=WAIT)
+        message = sub.next_message()
         self.assertEqual((message.topic, message.payload, message.qos), ("ws/qos1", b"over websocket \x00\xff", 1))
 
     def test_retained_message_over_websocket(self):
@@ -127,7 +84,7 @@ class websocket_test(harness.gantryd_test_case):
         pub.publish("ws/retained", b"kept", retain=True)
         sub = self.paho("ws-late")
         self.subscribe(sub, "ws/retained")
-        message = sub.messages.get(timeout=WAIT)
+        message = sub.next_message()
         self.assertEqual((message.payload, message.retain), (b"kept", 1))
 
     def test_websocket_and_tcp_clients_see_each_others_messages(self):
@@ -137,9 +94,9 @@ class websocket_test(harness.gantryd_test_case):
         self.assertTrue(tcp_sub.wait_for("from the websocket"), "mosquitto_sub got nothing")
 
         self.subscribe(ws, "cross/to-ws")
-        subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.mqtt_port), "-t", "cross/to-ws",
-                        "-q", "1", "-m", "from tcp"], check=True, timeout=WAIT)
-        message = ws.messages.get(timeout=WAIT)
+        published = clients.mosquitto_pub(self.mqtt_port, "cross/to-ws", "from tcp", "-q", "1")
+        self.assertEqual(published.returncode, 0, published.stderr)
+        message = ws.next_message()
         self.assertEqual((message.topic, message.payload), ("cross/to-ws", b"from tcp"))
 
     # --- STOMP over WebSocket --------------------------------------------------
