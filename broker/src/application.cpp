@@ -69,6 +69,7 @@ void application::start() {
     }
     load_security();
     start_listeners();
+    start_bridges();
     log_started(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
 }
 
@@ -77,8 +78,9 @@ void application::start_listeners() {
     protocols::remoting::broker_identity identity{config_.broker_name, config_.broker_cluster_name,
                                                   config_.broker_ip1 + ":" + std::to_string(config_.listen_port)};
     name_servers_ = std::make_unique<name_server_link>(config_, *engine_, identity);
-    auto remoting = std::make_shared<protocols::remoting::remoting_module>(*engine_, std::move(identity),
-                                                                           name_servers_->access());
+    make_bridges();
+    auto remoting = std::make_shared<protocols::remoting::remoting_module>(
+        *engine_, std::move(identity), name_servers_->access(), [this] { return runtime_info(); });
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
                                               config_.remoting_limits};
     network_->listen(std::move(remoting), std::move(listen));
@@ -127,6 +129,26 @@ void application::start_listeners() {
     name_servers_->start();
 }
 
+void application::make_bridges() {
+    for (const auto& config : config_.bridges)
+        bridges_.push_back(std::make_unique<bridge::mqtt_bridge>(network_->client_executor(), *engine_, config));
+}
+
+void application::start_bridges() {
+    for (std::size_t i = 0; i < bridges_.size(); ++i) {
+        const auto& config = config_.bridges[i];
+        log_->info("bridge '{}' to {} ({} topic rules)", config.name, fmt::join(config.addresses, ", "),
+                   config.topics.size());
+        bridges_[i]->start();
+    }
+}
+
+std::map<std::string, std::string> application::runtime_info() const {
+    std::map<std::string, std::string> table;
+    for (const auto& bridge : bridges_) bridge::add_runtime_info(bridge->status(), table);
+    return table;
+}
+
 security::access_control application::access_control() const {
     return {config_.password_file.empty() && config_.allow_anonymous ? nullptr : &users_,
             config_.acl_file.empty() ? nullptr : &acl_};
@@ -151,7 +173,12 @@ void application::stop() {
     // answered, so no io thread waits out a client's suspend timeout.
     if (name_servers_) name_servers_->stop();
     if (engine_) engine_->stop_holding_reads();
+    // Bridges end their engine subscriptions on the io threads, before those
+    // stop; the objects stay until then, since connections may still ask
+    // for their status.
+    for (auto& bridge : bridges_) bridge->stop();
     if (network_) network_->stop();
+    bridges_.clear();
     if (engine_) engine_->stop();
     if (store_) store_->shutdown();
     name_servers_.reset();

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <spdlog/logger.h>
 
+#include "gantry/bridge/mqtt_bridge.hpp"
 #include "gantry/broker/broker_config.hpp"
 #include "name_server_link.hpp"
 #include "network.hpp"
@@ -41,6 +43,11 @@ private:
     void log_started(std::chrono::milliseconds took) const;
 
     void start_listeners();
+    // Bridges exist before the listeners (GET_BROKER_RUNTIME_INFO reports
+    // them) and start after.
+    void make_bridges();
+    void start_bridges();
+    std::map<std::string, std::string> runtime_info() const;
     // Loads passwordFile and aclFile; throws startup_error naming the file and line.
     void load_security();
     // The user store and ACL every protocol checks (null parts: not configured).
@@ -54,6 +61,7 @@ private:
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
     std::unique_ptr<name_server_link> name_servers_;
+    std::vector<std::unique_ptr<bridge::mqtt_bridge>> bridges_;
     security::user_store users_;
     security::acl acl_;
     std::vector<std::string> websocket_subprotocols_; // for the start-up line

@@ -21,7 +21,8 @@ namespace {
 constexpr std::array module_names = {std::string_view{"broker"}, std::string_view{"store"},
                                      std::string_view{"core"}, std::string_view{"listener"},
                                      std::string_view{"remoting"}, std::string_view{"remoting-client"},
-                                     std::string_view{"namesrv"}, std::string_view{"mqtt"}, std::string_view{"stomp"}, std::string_view{"amqp"}};
+                                     std::string_view{"namesrv"}, std::string_view{"mqtt"}, std::string_view{"stomp"}, std::string_view{"amqp"},
+                                     std::string_view{"bridge"}};
 
 } // namespace
 

@@ -28,6 +28,8 @@ public:
     // subprotocols it offers, for the start-up line.
     std::vector<std::string> listen_websocket(std::vector<protocols::websocket::websocket_route> routes,
                                               protocols::websocket::websocket_listener_config config);
+    // An io thread's executor for a client the broker runs itself (a bridge).
+    asio::any_io_executor client_executor() { return pool_.next().get_executor(); }
     // Stops every listener, closes their connections and joins the threads.
     void stop();
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "bridge_entries.hpp"
 #include "gantry/broker/startup_error.hpp"
 
 namespace gantry::broker {
@@ -87,6 +88,16 @@ void apply_toml_text(const config_registry& registry, broker_config& config, std
         const auto& begin = error.source().begin;
         throw startup_error(
             fmt::format("syntax error in {}:{}:{}: {}", source_name, begin.line, begin.column, error.description()));
+    }
+
+    // [[bridge]] entries are tables of their own keys, not settings.
+    if (const auto* bridges = table.get("bridge")) {
+        const auto* entries = bridges->as_array();
+        if (!entries)
+            throw startup_error(fmt::format("in {}:{}: write bridges as [[bridge]] tables, one per bridge", source_name,
+                                            bridges->source().begin.line));
+        config.bridges = read_bridges(*entries, source_name);
+        table.erase("bridge");
     }
 
     // toml::table orders keys by name; report problems in file order instead.

@@ -47,6 +47,7 @@ private:
 
 // One function per command group, each in its own file.
 void add_cluster_commands(CLI::App& app, command_context& ctx);
+void add_bridge_commands(CLI::App& app, command_context& ctx);
 void add_topic_commands(CLI::App& app, command_context& ctx);
 void add_group_commands(CLI::App& app, command_context& ctx);
 void add_produce_command(CLI::App& app, command_context& ctx);

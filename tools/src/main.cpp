@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     app.add_option("--timeout", ctx.timeout_ms, "Request timeout in milliseconds")->capture_default_str();
 
     add_cluster_commands(app, ctx);
+    add_bridge_commands(app, ctx);
     add_topic_commands(app, ctx);
     add_group_commands(app, ctx);
     add_produce_command(app, ctx);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "gantry/protocols/naming/topic_names.hpp"
 #include "proton_data.hpp"
 
 namespace gantry::protocols::amqp {
@@ -305,7 +306,7 @@ void put_application_properties(pn_data_t* d, const engine::message& msg) {
     std::unordered_set<std::string_view> written;
     for (std::size_t i = 0; i < msg.properties.size(); ++i) {
         const auto& [name, value] = msg.properties[i];
-        if (is_mapping_property(name) || name == group_id_property) continue;
+        if (is_mapping_property(name) || name == group_id_property || name == protocols::naming::bridge_hop_property) continue;
         if (name == group_sequence_property && sequence_taken) continue;
         // AMQP map keys are unique: the first of a repeated name wins.
         if (!written.insert(name).second) continue;

@@ -14,12 +14,19 @@ constexpr std::uint8_t will_retain_flag = 0x20;
 constexpr std::uint8_t password_flag = 0x40;
 constexpr std::uint8_t user_name_flag = 0x80;
 constexpr unsigned will_qos_shift = 3;
+// Mosquitto's bridge marker on the 3.1 / 3.1.1 protocol level ("try_private").
+constexpr std::uint8_t bridge_level_bit = 0x80;
 
-// 3.1.1 §3.1.2.1-2, 3.1 §3.1: "MQTT" with level 4 or 5, "MQIsdp" with 3.
-bool read_protocol(wire_reader& reader, protocol_version& version) {
+// 3.1.1 §3.1.2.1-2, 3.1 §3.1: "MQTT" with level 4 or 5, "MQIsdp" with 3;
+// 3 and 4 may carry the bridge bit.
+bool read_protocol(wire_reader& reader, protocol_version& version, bool& bridge) {
     const auto name = reader.utf8("protocol name");
-    const auto level = reader.u8("protocol level");
+    auto level = reader.u8("protocol level");
     if (!reader.ok()) return false;
+    if (level == (3 | bridge_level_bit) || level == (4 | bridge_level_bit)) {
+        bridge = true;
+        level &= static_cast<std::uint8_t>(~bridge_level_bit);
+    }
     if (name == "MQTT" && (level == 4 || level == 5)) {
         version = static_cast<protocol_version>(level);
         return true;
@@ -42,7 +49,7 @@ bool read_protocol(wire_reader& reader, protocol_version& version) {
 
 connect_packet read_connect(wire_reader& reader, protocol_version& version) {
     connect_packet out;
-    if (!read_protocol(reader, version)) return out;
+    if (!read_protocol(reader, version, out.bridge)) return out;
     const bool v5 = version == protocol_version::v5;
     const auto flags = reader.u8("connect flags");
     out.keep_alive = reader.u16("keep alive");
@@ -103,7 +110,8 @@ void write_packet(wire_writer& writer, const connect_packet& packet, protocol_ve
     if (packet.password) flags |= password_flag;
 
     writer.utf8(version == protocol_version::v3_1 ? "MQIsdp" : "MQTT");
-    writer.u8(static_cast<std::uint8_t>(version));
+    if (packet.bridge && v5) return writer.fail(mqtt_errc::protocol_violation);
+    writer.u8(static_cast<std::uint8_t>(static_cast<std::uint8_t>(version) | (packet.bridge ? bridge_level_bit : 0)));
     writer.u8(flags);
     writer.u16(packet.keep_alive);
     if (v5) write_properties(writer, packet.properties, property_context::connect);

@@ -179,8 +179,8 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
             if (auto data = from_hex(value)) props.correlation_data = to_bytes(*data);
         } else if (name == mqtt_property::retain) {
             out.retain = value == "1";
-        } else if (name == mqtt_property::trailing_level) {
-            // Part of the topic (to_hierarchical_name).
+        } else if (name == mqtt_property::trailing_level || name == naming::bridge_hop_property) {
+            // Part of the topic (to_hierarchical_name), or the broker's own.
         } else if (name.starts_with(mqtt_property::user_prefix)) {
             props.user_properties.push_back({name.substr(mqtt_property::user_prefix.size()), value});
         } else {

@@ -169,6 +169,8 @@ private:
     std::optional<will_message> will_;
     std::uint32_t session_expiry_ = 0;
     bool clean_start_ = true;
+    // A 3.x bridge (Mosquitto's try_private): none of its own messages back.
+    bool bridge_client_ = false;
     // The persistent session's generation (its groups' names); empty: the
     // subscriptions are not kept beyond the connection.
     std::string generation_;

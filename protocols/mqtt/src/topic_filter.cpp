@@ -92,4 +92,19 @@ std::optional<topic_filter> parse_topic_filter(std::string_view text) noexcept {
     return topic_filter{{}, text};
 }
 
+bool topic_matches(std::string_view filter, std::string_view name) noexcept {
+    if (name.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#'))) return false;
+    for (;;) {
+        const auto filter_end = filter.find('/');
+        const auto level = filter.substr(0, filter_end);
+        if (level == "#") return true;
+        const auto name_end = name.find('/');
+        if (level != "+" && level != name.substr(0, name_end)) return false;
+        if (filter_end == std::string_view::npos) return name_end == std::string_view::npos;
+        if (name_end == std::string_view::npos) return filter.substr(filter_end + 1) == "#";
+        filter.remove_prefix(filter_end + 1);
+        name.remove_prefix(name_end + 1);
+    }
+}
+
 } // namespace gantry::protocols::mqtt

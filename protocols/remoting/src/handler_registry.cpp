@@ -17,6 +17,7 @@ const handler_registry& handler_registry::standard() {
         r.add(request_code::update_consumer_offset, handlers::update_consumer_offset);
         r.add(request_code::update_and_create_topic, handlers::update_and_create_topic);
         r.add(request_code::get_all_topic_config, handlers::get_all_topic_config);
+        r.add(request_code::get_broker_runtime_info, handlers::get_broker_runtime_info);
         r.add(request_code::search_offset_by_timestamp, handlers::search_offset_by_timestamp);
         r.add(request_code::get_max_offset, handlers::get_max_offset);
         r.add(request_code::get_min_offset, handlers::get_min_offset);

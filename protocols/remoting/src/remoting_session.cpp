@@ -12,7 +12,8 @@ namespace gantry::protocols::remoting {
 remoting_session::remoting_session(common::connection& conn, const common::session_context& context,
                                    remoting_codec codec, engine::facade& engine, const broker_identity& identity,
                                    consumer_registry& consumers, queue_lock_table& queue_locks,
-                                   const handler_registry& handlers, const name_server_access* name_servers)
+                                   const handler_registry& handlers, const name_server_access* name_servers,
+                                   const runtime_info_source& runtime_info)
     : conn_(conn),
       remote_address_(context.remote_address),
       codec_(codec),
@@ -21,7 +22,8 @@ remoting_session::remoting_session(common::connection& conn, const common::sessi
       consumers_(consumers),
       queue_locks_(queue_locks),
       handlers_(handlers),
-      name_servers_(name_servers) {}
+      name_servers_(name_servers),
+      runtime_info_(runtime_info) {}
 
 common::consume_result remoting_session::consume(std::span<const std::byte> input) {
     std::size_t consumed = 0;

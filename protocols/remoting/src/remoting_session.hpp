@@ -31,7 +31,7 @@ public:
     remoting_session(common::connection& conn, const common::session_context& context, remoting_codec codec,
                      engine::facade& engine, const broker_identity& identity, consumer_registry& consumers,
                      queue_lock_table& queue_locks, const handler_registry& handlers,
-                     const name_server_access* name_servers);
+                     const name_server_access* name_servers, const runtime_info_source& runtime_info);
 
     common::consume_result consume(std::span<const std::byte> input) override;
     void on_closed(std::string_view reason) override;
@@ -42,6 +42,7 @@ public:
                 std::vector<engine::stored_record> records);
     // How name servers are kept current (nullptr: not at all, in tests).
     const name_server_access* name_servers() const noexcept { return name_servers_; }
+    const runtime_info_source& runtime_info() const noexcept { return runtime_info_; }
 
 private:
     void dispatch(remoting_command request);
@@ -58,6 +59,7 @@ private:
     queue_lock_table& queue_locks_;
     const handler_registry& handlers_;
     const name_server_access* name_servers_;
+    const runtime_info_source& runtime_info_;
     std::size_t in_flight_ = 0;
     bool paused_ = false;
     bool closed_ = false;

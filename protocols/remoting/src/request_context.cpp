@@ -37,6 +37,11 @@ void request_context::respond(remoting_command response, std::vector<engine::sto
 
 void request_context::fail(std::int32_t code, std::string remark) const { respond(response(code, std::move(remark))); }
 
+std::map<std::string, std::string> request_context::runtime_info() const {
+    const auto& source = session_->runtime_info();
+    return source ? source() : std::map<std::string, std::string>{};
+}
+
 void request_context::after_topics_published(std::function<void()> then) const {
     const auto alive = conn_.lock();
     if (!alive) return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,8 @@ public:
     // created a topic, so the answer reaches the client only when the
     // topic can be routed to (as Java does).
     void after_topics_published(std::function<void()> then) const;
+    // The broker's own figures for GET_BROKER_RUNTIME_INFO (none in tests).
+    std::map<std::string, std::string> runtime_info() const;
 
 private:
     std::shared_ptr<const remoting_command> request_;

@@ -140,7 +140,8 @@ stomp_frame to_message_frame(engine::delivery&& d, std::string destination_heade
         frame.add("redelivered", "true");
         frame.add("JMSXDeliveryCount", std::to_string(d.delivery_count));
     }
-    for (auto& [name, value] : msg.properties) frame.add(std::move(name), std::move(value));
+    for (auto& [name, value] : msg.properties)
+        if (name != naming::bridge_hop_property) frame.add(std::move(name), std::move(value));
     frame.body = std::move(msg.body);
     return frame;
 }

@@ -138,5 +138,34 @@ TEST_F(toml_source_test, shipped_file_lists_every_key_with_its_default) {
     EXPECT_NO_THROW(load_config(registry_, options));
 }
 
+TEST_F(toml_source_test, bridges_example_file_gives_its_bridges) {
+    apply_toml_file(registry_, config_, GANTRY_BRIDGES_EXAMPLE);
+    ASSERT_EQ(config_.bridges.size(), 2u);
+    const auto& factory = config_.bridges[0];
+    EXPECT_EQ(factory.name, "factory-floor");
+    EXPECT_EQ(factory.addresses, (std::vector<std::string>{"192.0.2.10:1883", "192.0.2.11:1883"}));
+    EXPECT_EQ(factory.topics.size(), 3u);
+    EXPECT_EQ(factory.topics[0].to_remote("factory/sensors/t1"), "site1/sensors/t1");
+    EXPECT_EQ(factory.password, "change-me");
+    EXPECT_EQ(config_.bridges[1].effective_client_id(), "gantry-bridge-datacentre");
+}
+
+TEST_F(toml_source_test, bridge_mistakes_name_the_bridge_key_and_line) {
+    EXPECT_EQ(error_of([&] {
+                  apply_toml_text(registry_, config_, "[[bridge]]\nname = \"b\"\ntype = \"mqtt\"\naddresses = [\"h:1\"]\n"
+                                                      "topics = [\"x out 7\"]\n", "g.toml");
+              }),
+              "in g.toml:5: bridge 'b', key topics: 'x out 7' qos must be 0, 1 or 2, got '7'");
+    EXPECT_EQ(error_of([&] { apply_toml_text(registry_, config_, "[bridge]\nname = \"b\"\n", "g.toml"); }),
+              "in g.toml:1: write bridges as [[bridge]] tables, one per bridge");
+    EXPECT_THAT(error_of([&] {
+                    apply_toml_text(registry_, config_,
+                                    "[[bridge]]\nname = \"a\"\ntype = \"mqtt\"\naddresses = [\"h:1\"]\ntopics = [\"x\"]\n"
+                                    "[[bridge]]\nname = \"a\"\ntype = \"mqtt\"\naddresses = [\"h:1\"]\ntopics = [\"x\"]\n",
+                                    "g.toml");
+                }),
+                HasSubstr("a second bridge is named 'a'"));
+}
+
 } // namespace
 } // namespace gantry::broker

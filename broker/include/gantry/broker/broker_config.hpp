@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <spdlog/common.h>
 
@@ -15,6 +16,7 @@
 #include "gantry/protocols/stomp/stomp_module.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/protocols/websocket/websocket_listener.hpp"
+#include "gantry/bridge/bridge_config.hpp"
 #include "gantry/store/store_config.hpp"
 
 namespace gantry::broker {
@@ -75,6 +77,8 @@ struct broker_config {
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
     bool allow_anonymous = true;         // allowAnonymous
+    // [[bridge]] entries of the configuration file (no command-line form).
+    std::vector<bridge::mqtt_bridge_config> bridges;
 };
 
 } // namespace gantry::broker

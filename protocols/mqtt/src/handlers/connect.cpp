@@ -77,6 +77,7 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     will_ = std::move(packet.will);
     session_expiry_ = props.session_expiry_interval.value_or(0);
     clean_start_ = packet.clean_start;
+    bridge_client_ = packet.bridge;
     client_max_packet_size_ = props.maximum_packet_size.value_or(0);
     inflight_limit_ = std::min<std::size_t>(props.receive_maximum.value_or(65535), options_.max_inflight_deliveries);
     if (inflight_limit_ == 0) inflight_limit_ = 1;

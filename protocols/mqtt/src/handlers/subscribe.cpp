@@ -45,7 +45,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     if (const auto existing = subscriptions_.find(s.filter); existing != subscriptions_.end()) {
         auto& sub = *existing->second;
         sub.qos = granted;
-        sub.no_local = v5() && s.no_local;
+        sub.no_local = (v5() && s.no_local) || bridge_client_;
         sub.retain_as_published = v5() && s.retain_as_published;
         sub.identifier = identifier;
         // Retain Handling 1 sends them only for a subscription that is new.
@@ -63,7 +63,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->filter = s.filter;
     sub->engine_topic = mapped->topic;
     sub->qos = granted;
-    sub->no_local = v5() && s.no_local;
+    sub->no_local = (v5() && s.no_local) || bridge_client_;
     sub->retain_as_published = v5() && s.retain_as_published;
     sub->identifier = identifier;
 

@@ -78,6 +78,16 @@ result<topic_route> admin::route(const std::string& topic) {
     return **route;
 }
 
+result<std::map<std::string, std::string>> admin::runtime_info(const std::string& address) {
+    const auto response = expect_success(call(address, make_request(request_code::get_broker_runtime_info)));
+    if (!response) return response.error();
+    try {
+        return nlohmann::json::parse(body_text(*response)).at("table").get<std::map<std::string, std::string>>();
+    } catch (const std::exception&) {
+        return client_errc::malformed_response;
+    }
+}
+
 result<received_message> admin::message_by_offset_id(const std::string& offset_msg_id) {
     const auto id = store::decode_offset_message_id(offset_msg_id);
     if (!id) return client_errc::bad_message_id;

@@ -16,6 +16,7 @@ void query_consumer_offset(request_context ctx); // 14
 void update_consumer_offset(request_context ctx); // 15
 void update_and_create_topic(request_context ctx); // 17
 void get_all_topic_config(request_context ctx);    // 21
+void get_broker_runtime_info(request_context ctx); // 28
 void search_offset_by_timestamp(request_context ctx); // 29
 void get_max_offset(request_context ctx);       // 30
 void get_min_offset(request_context ctx);       // 31

@@ -136,5 +136,28 @@ TEST(mqtt_text, shared_subscriptions) {
               "is a shared subscription without a '/' after the share name");
 }
 
+TEST(mqtt_text, topic_matching) {
+    // §4.7.1: the examples of the specification.
+    EXPECT_TRUE(topic_matches("sport/tennis/player1/#", "sport/tennis/player1"));
+    EXPECT_TRUE(topic_matches("sport/tennis/player1/#", "sport/tennis/player1/ranking"));
+    EXPECT_TRUE(topic_matches("sport/tennis/player1/#", "sport/tennis/player1/score/wimbledon"));
+    EXPECT_TRUE(topic_matches("sport/#", "sport"));
+    EXPECT_TRUE(topic_matches("sport/tennis/+", "sport/tennis/player1"));
+    EXPECT_FALSE(topic_matches("sport/tennis/+", "sport/tennis/player1/ranking"));
+    EXPECT_FALSE(topic_matches("sport/+", "sport"));
+    EXPECT_TRUE(topic_matches("sport/+", "sport/"));
+    EXPECT_TRUE(topic_matches("+/+", "/finance"));
+    EXPECT_TRUE(topic_matches("/+", "/finance"));
+    EXPECT_FALSE(topic_matches("+", "/finance"));
+    EXPECT_TRUE(topic_matches("a//b", "a//b"));
+    EXPECT_FALSE(topic_matches("a/b", "a/bc"));
+    EXPECT_FALSE(topic_matches("a/b", "a"));
+    // §4.7.2: $-topics and first-level wildcards.
+    EXPECT_FALSE(topic_matches("#", "$SYS/x"));
+    EXPECT_FALSE(topic_matches("+/monitor/Clients", "$SYS/monitor/Clients"));
+    EXPECT_TRUE(topic_matches("$SYS/#", "$SYS/x"));
+    EXPECT_TRUE(topic_matches("#", "any/thing"));
+}
+
 } // namespace
 } // namespace gantry::protocols::mqtt

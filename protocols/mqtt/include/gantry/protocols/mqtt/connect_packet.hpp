@@ -30,6 +30,9 @@ struct connect_packet {
     std::optional<will_message> will;
     std::optional<std::string> user_name;
     std::optional<std::vector<std::byte>> password;
+    // A bridge's 3.1 / 3.1.1 CONNECT (protocol level | 0x80, Mosquitto's
+    // try_private): the broker does not send the bridge its own messages back.
+    bool bridge = false;
     mqtt::properties properties;
 
     bool operator==(const connect_packet&) const = default;

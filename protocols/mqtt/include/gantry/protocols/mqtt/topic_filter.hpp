@@ -33,4 +33,9 @@ std::optional<topic_filter> parse_topic_filter(std::string_view text) noexcept;
 std::string_view topic_name_problem(std::string_view name) noexcept;
 std::string_view topic_filter_problem(std::string_view filter, bool shared_syntax) noexcept;
 
+// Whether topic name `name` matches the valid plain filter `filter` (§4.7):
+// '+' one level, '#' the rest (also none: "a/#" matches "a"); a wildcard in
+// the first level does not match a name starting with '$' (§4.7.2).
+bool topic_matches(std::string_view filter, std::string_view name) noexcept;
+
 } // namespace gantry::protocols::mqtt

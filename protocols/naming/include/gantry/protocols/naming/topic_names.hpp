@@ -27,6 +27,10 @@ inline std::error_code make_error_code(naming_errc e) noexcept {
 // cannot carry an empty tag. The engine's MQTT filter reads it.
 inline constexpr std::string_view trailing_level_property = "mqtt.trailing_level";
 
+// Set by a bridge on a message it stored, to the bridge's name, so the bridge
+// never sends it back; broker bookkeeping that no protocol hands a client.
+inline constexpr std::string_view bridge_hop_property = "gantry.bridge";
+
 // A hierarchical name as the engine stores it: `a/b/c` is engine topic `a`
 // (percent-encoded) with tag `b/c` (docs/protocol-mapping.md, "Topics").
 struct engine_address {

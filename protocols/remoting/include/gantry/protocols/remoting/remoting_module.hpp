@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,10 @@ struct name_server_access {
     std::function<void(std::function<void()> done)> publish_topics;
 };
 
+// What GET_BROKER_RUNTIME_INFO reports besides the broker's name and version:
+// name → value, read when asked, from any io thread (the bridges' state).
+using runtime_info_source = std::function<std::map<std::string, std::string>()>;
+
 // The native protocol's listener limits before configuration (keys "remoting.*").
 common::connection_limits remoting_default_limits();
 
@@ -58,7 +63,8 @@ public:
     static constexpr std::uint16_t port = 10911;
 
     remoting_module(engine::facade& engine, broker_identity identity,
-                    std::optional<name_server_access> name_servers = std::nullopt);
+                    std::optional<name_server_access> name_servers = std::nullopt,
+                    runtime_info_source runtime_info = {});
     ~remoting_module() override;
 
     std::string_view name() const override { return "remoting"; }
@@ -78,6 +84,7 @@ private:
     // Orderly consumers' queue locks (shared by all).
     std::unique_ptr<queue_lock_table> queue_locks_;
     std::optional<name_server_access> name_servers_;
+    runtime_info_source runtime_info_;
 };
 
 } // namespace gantry::protocols::remoting

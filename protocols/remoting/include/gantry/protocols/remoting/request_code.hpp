@@ -14,6 +14,7 @@ inline constexpr std::int32_t query_consumer_offset = 14;
 inline constexpr std::int32_t update_consumer_offset = 15;
 inline constexpr std::int32_t update_and_create_topic = 17;
 inline constexpr std::int32_t get_all_topic_config = 21;
+inline constexpr std::int32_t get_broker_runtime_info = 28;
 inline constexpr std::int32_t search_offset_by_timestamp = 29;
 inline constexpr std::int32_t get_max_offset = 30;
 inline constexpr std::int32_t get_min_offset = 31;

@@ -35,6 +35,8 @@ public:
     // master the name servers know when empty); returns how many.
     result<std::size_t> create_topic(const topic_settings& topic, const std::string& cluster = {});
     result<topic_route> route(const std::string& topic);
+    // What the broker at `address` reports of itself (GET_BROKER_RUNTIME_INFO).
+    result<std::map<std::string, std::string>> runtime_info(const std::string& address);
     // A message by its offset message id (the broker's id).
     result<received_message> message_by_offset_id(const std::string& offset_msg_id);
     // Messages of `topic` whose KEYS (or, with `unique_key`, UNIQ_KEY) hold

@@ -1,0 +1,45 @@
+#include "gantry/bridge/bridge_config.hpp"
+
+#include <charconv>
+
+#include "gantry/protocols/mqtt/mqtt_mapping.hpp"
+
+namespace gantry::bridge {
+
+namespace {
+
+bool valid_address(const std::string& address) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    unsigned port = 0;
+    const auto* end = address.data() + address.size();
+    const auto [rest, error] = std::from_chars(address.data() + colon + 1, end, port);
+    return error == std::errc{} && rest == end && port > 0 && port < 65536;
+}
+
+} // namespace
+
+std::optional<std::string> configuration_problem(const mqtt_bridge_config& config) {
+    if (config.name.empty()) return "name: every bridge needs a name";
+    if (config.addresses.empty()) return "addresses: give at least one \"host:port\" of the remote broker";
+    for (const auto& address : config.addresses)
+        if (!valid_address(address)) return "addresses: '" + address + "' is not \"host:port\" with a port 1-65535";
+    if (config.topics.empty()) return "topics: give at least one line 'pattern [out|in|both [qos [local-prefix "
+                                      "[remote-prefix]]]]'";
+    for (const auto& rule : config.topics) {
+        if (!rule.sends()) continue;
+        // A sending rule reads the engine topic of its filter's first level.
+        if (auto filter = protocols::mqtt::to_engine_filter(rule.local_filter()); !filter)
+            return "topics: '" + rule.pattern + "' sends local topics '" + rule.local_filter() +
+                   "', whose first level must be a name, not a wildcard (" + filter.error().message() +
+                   "); give it a local prefix";
+    }
+    if (config.reconnect.minimum.count() <= 0 || config.reconnect.maximum < config.reconnect.minimum)
+        return "reconnectMin / reconnectMax: need 0 < reconnectMin <= reconnectMax (ms)";
+    if (config.reconnect.jitter_percent < 0 || config.reconnect.jitter_percent > 100)
+        return "reconnectJitter: a percentage, 0 to 100";
+    if (config.max_inflight == 0) return "maxInflight: at least 1";
+    return std::nullopt;
+}
+
+} // namespace gantry::bridge
