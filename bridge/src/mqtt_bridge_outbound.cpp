@@ -4,6 +4,8 @@
 // While the link is down the subscriptions are closed, so the engine gives
 // back what was in flight and the backlog stays in the log; the group's
 // position carries over to the next connection and to a restart.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "bridge_log.hpp"
@@ -118,6 +120,21 @@ bool mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
     if (publish.qos > 0) {
         while (in_flight_.contains(next_packet_id_) || next_packet_id_ == 0) ++next_packet_id_;
         publish.packet_id = next_packet_id_++;
+    }
+    // A message the link cannot carry would end every connection it is
+    // tried on: it is set aside instead.
+    const auto size = mqtt::mqtt_codec::encoded_size(
+        publish, mqtt5() ? mqtt::protocol_version::v5 : mqtt::protocol_version::v3_1_1);
+    if (!size || (remote_max_packet_size_ > 0 && *size > remote_max_packet_size_)) {
+        bridge_log()->warn("bridge '{}': a message on '{}' cannot go to {} ({}); it goes to the bridge's dead-letter "
+                           "topic",
+                           config_.name, publish.topic, link_->address(),
+                           size ? fmt::format("{} bytes, over the remote's maximum packet size {}", *size,
+                                              remote_max_packet_size_)
+                                : size.error().message());
+        update_status([](bridge_status& s) { ++s.dropped; });
+        settle(rule_index, d.handle, engine::outcome::rejected);
+        return true;
     }
     const auto bytes = publish.payload.size();
     link_->send(publish);

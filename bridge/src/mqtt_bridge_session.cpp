@@ -184,6 +184,7 @@ void mqtt_bridge_session::on_connack(const mqtt::connack_packet& connack) {
     }
     connected_ = true;
     failures_ = 0;
+    remote_max_packet_size_ = connack.properties.maximum_packet_size.value_or(0);
     update_status([&](bridge_status& s) {
         s.connected = true;
         s.last_error.clear();

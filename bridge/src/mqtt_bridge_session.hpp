@@ -82,6 +82,7 @@ private:
     bool running_ = false;
     bool connected_ = false; // CONNACK accepted
     bool private_refused_ = false; // the remote refused try_private once: plain CONNECTs from now
+    std::uint32_t remote_max_packet_size_ = 0; // from a 5.0 CONNACK; 0: no limit announced
     std::size_t next_address_ = 0;
     int failures_ = 0;
     asio::steady_timer reconnect_timer_;

@@ -339,6 +339,22 @@ class bridge_test(harness.gantryd_test_case):
         self.assertIsNone(here.no_message(1.0))
         self.assertIsNone(there.no_message(0.5))
 
+    def test_a_message_the_remote_cannot_take_is_set_aside_and_the_rest_flows(self):
+        remote = self.start_gantry("mqtt.maxFrameSize = 1024", name="remote", data="remote-data")
+        remote_mqtt = self.mqtt_port
+        gantry = self.start_gantry(bridge_entry("peer", remote_mqtt, ["big/# out 1"]), name="local")
+        self.wait_connected(gantry, "peer")
+        there = self.client(remote_mqtt, "there")
+        there.subscribe("big/#", 1)
+        here = self.client(self.mqtt_port, "here")
+        here.publish("big/too-large", b"x" * 4000, 1)
+        here.publish("big/small", b"fits", 1)
+        got = there.next_message()
+        self.assertEqual((got.topic, got.payload), ("big/small", b"fits"))
+        self.assertIsNone(there.no_message(0.5))
+        self.assertTrue(gantry.wait_for_log("over the remote's maximum packet size 1024", WAIT), gantry.stderr())
+        self.assertNotIn("lost its connection", gantry.stderr())
+
     # --- visibility ---------------------------------------------------------------
 
     def test_gantry_bridge_list_shows_state_traffic_and_backlog(self):
