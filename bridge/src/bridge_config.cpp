@@ -39,6 +39,10 @@ std::optional<std::string> configuration_problem(const mqtt_bridge_config& confi
     if (config.reconnect.jitter_percent < 0 || config.reconnect.jitter_percent > 100)
         return "reconnectJitter: a percentage, 0 to 100";
     if (config.max_inflight == 0) return "maxInflight: at least 1";
+    if (config.tls.cert_file.empty() != config.tls.key_file.empty())
+        return "tlsCertFile / tlsKeyFile: give both (the bridge's certificate and its key) or neither";
+    if (!config.tls.enabled && (!config.tls.ca_file.empty() || !config.tls.cert_file.empty()))
+        return "tls: set tls = true to use tlsCaFile, tlsCertFile and tlsKeyFile";
     return std::nullopt;
 }
 

@@ -20,6 +20,7 @@ mqtt_bridge_session::mqtt_bridge_session(asio::any_io_executor executor, engine:
       engine_(engine),
       config_(std::move(config)),
       client_id_(config_.effective_client_id()),
+      tls_(config_.tls.enabled ? make_tls_context(config_.tls) : nullptr),
       reconnect_timer_(executor),
       report_timer_(executor) {
     status_.name = config_.name;
@@ -119,7 +120,7 @@ void mqtt_bridge_session::connect() {
     };
     auto link = std::make_shared<mqtt_link>(executor_, mqtt5() ? mqtt::protocol_version::v5
                                                                 : mqtt::protocol_version::v3_1_1,
-                                            std::move(events));
+                                            std::move(events), tls_, config_.tls.verify);
     link_ = link;
     bridge_log()->debug("bridge '{}' connecting to {} as '{}'", config_.name, address, client_id_);
     link->open(address, std::move(connect), config_.connect_timeout);

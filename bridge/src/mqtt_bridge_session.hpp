@@ -77,6 +77,7 @@ private:
     std::string client_id_;
 
     // The link.
+    std::shared_ptr<asio::ssl::context> tls_; // null: plain TCP
     std::shared_ptr<mqtt_link> link_;
     std::uint64_t link_serial_ = 0;
     bool running_ = false;

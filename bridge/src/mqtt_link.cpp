@@ -16,12 +16,14 @@ constexpr std::size_t read_chunk = 64 * 1024;
 
 } // namespace
 
-mqtt_link::mqtt_link(asio::any_io_executor executor, mqtt::protocol_version version, events on)
+mqtt_link::mqtt_link(asio::any_io_executor executor, mqtt::protocol_version version, events on,
+                     std::shared_ptr<asio::ssl::context> tls, bool verify)
     : executor_(executor),
       version_(version),
       on_(std::move(on)),
       resolver_(executor),
-      socket_(executor),
+      stream_(executor, std::move(tls)),
+      verify_(verify),
       connect_timer_(executor),
       keep_alive_timer_(executor) {}
 
@@ -35,14 +37,14 @@ void mqtt_link::open(const std::string& address, mqtt::connect_packet connect, s
         });
         return;
     }
-    auto host = address.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    host_ = address.substr(0, colon);
+    if (host_.size() > 2 && host_.front() == '[' && host_.back() == ']') host_ = host_.substr(1, host_.size() - 2);
     connect_timer_.expires_after(timeout);
     connect_timer_.async_wait([self = shared_from_this(), timeout](const boost::system::error_code& ec) {
         if (!ec && !self->connected_)
             self->fail(fmt::format("no connection to {} within {} ms", self->address_, timeout.count()));
     });
-    resolver_.async_resolve(host, address.substr(colon + 1),
+    resolver_.async_resolve(host_, address.substr(colon + 1),
                             [self = shared_from_this()](const boost::system::error_code& ec,
                                                         const asio::ip::tcp::resolver::results_type& endpoints) {
                                 self->on_resolved(ec, endpoints);
@@ -53,7 +55,7 @@ void mqtt_link::on_resolved(const boost::system::error_code& ec,
                             const asio::ip::tcp::resolver::results_type& endpoints) {
     if (done_) return;
     if (ec) return fail("cannot resolve " + address_ + ": " + ec.message());
-    asio::async_connect(socket_, endpoints,
+    asio::async_connect(stream_.socket(), endpoints,
                         [self = shared_from_this()](const boost::system::error_code& error, const auto&) {
                             self->on_connected(error);
                         });
@@ -62,10 +64,20 @@ void mqtt_link::on_resolved(const boost::system::error_code& ec,
 void mqtt_link::on_connected(const boost::system::error_code& ec) {
     if (done_) return;
     if (ec) return fail("cannot connect to " + address_ + ": " + ec.message());
+    boost::system::error_code ignored;
+    stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    if (!stream_.tls()) return on_secured({});
+    stream_.expect_peer(host_, verify_);
+    stream_.async_handshake([self = shared_from_this()](const boost::system::error_code& error) {
+        self->on_secured(error);
+    });
+}
+
+void mqtt_link::on_secured(const boost::system::error_code& ec) {
+    if (done_) return;
+    if (ec) return fail("TLS handshake with " + address_ + " failed: " + ec.message());
     connected_ = true;
     connect_timer_.cancel();
-    boost::system::error_code ignored;
-    socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
     last_received_ = clock_type::now();
     send(connect_);
     read_more();
@@ -94,7 +106,7 @@ void mqtt_link::write_more() {
     buffers.reserve(output_.size());
     for (const auto& frame : output_) buffers.emplace_back(frame.data(), frame.size());
     const auto frames = output_.size();
-    asio::async_write(socket_, buffers,
+    stream_.async_write(buffers,
                       [self = shared_from_this(), frames](const boost::system::error_code& ec, std::size_t n) {
                           self->writing_ = false;
                           if (self->done_) return;
@@ -110,7 +122,7 @@ void mqtt_link::read_more() {
     if (reading_ || paused_ || done_) return;
     if (input_.size() - input_used_ < read_chunk) input_.resize(input_used_ + read_chunk);
     reading_ = true;
-    socket_.async_read_some(asio::buffer(input_.data() + input_used_, input_.size() - input_used_),
+    stream_.async_read_some(asio::buffer(input_.data() + input_used_, input_.size() - input_used_),
                             [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
                                 self->on_read(ec, n);
                             });
@@ -168,12 +180,10 @@ void mqtt_link::arm_keep_alive() {
 void mqtt_link::close() {
     if (done_) return;
     done_ = true;
-    boost::system::error_code ignored;
     resolver_.cancel();
     connect_timer_.cancel();
     keep_alive_timer_.cancel();
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    stream_.close();
 }
 
 void mqtt_link::fail(std::string why) {

@@ -13,11 +13,13 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
+#include "link_stream.hpp"
 
 namespace gantry::bridge {
 
 // One client connection of a bridge to a remote MQTT broker: resolve,
-// connect, CONNECT, then packets both ways through Gantry's own codec, with
+// connect, the TLS handshake when the bridge uses TLS, CONNECT, then packets
+// both ways through Gantry's own codec, with
 // the client's keep-alive (PINGREQ when quiet, closed when the remote stays
 // silent for 1.5 × keep-alive). Lives on one executor; every event is posted
 // there, and none comes after close() or after `closed` was reported.
@@ -28,7 +30,10 @@ public:
         std::function<void(std::string why)> closed;               // once
     };
 
-    mqtt_link(asio::any_io_executor executor, protocols::mqtt::protocol_version version, events on);
+    // `tls`: the bridge's client context, null for plain TCP; `verify`: check
+    // the remote's certificate and name.
+    mqtt_link(asio::any_io_executor executor, protocols::mqtt::protocol_version version, events on,
+              std::shared_ptr<asio::ssl::context> tls = nullptr, bool verify = true);
 
     // Connects to "host:port" and sends `connect` (with the keep-alive it names).
     void open(const std::string& address, protocols::mqtt::connect_packet connect,
@@ -46,6 +51,7 @@ public:
 private:
     void on_resolved(const boost::system::error_code& ec, const asio::ip::tcp::resolver::results_type& endpoints);
     void on_connected(const boost::system::error_code& ec);
+    void on_secured(const boost::system::error_code& ec);
     void read_more();
     void on_read(const boost::system::error_code& ec, std::size_t n);
     void write_more();
@@ -57,7 +63,9 @@ private:
     protocols::mqtt::mqtt_codec codec_;
     events on_;
     asio::ip::tcp::resolver resolver_;
-    asio::ip::tcp::socket socket_;
+    link_stream stream_;
+    bool verify_;
+    std::string host_;
     asio::steady_timer connect_timer_;
     asio::steady_timer keep_alive_timer_;
     std::string address_;

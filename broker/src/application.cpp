@@ -130,8 +130,13 @@ void application::start_listeners() {
 }
 
 void application::make_bridges() {
-    for (const auto& config : config_.bridges)
-        bridges_.push_back(std::make_unique<bridge::mqtt_bridge>(network_->client_executor(), *engine_, config));
+    for (const auto& config : config_.bridges) {
+        try {
+            bridges_.push_back(std::make_unique<bridge::mqtt_bridge>(network_->client_executor(), *engine_, config));
+        } catch (const std::runtime_error& error) {
+            throw startup_error(fmt::format("bridge '{}': {}", config.name, error.what()));
+        }
+    }
 }
 
 void application::start_bridges() {

@@ -93,13 +93,19 @@ public:
             {"maxInflight", [&](const toml::node& n, std::string_view k) {
                  config.max_inflight = static_cast<std::uint16_t>(integer(n, k, 1, 65535));
              }},
+            {"tls", [&](const toml::node& n, std::string_view k) { config.tls.enabled = flag(n, k); }},
+            {"tlsCaFile", [&](const toml::node& n, std::string_view k) { config.tls.ca_file = text(n, k); }},
+            {"tlsCertFile", [&](const toml::node& n, std::string_view k) { config.tls.cert_file = text(n, k); }},
+            {"tlsKeyFile", [&](const toml::node& n, std::string_view k) { config.tls.key_file = text(n, k); }},
+            {"tlsVerify", [&](const toml::node& n, std::string_view k) { config.tls.verify = flag(n, k); }},
         };
         for (const auto& [key, node] : table_) {
             const auto known = keys.find(key.str());
             if (known == keys.end())
                 fail(node, key.str(), "is not a bridge key (name, type, addresses, username, password, clientId, "
                                       "protocolVersion, cleanStart, keepAlive, tryPrivate, topics, reconnectMin, "
-                                      "reconnectMax, reconnectJitter, maxInflight)");
+                                      "reconnectMax, reconnectJitter, maxInflight, tls, tlsCaFile, tlsCertFile, "
+                                      "tlsKeyFile, tlsVerify)");
             known->second(node, key.str());
         }
         if (!table_.get("type")) fail(table_, "type", "is missing: \"mqtt\"");

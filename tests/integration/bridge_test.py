@@ -34,7 +34,7 @@ class mosquitto_broker:
     """Debian's mosquitto on a loopback port with a generated configuration;
     stopped (or killed) by PID and started again on the same port and files."""
 
-    def __init__(self, workdir, port, name="mosquitto"):
+    def __init__(self, workdir, port, name="mosquitto", extra=""):
         self.port = port
         self.conf = os.path.join(workdir, name + ".conf")
         self.log = os.path.join(workdir, name + ".log")
@@ -46,6 +46,7 @@ class mosquitto_broker:
             if os.geteuid() == 0:
                 # Else it runs as user mosquitto, who cannot write the test's folder.
                 f.write("user root\n")
+            f.write(extra)
         self.process = None
         self.log_file = None
         self.start()
@@ -72,6 +73,24 @@ class mosquitto_broker:
         if self.log_file:
             self.log_file.close()
             self.log_file = None
+
+
+def make_certificates(folder):
+    """A test CA, a server certificate for 127.0.0.1 and a client
+    certificate it signed, and a second CA that signed nothing here."""
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True, timeout=30)
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for ca in ("ca", "other-ca"):
+        run("req", "-x509", *key, "-days", "2", "-subj", "/CN=gantry test " + ca, "-keyout", ca + ".key",
+            "-out", ca + ".crt")
+    with open(os.path.join(folder, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    for name, subject in (("server", "/CN=127.0.0.1"), ("client", "/CN=gantry-bridge")):
+        run("req", *key, "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr")
+        run("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", "san.ext", "-out", name + ".crt")
+    return lambda name: os.path.join(folder, name)
 
 
 def bridge_entry(name, port, topics, **keys):
@@ -355,6 +374,41 @@ class bridge_test(harness.gantryd_test_case):
         self.assertTrue(gantry.wait_for_log("over the remote's maximum packet size 1024", WAIT), gantry.stderr())
         self.assertNotIn("lost its connection", gantry.stderr())
 
+    # --- TLS ------------------------------------------------------------------------
+
+    def tls_mosquitto(self):
+        """A second Mosquitto whose bridge port wants TLS and a client
+        certificate from the test CA; its plain port is for the test's clients."""
+        cert = make_certificates(self.workdir)
+        tls_port = harness.free_port()
+        tls = mosquitto_broker(self.workdir, harness.free_port(), name="tls-mosquitto", extra=(
+            "listener %d 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\nrequire_certificate true\n"
+            % (tls_port, cert("ca.crt"), cert("server.crt"), cert("server.key"))))
+        self.addCleanup(tls.stop)
+        return tls, tls_port, cert
+
+    def test_tls_bridge_checks_the_remote_and_shows_its_own_certificate(self):
+        remote, tls_port, cert = self.tls_mosquitto()
+        gantry = self.start_gantry(bridge_entry("secure", tls_port, ["x/# out 1"], tls=True,
+                                                tlsCaFile=cert("ca.crt"), tlsCertFile=cert("client.crt"),
+                                                tlsKeyFile=cert("client.key")))
+        self.wait_connected(gantry, "secure")
+        sub = self.client(remote.port, "tls-sub")
+        sub.subscribe("x/#", 1)
+        self.client(self.mqtt_port, "tls-pub").publish("x/1", b"over tls", 1)
+        got = sub.next_message()
+        self.assertEqual((got.topic, got.payload), ("x/1", b"over tls"))
+
+    def test_tls_bridge_refuses_a_remote_its_ca_did_not_sign(self):
+        remote, tls_port, cert = self.tls_mosquitto()
+        gantry = self.start_gantry(bridge_entry("wary", tls_port, ["x/# out 1"], tls=True,
+                                                tlsCaFile=cert("other-ca.crt"), tlsCertFile=cert("client.crt"),
+                                                tlsKeyFile=cert("client.key")))
+        self.assertTrue(gantry.wait_for_log("bridge 'wary': TLS handshake with 127.0.0.1:%d failed" % tls_port, WAIT),
+                        gantry.stderr())
+        self.assertIn("certificate verify failed", gantry.stderr())
+        self.assertNotIn("bridge 'wary' connected", gantry.stderr())
+
     # --- visibility ---------------------------------------------------------------
 
     def test_gantry_bridge_list_shows_state_traffic_and_backlog(self):
@@ -397,6 +451,8 @@ class bridge_test(harness.gantryd_test_case):
                 (bridge_entry("wild", 1, ["# out"]), "bridge 'wild', key topics: '#' sends local topics '#'"),
                 (bridge_entry("b", 1, ["x out"], colour="red"), "bridge 'b', key colour: is not a bridge key"),
                 (bridge_entry("v", 1, ["x out"], protocolVersion="4"), "key protocolVersion: must be"),
+                (bridge_entry("t", 1, ["x out"], tls=True, tlsCaFile="/nonexistent/ca.crt"),
+                 "bridge 't': cannot read the CA file '/nonexistent/ca.crt'"),
         ):
             conf = os.path.join(self.workdir, "bad.toml")
             with open(conf, "w") as f:

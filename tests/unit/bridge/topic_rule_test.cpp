@@ -63,6 +63,11 @@ TEST(BridgeConfig, ProblemsNameTheKey) {
     bad = config;
     bad.reconnect.maximum = std::chrono::milliseconds(10);
     EXPECT_TRUE(configuration_problem(bad)->starts_with("reconnectMin / reconnectMax"));
+    bad = config;
+    bad.tls = {true, "", "bridge.pem", "", true};
+    EXPECT_TRUE(configuration_problem(bad)->starts_with("tlsCertFile / tlsKeyFile: give both"));
+    bad.tls = {false, "ca.pem", "", "", true};
+    EXPECT_TRUE(configuration_problem(bad)->starts_with("tls: set tls = true"));
 }
 
 } // namespace

@@ -19,11 +19,22 @@ struct reconnect_backoff {
     int jitter_percent = 20;
 };
 
+// TLS to the remote: its certificate is checked against `ca_file` (or the
+// system's CAs) and the address's host name or IP unless `verify` is off.
+struct tls_options {
+    bool enabled = false;
+    std::string ca_file;   // PEM; empty: the system's certificate authorities
+    std::string cert_file; // the bridge's own certificate chain (PEM); empty: none
+    std::string key_file;  // its private key (PEM)
+    bool verify = true;
+};
+
 // A remote MQTT broker and what travels to and from it (`[[bridge]]` with
 // type "mqtt" in gantry.toml; conf/bridges.example.toml explains each key).
 struct mqtt_bridge_config {
     std::string name;
     std::vector<std::string> addresses; // "host:port", tried in order
+    tls_options tls;
     std::optional<std::string> username;
     std::optional<std::string> password;
     std::string client_id;              // empty: "gantry-bridge-<name>"

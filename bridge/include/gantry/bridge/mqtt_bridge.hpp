@@ -20,6 +20,7 @@ class mqtt_bridge_session;
 // Runs on one executor; start, stop and status may be called from any thread.
 class mqtt_bridge {
 public:
+    // Throws std::runtime_error naming a TLS file that cannot be used.
     mqtt_bridge(asio::any_io_executor executor, engine::facade& engine, mqtt_bridge_config config);
     ~mqtt_bridge();
     mqtt_bridge(const mqtt_bridge&) = delete;

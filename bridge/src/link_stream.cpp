@@ -1,0 +1,76 @@
+#include "link_stream.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <stdexcept>
+
+namespace gantry::bridge {
+
+namespace {
+
+std::variant<asio::ip::tcp::socket, link_stream::tls_stream> make_stream(
+    asio::any_io_executor executor, const std::shared_ptr<asio::ssl::context>& context) {
+    if (!context) return asio::ip::tcp::socket(executor);
+    return std::variant<asio::ip::tcp::socket, link_stream::tls_stream>(std::in_place_type<link_stream::tls_stream>,
+                                                                        executor, *context);
+}
+
+} // namespace
+
+link_stream::link_stream(asio::any_io_executor executor, std::shared_ptr<asio::ssl::context> context)
+    : context_(std::move(context)), stream_(make_stream(executor, context_)) {}
+
+asio::ip::tcp::socket& link_stream::socket() noexcept {
+    return std::visit(
+        [](auto& s) -> asio::ip::tcp::socket& {
+            if constexpr (std::is_same_v<std::decay_t<decltype(s)>, asio::ip::tcp::socket>) return s;
+            else return s.next_layer();
+        },
+        stream_);
+}
+
+void link_stream::expect_peer(const std::string& host, bool verify) {
+    auto& s = std::get<tls_stream>(stream_);
+    // SNI names a host, never an address (RFC 6066 §3).
+    boost::system::error_code not_an_address;
+    asio::ip::make_address(host, not_an_address);
+    // SSL_set_tlsext_host_name, without the macro's C cast.
+    if (not_an_address)
+        SSL_ctrl(s.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(host.c_str()));
+    if (verify) {
+        s.set_verify_mode(asio::ssl::verify_peer);
+        s.set_verify_callback(asio::ssl::host_name_verification(host));
+    } else {
+        s.set_verify_mode(asio::ssl::verify_none);
+    }
+}
+
+void link_stream::close() {
+    boost::system::error_code ignored;
+    socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+}
+
+std::shared_ptr<asio::ssl::context> make_tls_context(const tls_options& tls) {
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code error;
+    if (tls.ca_file.empty()) context->set_default_verify_paths(error);
+    else context->load_verify_file(tls.ca_file, error);
+    if (error)
+        throw std::runtime_error("cannot read the CA file '" + tls.ca_file + "': " + error.message());
+    if (!tls.cert_file.empty()) {
+        context->use_certificate_chain_file(tls.cert_file, error);
+        if (error)
+            throw std::runtime_error("cannot read the certificate file '" + tls.cert_file + "': " + error.message());
+        context->use_private_key_file(tls.key_file, asio::ssl::context::pem, error);
+        if (error) throw std::runtime_error("cannot read the key file '" + tls.key_file + "': " + error.message());
+    }
+    return context;
+}
+
+} // namespace gantry::bridge
