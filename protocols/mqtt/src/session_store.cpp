@@ -102,16 +102,18 @@ std::optional<session_store::resumption> session_store::resume(const std::string
     return resumption{e.session, held};
 }
 
-std::optional<stored_session> session_store::discard(const std::string& client_id) {
-    std::lock_guard lock(mutex_);
-    const auto it = sessions_.find(client_id);
-    if (it == sessions_.end()) return std::nullopt;
-    const bool held = it->second.owner != 0;
-    auto session = std::move(it->second.session);
-    forget_expiry(client_id, it->second);
-    sessions_.erase(it);
-    dirty_ = true; // saved with the new session's first update, or at the end
-    if (held) return std::nullopt;
+std::optional<stored_session> session_store::discard(const std::string& client_id,
+                                                     const asio::any_io_executor& executor) {
+    std::optional<stored_session> session;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = sessions_.find(client_id);
+        if (it == sessions_.end()) return std::nullopt;
+        if (it->second.owner == 0) session = std::move(it->second.session);
+        forget_expiry(client_id, it->second);
+        sessions_.erase(it);
+    }
+    changed(executor);
     return session;
 }
 
@@ -169,7 +171,8 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
     return !keep;
 }
 
-std::vector<std::pair<std::string, stored_session>> session_store::take_expired(std::int64_t now_ms) {
+std::vector<std::pair<std::string, stored_session>> session_store::take_expired(std::int64_t now_ms,
+                                                                                const asio::any_io_executor& executor) {
     std::vector<std::pair<std::string, stored_session>> expired;
     {
         std::lock_guard lock(mutex_);
@@ -181,8 +184,8 @@ std::vector<std::pair<std::string, stored_session>> session_store::take_expired(
             expired.emplace_back(client_id, std::move(it->second.session));
             sessions_.erase(it);
         }
-        if (!expired.empty()) dirty_ = true;
     }
+    if (!expired.empty()) changed(executor);
     return expired;
 }
 

@@ -75,7 +75,7 @@ public:
     // A clean start: the session is forgotten. Returned when no connection
     // holds it any more, so the caller deletes its groups; a connection that
     // still holds it deletes them itself when it ends (end_connection).
-    std::optional<stored_session> discard(const std::string& client_id);
+    std::optional<stored_session> discard(const std::string& client_id, const asio::any_io_executor& executor);
     // Records the session a connection with `serial` holds (a new one, or
     // changed subscriptions), unless another connection took it over.
     void update(const std::string& client_id, std::uint64_t serial, const stored_session& session,
@@ -88,7 +88,8 @@ public:
     bool end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end, bool keep,
                         std::int64_t now_ms, const asio::any_io_executor& executor);
     // Removes and returns the disconnected sessions whose expiry has passed.
-    std::vector<std::pair<std::string, stored_session>> take_expired(std::int64_t now_ms);
+    std::vector<std::pair<std::string, stored_session>> take_expired(std::int64_t now_ms,
+                                                                     const asio::any_io_executor& executor);
 
     std::error_code save();
     std::size_t size() const;

@@ -57,12 +57,12 @@ TEST_F(SessionStoreTest, DiscardReturnsASessionOnlyWhenNoConnectionHoldsIt) {
     auto s = store();
     const auto session = session_with("g1", 60, "a");
     s->update("dev", 1, session, executor_);
-    EXPECT_FALSE(s->discard("dev")); // held: its connection deletes the groups when it ends
+    EXPECT_FALSE(s->discard("dev", executor_)); // held: its connection deletes the groups when it ends
     EXPECT_TRUE(s->end_connection("dev", 1, session, true, 1'000, executor_));
 
     s->update("dev", 2, session, executor_);
     s->end_connection("dev", 2, session, true, 1'000, executor_);
-    EXPECT_EQ(s->discard("dev"), session);
+    EXPECT_EQ(s->discard("dev", executor_), session);
     EXPECT_EQ(s->size(), 0u);
 }
 
@@ -70,7 +70,7 @@ TEST_F(SessionStoreTest, AConnectionOfAnEarlierGenerationDeletesOnlyItsOwnGroups
     auto s = store();
     const auto old_session = session_with("old", 60, "a");
     s->update("dev", 1, old_session, executor_);
-    s->discard("dev");
+    s->discard("dev", executor_);
     s->update("dev", 2, session_with("new", 60, "a"), executor_); // the clean start's session
     EXPECT_TRUE(s->end_connection("dev", 1, old_session, true, 1'000, executor_));
     EXPECT_EQ(s->resume("dev", 3, nullptr)->session.generation, "new");
@@ -108,11 +108,11 @@ TEST_F(SessionStoreTest, DisconnectedSessionsExpireAfterTheirIntervalUnlessNever
     s->update("forever", 2, session_with("g", stored_session::never_expires, "a"), executor_);
     s->end_connection("short", 1, session_with("g", 2, "a"), true, 10'000, executor_);
     s->end_connection("forever", 2, session_with("g", stored_session::never_expires, "a"), true, 10'000, executor_);
-    EXPECT_TRUE(s->take_expired(11'999).empty());
-    const auto expired = s->take_expired(12'000);
+    EXPECT_TRUE(s->take_expired(11'999, executor_).empty());
+    const auto expired = s->take_expired(12'000, executor_);
     ASSERT_EQ(expired.size(), 1u);
     EXPECT_EQ(expired[0].first, "short");
-    EXPECT_TRUE(s->take_expired(1'000'000'000'000).empty());
+    EXPECT_TRUE(s->take_expired(1'000'000'000'000, executor_).empty());
     EXPECT_EQ(s->size(), 1u);
 }
 
@@ -121,7 +121,7 @@ TEST_F(SessionStoreTest, AResumedSessionNoLongerExpires) {
     s->update("dev", 1, session_with("g", 1, "a"), executor_);
     s->end_connection("dev", 1, session_with("g", 1, "a"), true, 0, executor_);
     ASSERT_TRUE(s->resume("dev", 2, nullptr));
-    EXPECT_TRUE(s->take_expired(5'000).empty());
+    EXPECT_TRUE(s->take_expired(5'000, executor_).empty());
 }
 
 TEST_F(SessionStoreTest, SessionsSurviveARestartAndExpireCountedFromIt) {
@@ -139,7 +139,7 @@ TEST_F(SessionStoreTest, SessionsSurviveARestartAndExpireCountedFromIt) {
     }
     auto again = store(file);
     ASSERT_FALSE(again->load(100'000));
-    EXPECT_TRUE(again->take_expired(129'999).empty());
+    EXPECT_TRUE(again->take_expired(129'999, executor_).empty());
     EXPECT_EQ(again->resume("dev", 2, nullptr)->session, session);
 }
 
