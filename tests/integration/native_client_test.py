@@ -17,7 +17,8 @@ import time
 import unittest
 
 import gantryd_harness as harness
-from remoting_test import SEND_MESSAGE_V2, SUCCESS, remoting_client
+from protocol_clients import SEND_MESSAGE_V2, SUCCESS
+from remoting_wire import remoting_client
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_CLIENT_DIR = os.path.join(HERE, "..", "clients", "node")
