@@ -22,6 +22,18 @@ TEST(mqtt_connect, minimal_3_1_1) {
     expect_both_ways(wire("10 0F 00 04 'MQTT' 04 02 00 3C 00 03 'abc'"), expected, v3_1_1);
 }
 
+TEST(mqtt_connect, bridge_bit_on_the_3_x_protocol_level) {
+    // Mosquitto's try_private: level 0x84 (0x83 for 3.1) marks a bridge.
+    connect_packet expected;
+    expected.client_id = "abc";
+    expected.keep_alive = 60;
+    expected.bridge = true;
+    expect_both_ways(wire("10 0F 00 04 'MQTT' 84 02 00 3C 00 03 'abc'"), expected, v3_1_1);
+    expect_both_ways(wire("10 11 00 06 'MQIsdp' 83 02 00 3C 00 03 'abc'"), expected, v3_1);
+    // 5.0 has No Local instead.
+    EXPECT_EQ(encode_error(expected, v5), mqtt_errc::protocol_violation);
+}
+
 TEST(mqtt_connect, full_3_1_1_with_will_user_and_password) {
     connect_packet expected;
     expected.client_id = "abc";
