@@ -300,6 +300,12 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertTrue(c.closed_within(WAIT))
         took = time.monotonic() - began
         self.assertTrue(1.2 <= took <= 4.0, "closed after %.2f s, expected about 1.5 s" % took)
+        # A 5.0 client is told why: DISCONNECT 0x8D (Keep Alive timeout), then the close.
+        v5 = self.raw()
+        v5.connect("sleepy-5", version=5, keep_alive=1)
+        first, body = v5.read_packet()
+        self.assertEqual((first, body[0]), (0xE0, 0x8D))
+        self.assertTrue(v5.closed_within(WAIT))
 
     def test_client_identifier_rules(self):
         c = self.raw()

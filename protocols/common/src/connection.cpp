@@ -315,7 +315,11 @@ void connection::on_idle_timer() {
     listener_log()->info("{} connection #{} from {}: nothing received for {} ms (limit {}); closing",
                          options_.protocol, id(), remote_address(), idle_timeout_.count(),
                          options_.limits.key("idleTimeout"));
-    close(fmt::format("idle for {} ms", idle_timeout_.count()));
+    if (session_) session_->on_idle_timeout();
+    auto reason = fmt::format("idle for {} ms", idle_timeout_.count());
+    // A farewell the session sent goes out first; without one, no linger.
+    if (output_.empty() && !writing_) close(reason);
+    else close_after_flush(std::move(reason));
 }
 
 } // namespace gantry::protocols::common

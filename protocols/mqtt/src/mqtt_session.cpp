@@ -135,6 +135,16 @@ void mqtt_session::take_over() {
     fail(reason_code::session_taken_over, "another connection took over client id '" + client_id_ + "'", true);
 }
 
+void mqtt_session::on_idle_timeout() {
+    // 5.0 §3.1.2.10: the server tells why before it closes.
+    if (closing_ || closed_ || !connected_ || !v5()) return;
+    closing_ = true;
+    close_reason_ = "keep-alive expired";
+    disconnect_packet disconnect{reason_code::keep_alive_timeout, {}};
+    disconnect.properties.reason_string = "nothing received for 1.5 times the keep-alive";
+    send(disconnect);
+}
+
 void mqtt_session::on_writable() {
     drain_deliveries();
 }

@@ -41,6 +41,7 @@ public:
 
     common::consume_result consume(std::span<const std::byte> input) override;
     void on_writable() override;
+    void on_idle_timeout() override;
     void on_closed(std::string_view reason) override;
 
     // Another connection claimed this client id (posted by the registry).

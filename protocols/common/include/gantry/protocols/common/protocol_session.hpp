@@ -42,6 +42,10 @@ public:
     // The output queue drained below half its budget after reading had been
     // paused for it: a good moment to resume deliveries. Default: nothing.
     virtual void on_writable() {}
+    // The peer sent nothing for the idle timeout: the connection closes
+    // after flushing what the session sends from here (a protocol's
+    // farewell, such as MQTT 5.0's DISCONNECT 0x8D). Default: nothing.
+    virtual void on_idle_timeout() {}
 
     // Called once when the connection closes, for any reason (the session's
     // own close included, possibly while consume is still on the stack).
