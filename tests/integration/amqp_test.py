@@ -14,9 +14,7 @@ is bounded, and only the processes started here are stopped, by PID.
 import os
 import socket
 import subprocess
-import sys
 import time
-import unittest
 
 from proton import ConnectionException, Delivery, Link, Message, Timeout, float32, int32
 from proton.reactor import AtMostOnce, Container, DurableSubscription, Selector
@@ -56,28 +54,14 @@ class transaction_events:
 
 
 class amqp_test(harness.gantryd_test_case):
-    def setUp(self):
-        super().setUp()
-        self.connections = []
-
-    def tearDown(self):
-        for c in reversed(self.connections):
-            try:
-                c.close()
-            except Exception:
-                pass
-        super().tearDown()
-
     def start_broker(self, *args, amqp_port=None):
-        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"), *args, amqp_port=amqp_port)
-        self.assertTrue(p.wait_until_serving(), p.stderr())
-        self.broker = p
+        self.broker = self.start_serving("--storePathRootDir", os.path.join(self.workdir, "data"), *args,
+                                         amqp_port=amqp_port)
         self.broker_args = args
-        return p
+        return self.broker
 
     def restart_broker(self):
         self.broker.stop()
-        self.processes.remove(self.broker)
         return self.start_broker(*self.broker_args, amqp_port=self.amqp_port)
 
     def url(self):
@@ -88,12 +72,8 @@ class amqp_test(harness.gantryd_test_case):
         if container_id:
             container.container_id = container_id
         conn = BlockingConnection(self.url(), timeout=WAIT, container=container, **kwargs)
-        self.connections.append(conn)
+        self.close_at_end(conn.close)
         return conn
-
-    def close(self, conn):
-        conn.close()
-        self.connections.remove(conn)
 
     def send(self, conn, address, *messages, **options):
         sender = conn.create_sender(address, **options)
@@ -253,7 +233,7 @@ class amqp_test(harness.gantryd_test_case):
         self.assertEqual(len(r.fetcher.unsettled), 0, "a pre-settled delivery arrived unsettled")
         # Pre-settled means delivered: leaving without a word loses nothing more than what was taken.
         self.take(r, 1)
-        self.close(presettled)
+        presettled.close()
         self.no_message(self.connect().create_receiver("queue://once", credit=10))
 
         # The default: unsettled, and back in the queue if never settled.
@@ -264,7 +244,7 @@ class amqp_test(harness.gantryd_test_case):
         self.assertEqual(self.take(r, 1)[0].body, "kept")
         self.assertEqual(len(r.fetcher.unsettled), 1)
         self.assertFalse(r.fetcher.unsettled[0].settled)
-        self.close(unsettled)
+        unsettled.close()
         again = self.connect().create_receiver("queue://twice", credit=10)
         self.assertEqual(self.next_message(again).body, "kept")
 
@@ -338,7 +318,7 @@ class amqp_test(harness.gantryd_test_case):
         """Detach (closed=false) the link, then close the connection: the
         broker answered the detach before it answers the close."""
         receiver.link.detach()
-        self.close(conn)
+        conn.close()
 
     def test_durable_subscription_gets_what_was_sent_while_detached_also_after_a_restart(self):
         self.start_broker()
@@ -354,7 +334,7 @@ class amqp_test(harness.gantryd_test_case):
         self.detach_and_leave(conn, sub)
 
         self.send(producer, "topic://d", "while-down-soon")
-        self.close(producer)
+        producer.close()
         self.restart_broker()
         conn = self.connect("reader")
         sub = self.durable_receiver(conn)
@@ -363,7 +343,7 @@ class amqp_test(harness.gantryd_test_case):
 
         # Closing the link (closed=true) ends the subscription, with what it would have collected.
         sub.close()
-        self.close(conn)
+        conn.close()
         self.send(self.connect(), "topic://d", "after-the-end")
         sub = self.durable_receiver(self.connect("reader"))
         self.no_message(sub)
@@ -446,7 +426,7 @@ class amqp_test(harness.gantryd_test_case):
         txn.accept(r.fetcher.unsettled.popleft())
         self.discharge(conn, txn, events, commit=True)
         self.no_message(r)
-        self.close(conn)
+        conn.close()
         self.no_message(self.connect().create_receiver("queue://txack", credit=10))
 
     # --- limits, authentication and bad input ------------------------------------------
@@ -484,7 +464,7 @@ class amqp_test(harness.gantryd_test_case):
                               ("default mechanisms, no user", {}),
                               ("no SASL", dict(sasl_enabled=False))):
             with self.subTest(label):
-                with self.assertRaises(ConnectionException, msg=label) as caught:
+                with self.assertRaises(ConnectionException, msg=label):
                     conn = BlockingConnection(self.url(), timeout=WAIT, **kwargs)
                     try:
                         # A connection the broker let in would carry a link.
@@ -506,7 +486,7 @@ class amqp_test(harness.gantryd_test_case):
                         b"AMQP\x00\x01\x00\x00" + b"\x00\x00\x00\x10\x02\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff",
                         b"AMQP\x00\x01\x00\x00" + b"\x00\x00\x00\x02"):
             s = socket.create_connection(("127.0.0.1", self.amqp_port), timeout=WAIT)
-            self.addCleanup(s.close)
+            self.close_at_end(s.close)
             s.sendall(garbage)
             sockets.append((garbage, s))
         # One deadline for all of them.
@@ -569,11 +549,11 @@ class amqp_test(harness.gantryd_test_case):
     def test_amqp_message_reaches_mqtt_stomp_and_native_consumers_intact(self):
         self.start_broker()
         mqtt = clients.mqtt_client(self.mqtt_port, "cross")
-        self.addCleanup(mqtt.close)
+        self.close_at_end(mqtt.close)
         mqtt.subscribe("sensors/room1", 1)
 
         st = clients.stomp_connection(self.stomp_port)
-        self.addCleanup(st.disconnect)
+        self.close_at_end(st.disconnect)
         st.subscribe("/topic/sensors.room1", "1", headers={"receipt": "sub"})
         self.assertEqual(st.got.receipts.get(timeout=WAIT), "sub")
 
@@ -606,7 +586,7 @@ class amqp_test(harness.gantryd_test_case):
         self.start_broker()
         r = self.connect().create_receiver("topic://sensors/#", credit=10)
         mqtt = clients.mqtt_client(self.mqtt_port, "pub")
-        self.addCleanup(mqtt.close)
+        self.close_at_end(mqtt.close)
         props = clients.publish_properties(ContentType="text/plain", CorrelationData=b"c-7",
                                            UserProperty=[("shift", "night")])
         mqtt.publish("sensors/room2", b"running", qos=1, properties=props)
@@ -619,7 +599,4 @@ class amqp_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

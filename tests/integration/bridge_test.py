@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import unittest
 
 import paho.mqtt.client as paho
 
@@ -64,12 +63,17 @@ class mosquitto_broker:
                 if self.process.poll() is not None:
                     break
                 time.sleep(0.05)
+        self.stop(kill=True)  # the constructor raises: no caller gets the object to stop it
         raise RuntimeError("mosquitto did not start on %d: %s" % (self.port, open(self.log).read()[-2000:]))
 
     def stop(self, kill=False):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            self.process.wait(timeout=WAIT)
+            try:
+                self.process.wait(timeout=WAIT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         if self.log_file:
             self.log_file.close()
             self.log_file = None
@@ -106,25 +110,14 @@ def bridge_entry(name, port, topics, **keys):
 class bridge_test(harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
-        self.clients = []
         self.mosquitto = mosquitto_broker(self.workdir, harness.free_port())
-
-    def tearDown(self):
-        for c in self.clients:
-            try:
-                c.close()
-            except Exception:
-                pass
-        self.mosquitto.stop()
-        super().tearDown()
+        self.addCleanup(self.mosquitto.stop)
 
     def start_gantry(self, *entries, data="data", name="gantryd"):
         conf = os.path.join(self.workdir, name + ".toml")
         with open(conf, "w") as f:
             f.write("\n".join(entries))
-        broker = self.start("-c", conf, "--storePathRootDir", os.path.join(self.workdir, data), name=name)
-        self.assertTrue(broker.wait_until_serving(), broker.stderr())
-        return broker
+        return self.start_serving("-c", conf, "--storePathRootDir", os.path.join(self.workdir, data), name=name)
 
     def wait_connected(self, broker, bridge):
         self.assertTrue(broker.wait_for_log("bridge '%s' connected" % bridge, WAIT),
@@ -132,7 +125,7 @@ class bridge_test(harness.gantryd_test_case):
 
     def client(self, port, client_id, version=5, **session):
         c = clients.mqtt_client(port, client_id, version, **session)
-        self.clients.append(c)
+        self.close_at_end(c.close)
         return c
 
     # --- directions, QoS, prefixes --------------------------------------------
@@ -216,7 +209,6 @@ class bridge_test(harness.gantryd_test_case):
         away = self.client(self.mosquitto.port, "backlog-sub", 3, clean=False)
         away.subscribe("site1/seq", 1)
         away.close()
-        self.clients.remove(away)
         self.mosquitto.stop()
         gantry = self.start_gantry(bridge_entry("site", self.mosquitto.port, ["seq out 1 \"\" site1/"]))
         self.assertTrue(gantry.wait_for_log("bridge 'site': cannot connect", WAIT), gantry.stderr())
@@ -289,7 +281,7 @@ class bridge_test(harness.gantryd_test_case):
         c.connect("127.0.0.1", port, keepalive=10)
         c.loop_start()
         self.assertTrue(subscribed.wait(WAIT))
-        self.clients.append(type("closer", (), {"close": lambda _: (c.disconnect(), c.loop_stop())})())
+        self.close_at_end(lambda: (c.disconnect(), c.loop_stop()))
         return received
 
     def test_remote_killed_mid_stream_loses_nothing(self):
@@ -299,8 +291,7 @@ class bridge_test(harness.gantryd_test_case):
         # SIGKILL loses what it had not yet passed on, whatever the bridge.)
         count = 50_000
         remote_args = ("--flushDiskType", "SYNC_FLUSH", "--storePathRootDir", os.path.join(self.workdir, "remote"))
-        remote = self.start(*remote_args, name="remote")
-        self.assertTrue(remote.wait_until_serving(), remote.stderr())
+        remote = self.start_serving(*remote_args, name="remote")
         ports = dict(port=self.port, mqtt_port=self.mqtt_port, stomp_port=self.stomp_port,
                      amqp_port=self.amqp_port, websocket_port=self.websocket_port)
         received = self.receiving(ports["mqtt_port"], "remote/stream", "stream-sub")
@@ -312,8 +303,7 @@ class bridge_test(harness.gantryd_test_case):
         remote.process.send_signal(signal.SIGKILL)
         remote.wait()
         time.sleep(10)
-        remote = self.start(*remote_args, name="remote-again", **ports)
-        self.assertTrue(remote.wait_until_serving(), remote.stderr())
+        remote = self.start_serving(*remote_args, name="remote-again", **ports)
         publishing.join(90)
         self.assertEqual(failures, [])
         self.assert_all_arrived_in_order(received, count, 120)
@@ -340,7 +330,7 @@ class bridge_test(harness.gantryd_test_case):
         self.assert_all_arrived_in_order(received, count, 60)
 
     def test_gantry_to_gantry_over_mqtt(self):
-        remote = self.start_gantry(name="remote", data="remote-data")
+        self.start_gantry(name="remote", data="remote-data")
         remote_mqtt = self.mqtt_port
         gantry = self.start_gantry(bridge_entry("peer", remote_mqtt, ["a/# both 1 here/ there/"]), name="local")
         self.wait_connected(gantry, "peer")
@@ -359,7 +349,7 @@ class bridge_test(harness.gantryd_test_case):
         self.assertIsNone(there.no_message(0.5))
 
     def test_a_message_the_remote_cannot_take_is_set_aside_and_the_rest_flows(self):
-        remote = self.start_gantry("mqtt.maxFrameSize = 1024", name="remote", data="remote-data")
+        self.start_gantry("mqtt.maxFrameSize = 1024", name="remote", data="remote-data")
         remote_mqtt = self.mqtt_port
         gantry = self.start_gantry(bridge_entry("peer", remote_mqtt, ["big/# out 1"]), name="local")
         self.wait_connected(gantry, "peer")
@@ -463,7 +453,4 @@ class bridge_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

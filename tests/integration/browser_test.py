@@ -12,8 +12,6 @@ bundles (MQTT.js, @stomp/stompjs).
 """
 
 import os
-import sys
-import unittest
 
 import gantryd_harness as harness
 import protocol_clients as clients
@@ -30,25 +28,12 @@ class browser_test(harness.gantryd_test_case):
             missing.append(os.path.join(EXAMPLES, "node_modules"))
         self.assertEqual(missing, [], "run scripts/install-deps")
         super().setUp()
-        self.closers = []  # what to stop before the broker stops
-        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"), "--websocket.staticDir", EXAMPLES)
-        if not p.wait_until_serving():
-            log = p.stderr()
-            self.tearDown()  # unittest skips it when setUp fails, and gantryd may still run
-            self.fail("gantryd did not start:\n" + log)
-
-    def tearDown(self):
-        for close in reversed(self.closers):
-            try:
-                close()
-            except Exception:
-                pass
-        super().tearDown()
+        self.start_serving("--storePathRootDir", os.path.join(self.workdir, "data"), "--websocket.staticDir", EXAMPLES)
 
     def open(self, name, connected="connected"):
         """The example page `name` as gantryd serves it, once it shows `connected`."""
         page = browser_page("http://127.0.0.1:%d/%s" % (self.websocket_port, name), self.workdir)
-        self.closers.append(page.stop)
+        self.close_at_end(page.stop)
         page.wait_for("#status", connected)
         return page
 
@@ -97,7 +82,7 @@ class browser_test(harness.gantryd_test_case):
 
     def test_mqtt_page_message_reaches_mosquitto_sub_over_tcp(self):
         tcp = clients.mosquitto_sub(self.mqtt_port, "browser/to-tcp", "-q", "1", "-C", "1")
-        self.closers.append(tcp.stop)
+        self.close_at_end(tcp.stop)
         self.assertTrue(tcp.wait_for("SUBACK"), "mosquitto_sub did not subscribe")
         page = self.open("mqtt.html")
         self.mqtt_publish(page, "browser/to-tcp", "from the browser to tcp")
@@ -129,7 +114,7 @@ class browser_test(harness.gantryd_test_case):
         # A topic keeps nothing for later: the page sees the message only live.
         self.stomp_subscribe(page, "/topic/browser.news")
         tcp = clients.stomp_connection(self.stomp_port)
-        self.closers.append(tcp.disconnect)
+        self.close_at_end(tcp.disconnect)
         tcp.send("/topic/browser.news", "from python over tcp", receipt="tcp-send")
         page.wait_for("#messages li", "from python over tcp")
         self.assertEqual(page.items("#messages li"),
@@ -138,7 +123,4 @@ class browser_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -62,8 +63,6 @@ class gantryd_process:
         self._stderr.close()
 
 
-
-
 def free_port():
     """A loopback port nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -80,16 +79,27 @@ def other_free_port(taken):
 
 
 class gantryd_test_case(unittest.TestCase):
-    """Starts gantryd instances in a temporary directory and stops them."""
+    """Starts gantryd instances in a temporary directory and stops them.
+
+    Everything is undone with unittest's cleanups, which run even when setUp
+    fails, last registered first: clients close (close_at_end), then the
+    processes stop, then the directory goes."""
 
     def setUp(self):
         self.workdir = tempfile.mkdtemp(prefix="gantryd-test-")
-        self.processes = []
+        self.addCleanup(shutil.rmtree, self.workdir, ignore_errors=True)
 
-    def tearDown(self):
-        for p in self.processes:
-            p.stop()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+    def close_at_end(self, close):
+        """Calls `close` when the test ends, before whatever was registered
+        earlier (so a client closes before the broker it talks to stops),
+        ignoring its exceptions: a client that cannot close cleanly, often
+        because the test cut its connection, must not hide the test's result."""
+        def close_quietly():
+            try:
+                close()
+            except Exception:
+                pass
+        self.addCleanup(close_quietly)
 
     def start(self, *args, name="gantryd", port=None, program=None, mqtt_port=None, stomp_port=None,
               amqp_port=None, websocket_port=None):
@@ -112,7 +122,14 @@ class gantryd_test_case(unittest.TestCase):
             listen += ("--mqttPort", str(self.mqtt_port), "--stompPort", str(self.stomp_port),
                        "--amqpPort", str(self.amqp_port), "--websocketPort", str(self.websocket_port))
         p = gantryd_process(self.workdir, (*listen, *args), name, program)
-        self.processes.append(p)
+        self.addCleanup(p.stop)
+        return p
+
+    def start_serving(self, *args, **options):
+        """start(), then waits until gantryd (or `program`) serves; fails the
+        test with its log if it does not."""
+        p = self.start(*args, **options)
+        self.assertTrue(p.wait_until_serving(), "%s did not start:\n%s" % (options.get("name", "gantryd"), p.stderr()))
         return p
 
     def run_to_exit(self, *args):
@@ -126,3 +143,13 @@ class gantryd_test_case(unittest.TestCase):
 def sibling_program(name):
     """Another executable of the build: they all live in gantryd's bin/."""
     return os.path.join(os.path.dirname(GANTRYD), name)
+
+
+def main(usage):
+    """Runs the calling script's tests: `<script> GANTRYD [unittest arguments]`,
+    or prints `usage` without a program to test."""
+    global GANTRYD
+    if len(sys.argv) < 2:
+        sys.exit(usage)
+    GANTRYD = os.path.abspath(sys.argv[1])
+    unittest.main(module="__main__", argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)

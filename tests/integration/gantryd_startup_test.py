@@ -7,8 +7,6 @@ Usage: gantryd_startup_test.py GANTRYD [unittest arguments, e.g. a test name]
 import os
 import signal
 import subprocess
-import sys
-import unittest
 
 import gantryd_harness as harness
 from gantryd_harness import EXIT_TIMEOUT
@@ -88,7 +86,4 @@ class gantryd_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

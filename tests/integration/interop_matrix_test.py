@@ -21,9 +21,7 @@ processes started here are stopped, by PID.
 
 import os
 import queue
-import sys
 import time
-import unittest
 
 from proton import Message, Timeout
 from proton.utils import BlockingConnection
@@ -135,7 +133,7 @@ class mqtt_endpoint:
     def connect(self, case, role):
         port = case.websocket_port if self.transport == "websockets" else case.mqtt_port
         client = clients.mqtt_client(port, "%s-%s" % (self.name, role), self.version, self.transport)
-        case.closers.append(client.close)
+        case.close_at_end(client.close)
         return client
 
     def publish(self, case):
@@ -180,7 +178,7 @@ class amqp_endpoint:
 
     def connect(self, case):
         conn = BlockingConnection("amqp://127.0.0.1:%d" % case.amqp_port, timeout=WAIT)
-        case.closers.append(conn.close)
+        case.close_at_end(conn.close)
         return conn
 
     def publish(self, case):
@@ -215,7 +213,7 @@ class stomp_endpoint:
 
     def connect(self, case):
         conn = clients.stomp_connection(case.stomp_port, auto_decode=False)
-        case.closers.append(conn.disconnect)
+        case.close_at_end(conn.disconnect)
         return conn
 
     def publish(self, case):
@@ -243,7 +241,7 @@ class stomp_websocket_endpoint(stomp_endpoint):
 
     def connect(self, case):
         conn = clients.stomp_over_websocket(case.websocket_port)
-        case.closers.append(conn.ws.close)
+        case.close_at_end(conn.ws.close)
         conn.send_frame("CONNECT", {"accept-version": "1.2", "host": "127.0.0.1"})
         conn.expect("CONNECTED")
         return conn
@@ -277,7 +275,7 @@ class native_endpoint:
 
     def connect(self, case):
         client = clients.native_client(case.port)
-        case.closers.append(client.close)
+        case.close_at_end(client.close)
         return client
 
     def publish(self, case):
@@ -351,18 +349,7 @@ def tearDownModule():
 class interop_matrix_test(harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
-        self.closers = []  # clients to close before the broker stops
-        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"))
-        self.assertTrue(p.wait_until_serving(), p.stderr())
-        self.broker = p
-
-    def tearDown(self):
-        for close in reversed(self.closers):
-            try:
-                close()
-            except Exception:
-                pass
-        super().tearDown()
+        self.broker = self.start_serving("--storePathRootDir", os.path.join(self.workdir, "data"))
 
     def check_sender(self, name):
         """Publishes from `name` to a receiver of every protocol and records each pair."""
@@ -447,7 +434,4 @@ class interop_matrix_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

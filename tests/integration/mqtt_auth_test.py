@@ -7,8 +7,6 @@ Usage: mqtt_auth_test.py GANTRYD [unittest arguments]
 
 import os
 import subprocess
-import sys
-import unittest
 
 import gantryd_harness as harness
 import protocol_clients as clients
@@ -28,7 +26,6 @@ pattern write status/%c
 class mqtt_auth_test(harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
-        self.clients = []
         passwd = os.path.join(self.workdir, "passwd")
         for user, password in (("alice", "wonderland"), ("bob", "builder")):
             create = ["-c"] if user == "alice" else []
@@ -37,17 +34,11 @@ class mqtt_auth_test(harness.gantryd_test_case):
         acl = os.path.join(self.workdir, "acl")
         with open(acl, "w") as f:
             f.write(ACL)
-        self.broker = self.start("--passwordFile", passwd, "--aclFile", acl, "--allowAnonymous", "false")
-        self.assertTrue(self.broker.wait_for_log("MQTT on 127.0.0.1:%d" % self.mqtt_port), self.broker.stderr())
-
-    def tearDown(self):
-        for c in self.clients:
-            c.close()
-        super().tearDown()
+        self.broker = self.start_serving("--passwordFile", passwd, "--aclFile", acl, "--allowAnonymous", "false")
 
     def connect(self, client_id, username=None, password=None, version=5):
         c = clients.mqtt_client(self.mqtt_port, client_id, version, username=username, password=password)
-        self.clients.append(c)
+        self.close_at_end(c.close)
         return c
 
     def connack(self, client_id, username=None, password=None, version=5):
@@ -84,7 +75,4 @@ class mqtt_auth_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: mqtt_auth_test.py GANTRYD [unittest arguments]")
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main("usage: mqtt_auth_test.py GANTRYD [unittest arguments]")

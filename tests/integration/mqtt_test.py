@@ -10,15 +10,12 @@ malformed packets, topic aliases, QoS 2 duplicates). Every wait is bounded,
 and only the processes started here are stopped, by PID.
 """
 
-import os
 import queue
 import signal
 import socket
 import struct
 import subprocess
-import sys
 import time
-import unittest
 
 import gantryd_harness as harness
 import protocol_clients as clients
@@ -131,35 +128,21 @@ class raw_client:
 class mqtt_test(harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
-        self.clients = []
-        self.subs = []
-        self.broker = self.start()
-        self.assertTrue(self.broker.wait_for_log("MQTT on 127.0.0.1:%d" % self.mqtt_port),
-                        "gantryd did not start:\n" + self.broker.stderr())
-
-    def tearDown(self):
-        for c in self.clients:
-            try:
-                c.close()
-            except Exception:
-                pass
-        for s in self.subs:
-            s.stop()
-        super().tearDown()
+        self.broker = self.start_serving()
 
     def paho(self, client_id="", version=5, **session):
         c = clients.mqtt_client(self.mqtt_port, client_id, version, **session)
-        self.clients.append(c)
+        self.close_at_end(c.close)
         return c
 
     def raw(self):
         c = raw_client(self.mqtt_port)
-        self.clients.append(c)
+        self.close_at_end(c.close)
         return c
 
     def mosquitto_sub(self, topic, *args):
         s = clients.mosquitto_sub(self.mqtt_port, topic, *args)
-        self.subs.append(s)
+        self.close_at_end(s.stop)
         self.assertTrue(s.wait_for("SUBACK"), "mosquitto_sub did not subscribe: %s" % s.seen)
         return s
 
@@ -441,9 +424,7 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertIsNotNone(status, "gantryd did not stop")
         if not kill:
             self.assertEqual(status, 0, old.stderr())
-        self.broker = self.start(*args)
-        self.assertTrue(self.broker.wait_for_log("MQTT on 127.0.0.1:%d" % self.mqtt_port),
-                        "gantryd did not restart:\n" + self.broker.stderr())
+        self.broker = self.start_serving(*args)
 
     def test_retained_message_reaches_new_subscribers_with_the_retain_flag(self):
         self.mosquitto_pub("ret/a/b", "v1", "-r", "-q", "1", "-V", "mqttv311")
@@ -672,7 +653,4 @@ class mqtt_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

@@ -13,9 +13,7 @@ import os
 import signal
 import socket
 import struct
-import sys
 import time
-import unittest
 import zlib
 
 import gantryd_harness as harness
@@ -66,7 +64,7 @@ class namesrv_test(harness.gantryd_test_case):
 
     def connect(self):
         client = remoting_client(self.port)
-        self.addCleanup(client.close)
+        self.close_at_end(client.close)
         return client
 
     def test_registered_broker_has_routes_and_cluster_info(self):
@@ -149,7 +147,7 @@ class namesrv_test(harness.gantryd_test_case):
         good = self.connect()
         self.assertEqual(register(good, "127.0.0.1:10911", {"Kept": 1})[0]["code"], SUCCESS)
         bad = socket.create_connection(("127.0.0.1", self.port), timeout=WAIT)
-        self.addCleanup(bad.close)
+        self.close_at_end(bad.close)
         bad.sendall(struct.pack(">ii", 12, 100) + b"12345678")  # header longer than the frame
         self.assertEqual(bad.recv(16), b"", "the name server should close a malformed stream")
         header, _ = route(good, "Kept")
@@ -209,7 +207,4 @@ class namesrv_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

@@ -12,9 +12,7 @@ remoting_test.py (with a tag the JavaScript consumer does not subscribe to).
 
 import os
 import subprocess
-import sys
 import time
-import unittest
 
 import gantryd_harness as harness
 from protocol_clients import SEND_MESSAGE_V2, SUCCESS
@@ -63,7 +61,4 @@ class native_client_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

@@ -10,8 +10,6 @@ native_scenarios program (tests/integration/native), found beside gantryd.
 import os
 import signal
 import subprocess
-import sys
-import unittest
 
 import gantryd_harness as harness
 
@@ -22,9 +20,7 @@ SHORT_DELAY_LEVELS = ("--messageDelayLevel", "1s 1s 1s 1s 1s")
 
 class native_test(harness.gantryd_test_case):
     def start_broker(self, *args, name="gantryd", port=None):
-        p = self.start(*args, name=name, port=port)
-        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
-        return p
+        return self.start_serving(*args, name=name, port=port)
 
     def run_scenario(self, scenario, broker):
         program = os.path.join(os.path.dirname(harness.GANTRYD), "native_scenarios")
@@ -87,7 +83,4 @@ class native_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

@@ -8,9 +8,7 @@ import os
 import signal
 import socket
 import struct
-import sys
 import time
-import unittest
 
 import gantryd_harness as harness
 import protocol_clients as clients
@@ -22,9 +20,7 @@ REQUEST_CODE_NOT_SUPPORTED = 3
 
 class remoting_test(harness.gantryd_test_case):
     def start_broker(self):
-        p = self.start()
-        self.assertTrue(p.wait_until_serving(), "gantryd did not start:\n" + p.stderr())
-        return p
+        return self.start_serving()
 
     def send(self, client, topic, body, queue=0, tag="TagA"):
         properties = [("TAGS", tag), ("UNIQ_KEY", "ID-" + body.decode()), ("WAIT", "true")]
@@ -100,8 +96,7 @@ class remoting_test(harness.gantryd_test_case):
             client.close()
         p.process.send_signal(signal.SIGKILL)
         p.wait()
-        again = self.start(port=self.port, name="again")
-        self.assertTrue(again.wait_until_serving(), again.stderr())
+        self.start_serving(port=self.port, name="again")
         client = remoting_client(self.port)
         try:
             header, body = clients.pull_message(client, "Durable", 0, "cg", sys_flag=6, suspend_ms=3000)
@@ -112,7 +107,4 @@ class remoting_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

@@ -13,9 +13,7 @@ started here are stopped, by PID.
 import os
 import queue
 import socket
-import sys
 import time
-import unittest
 
 from proton.utils import BlockingConnection
 
@@ -26,32 +24,18 @@ WAIT = clients.WAIT
 
 
 class stomp_test(harness.gantryd_test_case):
-    def setUp(self):
-        super().setUp()
-        self.connections = []
-
-    def tearDown(self):
-        for c in self.connections:
-            try:
-                c.disconnect()
-            except Exception:
-                pass
-        super().tearDown()
-
     def start_broker(self, *args, stomp_port=None):
-        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"), *args, stomp_port=stomp_port)
-        self.assertTrue(p.wait_until_serving(), p.stderr())
-        self.broker = p
-        return p
+        self.broker = self.start_serving("--storePathRootDir", os.path.join(self.workdir, "data"), *args,
+                                         stomp_port=stomp_port)
+        return self.broker
 
     def restart_broker(self, *args):
         self.broker.stop()
-        self.processes.remove(self.broker)
         return self.start_broker(*args, stomp_port=self.stomp_port)
 
     def connect(self, version="1.2", client_id=None, **kwargs):
         conn = clients.stomp_connection(self.stomp_port, version, client_id, **kwargs)
-        self.connections.append(conn)
+        self.close_at_end(conn.disconnect)
         return conn
 
     def next_message(self, conn, timeout=WAIT):
@@ -88,7 +72,7 @@ class stomp_test(harness.gantryd_test_case):
 
     def raw(self):
         s = socket.create_connection(("127.0.0.1", self.stomp_port), timeout=WAIT)
-        self.addCleanup(s.close)
+        self.close_at_end(s.close)
         return s
 
     def read_frame(self, s):
@@ -401,9 +385,10 @@ class stomp_test(harness.gantryd_test_case):
     def test_stomp_message_reaches_mqtt_amqp_and_native_consumers_intact(self):
         self.start_broker()
         amqp = BlockingConnection("amqp://127.0.0.1:%d" % self.amqp_port, timeout=WAIT)
+        self.close_at_end(amqp.close)
         amqp_receiver = amqp.create_receiver("topic://sensors/room1", credit=10)
         mqtt = clients.mqtt_client(self.mqtt_port, "cross")
-        self.addCleanup(mqtt.close)
+        self.close_at_end(mqtt.close)
         mqtt.subscribe("sensors/room1", 1)
         self.send(self.connect(), "/topic/sensors.room1", '{"t": 21.5}',
                   **{"content-type": "application/json", "correlation-id": "corr-9", "reply-to": "/topic/answers",
@@ -435,7 +420,7 @@ class stomp_test(harness.gantryd_test_case):
         conn = self.connect()
         self.subscribe(conn, "/topic/plant.line2", "1")
         mqtt = clients.mqtt_client(self.mqtt_port, "pub")
-        self.addCleanup(mqtt.close)
+        self.close_at_end(mqtt.close)
         props = clients.publish_properties(ContentType="text/plain", UserProperty=[("shift", "night")])
         mqtt.publish("plant/line2", b"running", qos=1, properties=props)
         frame = self.next_message(conn)
@@ -446,7 +431,4 @@ class stomp_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)

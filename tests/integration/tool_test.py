@@ -8,9 +8,7 @@ Usage: tool_test.py GANTRYD [unittest arguments]
 import os
 import re
 import subprocess
-import sys
 import time
-import unittest
 
 import gantryd_harness as harness
 
@@ -30,9 +28,7 @@ class tool_test(harness.gantryd_test_case):
         return done.stdout
 
     def start_broker(self, *args):
-        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"), *args)
-        self.assertTrue(p.wait_until_serving(), p.stderr())
-        return p
+        return self.start_serving("--storePathRootDir", os.path.join(self.workdir, "data"), *args)
 
     def test_topics_produce_consume_and_lag_in_one_process_mode(self):
         self.start_broker()
@@ -131,7 +127,4 @@ class tool_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: tool_test.py GANTRYD [unittest arguments]")
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main("usage: tool_test.py GANTRYD [unittest arguments]")

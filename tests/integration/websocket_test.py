@@ -13,8 +13,6 @@ processes started here are stopped, by PID.
 
 import http.client
 import os
-import sys
-import unittest
 
 import gantryd_harness as harness
 import protocol_clients as clients
@@ -25,24 +23,13 @@ WAIT = clients.WAIT
 class websocket_test(harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
-        self.closers = []  # clients to close before the broker stops
-        p = self.start("--storePathRootDir", os.path.join(self.workdir, "data"))
-        self.assertTrue(p.wait_until_serving(), p.stderr())
-        self.broker = p
-
-    def tearDown(self):
-        for close in reversed(self.closers):
-            try:
-                close()
-            except Exception:
-                pass
-        super().tearDown()
+        self.broker = self.start_serving("--storePathRootDir", os.path.join(self.workdir, "data"))
 
     def paho(self, client_id, transport="websockets"):
         """A connected paho client (MQTT 3.1.1) collecting its messages."""
         port = self.websocket_port if transport == "websockets" else self.mqtt_port
         c = clients.mqtt_client(port, client_id, version=3, transport=transport)
-        self.closers.append(c.close)
+        self.close_at_end(c.close)
         return c
 
     def subscribe(self, client, topic, qos=1):
@@ -50,20 +37,20 @@ class websocket_test(harness.gantryd_test_case):
 
     def mosquitto_sub(self, topic):
         s = clients.mosquitto_sub(self.mqtt_port, topic, "-q", "1", "-C", "1")
-        self.closers.append(s.stop)
+        self.close_at_end(s.stop)
         self.assertTrue(s.wait_for("SUBACK"), "mosquitto_sub did not subscribe")
         return s
 
     def stomp_tcp(self):
         conn = clients.stomp_connection(self.stomp_port)
-        self.closers.append(conn.disconnect)
+        self.close_at_end(conn.disconnect)
         return conn
 
     def stomp_ws(self):
         c = clients.stomp_over_websocket(self.websocket_port)
         self.assertEqual(c.ws.status, 101, c.ws.body)
         self.assertEqual(c.ws.headers.get("sec-websocket-protocol"), "v12.stomp")
-        self.closers.append(c.ws.close)
+        self.close_at_end(c.ws.close)
         c.send_frame("CONNECT", {"accept-version": "1.2", "host": "127.0.0.1"}, split=True)
         _, headers, _ = c.expect("CONNECTED")
         self.assertEqual(headers["version"], "1.2")
@@ -145,7 +132,7 @@ class websocket_test(harness.gantryd_test_case):
 
     def test_healthz_answers_ok_and_the_start_up_line_names_the_listener(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.websocket_port, timeout=WAIT)
-        self.closers.append(conn.close)
+        self.close_at_end(conn.close)
         conn.request("GET", "/healthz")
         response = conn.getresponse()
         self.assertEqual((response.status, response.read()), (200, b"ok"))
@@ -154,7 +141,4 @@ class websocket_test(harness.gantryd_test_case):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    harness.GANTRYD = os.path.abspath(sys.argv[1])
-    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)
+    harness.main(__doc__)
