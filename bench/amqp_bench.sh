@@ -145,23 +145,10 @@ run_load() {
     fi
 }
 
-# run_both <amqp_load arguments...>: sets gantry_out and rabbitmq_out, the
-# order of the brokers alternating from one call to the next.
-order=0
+# run_both <amqp_load arguments...>: sets gantry_out and rabbitmq_out.
 run_both() {
-    order=$((order + 1))
-    if [ $((order % 2)) -eq 1 ]; then
-        start_gantry
-        gantry_out=$(run_load "$@")
-        start_rabbitmq
-        rabbitmq_out=$(run_load "$@")
-    else
-        start_rabbitmq
-        rabbitmq_out=$(run_load "$@")
-        start_gantry
-        gantry_out=$(run_load "$@")
-    fi
-    stop_broker
+    run_alternating rabbitmq "$@"
+    rabbitmq_out=$peer_out
 }
 
 row() { printf '%-44s %12s %12s %7s  %s\n' "$@"; }

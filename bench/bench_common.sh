@@ -1,6 +1,6 @@
 # Sourced by the bench/*_bench.sh scripts: the Release build, a temporary
-# folder removed at exit, the one broker process of a case (stopped by its
-# PID), free loopback ports and bounded waits.
+# folder removed at exit, the broker process of a case and any it runs
+# beside it (stopped by their PIDs), free loopback ports and bounded waits.
 #
 #   bench_setup <build dir> <name> <target...>
 # sets `root`, `bin` (the build's bin/) and `work` (the temporary folder).
@@ -14,15 +14,28 @@ bench_setup() {
     bin=$(cd "$build/bin" && pwd)
     work=$(mktemp -d "/var/tmp/gantry-$name.XXXXXX")
     broker_pid=""
-    trap 'stop_broker; rm -rf "$work"' EXIT
+    peer_pids=()
+    trap 'stop_broker; stop_peers; rm -rf "$work"' EXIT
 }
 
+# The broker measured (`broker_pid`, the {pid} of run_load).
 stop_broker() {
     if [ -n "$broker_pid" ]; then
-        kill "$broker_pid" 2>/dev/null || true
-        wait "$broker_pid" 2>/dev/null || true
+        stop_pid "$broker_pid"
         broker_pid=""
     fi
+}
+
+# Processes a case runs beside its broker (`peer_pids`), e.g. the far end of a bridge.
+stop_peers() {
+    local pid
+    for pid in "${peer_pids[@]}"; do stop_pid "$pid"; done
+    peer_pids=()
+}
+
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
 }
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -36,6 +49,12 @@ wait_until() {
         sleep 0.1
     done
     return 1
+}
+
+# cpu_seconds <pid>: user and system CPU time the process has used so far.
+cpu_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.1f", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null ||
+        echo "?"
 }
 
 # Reading the load tools' "summary mode=... key=value ..." lines.
@@ -83,4 +102,28 @@ print_medians() {
         o=$(awk 'NF { print $2 }' <<<"$values" | median)
         row "${key#*|} ($(awk 'NF' <<<"$values" | wc -l) runs)" "$g" "$o" "$(ratio "$g" "$o")" "$(verdict "$kind" "$g" "$o")"
     done
+}
+
+# run_alternating <peer> <load arguments...>: runs the load against a fresh
+# gantryd (start_gantry) and a fresh peer broker (start_<peer>), the one that
+# goes first alternating from one call to the next, so a case swaps order
+# between runs too; sets gantry_out and peer_out to the summary lines.
+# The script defines start_gantry, start_<peer> and run_load.
+alternation=0
+run_alternating() {
+    local peer=$1
+    shift
+    alternation=$((alternation + 1))
+    if [ $((alternation % 2)) -eq 1 ]; then
+        start_gantry
+        gantry_out=$(run_load "$@")
+        "start_$peer"
+        peer_out=$(run_load "$@")
+    else
+        "start_$peer"
+        peer_out=$(run_load "$@")
+        start_gantry
+        gantry_out=$(run_load "$@")
+    fi
+    stop_broker
 }

@@ -54,24 +54,10 @@ source "$(dirname "$0")/mqtt_brokers.sh"
 transport=websocket
 port=""
 
-# run_both <mqtt_load arguments...>: sets gantry_out and mosquitto_out, the
-# order of the brokers alternating from one call to the next; each run
-# starts from its own number, so a case swaps order between runs too.
-order=0
+# run_both <mqtt_load arguments...>: sets gantry_out and mosquitto_out.
 run_both() {
-    order=$((order + 1))
-    if [ $((order % 2)) -eq 1 ]; then
-        start_gantry
-        gantry_out=$(run_load "$@")
-        start_mosquitto
-        mosquitto_out=$(run_load "$@")
-    else
-        start_mosquitto
-        mosquitto_out=$(run_load "$@")
-        start_gantry
-        gantry_out=$(run_load "$@")
-    fi
-    stop_broker
+    run_alternating mosquitto "$@"
+    mosquitto_out=$peer_out
 }
 
 row() { printf '%-40s %12s %12s %7s  %s\n' "$@"; }

@@ -36,6 +36,9 @@ void add_pubsub_command(CLI::App& app, options& o) {
     cmd->add_option("-w,--window", p.window, "Messages in flight per publisher")->check(CLI::Range(1, 65535));
     cmd->add_option("-t,--topic", p.topic, "Topic");
     cmd->add_option("--drain", p.drain_seconds, "Seconds deliveries may keep arriving after publishing stops");
+    cmd->add_option("--sub-host", p.subscriber_host, "Subscribers' broker host (default: --host)");
+    cmd->add_option("--sub-port", p.subscriber_port, "Subscribers' broker port (default: --port), e.g. across a bridge")
+        ->check(CLI::Range(1, 65535));
     cmd->final_callback([&o] { o.mode = run_mode::pubsub; });
 }
 

@@ -28,6 +28,10 @@ struct pubsub_options {
     int window = 64;
     std::string topic = "bench/load";
     double drain_seconds = 10; // after the publishers stop, while deliveries still arrive
+    // The subscribers' broker when it is not the publishers' (the far end of
+    // a bridge); transport and protocol stay the connection's.
+    std::string subscriber_host; // empty: the connection's host
+    int subscriber_port = 0;     // 0: the connection's port
 };
 
 struct idle_options {

@@ -48,9 +48,12 @@ void wait_for_deliveries(const std::vector<std::unique_ptr<subscriber>>& subscri
 
 void run_pubsub(const connection_options& connection, const pubsub_options& o) {
     const std::string prefix = "mqtt-load-" + std::to_string(::getpid());
+    connection_options at_subscribers = connection;
+    if (!o.subscriber_host.empty()) at_subscribers.host = o.subscriber_host;
+    if (o.subscriber_port != 0) at_subscribers.port = o.subscriber_port;
     std::vector<std::unique_ptr<subscriber>> subscribers;
     for (int i = 0; i < o.subscribers; ++i) {
-        subscribers.push_back(std::make_unique<subscriber>(connection, prefix + "-sub-" + std::to_string(i), true));
+        subscribers.push_back(std::make_unique<subscriber>(at_subscribers, prefix + "-sub-" + std::to_string(i), true));
         subscribers.back()->connect();
         subscribers.back()->subscribe(o.topic, o.qos);
     }
@@ -80,6 +83,8 @@ void run_pubsub(const connection_options& connection, const pubsub_options& o) {
     stop_publishing = true;
     for (auto& s : senders) s->join();
     const double publish_seconds = duration<double>(steady_clock::now() - start).count();
+    // What arrived while the publishers ran; the rest is what the broker (or a bridge) still held.
+    const std::int64_t received_while_publishing = total_received(subscribers);
     std::int64_t published = 0;
     for (auto n : sent) published += n;
     const std::int64_t expected = published * o.subscribers;
@@ -113,6 +118,8 @@ void run_pubsub(const connection_options& connection, const pubsub_options& o) {
         .add("msg_per_s", rate)
         .add("mb_per_s", rate * o.size / 1e6)
         .add("publish_msg_per_s", static_cast<double>(published) / publish_seconds)
+        .add("publish_seconds", publish_seconds)
+        .add("received_while_publishing", received_while_publishing)
         .add("p50_us", static_cast<std::int64_t>(latencies.percentile(0.50)))
         .add("p99_us", static_cast<std::int64_t>(latencies.percentile(0.99)))
         .add("max_us", static_cast<std::int64_t>(latencies.max()))
