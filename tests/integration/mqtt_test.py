@@ -44,13 +44,13 @@ def packet(first_byte, body):
     return bytes([first_byte]) + vbi(len(body)) + body
 
 
-def connect_packet(client_id, version=5, keep_alive=60, clean=True, will=None):
+def connect_packet(client_id, version=5, keep_alive=60, clean=True, will=None, props=b""):
     flags = 0x02 if clean else 0
     if will:
         flags |= 0x04 | (will.get("qos", 0) << 3)
     body = mqtt_str("MQTT") + bytes([version, flags]) + struct.pack(">H", keep_alive)
     if version == 5:
-        body += vbi(0)
+        body += vbi(len(props)) + props
     body += mqtt_str(client_id)
     if will:
         if version == 5:
@@ -344,6 +344,29 @@ class mqtt_test(harness.gantryd_test_case):
         c.send(publish_packet("", b"x", qos=0, props=b"\x23" + struct.pack(">H", 9)))  # unknown alias
         got = c.read_packet()
         self.assertEqual(got[0], 0xE0)
+
+    def test_outbound_topic_aliases_within_the_clients_maximum(self):
+        c = self.raw()
+        c.connect("alias-out", version=5, props=b"\x22" + struct.pack(">H", 2))  # Topic Alias Maximum 2
+        c.send(subscribe_packet(1, "aliased/#", 0))
+        self.assertEqual(c.read_packet()[0], 0x90)
+        pub = self.paho("alias-pub")
+        for topic in ("aliased/a", "aliased/a", "aliased/b", "aliased/c", "aliased/b"):
+            pub.publish(topic, topic.encode(), 1)
+        got = []
+        for _ in range(5):
+            first, body = c.read_packet()
+            self.assertEqual(first, 0x30)
+            (topic_length,) = struct.unpack(">H", body[:2])
+            topic = body[2:2 + topic_length].decode()
+            props_length = body[2 + topic_length]
+            props = body[3 + topic_length:3 + topic_length + props_length]
+            alias = struct.unpack(">H", props[props.index(b"\x23") + 1:][:2])[0] if b"\x23" in props else None
+            got.append((topic, alias, body[3 + topic_length + props_length:]))
+        # The first of each topic names it with a new alias, the next use the
+        # alias alone; a topic past the client's maximum goes in full.
+        self.assertEqual(got, [("aliased/a", 1, b"aliased/a"), ("", 1, b"aliased/a"), ("aliased/b", 2, b"aliased/b"),
+                               ("aliased/c", None, b"aliased/c"), ("", 2, b"aliased/b")])
 
     def test_shared_subscription_members_split_the_messages(self):
         first, second = self.paho("worker-1"), self.paho("worker-2")

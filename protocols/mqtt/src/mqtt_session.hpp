@@ -131,6 +131,10 @@ private:
     void fetch_retained();
     void drain_deliveries();
     bool send_delivery(queued_delivery& q);
+    // Gives `publish` the alias of its topic (dropping the topic when the
+    // client knows it); returns the topic when the alias is new, to be
+    // recorded once the packet is actually sent.
+    std::optional<std::string> alias_topic(publish_packet& publish) const;
     void return_credit();
     // Ends a delivery; a retained one owes the engine nothing.
     void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
@@ -185,6 +189,10 @@ private:
     std::set<std::uint16_t> qos2_appending_;  // QoS 2 packet ids whose append runs
     std::set<std::uint16_t> qos2_received_;   // stored, PUBREC sent, awaiting PUBREL
     std::unordered_map<std::uint16_t, std::string> topic_aliases_;
+    // Outbound (5.0 §3.3.2.3.4): topics given an alias in this connection,
+    // first come first served up to the limit; later topics go in full.
+    std::unordered_map<std::string, std::uint16_t> outbound_aliases_;
+    std::uint16_t outbound_alias_limit_ = 0;
 
     // Outbound.
     std::uint64_t next_subscription_ = 1;

@@ -5,6 +5,8 @@
 // engine only once a delivery was sent (QoS 0) or acknowledged (QoS 1/2).
 // Retained messages for a new subscription join the same outbox a page at a
 // time, only while it is short, so they obey the same limits.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "mqtt_log.hpp"
@@ -84,23 +86,39 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         while (inflight_.contains(next_packet_id_) || next_packet_id_ == 0) ++next_packet_id_;
         publish.packet_id = next_packet_id_++;
     }
+    auto new_alias_topic = alias_topic(publish);
     if (client_max_packet_size_ > 0) {
         const auto size = mqtt_codec::encoded_size(publish, version_);
         if (size && *size > client_max_packet_size_) {
             // 5.0 §3.1.2.11.4: discarded as if delivered.
             mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", *size,
-                             publish.topic, who(), client_max_packet_size_);
+                             publish.topic.empty() ? fmt::format("topic alias {}", *publish.properties.topic_alias)
+                                                   : publish.topic,
+                             who(), client_max_packet_size_);
             settle(sub, q.d.handle, q.retained);
             return true;
         }
     }
     send(publish);
+    if (new_alias_topic) outbound_aliases_.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
         settle(sub, q.d.handle, q.retained);
         return true;
     }
     inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
     return true;
+}
+
+std::optional<std::string> mqtt_session::alias_topic(publish_packet& publish) const {
+    if (outbound_alias_limit_ == 0) return std::nullopt;
+    if (const auto known = outbound_aliases_.find(publish.topic); known != outbound_aliases_.end()) {
+        publish.properties.topic_alias = known->second;
+        publish.topic.clear();
+        return std::nullopt;
+    }
+    if (outbound_aliases_.size() >= outbound_alias_limit_) return std::nullopt;
+    publish.properties.topic_alias = static_cast<std::uint16_t>(outbound_aliases_.size() + 1);
+    return publish.topic;
 }
 
 void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,

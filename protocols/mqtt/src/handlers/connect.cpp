@@ -79,6 +79,9 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     clean_start_ = packet.clean_start;
     bridge_client_ = packet.bridge;
     client_max_packet_size_ = props.maximum_packet_size.value_or(0);
+    // Outbound aliases up to what the client allows and the broker's own
+    // alias limit, which bounds the memory they take.
+    outbound_alias_limit_ = std::min(props.topic_alias_maximum.value_or(0), options_.topic_alias_maximum);
     inflight_limit_ = std::min<std::size_t>(props.receive_maximum.value_or(65535), options_.max_inflight_deliveries);
     if (inflight_limit_ == 0) inflight_limit_ = 1;
 
