@@ -64,7 +64,10 @@ void register_protocol_keys(config_registry& registry) {
         "mqtt.retainAvailable", "Whether RETAIN publishes become retained messages",
         [](auto& c) -> auto& { return c.mqtt.retain_available; }));
     add(integer_key(
-        "mqtt.topicAliasMaximum", "Topic aliases a client may define (0: none)", between(0, 65535),
+        "mqtt.topicAliasMaximum",
+        "Topic aliases each side may define: the client's, and the most the broker gives a 5.0 client that allows "
+        "them (0: none)",
+        between(0, 65535),
         [](auto& c) -> auto& { return c.mqtt.topic_alias_maximum; }));
     add(integer_key(
         "mqtt.maxInflightMessages", "QoS 1/2 deliveries awaiting acknowledgement per connection", between(1, 65535),
