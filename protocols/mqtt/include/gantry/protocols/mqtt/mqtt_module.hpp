@@ -34,7 +34,8 @@ struct mqtt_options {
     bool retain_available = true;
     // Maximum Packet Size the broker accepts (the codec's limit).
     std::uint32_t maximum_packet_size = 1024 * 1024;
-    // Topic Alias Maximum for client → broker aliases; 0 disables them.
+    // Topic Alias Maximum for client → broker aliases, and the most aliases
+    // the broker gives a 5.0 client that allows them; 0 disables both.
     std::uint16_t topic_alias_maximum = 32;
     // QoS 1/2 deliveries awaiting PUBACK / PUBCOMP per connection (also
     // capped by the client's Receive Maximum).
