@@ -153,17 +153,13 @@ run_both() {
 
 row() { printf '%-44s %12s %12s %7s  %s\n' "$@"; }
 
-details() {
-    sed 's/^/    gantry:   /' <<<"$gantry_out"
-    sed 's/^/    rabbitmq: /' <<<"$rabbitmq_out"
-}
+details() { print_outputs gantry "$gantry_out" rabbitmq "$rabbitmq_out"; }
 
 # verdict <row kind> <gantry> <rabbitmq>
 verdict() {
     case $1 in
-    throughput) awk -v g="$2" -v r="$3" 'BEGIN { print (g >= 2 * r) ? "met (>= 2x)" : "not met (>= 2x)" }' ;;
-    p99) awk -v g="$2" -v r="$3" 'BEGIN { print (g < r) ? "met (< RabbitMQ)" : "not met (< RabbitMQ)" }' ;;
-    *) echo "" ;;
+    throughput) times_verdict "$2" "$3" 2 ;;
+    p99) lower_verdict "$2" "$3" RabbitMQ ;;
     esac
 }
 

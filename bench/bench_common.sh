@@ -69,6 +69,27 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # at_least <value> <bound>: "met" or "not met".
 at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? "met" : "not met" }'; }
 
+# times_verdict <gantry> <other> <factor>: a throughput target, "met (>= 1.2x)".
+times_verdict() { echo "$(at_least "$1" "$(awk -v b="$2" -v f="$3" 'BEGIN { print f * b }')") (>= $3x)"; }
+
+# lower_verdict <gantry> <other> <other's name> [or-equal]: a latency target,
+# Gantry's figure below the other's (or not above it).
+lower_verdict() {
+    if [ "${4:-}" = or-equal ]; then
+        echo "$(at_least "$2" "$1") (<= $3)"
+    else
+        awk -v g="$1" -v o="$2" -v n="$3" 'BEGIN { print ((g < o) ? "met" : "not met") " (< " n ")" }'
+    fi
+}
+
+# print_outputs <name> <summary lines> ...: each broker's lines, indented under its name.
+print_outputs() {
+    while [ $# -ge 2 ]; do
+        sed "s/^/    $(printf '%-10s' "$1:") /" <<<"$2"
+        shift 2
+    done
+}
+
 # median: the median of the numbers on stdin, one a line.
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 

@@ -69,10 +69,8 @@ throughput_case() {
     if [ -z "$g" ] || [ -z "$m" ]; then
         row "$name" "${g:-failed}" "${m:-failed}" "-" "not met"
     else
-        local verdict
-        verdict=$(at_least "$g" "$(awk -v b="$m" 'BEGIN { print 1.2 * b }')")
         row "$name" "$g" "$m" "$(ratio "$g" "$m")" \
-            "$verdict (>= 1.2x; lost $(field lost "$gantry_out") / $(field lost "$mosquitto_out"))"
+            "$(times_verdict "$g" "$m" 1.2); lost $(field lost "$gantry_out") / $(field lost "$mosquitto_out")"
     fi
     details
 }
@@ -134,10 +132,7 @@ backlog_case() {
     details
 }
 
-details() {
-    sed 's/^/    gantry:    /' <<<"$gantry_out"
-    sed 's/^/    mosquitto: /' <<<"$mosquitto_out"
-}
+details() { print_outputs gantry "$gantry_out" mosquitto "$mosquitto_out"; }
 
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")
 echo "seconds per case: $seconds; cases: $cases; gantry $commit vs $(/usr/sbin/mosquitto -h | head -1)"

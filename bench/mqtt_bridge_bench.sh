@@ -151,8 +151,7 @@ row() { printf '%-42s %12s %12s %7s  %s\n' "$@"; }
 
 verdict() {
     case $1 in
-    bridge) awk -v g="$2" -v m="$3" 'BEGIN { print (g >= 1.5 * m) ? "met (>= 1.5x)" : "not met (>= 1.5x)" }' ;;
-    *) echo "" ;;
+    bridge) times_verdict "$2" "$3" 1.5 ;;
     esac
 }
 

@@ -62,17 +62,13 @@ run_both() {
 
 row() { printf '%-40s %12s %12s %7s  %s\n' "$@"; }
 
-details() {
-    sed 's/^/    gantry:    /' <<<"$gantry_out"
-    sed 's/^/    mosquitto: /' <<<"$mosquitto_out"
-}
+details() { print_outputs gantry "$gantry_out" mosquitto "$mosquitto_out"; }
 
 # verdict <row kind> <gantry> <mosquitto>
 verdict() {
     case $1 in
-    throughput) awk -v g="$2" -v m="$3" 'BEGIN { print (g >= 1.2 * m) ? "met (>= 1.2x)" : "not met (>= 1.2x)" }' ;;
-    p99) awk -v g="$2" -v m="$3" 'BEGIN { print (g <= m) ? "met (<= Mosquitto)" : "not met (<= Mosquitto)" }' ;;
-    *) echo "" ;;
+    throughput) times_verdict "$2" "$3" 1.2 ;;
+    p99) lower_verdict "$2" "$3" Mosquitto or-equal ;;
     esac
 }
 

@@ -183,7 +183,7 @@ throughput_case() {
     if [ -z "$g" ] || [ -z "$a" ]; then
         row "$name" "${g:-failed}" "${a:-failed}" "-" "not met"
     else
-        row "$name" "$g" "$a" "$(ratio "$g" "$a")" "$(at_least "$g" "$(awk -v b="$a" 'BEGIN { print 1.5 * b }')") (>= 1.5x)"
+        row "$name" "$g" "$a" "$(ratio "$g" "$a")" "$(times_verdict "$g" "$a" 1.5)"
     fi
     details
 }
