@@ -49,7 +49,7 @@ void mqtt_bridge_session::on_remote_publish(mqtt::publish_packet& publish) {
     if (!address) {
         bridge_log()->warn("bridge '{}': '{}' from {} has no local name ({}); acknowledged and dropped", config_.name,
                            publish.topic, link_->address(), problem);
-        update_status([](bridge_status& s) { ++s.dropped; });
+        ++traffic_.dropped;
         if (publish.qos == 1) link_->send(mqtt::puback_packet{id, mqtt::reason_code::success, {}});
         if (publish.qos == 2) {
             qos2_stored_.insert(id);
@@ -61,10 +61,8 @@ void mqtt_bridge_session::on_remote_publish(mqtt::publish_packet& publish) {
     publish.topic = std::move(*local);
     auto msg = mqtt::to_engine_message(publish, *address, client_id_, protocols::common::wall_clock_ms());
     msg.properties.emplace_back(protocols::naming::bridge_hop_property, config_.name);
-    update_status([&](bridge_status& s) {
-        ++s.messages_in;
-        s.bytes_in += bytes;
-    });
+    ++traffic_.messages_in;
+    traffic_.bytes_in += bytes;
     const auto qos = publish.qos;
     if (qos == 2) qos2_storing_.insert(id);
     if (++pending_appends_ >= config_.max_inflight) link_->pause_reading();

@@ -108,7 +108,7 @@ bool mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
     if (!remote) {
         bridge_log()->warn("bridge '{}': '{}' has no remote name under rule '{}'; set aside", config_.name,
                            out.publish.topic, rule.pattern);
-        update_status([](bridge_status& s) { ++s.dropped; });
+        ++traffic_.dropped;
         settle(rule_index, d.handle, engine::outcome::rejected);
         return true;
     }
@@ -132,17 +132,15 @@ bool mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
                            size ? fmt::format("{} bytes, over the remote's maximum packet size {}", *size,
                                               remote_max_packet_size_)
                                 : size.error().message());
-        update_status([](bridge_status& s) { ++s.dropped; });
+        ++traffic_.dropped;
         settle(rule_index, d.handle, engine::outcome::rejected);
         return true;
     }
     const auto bytes = publish.payload.size();
     link_->send(publish);
     if (!link_ || !connected_) return false; // the send failed and took the link down
-    update_status([&](bridge_status& s) {
-        ++s.messages_out;
-        s.bytes_out += bytes;
-    });
+    ++traffic_.messages_out;
+    traffic_.bytes_out += bytes;
     if (publish.qos == 0) settle(rule_index, d.handle, engine::outcome::accepted);
     else in_flight_.emplace(publish.packet_id, in_flight{rule_index, d.handle, false});
     return true;
@@ -155,7 +153,7 @@ void mqtt_bridge_session::on_publish_answer(std::uint16_t packet_id, mqtt::reaso
         bridge_log()->warn("bridge '{}': {} refused a message (reason 0x{:02X}); it goes to the bridge's dead-letter "
                            "topic",
                            config_.name, link_->address(), static_cast<unsigned>(reason));
-        update_status([](bridge_status& s) { ++s.dropped; });
+        ++traffic_.dropped;
         settle(it->second.rule, it->second.handle, engine::outcome::rejected);
         in_flight_.erase(it);
     } else if (!complete) { // PUBREC: release, then wait for PUBCOMP

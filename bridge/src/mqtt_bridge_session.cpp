@@ -61,6 +61,11 @@ bridge_status mqtt_bridge_session::status() const {
         std::lock_guard lock(status_mutex_);
         status = status_;
     }
+    status.messages_out = traffic_.messages_out;
+    status.bytes_out = traffic_.bytes_out;
+    status.messages_in = traffic_.messages_in;
+    status.bytes_in = traffic_.bytes_in;
+    status.dropped = traffic_.dropped;
     for (const auto& rule : config_.topics) {
         if (!rule.sends()) continue;
         const auto filter = mqtt::to_engine_filter(rule.local_filter());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -116,8 +117,17 @@ private:
     std::set<std::uint16_t> qos2_storing_;  // appends running for these QoS 2 ids
     std::set<std::uint16_t> qos2_stored_;   // stored, PUBREC sent, awaiting PUBREL
 
+    // What status() reports: the connection's state under a mutex (it changes
+    // with the link), the traffic as counters (they change with every message).
     mutable std::mutex status_mutex_;
     bridge_status status_;
+    struct counters {
+        std::atomic<std::uint64_t> messages_out{0};
+        std::atomic<std::uint64_t> bytes_out{0};
+        std::atomic<std::uint64_t> messages_in{0};
+        std::atomic<std::uint64_t> bytes_in{0};
+        std::atomic<std::uint64_t> dropped{0};
+    } traffic_;
 };
 
 } // namespace gantry::bridge
