@@ -52,7 +52,7 @@ done
 
 rabbitmq_server=/usr/lib/rabbitmq/bin/rabbitmq-server # the real script: /usr/sbin's wrapper su's to rabbitmq
 if [ ! -x "$rabbitmq_server" ]; then
-    echo "RabbitMQ is not installed: run scripts/install-bench-deps" >&2
+    echo "RabbitMQ is not installed: run scripts/install-deps" >&2
     exit 1
 fi
 if pids=$(pgrep -u rabbitmq 2>/dev/null); then

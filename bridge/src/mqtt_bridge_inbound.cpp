@@ -47,9 +47,9 @@ void mqtt_bridge_session::on_remote_publish(mqtt::publish_packet& publish) {
         else problem = "'" + *local + "': " + mapped.error().message();
     }
     if (!address) {
-        bridge_log()->warn("bridge '{}': '{}' from {} has no local name ({}); acknowledged and dropped", config_.name,
+        bridge_log()->warn("bridge '{}': '{}' from {} has no local name ({}); acknowledged and dropped", name(),
                            publish.topic, link_->address(), problem);
-        ++traffic_.dropped;
+        count_dropped();
         if (publish.qos == 1) link_->send(mqtt::puback_packet{id, mqtt::reason_code::success, {}});
         if (publish.qos == 2) {
             qos2_stored_.insert(id);
@@ -59,14 +59,14 @@ void mqtt_bridge_session::on_remote_publish(mqtt::publish_packet& publish) {
     }
     const auto bytes = publish.payload.size();
     publish.topic = std::move(*local);
-    auto msg = mqtt::to_engine_message(publish, *address, client_id_, protocols::common::wall_clock_ms());
-    msg.properties.emplace_back(protocols::naming::bridge_hop_property, config_.name);
-    ++traffic_.messages_in;
-    traffic_.bytes_in += bytes;
+    auto msg = mqtt::to_engine_message(publish, *address, client_id(), protocols::common::wall_clock_ms());
+    msg.properties.emplace_back(protocols::naming::bridge_hop_property, name());
+    count_in(bytes);
     const auto qos = publish.qos;
     if (qos == 2) qos2_storing_.insert(id);
     if (++pending_appends_ >= config_.max_inflight) link_->pause_reading();
-    auto stored = [weak = weak_from_this(), qos, id, serial = link_serial_](result<engine::append_receipt> r) {
+    auto weak = std::weak_ptr(std::static_pointer_cast<mqtt_bridge_session>(shared_from_this()));
+    auto stored = [weak, qos, id, serial = link_serial_](result<engine::append_receipt> r) {
         if (auto self = weak.lock()) self->on_stored(qos, id, serial, r ? std::error_code{} : r.error());
     };
     if (mqtt::published_with_retain(msg)) engine_.retained().retain(context(), std::move(msg), std::move(stored));
@@ -78,11 +78,9 @@ void mqtt_bridge_session::on_stored(std::uint8_t qos, std::uint16_t packet_id, s
     if (link_serial != link_serial_ || !link_) return; // that connection is gone: the remote sends it again
     --pending_appends_;
     if (qos == 2) qos2_storing_.erase(packet_id);
-    if (error) {
-        link_->close();
-        return link_down(fmt::format("cannot store a message from {}: {}; reconnecting so that it is sent again",
+    if (error)
+        return fail_link(fmt::format("cannot store a message from {}: {}; reconnecting so that it is sent again",
                                      link_->address(), error.message()));
-    }
     if (qos == 1) link_->send(mqtt::puback_packet{packet_id, mqtt::reason_code::success, {}});
     if (qos == 2) {
         qos2_stored_.insert(packet_id);

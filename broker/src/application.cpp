@@ -132,9 +132,9 @@ void application::start_listeners() {
 void application::make_bridges() {
     for (const auto& config : config_.bridges) {
         try {
-            bridges_.push_back(std::make_unique<bridge::mqtt_bridge>(network_->client_executor(), *engine_, config));
+            bridges_.push_back(std::make_unique<bridge::bridge>(network_->client_executor(), *engine_, config));
         } catch (const std::runtime_error& error) {
-            throw startup_error(fmt::format("bridge '{}': {}", config.name, error.what()));
+            throw startup_error(fmt::format("bridge '{}': {}", bridge::connection_of(config).name, error.what()));
         }
     }
 }
@@ -142,8 +142,9 @@ void application::make_bridges() {
 void application::start_bridges() {
     for (std::size_t i = 0; i < bridges_.size(); ++i) {
         const auto& config = config_.bridges[i];
-        log_->info("bridge '{}' to {} ({} topic rules)", config.name, fmt::join(config.addresses, ", "),
-                   config.topics.size());
+        const auto& connection = bridge::connection_of(config);
+        log_->info("bridge '{}' to {} over {}", connection.name, fmt::join(connection.addresses, ", "),
+                   std::holds_alternative<bridge::mqtt_bridge_config>(config) ? "MQTT" : "AMQP 1.0");
         bridges_[i]->start();
     }
 }

@@ -8,7 +8,7 @@
 
 #include <spdlog/logger.h>
 
-#include "gantry/bridge/mqtt_bridge.hpp"
+#include "gantry/bridge/bridge.hpp"
 #include "gantry/broker/broker_config.hpp"
 #include "name_server_link.hpp"
 #include "network.hpp"
@@ -61,7 +61,7 @@ private:
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
     std::unique_ptr<name_server_link> name_servers_;
-    std::vector<std::unique_ptr<bridge::mqtt_bridge>> bridges_;
+    std::vector<std::unique_ptr<bridge::bridge>> bridges_;
     security::user_store users_;
     security::acl acl_;
     std::vector<std::string> websocket_subprotocols_; // for the start-up line

@@ -18,7 +18,7 @@
 #include <proton/session.h>
 #include <proton/terminus.h>
 
-#include "../../protocols/amqp/src/proton_driver.hpp"
+#include "gantry/protocols/amqp/proton_driver.hpp"
 #include "../../protocols/amqp/src/sasl_authenticator.hpp"
 #include "gantry/protocols/amqp/amqp_mapping.hpp"
 

@@ -107,7 +107,55 @@ def bridge_entry(name, port, topics, **keys):
     return "\n".join(lines) + "\n"
 
 
-class bridge_test(harness.gantryd_test_case):
+class stream_checks:
+    """A QoS 1 stream published to gantryd's MQTT listener (self.mqtt_port),
+    and the checks that every message of it arrived, in order."""
+
+    def stream(self, topic, count):
+        """Publishes `count` QoS 1 messages "0", "1", ... to gantryd from one
+        paho client, many in flight at once, in a thread of its own; join it."""
+        publisher = paho.Client(client_id="stream-pub", protocol=paho.MQTTv311)
+        publisher.max_inflight_messages_set(200)
+        publisher.max_queued_messages_set(0)
+        publisher.connect("127.0.0.1", self.mqtt_port, keepalive=30)
+        publisher.loop_start()
+        failures = []
+
+        def publish_all():
+            try:
+                infos = [publisher.publish(topic, b"%d" % i, 1) for i in range(count)]
+                for info in infos:
+                    info.wait_for_publish(60)
+                    if not info.is_published():
+                        failures.append("gantryd did not acknowledge message %d" % info.mid)
+                        break
+            finally:
+                publisher.disconnect()
+                publisher.loop_stop()
+        thread = threading.Thread(target=publish_all)
+        thread.start()
+        return thread, failures
+
+    def wait_for_count(self, received, count, timeout):
+        deadline = time.monotonic() + timeout
+        while len(received) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def assert_all_arrived_in_order(self, received, count, timeout):
+        """Every message of 0..count-1 came, first copies in order; the
+        duplicates (sent again after a failure) are counted and reported."""
+        deadline = time.monotonic() + timeout
+        while len(set(received)) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = list(dict.fromkeys(received))
+        missing = count - len(first)
+        print("\n%d messages, %d received, %d duplicates, %d missing" %
+              (count, len(received), len(received) - len(first), missing), file=sys.stderr)
+        self.assertEqual(missing, 0, "lost: %s" % sorted(set(range(count)) - set(first))[:20])
+        self.assertEqual(first, sorted(first), "out of order")
+
+
+class bridge_test(stream_checks, harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
         self.mosquitto = mosquitto_broker(self.workdir, harness.free_port())
@@ -224,49 +272,6 @@ class bridge_test(harness.gantryd_test_case):
         self.assertIsNone(back.no_message(1.0))
 
     # --- faults -------------------------------------------------------------------
-
-    def stream(self, topic, count):
-        """Publishes `count` QoS 1 messages "0", "1", ... to gantryd from one
-        paho client, many in flight at once, in a thread of its own; join it."""
-        publisher = paho.Client(client_id="stream-pub", protocol=paho.MQTTv311)
-        publisher.max_inflight_messages_set(200)
-        publisher.max_queued_messages_set(0)
-        publisher.connect("127.0.0.1", self.mqtt_port, keepalive=30)
-        publisher.loop_start()
-        failures = []
-
-        def publish_all():
-            try:
-                infos = [publisher.publish(topic, b"%d" % i, 1) for i in range(count)]
-                for info in infos:
-                    info.wait_for_publish(60)
-                    if not info.is_published():
-                        failures.append("gantryd did not acknowledge message %d" % info.mid)
-                        break
-            finally:
-                publisher.disconnect()
-                publisher.loop_stop()
-        thread = threading.Thread(target=publish_all)
-        thread.start()
-        return thread, failures
-
-    def wait_for_count(self, received, count, timeout):
-        deadline = time.monotonic() + timeout
-        while len(received) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def assert_all_arrived_in_order(self, received, count, timeout):
-        """Every message of 0..count-1 came, first copies in order; the
-        duplicates (sent again after a failure) are counted and reported."""
-        deadline = time.monotonic() + timeout
-        while len(set(received)) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        first = list(dict.fromkeys(received))
-        missing = count - len(first)
-        print("\n%d messages, %d received, %d duplicates, %d missing" %
-              (count, len(received), len(received) - len(first), missing), file=sys.stderr)
-        self.assertEqual(missing, 0, "lost: %s" % sorted(set(range(count)) - set(first))[:20])
-        self.assertEqual(first, sorted(first), "out of order")
 
     def receiving(self, port, topic, client_id):
         """A persistent QoS 1 subscriber (paho reconnects it by itself) and
@@ -439,7 +444,7 @@ class bridge_test(harness.gantryd_test_case):
         for entry, expected in (
                 (bridge_entry("bad", 1, ["x/# sideways"]), "bridge 'bad', key topics: 'x/# sideways' direction"),
                 (bridge_entry("wild", 1, ["# out"]), "bridge 'wild', key topics: '#' sends local topics '#'"),
-                (bridge_entry("b", 1, ["x out"], colour="red"), "bridge 'b', key colour: is not a bridge key"),
+                (bridge_entry("b", 1, ["x out"], colour="red"), "bridge 'b', key colour: is not a key of an MQTT bridge"),
                 (bridge_entry("v", 1, ["x out"], protocolVersion="4"), "key protocolVersion: must be"),
                 (bridge_entry("t", 1, ["x out"], tls=True, tlsCaFile="/nonexistent/ca.crt"),
                  "bridge 't': cannot read the CA file '/nonexistent/ca.crt'"),

@@ -20,7 +20,7 @@
 #include "gantry/protocols/common/protocol_session.hpp"
 #include "gantry/protocols/naming/engine_route.hpp"
 #include "amqp_address.hpp"
-#include "proton_driver.hpp"
+#include "gantry/protocols/amqp/proton_driver.hpp"
 #include "sasl_authenticator.hpp"
 
 namespace gantry::protocols::amqp {

@@ -1,4 +1,4 @@
-#include "proton_driver.hpp"
+#include "gantry/protocols/amqp/proton_driver.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -11,9 +11,9 @@
 
 namespace gantry::protocols::amqp {
 
-proton_driver::proton_driver() {
+proton_driver::proton_driver(role side) {
     if (pn_connection_driver_init(&driver_, nullptr, nullptr) != 0) throw std::bad_alloc();
-    pn_transport_set_server(driver_.transport);
+    if (side == role::server) pn_transport_set_server(driver_.transport);
 }
 
 proton_driver::~proton_driver() { pn_connection_driver_destroy(&driver_); }
@@ -34,14 +34,6 @@ std::size_t proton_driver::feed(std::span<const std::byte> input) {
 }
 
 void proton_driver::read_close() { pn_connection_driver_read_close(&driver_); }
-
-void proton_driver::take_output(std::string& out) {
-    for (auto pending = pn_connection_driver_write_buffer(&driver_); pending.size > 0;
-         pending = pn_connection_driver_write_buffer(&driver_)) {
-        out.append(pending.start, pending.size);
-        pn_connection_driver_write_done(&driver_, pending.size);
-    }
-}
 
 void proton_driver::fail(const char* condition, std::string_view description) {
     auto* local = pn_connection_condition(driver_.connection);

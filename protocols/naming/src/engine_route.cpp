@@ -10,6 +10,12 @@ std::string engine_route::hierarchical_name() const {
     return name;
 }
 
+void engine_route::address(engine::message& msg) const {
+    msg.topic = topic;
+    msg.tag = remainder;
+    if (trailing_level) msg.properties.emplace_back(trailing_level_property, "1");
+}
+
 result<engine_route> to_engine_route(std::string_view name, name_syntax syntax, bool subscribing) {
     const auto is_wildcard = [&](std::string_view level) {
         return level.size() == 1 && (level[0] == syntax.one_level || level[0] == syntax.multi_level);

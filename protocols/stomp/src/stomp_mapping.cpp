@@ -82,10 +82,8 @@ std::string destination_name(const engine::message& msg, char separator) {
 result<engine::message> to_engine_message(stomp_frame&& send, const engine_route& route,
                                           const std::function<std::string(std::string_view)>& resolve_reply_to) {
     engine::message msg;
-    msg.topic = route.topic;
-    msg.tag = route.remainder;
     // "a." keeps its empty last level, as MQTT's "a/" does.
-    if (route.trailing_level) msg.properties.emplace_back(naming::trailing_level_property, "1");
+    route.address(msg);
     msg.body = std::move(send.body);
     bool seen_persistent = false;
     for (auto& [name, value] : send.headers) {

@@ -140,14 +140,46 @@ TEST_F(toml_source_test, shipped_file_lists_every_key_with_its_default) {
 
 TEST_F(toml_source_test, bridges_example_file_gives_its_bridges) {
     apply_toml_file(registry_, config_, GANTRY_BRIDGES_EXAMPLE);
-    ASSERT_EQ(config_.bridges.size(), 2u);
-    const auto& factory = config_.bridges[0];
+    ASSERT_EQ(config_.bridges.size(), 3u);
+    const auto& factory = std::get<bridge::mqtt_bridge_config>(config_.bridges[0]);
     EXPECT_EQ(factory.name, "factory-floor");
     EXPECT_EQ(factory.addresses, (std::vector<std::string>{"192.0.2.10:1883", "192.0.2.11:1883"}));
     EXPECT_EQ(factory.topics.size(), 3u);
     EXPECT_EQ(factory.topics[0].to_remote("factory/sensors/t1"), "site1/sensors/t1");
     EXPECT_EQ(factory.password, "change-me");
-    EXPECT_EQ(config_.bridges[1].effective_client_id(), "gantry-bridge-datacentre");
+    EXPECT_EQ(bridge::connection_of(config_.bridges[1]).effective_client_id(), "gantry-bridge-datacentre");
+    const auto& rabbit = std::get<bridge::amqp_bridge_config>(config_.bridges[2]);
+    EXPECT_EQ(rabbit.effective_client_id(), "gantry-east");
+    EXPECT_EQ(rabbit.idle_timeout_ms, 60'000u);
+    ASSERT_EQ(rabbit.links.size(), 4u);
+    EXPECT_EQ(rabbit.links[0], (bridge::amqp_link_rule{bridge::direction::out, "topic://telemetry/#",
+                                                       "/exchange/amq.topic/telemetry", false}));
+    EXPECT_EQ(rabbit.links[2].direction, bridge::direction::in);
+    EXPECT_TRUE(rabbit.links[3].presettled);
+}
+
+TEST_F(toml_source_test, amqp_bridge_mistakes_name_the_key) {
+    const std::string head = "[[bridge]]\nname = \"r\"\ntype = \"amqp\"\naddresses = [\"h:5672\"]\n";
+    EXPECT_THAT(error_of([&] {
+                    apply_toml_text(registry_, config_, head + "links = [{ direction = \"sideways\", local = "
+                                                               "\"queue://q\", remote = \"q\" }]\n", "g.toml");
+                }),
+                HasSubstr("key links.direction: must be \"out\" or \"in\", got \"sideways\""));
+    EXPECT_THAT(error_of([&] {
+                    apply_toml_text(registry_, config_, head + "links = [{ direction = \"in\", local = \"q\", "
+                                                               "remote = \"q\" }]\n", "g.toml");
+                }),
+                HasSubstr("key links: 'q' names no local destination; write queue://<name> or topic://<name>"));
+    EXPECT_THAT(error_of([&] {
+                    apply_toml_text(registry_, config_, head + "links = [{ direction = \"in\", local = "
+                                                               "\"topic://a/#\", remote = \"q\" }]\n", "g.toml");
+                }),
+                HasSubstr("key links: 'topic://a/#': wildcards are whole levels after the first, and only in "
+                          "subscriptions"));
+    EXPECT_THAT(error_of([&] { apply_toml_text(registry_, config_, head + "topics = [\"x\"]\n", "g.toml"); }),
+                HasSubstr("key topics: is not a key of an AMQP bridge ("));
+    EXPECT_THAT(error_of([&] { apply_toml_text(registry_, config_, head, "g.toml"); }),
+                HasSubstr("key links: give at least one"));
 }
 
 TEST_F(toml_source_test, bridge_mistakes_name_the_bridge_key_and_line) {

@@ -78,7 +78,7 @@ struct broker_config {
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
     bool allow_anonymous = true;         // allowAnonymous
     // [[bridge]] entries of the configuration file (no command-line form).
-    std::vector<bridge::mqtt_bridge_config> bridges;
+    std::vector<bridge::bridge_config> bridges;
 };
 
 } // namespace gantry::broker

@@ -96,9 +96,7 @@ void amqp_session::on_incoming_delivery(pn_delivery_t* delivery) {
         relayed = std::move(*routed);
         route = &*relayed;
     }
-    msg->topic = route->topic;
-    msg->tag = route->remainder;
-    if (route->trailing_level) msg->properties.emplace_back(naming::trailing_level_property, "1");
+    route->address(*msg);
 
     if (auto* txn = transaction_of(pn_delivery_remote(delivery))) {
         const auto size = encoded.size();

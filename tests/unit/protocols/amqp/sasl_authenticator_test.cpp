@@ -17,7 +17,7 @@
 #include <proton/sasl.h>
 #include <proton/transport.h>
 
-#include "../../../../protocols/amqp/src/proton_driver.hpp"
+#include "gantry/protocols/amqp/proton_driver.hpp"
 #include "../../../../protocols/amqp/src/sasl_authenticator.hpp"
 
 namespace gantry::protocols::amqp {

@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "gantry/engine/message.hpp"
 #include "gantry/engine/result.hpp"
 
 namespace gantry::protocols::naming {
@@ -28,6 +29,9 @@ struct engine_route {
 
     // The name in MQTT form ("a/b/+"), as the ACL reads it.
     std::string hierarchical_name() const;
+    // Addresses `msg` to this (wildcard-free) route: topic, tag, and the
+    // property that marks a trailing empty level.
+    void address(engine::message& msg) const;
 };
 
 // `name` written in `syntax`: "sensors.room1" with separator '.' is the MQTT

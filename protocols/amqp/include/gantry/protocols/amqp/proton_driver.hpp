@@ -11,15 +11,18 @@
 
 namespace gantry::protocols::amqp {
 
-// One server-side qpid-proton connection driver: the AMQP connection, its
-// transport and the event collector, with no I/O of its own. Bytes are
+// One qpid-proton connection driver: the AMQP connection, its transport and
+// the event collector, with no I/O of its own; the broker's side of a client
+// connection, or a bridge's side of its connection to a remote broker. Bytes are
 // copied in and out (never handed to the socket in place: proton may move
 // its buffers while a write is pending, specs/integration.md spike 1), so
 // it works over any byte stream. Used from one executor only: proton's
 // objects are not thread-safe.
 class proton_driver {
 public:
-    proton_driver();
+    enum class role { server, client };
+
+    explicit proton_driver(role side = role::server);
     ~proton_driver();
     proton_driver(const proton_driver&) = delete;
     proton_driver& operator=(const proton_driver&) = delete;
@@ -42,8 +45,17 @@ public:
     pn_event_t* next_event() { return pn_connection_driver_next_event(&driver_); }
     bool has_event() { return pn_connection_driver_has_event(&driver_); }
 
-    // Everything the transport has to send, appended to `out`.
-    void take_output(std::string& out);
+    // Everything the transport has to send, appended to `out` (a string or
+    // a vector of bytes).
+    template <typename Bytes>
+    void take_output(Bytes& out) {
+        for (auto pending = pn_connection_driver_write_buffer(&driver_); pending.size > 0;
+             pending = pn_connection_driver_write_buffer(&driver_)) {
+            const auto* start = reinterpret_cast<const typename Bytes::value_type*>(pending.start);
+            out.insert(out.end(), start, start + pending.size);
+            pn_connection_driver_write_done(&driver_, pending.size);
+        }
+    }
 
     // Runs idle-timeout processing at `now_ms`; returns the next deadline
     // (0: none).
