@@ -147,7 +147,7 @@ private:
             if (name == "direction") {
                 const auto direction = text(value, "links.direction");
                 if (direction != "out" && direction != "in")
-                    fail(value, "links.direction", "must be \"out\" or \"in\", got \"" + direction + "\"");
+                    fail(value, "links.direction", fmt::format("must be \"out\" or \"in\", got \"{}\"", direction));
                 rule.direction = direction == "out" ? bridge::direction::out : bridge::direction::in;
             } else if (name == "local") {
                 rule.local = text(value, "links.local");
@@ -156,7 +156,7 @@ private:
             } else if (name == "presettled") {
                 rule.presettled = flag(value, "links.presettled");
             } else {
-                fail(value, key, "'" + std::string(name) + "' is not a link key (direction, local, remote, presettled)");
+                fail(value, key, fmt::format("'{}' is not a link key (direction, local, remote, presettled)", name));
             }
         }
         if (!table->get("direction")) fail(node, "links.direction", "is missing: \"out\" or \"in\"");
