@@ -79,6 +79,8 @@ void application::start_listeners() {
                                                   config_.broker_ip1 + ":" + std::to_string(config_.listen_port)};
     name_servers_ = std::make_unique<name_server_link>(config_, *engine_, identity);
     make_bridges();
+    // Before the native listener, whose runtime info reports the module's counters.
+    if (config_.mqtt_port != 0) make_mqtt_module();
     auto remoting = std::make_shared<protocols::remoting::remoting_module>(
         *engine_, std::move(identity), name_servers_->access(), [this] { return runtime_info(); });
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
@@ -86,20 +88,12 @@ void application::start_listeners() {
     network_->listen(std::move(remoting), std::move(listen));
     // The WebSocket listener serves the very module objects the TCP listeners use.
     std::vector<protocols::websocket::websocket_route> websocket_routes;
-    if (config_.mqtt_port != 0) {
-        auto options = config_.mqtt;
-        options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
-        const auto session_file = config_.store.root_dir / "config" / "mqttSessions.json";
-        auto mqtt = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control(), session_file);
-        if (const auto error = mqtt->restore_sessions())
-            throw startup_error(fmt::format("cannot read the MQTT persistent sessions from '{}': {}; move the file "
-                                            "(and its .bak) away to start without them",
-                                            session_file.string(), error.message()));
+    if (mqtt_) {
         protocols::common::listener_config mqtt_listen{config_.listen_host,
                                                        static_cast<std::uint16_t>(config_.mqtt_port),
                                                        config_.mqtt_limits};
-        websocket_routes.push_back({mqtt, config_.mqtt_limits});
-        network_->listen(std::move(mqtt), std::move(mqtt_listen));
+        websocket_routes.push_back({mqtt_, config_.mqtt_limits});
+        network_->listen(mqtt_, std::move(mqtt_listen));
     }
     if (config_.stomp_port != 0) {
         auto options = config_.stomp;
@@ -129,6 +123,17 @@ void application::start_listeners() {
     name_servers_->start();
 }
 
+void application::make_mqtt_module() {
+    auto options = config_.mqtt;
+    options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
+    const auto session_file = config_.store.root_dir / "config" / "mqttSessions.json";
+    mqtt_ = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control(), session_file);
+    if (const auto error = mqtt_->restore_sessions())
+        throw startup_error(fmt::format("cannot read the MQTT persistent sessions from '{}': {}; move the file "
+                                        "(and its .bak) away to start without them",
+                                        session_file.string(), error.message()));
+}
+
 void application::make_bridges() {
     for (const auto& config : config_.bridges) {
         try {
@@ -152,6 +157,7 @@ void application::start_bridges() {
 std::map<std::string, std::string> application::runtime_info() const {
     std::map<std::string, std::string> table;
     for (const auto& bridge : bridges_) bridge::add_runtime_info(bridge->status(), table);
+    if (mqtt_) mqtt_->add_runtime_info(table);
     return table;
 }
 

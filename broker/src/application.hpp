@@ -10,6 +10,7 @@
 
 #include "gantry/bridge/bridge.hpp"
 #include "gantry/broker/broker_config.hpp"
+#include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "name_server_link.hpp"
 #include "network.hpp"
 #include "gantry/security/access_control.hpp"
@@ -43,6 +44,8 @@ private:
     void log_started(std::chrono::milliseconds took) const;
 
     void start_listeners();
+    // The MQTT module, restoring its persistent sessions; throws startup_error.
+    void make_mqtt_module();
     // Bridges exist before the listeners (GET_BROKER_RUNTIME_INFO reports
     // them) and start after.
     void make_bridges();
@@ -62,6 +65,7 @@ private:
     std::unique_ptr<core::core_engine> engine_;
     std::unique_ptr<name_server_link> name_servers_;
     std::vector<std::unique_ptr<bridge::bridge>> bridges_;
+    std::shared_ptr<protocols::mqtt::mqtt_module> mqtt_;
     security::user_store users_;
     security::acl acl_;
     std::vector<std::string> websocket_subprotocols_; // for the start-up line

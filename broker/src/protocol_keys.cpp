@@ -78,6 +78,12 @@ void register_protocol_keys(config_registry& registry) {
     add(integer_key(
         "mqtt.deliveryAckTimeout", "An unacknowledged QoS 1/2 delivery is sent again after this long (ms)",
         between(1'000, 24 * 3'600'000), [](auto& c) -> auto& { return c.mqtt.delivery_ack_timeout; }));
+    add(choice_key(
+        "mqtt.qos0Overflow",
+        "What a QoS 0 delivery does while its connection has more than mqtt.outputBudgetBytes waiting to be written: "
+        "wait (in the log, like QoS 1/2) or drop (not sent, and counted)",
+        {{"wait", protocols::mqtt::qos0_overflow_policy::wait}, {"drop", protocols::mqtt::qos0_overflow_policy::drop}},
+        [](auto& c) -> auto& { return c.mqtt.qos0_overflow; }));
 
     register_limit_keys(registry, "STOMP", "stomp.", [](auto& c) -> auto& { return c.stomp_limits; });
     auto stomp = [&](config_key key) { registry.add("STOMP", std::move(key)); };

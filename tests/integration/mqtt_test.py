@@ -11,6 +11,7 @@ and only the processes started here are stopped, by PID.
 """
 
 import queue
+import re
 import signal
 import socket
 import struct
@@ -78,8 +79,14 @@ def subscribe_packet(packet_id, topic_filter, qos=0, version=5):
 class raw_client:
     """One MQTT connection written by hand; reads are bounded."""
 
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+    def __init__(self, port, receive_buffer=None):
+        """`receive_buffer`: SO_RCVBUF before connecting, to make a client
+        whose unread bytes fill its socket soon."""
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if receive_buffer:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self.sock.settimeout(WAIT)
+        self.sock.connect(("127.0.0.1", port))
 
     def close(self):
         self.sock.close()
@@ -135,8 +142,8 @@ class mqtt_test(harness.gantryd_test_case):
         self.close_at_end(c.close)
         return c
 
-    def raw(self):
-        c = raw_client(self.mqtt_port)
+    def raw(self, receive_buffer=None):
+        c = raw_client(self.mqtt_port, receive_buffer)
         self.close_at_end(c.close)
         return c
 
@@ -659,6 +666,140 @@ class mqtt_test(harness.gantryd_test_case):
         first, body = successor.read_packet()
         self.assertEqual(first & 0xF6, 0x32)
         self.assertTrue(body.endswith(b"after"), body)
+
+    # --- slow subscribers -----------------------------------------------------
+
+    SLOW_BUDGET = "16384"  # mqtt.outputBudgetBytes for these tests
+
+    def slow_subscriber(self, client_id, *subscriptions):
+        """A 3.1.1 raw client with a 4 KiB receive buffer that subscribes to
+        (filter, qos) pairs and then reads nothing until the test says."""
+        slow = self.raw(receive_buffer=4096)
+        self.assertEqual(slow.connect(client_id, version=4), b"\x00\x00")
+        for i, (topic_filter, qos) in enumerate(subscriptions, 1):
+            slow.send(subscribe_packet(i, topic_filter, qos, version=4))
+            self.assertEqual(slow.read_packet(), (0x90, struct.pack(">HB", i, qos)))
+        return slow
+
+    def flood(self, topic, count, qos, size=1024):
+        """Publishes `count` messages of `size` bytes ("<number>:xxx…") from a
+        3.1.1 raw client and returns once all are stored (QoS 1: every PUBACK;
+        QoS 0: the PUBACK of a QoS 1 publish sent after them)."""
+        pub = self.raw()
+        pub.sock.settimeout(60)  # storing megabytes in a debug build
+        self.assertEqual(pub.connect("flood-%s" % topic.replace("/", "-"), version=4), b"\x00\x00")
+        fence = 0xFFFF
+        batch = []
+        for i in range(count):
+            payload = b"%d:" % i
+            batch.append(publish_packet(topic, payload + b"x" * (size - len(payload)), qos, i % 0xFFF0 + 1,
+                                        version=4))
+            if len(batch) == 500:
+                pub.send(b"".join(batch))
+                batch = []
+        pub.send(b"".join(batch) + publish_packet(topic + "/fence", b"", 1, fence, version=4))
+        acks = [pub.read_packet() for _ in range(count + 1 if qos else 1)]
+        self.assertEqual(acks[-1], (0x40, struct.pack(">H", fence)))
+        self.assertTrue(all(first == 0x40 for first, _ in acks), "a publish was refused")
+        pub.close()
+
+    @staticmethod
+    def read_publishes(client, done, quiet=1.0):
+        """{topic: [payload number, …]} of every PUBLISH `client` receives
+        (QoS 1 ones acknowledged): until `done(what came so far)` (at most a
+        minute: a socket that was full may stall for a TCP back-off), then
+        until nothing more comes for `quiet` seconds."""
+        got = {}
+        data = b""
+        client.sock.settimeout(quiet)
+        deadline = time.monotonic() + 60
+        while True:
+            finished = done(got)
+            if not finished and time.monotonic() > deadline:
+                return got
+            try:
+                chunk = client.sock.recv(65536)
+            except socket.timeout:
+                if finished:
+                    return got
+                continue
+            if not chunk:
+                return got
+            data += chunk
+            acks = []
+            while len(data) >= 2:
+                length, shift, at = 0, 0, 1
+                while at < len(data):
+                    length |= (data[at] & 0x7F) << shift
+                    shift += 7
+                    at += 1
+                    if not data[at - 1] & 0x80:
+                        break
+                else:
+                    break
+                if len(data) < at + length:
+                    break
+                first, body, data = data[0], data[at:at + length], data[at + length:]
+                if first & 0xF0 != 0x30:
+                    continue
+                qos = (first >> 1) & 3
+                topic_length = struct.unpack(">H", body[:2])[0]
+                topic = body[2:2 + topic_length].decode()
+                payload = body[2 + topic_length + (2 if qos else 0):]
+                if qos == 1:
+                    acks.append(packet(0x40, body[2 + topic_length:4 + topic_length]))
+                got.setdefault(topic, []).append(int(payload.split(b":", 1)[0]))
+            if acks:
+                client.send(b"".join(acks))
+
+    def reported_drops(self, client_id):
+        """The QoS 0 drops gantryd logged for `client_id`, summed."""
+        pattern = re.compile(r"client '%s' from \S+ was too slow: (\d+) QoS 0 messages dropped "
+                             r"\(mqtt\.qos0Overflow = drop\)" % re.escape(client_id))
+        return sum(int(n) for n in pattern.findall(self.broker.stderr()))
+
+    def assert_still_serving(self):
+        other = self.paho("bystander")
+        other.subscribe("alive/x", 1)
+        other.publish("alive/x", b"ping", 1)
+        self.assertEqual(other.next_message().payload, b"ping")
+        other.close()
+
+    def test_slow_subscriber_loses_qos0_past_the_output_budget_with_qos0_overflow_drop(self):
+        self.restart("--mqtt.qos0Overflow", "drop", "--mqtt.outputBudgetBytes", self.SLOW_BUDGET)
+        count = 20000
+        slow = self.slow_subscriber("slow-drop", ("slow/q0", 0), ("slow/q1", 1))
+        self.flood("slow/q0", count, 0)
+        self.flood("slow/q1", 200, 1)  # while the output is still over budget
+        self.assert_still_serving()
+        # The QoS 1 messages come after every QoS 0 one that was not dropped.
+        got = self.read_publishes(slow, lambda got: len(got.get("slow/q1", [])) >= 200)
+        qos0 = got.get("slow/q0", [])
+        self.assertLess(len(qos0), count, "nothing was dropped")
+        self.assertEqual(qos0, sorted(qos0), "QoS 0 messages out of order")
+        self.assertEqual(got.get("slow/q1"), list(range(200)), "QoS 1 messages lost or reordered")
+        # Caught up: QoS 0 is delivered again.
+        self.flood("slow/q0", 1, 0)
+        self.assertEqual(self.read_publishes(slow, lambda got: "slow/q0" in got), {"slow/q0": [0]})
+        slow.close()
+        # Reported when it caught up, and what was left when it ended.
+        deadline = time.monotonic() + WAIT
+        while self.reported_drops("slow-drop") < count - len(qos0) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.reported_drops("slow-drop"), count - len(qos0), self.broker.stderr()[-3000:])
+
+    def test_slow_qos1_subscriber_loses_nothing_with_the_default_qos0_overflow(self):
+        self.restart("--mqtt.outputBudgetBytes", self.SLOW_BUDGET)
+        count = 3000
+        slow = self.slow_subscriber("slow-wait", ("wait/q1", 1), ("wait/q0", 0))
+        self.flood("wait/q1", count, 1)
+        self.flood("wait/q0", count, 0)
+        self.assert_still_serving()
+        got = self.read_publishes(slow, lambda got: all(len(got.get(t, [])) >= count for t in ("wait/q1", "wait/q0")))
+        self.assertEqual(got.get("wait/q1"), list(range(count)))
+        self.assertEqual(got.get("wait/q0"), list(range(count)))
+        slow.close()
+        self.assertNotIn("was too slow", self.broker.stderr())
 
     # --- cross-protocol -------------------------------------------------------
 

@@ -153,6 +153,30 @@ bool published_with_retain(const engine::message& msg) noexcept {
                        [](const auto& p) { return p.first == mqtt_property::retain && p.second == "1"; });
 }
 
+namespace {
+
+std::string_view property_value(const engine::message& msg, std::string_view name) noexcept {
+    const auto it = std::find_if(msg.properties.begin(), msg.properties.end(),
+                                 [&](const auto& p) { return p.first == name; });
+    return it == msg.properties.end() ? std::string_view{} : std::string_view{it->second};
+}
+
+std::uint8_t qos_of(std::string_view value) noexcept {
+    int qos = 1;
+    std::from_chars(value.data(), value.data() + value.size(), qos);
+    return static_cast<std::uint8_t>(std::clamp(qos, 0, 2));
+}
+
+} // namespace
+
+std::uint8_t published_qos(const engine::message& msg) noexcept {
+    return qos_of(property_value(msg, mqtt_property::qos));
+}
+
+std::string_view published_by(const engine::message& msg) noexcept {
+    return property_value(msg, mqtt_property::client_id);
+}
+
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms) {
     outbound_message out;
     auto& publish = out.publish;
@@ -168,9 +192,7 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
     if (!msg.correlation_id.empty()) props.correlation_data = to_bytes(msg.correlation_id);
     for (const auto& [name, value] : msg.properties) {
         if (name == mqtt_property::qos) {
-            int qos = 1;
-            std::from_chars(value.data(), value.data() + value.size(), qos);
-            out.qos = static_cast<std::uint8_t>(std::clamp(qos, 0, 2));
+            out.qos = qos_of(value);
         } else if (name == mqtt_property::client_id) {
             out.publisher = value;
         } else if (name == mqtt_property::payload_format) {

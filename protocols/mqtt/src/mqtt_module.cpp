@@ -1,5 +1,7 @@
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 
+#include <string>
+
 #include "gantry/protocols/common/client_identity.hpp"
 #include "mqtt_session.hpp"
 #include "session_registry.hpp"
@@ -29,7 +31,12 @@ common::connection_limits mqtt_module::default_limits() const { return mqtt_defa
 
 std::unique_ptr<common::protocol_session> mqtt_module::make_session(common::connection& conn,
                                                                     const common::session_context& context) {
-    return std::make_unique<mqtt_session>(conn, context, engine_, options_, access_, registry_, sessions_);
+    return std::make_unique<mqtt_session>(conn, context, engine_, options_, access_, registry_, sessions_,
+                                          dropped_qos0_);
+}
+
+void mqtt_module::add_runtime_info(std::map<std::string, std::string>& table) const {
+    table["mqtt.qos0Dropped"] = std::to_string(dropped_qos0());
 }
 
 } // namespace gantry::protocols::mqtt

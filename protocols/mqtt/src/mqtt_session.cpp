@@ -24,7 +24,8 @@ const char* version_name(protocol_version v) {
 
 mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context,
                            engine::facade& engine, const mqtt_options& options, const mqtt_access& access,
-                           std::shared_ptr<session_registry> registry, std::shared_ptr<session_store> sessions)
+                           std::shared_ptr<session_registry> registry, std::shared_ptr<session_store> sessions,
+                           std::atomic<std::uint64_t>& dropped_qos0_total)
     : conn_(conn),
       remote_address_(context.remote_address),
       engine_(engine),
@@ -32,7 +33,8 @@ mqtt_session::mqtt_session(common::connection& conn, const common::session_conte
       access_(access),
       registry_(std::move(registry)),
       session_store_(std::move(sessions)),
-      codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)) {}
+      codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)),
+      dropped_qos0_total_(dropped_qos0_total) {}
 
 mqtt_session::~mqtt_session() = default;
 
@@ -146,6 +148,8 @@ void mqtt_session::on_idle_timeout() {
 }
 
 void mqtt_session::on_writable() {
+    // The client caught up: the drops of this episode can be told.
+    if (unreported_drops_ > 0) report_drops(false);
     drain_deliveries();
 }
 
@@ -154,6 +158,7 @@ void mqtt_session::on_closed(std::string_view reason) {
     closed_ = true;
     std::optional<stored_session> session;
     if (connected_ && !generation_.empty()) session = snapshot();
+    if (unreported_drops_ > 0) report_drops(true);
     end_subscriptions();
     if (session) close_session(std::move(*session));
     if (!connected_) return;

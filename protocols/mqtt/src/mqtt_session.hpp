@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -36,7 +38,7 @@ class mqtt_session final : public common::protocol_session {
 public:
     mqtt_session(common::connection& conn, const common::session_context& context, engine::facade& engine,
                  const mqtt_options& options, const mqtt_access& access, std::shared_ptr<session_registry> registry,
-                 std::shared_ptr<session_store> sessions);
+                 std::shared_ptr<session_store> sessions, std::atomic<std::uint64_t>& dropped_qos0_total);
     ~mqtt_session() override;
 
     common::consume_result consume(std::span<const std::byte> input) override;
@@ -131,11 +133,25 @@ private:
     void fetch_retained();
     void drain_deliveries();
     bool send_delivery(queued_delivery& q);
+    // mqtt.qos0Overflow = drop, the output over budget and not closing: QoS 0
+    // deliveries are dropped instead of waiting.
+    bool shedding_qos0() const noexcept;
+    // Whether `d` would go to the client at QoS 0: min(subscription, publish).
+    static bool sent_at_qos0(const subscription_state& sub, const engine::delivery& d) noexcept;
+    // Drops the outbox's live QoS 0 deliveries (retained ones owe the engine
+    // nothing and wait), keeping the order of the rest.
+    void shed_qos0();
+    // Settles a QoS 0 delivery unsent and counts it.
+    void drop_qos0(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d);
+    // Logs the drops since the last report (info), at most once a minute
+    // while the connection lasts, and once more when it ends.
+    void report_drops(bool closing);
     // Gives `publish` the alias of its topic (dropping the topic when the
     // client knows it); returns the topic when the alias is new, to be
     // recorded once the packet is actually sent.
     std::optional<std::string> alias_topic(publish_packet& publish) const;
     void return_credit();
+    void grant(subscription_state& sub);
     // Ends a delivery; a retained one owes the engine nothing.
     void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
                 bool retained = false);
@@ -202,6 +218,13 @@ private:
     std::deque<retained_fetch> retained_fetches_; // at most one per subscription
     std::map<std::uint16_t, inflight_delivery> inflight_;
     std::uint16_t next_packet_id_ = 1;
+    // QoS 0 deliveries dropped past the output budget (mqtt.qos0Overflow =
+    // drop): in this connection, since the last report in the log, and in
+    // the whole module (mqtt_module::dropped_qos0).
+    std::uint64_t dropped_qos0_ = 0;
+    std::uint64_t unreported_drops_ = 0;
+    std::chrono::steady_clock::time_point last_drop_report_{};
+    std::atomic<std::uint64_t>& dropped_qos0_total_;
 };
 
 } // namespace gantry::protocols::mqtt

@@ -5,9 +5,14 @@
 // engine only once a delivery was sent (QoS 0) or acknowledged (QoS 1/2).
 // Retained messages for a new subscription join the same outbox a page at a
 // time, only while it is short, so they obey the same limits.
+// With mqtt.qos0Overflow = drop, a QoS 0 delivery that meets a full output
+// budget is settled unsent and counted instead, and its credit goes back
+// while the output stays blocked: a slow subscriber skips QoS 0 messages
+// rather than leaving them in the log; its QoS 1/2 deliveries wait as before.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "mqtt_log.hpp"
 #include "mqtt_session.hpp"
@@ -17,13 +22,16 @@ namespace gantry::protocols::mqtt {
 void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
     const auto it = by_local_id_.find(subscription);
     if (closed_ || it == by_local_id_.end()) return; // unsubscribed: the engine forgets it with the group
+    if (shedding_qos0() && sent_at_qos0(*it->second, d)) return drop_qos0(it->second, d);
     outbox_.push_back({it->second, std::move(d)});
     drain_deliveries();
 }
 
 namespace {
 constexpr std::size_t retained_page_size = 32;
-}
+// A connection that keeps hitting its budget reports its drops this often.
+constexpr auto drop_report_interval = std::chrono::minutes(1);
+} // namespace
 
 void mqtt_session::queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter) {
     const auto it = std::find_if(retained_fetches_.begin(), retained_fetches_.end(),
@@ -57,13 +65,63 @@ void mqtt_session::fetch_retained() {
 
 void mqtt_session::drain_deliveries() {
     fetch_retained();
-    while (!outbox_.empty() && !closed_ && !closing_ && !conn_.output_blocked()) {
+    while (!outbox_.empty() && !closed_ && !closing_) {
+        if (conn_.output_blocked()) {
+            if (shedding_qos0()) shed_qos0();
+            break;
+        }
         auto& next = outbox_.front();
         if (!send_delivery(next)) break;
         outbox_.pop_front();
         fetch_retained();
     }
     return_credit();
+}
+
+bool mqtt_session::shedding_qos0() const noexcept {
+    return options_.qos0_overflow == qos0_overflow_policy::drop && !closing_ && conn_.output_blocked();
+}
+
+bool mqtt_session::sent_at_qos0(const subscription_state& sub, const engine::delivery& d) noexcept {
+    return sub.qos == 0 || published_qos(d.msg) == 0;
+}
+
+void mqtt_session::shed_qos0() {
+    std::erase_if(outbox_, [this](const queued_delivery& q) {
+        if (q.retained || !sent_at_qos0(*q.sub, q.d)) return false;
+        drop_qos0(q.sub, q.d);
+        return true;
+    });
+}
+
+void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d) {
+    settle(sub, d.handle);
+    // 5.0 §3.8.3.1: never to be sent anyway, so not dropped.
+    if (sub->no_local && published_by(d.msg) == client_id_) return;
+    if (unreported_drops_ == 0)
+        mqtt_log()->debug("{} reads too slowly ({} bytes wait to be written, mqtt.outputBudgetBytes is {}): dropping "
+                          "its QoS 0 deliveries (mqtt.qos0Overflow = drop)",
+                          who(), conn_.output_queued_bytes(), conn_.limits().output_budget_bytes);
+    ++unreported_drops_;
+    ++dropped_qos0_;
+    dropped_qos0_total_.fetch_add(1, std::memory_order_relaxed);
+    // Credit in batches, so that dropping costs less than sending; a
+    // subscription whose window is taken by QoS 1/2 deliveries waiting for
+    // the client gets the rest with the next drain.
+    if (sub->credit_to_return >= std::max(1, options_.delivery_window / 4)) grant(*sub);
+}
+
+void mqtt_session::report_drops(bool closing) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!closing && last_drop_report_ != std::chrono::steady_clock::time_point{} &&
+        now - last_drop_report_ < drop_report_interval)
+        return;
+    last_drop_report_ = now;
+    mqtt_log()->info("{} was too slow: {} QoS 0 messages dropped (mqtt.qos0Overflow = drop){}", who(),
+                     unreported_drops_,
+                     unreported_drops_ == dropped_qos0_ ? std::string{}
+                                                        : fmt::format("; {} since it connected", dropped_qos0_));
+    unreported_drops_ = 0;
 }
 
 bool mqtt_session::send_delivery(queued_delivery& q) {
@@ -130,13 +188,17 @@ void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const 
 
 void mqtt_session::return_credit() {
     // While the output is blocked the engine gets no credit: deliveries wait
-    // in the log, not in memory (on_writable resumes).
-    if (closed_ || conn_.output_blocked()) return;
-    for (const auto& [filter, sub] : subscriptions_) {
-        if (sub->credit_to_return <= 0) continue;
-        engine_.grant_credit(sub->engine_id, sub->credit_to_return);
-        sub->credit_to_return = 0;
-    }
+    // in the log, not in memory (on_writable resumes). Unless QoS 0 is being
+    // dropped: then credit flows, and each subscription's window still bounds
+    // what waits here.
+    if (closed_ || (conn_.output_blocked() && !shedding_qos0())) return;
+    for (const auto& [filter, sub] : subscriptions_) grant(*sub);
+}
+
+void mqtt_session::grant(subscription_state& sub) {
+    if (closed_ || sub.credit_to_return <= 0) return;
+    engine_.grant_credit(sub.engine_id, sub.credit_to_return);
+    sub.credit_to_return = 0;
 }
 
 } // namespace gantry::protocols::mqtt

@@ -3,7 +3,9 @@
 // third-party client rarely shows, delayed wills.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,8 +55,11 @@ public:
                 stream_.take(decoded.consumed);
                 return std::move(decoded.packet);
             }
-            if (decoded.status == decode_status::error ||
-                stream_.read_before(deadline) != testing::loopback_stream::read_outcome::progress)
+            if (decoded.status == decode_status::error) {
+                ADD_FAILURE() << "undecodable input: " << decoded.diagnostic.message;
+                return std::nullopt;
+            }
+            if (stream_.read_before(deadline) != testing::loopback_stream::read_outcome::progress)
                 return std::nullopt;
         }
     }
@@ -110,10 +115,13 @@ protected:
         pool_.start();
     }
 
-    void listen(mqtt_options options = {}) {
+    // `output_budget`: the listener's outputBudgetBytes (0: the default).
+    void listen(mqtt_options options = {}, std::size_t output_budget = 0) {
         module_ = std::make_shared<mqtt_module>(*engine_, options);
-        listener_ = std::make_unique<common::tcp_listener>(
-            accept_pool_.at(0), pool_, module_, common::listener_config{"127.0.0.1", 0, module_->default_limits()});
+        auto limits = module_->default_limits();
+        if (output_budget > 0) limits.output_budget_bytes = output_budget;
+        listener_ = std::make_unique<common::tcp_listener>(accept_pool_.at(0), pool_, module_,
+                                                           common::listener_config{"127.0.0.1", 0, limits});
         const auto error = listener_->start();
         ASSERT_FALSE(error) << error->message;
     }
@@ -343,6 +351,123 @@ TEST_F(MqttSessionTest, RetainedMessagesForSubscribeObeyTheReceiveMaximum) {
     const auto p = sub->expect<publish_packet>();
     EXPECT_EQ(p.payload, bytes_of("live"));
     EXPECT_FALSE(p.retain);
+}
+
+// A subscriber that does not read while `count` QoS 0 messages of 1 KiB go
+// to "slow/q0": past a 16 KiB output budget and the socket buffers (here
+// the kernel takes about 2 MB before the broker's output queue grows).
+class SlowSubscriberTest : public MqttSessionTest {
+protected:
+    static constexpr int count = 5000;
+    static constexpr std::size_t budget = 16 * 1024;
+
+    // Stored when it returns. The client's writes do not wait for a socket
+    // the broker stops reading, so each batch stays below the pending
+    // appends at which it would, and a QoS 1 publish behind it (acknowledged
+    // once it and everything before it are stored) paces the next.
+    void publish_qos0(mqtt_client& pub) {
+        const std::string filler(1000, 'x');
+        constexpr int batch = 32;
+        for (int i = 0; i < count; ++i) {
+            ASSERT_TRUE(pub.send(publish("slow/q0", std::to_string(i) + ":" + filler, 0)));
+            if ((i + 1) % batch != 0 && i + 1 != count) continue;
+            ASSERT_TRUE(pub.send(publish("slow/fence", "", 1, 1)));
+            ASSERT_EQ(pub.expect<puback_packet>(10s).packet_id, 1);
+        }
+    }
+
+    // The sequence numbers of the QoS 0 messages `sub` receives; QoS 1 ones
+    // are acknowledged and their payloads appended to `qos1`. Reads until
+    // `done(QoS 0 count, QoS 1 count)` (at most 30 s: a socket that was full
+    // may stall for a TCP back-off) and then until nothing more comes.
+    template <typename Done>
+    static std::vector<int> read_all(mqtt_client& sub, std::vector<std::string>& qos1, Done done) {
+        std::vector<int> got;
+        const auto deadline = clock_type::now() + 30s;
+        for (;;) {
+            const bool finished = done(got.size(), qos1.size());
+            if (!finished && clock_type::now() > deadline) return got;
+            auto p = sub.receive(finished ? 300ms : 1s);
+            if (!p) {
+                if (finished) return got;
+                continue;
+            }
+            if (!std::holds_alternative<publish_packet>(*p)) continue;
+            const auto& publish = std::get<publish_packet>(*p);
+            std::string text(reinterpret_cast<const char*>(publish.payload.data()), publish.payload.size());
+            if (publish.qos == 1) {
+                sub.send(puback_packet{publish.packet_id, reason_code::success, {}});
+                qos1.push_back(std::move(text));
+                continue;
+            }
+            got.push_back(std::stoi(text.substr(0, text.find(':'))));
+        }
+    }
+
+    static bool ascending(const std::vector<int>& v) { return std::is_sorted(v.begin(), v.end()); }
+};
+
+TEST_F(SlowSubscriberTest, SlowSubscriberLosesQos0PastTheOutputBudgetWithDrop) {
+    mqtt_options options;
+    options.qos0_overflow = qos0_overflow_policy::drop;
+    listen(options, budget);
+    auto slow = client();
+    slow->connect("slow-drop");
+    slow->subscribe(1, "slow/q0", 0);
+    slow->subscribe(2, "slow/q1", 1);
+    auto pub = client();
+    pub->connect("fast-drop");
+    publish_qos0(*pub);
+    const auto deadline = clock_type::now() + 10s;
+    while (module_->dropped_qos0() == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(10ms);
+    ASSERT_GT(module_->dropped_qos0(), 0u) << "nothing dropped for a subscriber that does not read";
+    // QoS 1 published while the client still does not read: it waits.
+    for (std::uint16_t id = 2; id <= 101; ++id) {
+        pub->send(publish("slow/q1", "q1-" + std::to_string(id - 1), 1, id));
+        EXPECT_EQ(pub->expect<puback_packet>().packet_id, id);
+    }
+    // Still serving others meanwhile.
+    auto other = client();
+    EXPECT_EQ(other->connect("other-drop").reason, reason_code::success);
+
+    std::vector<std::string> qos1;
+    const auto got = read_all(*slow, qos1, [&](std::size_t qos0, std::size_t qos1_count) {
+        return qos0 + module_->dropped_qos0() >= static_cast<std::size_t>(count) && qos1_count >= 100;
+    });
+    // Every QoS 0 message either reached the client or was counted, once.
+    EXPECT_EQ(got.size() + module_->dropped_qos0(), static_cast<std::size_t>(count));
+    EXPECT_LT(got.size(), static_cast<std::size_t>(count));
+    EXPECT_TRUE(ascending(got));
+    // QoS 1 waited and lost nothing.
+    ASSERT_EQ(qos1.size(), 100u);
+    for (std::size_t i = 0; i < qos1.size(); ++i) EXPECT_EQ(qos1[i], "q1-" + std::to_string(i + 1));
+    // Caught up: delivered again.
+    pub->send(publish("slow/q0", "0:after", 0));
+    std::vector<std::string> none;
+    EXPECT_EQ(read_all(*slow, none, [](std::size_t qos0, std::size_t) { return qos0 >= 1; }), std::vector<int>{0});
+    const auto dropped = module_->dropped_qos0();
+    slow.reset();
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(module_->dropped_qos0(), dropped) << "the total is kept after the connection";
+    std::map<std::string, std::string> info;
+    module_->add_runtime_info(info);
+    EXPECT_EQ(info["mqtt.qos0Dropped"], std::to_string(dropped));
+}
+
+TEST_F(SlowSubscriberTest, SlowSubscriberGetsEveryQos0MessageWithWait) {
+    listen({}, budget); // qos0_overflow_policy::wait: the default
+    auto slow = client();
+    slow->connect("slow-wait");
+    slow->subscribe(1, "slow/q0", 0);
+    auto pub = client();
+    pub->connect("fast-wait");
+    publish_qos0(*pub);
+    std::vector<std::string> none;
+    const auto got =
+        read_all(*slow, none, [](std::size_t qos0, std::size_t) { return qos0 >= static_cast<std::size_t>(count); });
+    ASSERT_EQ(got.size(), static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) EXPECT_EQ(got[i], i);
+    EXPECT_EQ(module_->dropped_qos0(), 0u);
 }
 
 } // namespace

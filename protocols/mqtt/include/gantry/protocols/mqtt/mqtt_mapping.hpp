@@ -77,6 +77,11 @@ engine::message to_engine_message(const publish_packet& publish, const engine_ad
 
 // Whether a mapped message was published with RETAIN (mqtt.retain).
 bool published_with_retain(const engine::message& msg) noexcept;
+// The publish QoS (mqtt.qos; 1 for a message that did not come over MQTT)
+// and the publisher's client id (empty when not over MQTT), read in place:
+// what a session decides before it maps a delivery.
+std::uint8_t published_qos(const engine::message& msg) noexcept;
+std::string_view published_by(const engine::message& msg) noexcept;
 
 // What a subscriber receives: topic, payload, the publisher's QoS and 5.0
 // properties (the remaining expiry, user properties in order). `qos` is the

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <system_error>
 #include <string>
@@ -17,6 +19,13 @@ namespace gantry::protocols::mqtt {
 
 class session_registry;
 class session_store;
+
+// What a QoS 0 delivery does while its connection's output is over budget
+// (mqtt.qos0Overflow).
+enum class qos0_overflow_policy {
+    wait, // held like QoS 1/2: the engine stops delivering, the log keeps it
+    drop, // settled at once and not sent; counted (mqtt_module::dropped_qos0)
+};
 
 // What the broker announces and enforces per connection; gantryd's "mqtt.*"
 // keys (broker/src/protocol_keys.cpp). The defaults are safe for a small
@@ -47,6 +56,9 @@ struct mqtt_options {
     std::size_t max_subscriptions = 100;
     // An unacknowledged QoS 1/2 delivery comes back after this long.
     std::chrono::milliseconds delivery_ack_timeout{std::chrono::minutes(5)};
+    // A slow subscriber's QoS 0 deliveries (the QoS sent: min(subscription,
+    // publish)) past the output budget; QoS 1/2 always wait.
+    qos0_overflow_policy qos0_overflow = qos0_overflow_policy::wait;
 };
 
 // Who may connect and what they may do (shared by every protocol).
@@ -80,6 +92,11 @@ public:
                                                            const common::session_context& context) override;
 
     const mqtt_options& options() const noexcept { return options_; }
+    // QoS 0 deliveries dropped for slow subscribers since start, all
+    // connections together (qos0_overflow_policy::drop). Safe from any thread.
+    std::uint64_t dropped_qos0() const noexcept { return dropped_qos0_.load(std::memory_order_relaxed); }
+    // The module's counters for GET_BROKER_RUNTIME_INFO ("mqtt.qos0Dropped").
+    void add_runtime_info(std::map<std::string, std::string>& table) const;
 
 private:
     engine::facade& engine_;
@@ -88,6 +105,8 @@ private:
     // Shared with delayed wills, which may outlive every session.
     std::shared_ptr<session_registry> registry_;
     std::shared_ptr<session_store> sessions_;
+    // Sessions add to it from their own threads; relaxed, it orders nothing.
+    std::atomic<std::uint64_t> dropped_qos0_{0};
 };
 
 } // namespace gantry::protocols::mqtt
