@@ -76,7 +76,8 @@ void register_protocol_keys(config_registry& registry) {
         "mqtt.maxSubscriptions", "Subscriptions per connection", between(1, 100'000),
         [](auto& c) -> auto& { return c.mqtt.max_subscriptions; }));
     add(integer_key(
-        "mqtt.deliveryAckTimeout", "An unacknowledged QoS 1/2 delivery is sent again after this long (ms)",
+        "mqtt.deliveryAckTimeout",
+        "An unacknowledged QoS 1/2 delivery is sent again after this long (ms); to 3.1.1 clients only (5.0: on resume)",
         between(1'000, 24 * 3'600'000), [](auto& c) -> auto& { return c.mqtt.delivery_ack_timeout; }));
     add(choice_key(
         "mqtt.qos0Overflow",

@@ -654,6 +654,71 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertEqual(raw.connect("unacked", version=4, clean=False), b"\x01\x00")
         self.assertFalse(raw.closed_within(0.7), "nothing more was owed")
 
+    def unacked_with_a_packet_id_a_new_connection_would_not_give(self, client_id, topic):
+        """Connects `client_id` (3.1.1, persistent) subscribed to `topic` at
+        QoS 1, has three messages sent to it, acknowledges the first two and
+        leaves the third unacknowledged; returns that one's packet id (not 1,
+        which a fresh connection's first delivery would get)."""
+        raw = self.raw()
+        self.assertEqual(raw.connect(client_id, version=4, clean=False)[1:], b"\x00")
+        raw.send(subscribe_packet(1, topic, 1, version=4))
+        self.assertEqual(raw.read_packet()[0], 0x90)
+        pub = self.paho(client_id + "-pub")
+        for i in range(3):
+            pub.publish(topic, b"m%d" % i, 1)
+        ids = []
+        for _ in range(3):
+            first, body = raw.read_packet()
+            ids.append(body[2 + len(topic):4 + len(topic)])
+        for packet_id in ids[:2]:
+            raw.send(packet(0x40, packet_id))  # PUBACK
+        time.sleep(0.2)  # the acknowledgements are read before the connection ends
+        raw.close()
+        self.assertNotEqual(ids[2], b"\x00\x01")
+        return ids[2]
+
+    def expect_resent(self, client_id, topic, packet_id):
+        raw = self.raw()
+        self.assertEqual(raw.connect(client_id, version=4, clean=False), b"\x01\x00")
+        first, body = raw.read_packet()
+        self.assertEqual(first, 0x3A, "expected a QoS 1 PUBLISH with DUP set")
+        self.assertEqual(body[2 + len(topic):4 + len(topic)], packet_id, "[MQTT-4.4.0-1]: its original packet id")
+        self.assertTrue(body.endswith(b"m2"))
+        raw.send(packet(0x40, packet_id))
+        raw.sock.settimeout(0.7)
+        with self.assertRaises(socket.timeout, msg="nothing else was owed"):
+            raw.sock.recv(1)
+
+    def test_unacknowledged_deliveries_go_again_with_their_original_packet_ids(self):
+        packet_id = self.unacked_with_a_packet_id_a_new_connection_would_not_give("ids", "ids/t")
+        self.expect_resent("ids", "ids/t", packet_id)
+
+    def test_original_packet_ids_are_kept_across_a_restart(self):
+        packet_id = self.unacked_with_a_packet_id_a_new_connection_would_not_give("ids-restart", "idr/t")
+        self.restart()
+        self.expect_resent("ids-restart", "idr/t", packet_id)
+
+    def test_an_unacknowledged_delivery_goes_again_on_a_live_connection_only_before_5_0(self):
+        self.restart("--mqtt.deliveryAckTimeout", "1000")
+        pub = self.paho("live-pub")
+        for version, resent in ((4, True), (5, False)):
+            topic = "live%d/t" % version
+            raw = self.raw()
+            raw.connect("live-%d" % version, version=version)
+            raw.send(subscribe_packet(1, topic, 1, version=version))
+            self.assertEqual(raw.read_packet()[0], 0x90)
+            pub.publish(topic, b"x", 1)
+            self.assertEqual(raw.read_packet()[0] & 0xF6, 0x32)  # not acknowledged
+            raw.sock.settimeout(3.0)  # three times mqtt.deliveryAckTimeout
+            try:
+                again = raw.read_packet()[0] & 0xF6 == 0x32
+            except socket.timeout:
+                again = False
+            self.assertEqual(again, resent, "MQTT %s: %s" % (
+                "3.1.1" if version == 4 else "5.0",
+                "sent again after mqtt.deliveryAckTimeout" if resent else "5.0 §4.4: only when the session resumes"))
+            raw.close()
+
     def test_a_takeover_continues_the_persistent_session_of_the_connection_it_replaces(self):
         holder = self.raw()
         self.assertEqual(holder.connect("taken", version=4, clean=False), b"\x00\x00")

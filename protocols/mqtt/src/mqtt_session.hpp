@@ -133,6 +133,10 @@ private:
     void fetch_retained();
     void drain_deliveries();
     bool send_delivery(queued_delivery& q);
+    // The packet id the previous connection of this session sent the message
+    // at `handle` with, if it went unacknowledged ([MQTT-4.4.0-1]), once.
+    std::optional<std::uint16_t> take_resend_id(const subscription_state& sub, const engine::delivery_handle& handle);
+    std::uint16_t next_packet_id();
     // mqtt.qos0Overflow = drop, the output over budget and not closing: QoS 0
     // deliveries are dropped instead of waiting.
     bool shedding_qos0() const noexcept;
@@ -218,6 +222,11 @@ private:
     std::deque<retained_fetch> retained_fetches_; // at most one per subscription
     std::map<std::uint16_t, inflight_delivery> inflight_;
     std::uint16_t next_packet_id_ = 1;
+    // Deliveries a previous connection of this session left unacknowledged,
+    // by where the message lies, and their ids, kept free until the message
+    // comes back and is sent with its id again.
+    std::map<delivery_place, std::uint16_t> resend_ids_;
+    std::set<std::uint16_t> reserved_ids_;
     // QoS 0 deliveries dropped past the output budget (mqtt.qos0Overflow =
     // drop): in this connection, since the last report in the log, and in
     // the whole module (mqtt_module::dropped_qos0).

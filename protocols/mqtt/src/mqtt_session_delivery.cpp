@@ -141,8 +141,9 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (sub->identifier) publish.properties.subscription_identifiers.push_back(*sub->identifier);
     if (publish.qos > 0) {
         if (inflight_.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
-        while (inflight_.contains(next_packet_id_) || next_packet_id_ == 0) ++next_packet_id_;
-        publish.packet_id = next_packet_id_++;
+        const auto resent = q.retained ? std::nullopt : take_resend_id(*sub, q.d.handle);
+        publish.packet_id = resent ? *resent : next_packet_id();
+        publish.dup = publish.dup || resent.has_value();
     }
     auto new_alias_topic = alias_topic(publish);
     if (client_max_packet_size_ > 0) {
@@ -165,6 +166,29 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     }
     inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
     return true;
+}
+
+std::optional<std::uint16_t> mqtt_session::take_resend_id(const subscription_state& sub,
+                                                          const engine::delivery_handle& handle) {
+    if (resend_ids_.empty()) return std::nullopt;
+    const auto it = resend_ids_.find({sub.filter, handle.topic, handle.queue_id, handle.queue_offset});
+    if (it == resend_ids_.end()) return std::nullopt;
+    const auto id = it->second;
+    resend_ids_.erase(it);
+    reserved_ids_.erase(id);
+    return id;
+}
+
+std::uint16_t mqtt_session::next_packet_id() {
+    // Reserved ids wait for their messages; should they crowd out every
+    // free id, the messages go again with new ones.
+    if (inflight_.size() + reserved_ids_.size() >= 0xFFFE) {
+        resend_ids_.clear();
+        reserved_ids_.clear();
+    }
+    while (next_packet_id_ == 0 || inflight_.contains(next_packet_id_) || reserved_ids_.contains(next_packet_id_))
+        ++next_packet_id_;
+    return next_packet_id_++;
 }
 
 std::optional<std::string> mqtt_session::alias_topic(publish_packet& publish) const {

@@ -67,6 +67,12 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
 }
 
 void mqtt_session::restore_session(const stored_session& session) {
+    // [MQTT-4.4.0-1]: what went unacknowledged goes again with its packet id
+    // (the engine gives it back to the group when the subscription ends).
+    for (const auto& [place, id] : session.unacked) {
+        if (inflight_.contains(id) || !reserved_ids_.insert(id).second) continue;
+        resend_ids_.emplace(place, id);
+    }
     for (const auto& [filter, stored] : session.subscriptions) {
         if (subscriptions_.contains(filter)) continue; // subscribed again before a takeover's handover
         const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
@@ -96,8 +102,14 @@ stored_session mqtt_session::snapshot() const {
         s.subscriptions.emplace(filter, stored_subscription{sub->qos, sub->no_local, sub->retain_as_published,
                                                             sub->identifier});
     s.qos2_received = qos2_received_;
-    for (const auto& [id, delivery] : inflight_)
+    for (const auto& [id, delivery] : inflight_) {
         if (delivery.released) s.pubrel_sent.insert(id);
+        else if (delivery.sub && !delivery.settled)
+            s.unacked.emplace(delivery_place{delivery.sub->filter, delivery.handle.topic, delivery.handle.queue_id,
+                                             delivery.handle.queue_offset},
+                              id);
+    }
+    s.unacked.insert(resend_ids_.begin(), resend_ids_.end()); // not back yet
     return s;
 }
 

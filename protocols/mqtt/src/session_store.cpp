@@ -26,11 +26,16 @@ json to_json(const stored_session& s) {
         if (sub.identifier) j["identifier"] = *sub.identifier;
         subscriptions.push_back(std::move(j));
     }
+    json unacked = json::array();
+    for (const auto& [place, packet_id] : s.unacked)
+        unacked.push_back({{"filter", place.filter}, {"topic", place.topic}, {"queue", place.queue_id},
+                           {"offset", place.queue_offset}, {"packetId", packet_id}});
     return {{"generation", s.generation},
             {"expiryInterval", s.expiry_interval},
             {"subscriptions", std::move(subscriptions)},
             {"qos2Received", s.qos2_received},
-            {"pubrelSent", s.pubrel_sent}};
+            {"pubrelSent", s.pubrel_sent},
+            {"unacked", std::move(unacked)}};
 }
 
 stored_session from_json(const json& j) {
@@ -47,6 +52,12 @@ stored_session from_json(const json& j) {
     }
     s.qos2_received = j.at("qos2Received").get<std::set<std::uint16_t>>();
     s.pubrel_sent = j.at("pubrelSent").get<std::set<std::uint16_t>>();
+    if (j.contains("unacked")) { // absent from files written before the ids were kept
+        for (const auto& u : j["unacked"])
+            s.unacked.emplace(delivery_place{u.at("filter").get<std::string>(), u.at("topic").get<std::string>(),
+                                             u.at("queue").get<std::int32_t>(), u.at("offset").get<std::int64_t>()},
+                              u.at("packetId").get<std::uint16_t>());
+    }
     return s;
 }
 

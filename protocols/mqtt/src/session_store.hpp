@@ -27,11 +27,22 @@ struct stored_subscription {
     friend bool operator==(const stored_subscription&, const stored_subscription&) = default;
 };
 
+// Where a delivery of a subscription lies in the engine: the same message
+// comes back to the subscription's group at the same place.
+struct delivery_place {
+    std::string filter;
+    std::string topic; // the engine topic the record lies in (a retry topic for retries)
+    std::int32_t queue_id = 0;
+    std::int64_t queue_offset = 0;
+    friend auto operator<=>(const delivery_place&, const delivery_place&) = default;
+};
+
 // What of an MQTT session outlives its connection (3.1.1 §3.1.2.4, 5.0
 // §4.1): the subscriptions, whose messages wait in their durable engine
 // groups, and the QoS 2 packet ids still in flight either way. Unacknowledged
-// QoS 1/2 deliveries are not kept here: the engine gives them back to the
-// group when the connection's subscription ends, and they are sent again.
+// QoS 1/2 deliveries are not kept here, only their packet ids: the engine
+// gives the messages back to the group when the connection's subscription
+// ends, and they are sent again with those ids ([MQTT-4.4.0-1]).
 struct stored_session {
     static constexpr std::uint32_t never_expires = 0xFFFFFFFF;
 
@@ -42,6 +53,7 @@ struct stored_session {
     std::map<std::string, stored_subscription> subscriptions; // by filter
     std::set<std::uint16_t> qos2_received; // inbound: stored, PUBREC sent, awaiting PUBREL
     std::set<std::uint16_t> pubrel_sent;   // outbound: PUBREC came, PUBREL sent, awaiting PUBCOMP
+    std::map<delivery_place, std::uint16_t> unacked; // outbound QoS 1/2 sent, awaiting PUBACK / PUBREC
     friend bool operator==(const stored_session&, const stored_session&) = default;
 };
 

@@ -13,6 +13,14 @@
 
 namespace gantry::protocols::mqtt {
 
+namespace {
+
+// Longer than any connection lives: such a delivery comes back only when
+// the subscription ends with its connection.
+constexpr std::chrono::milliseconds never_redeliver_while_connected = std::chrono::hours(24 * 365 * 10);
+
+} // namespace
+
 void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
     std::optional<std::uint32_t> identifier;
     if (!packet.properties.subscription_identifiers.empty()) identifier = packet.properties.subscription_identifiers.front();
@@ -85,7 +93,9 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     // engine first reads for it: a message published right after SUBACK
     // (from another connection, on another thread) must not be missed.
     options.start = engine::start_position::at_time(now_ms());
-    options.ack_timeout = options_.delivery_ack_timeout;
+    // 5.0 §4.4: a message goes again only when the session reconnects, never
+    // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
+    options.ack_timeout = v5() ? never_redeliver_while_connected : options_.delivery_ack_timeout;
     auto id = engine_.subscribe(context(), std::move(options),
                                 std::make_shared<common::subscription_sink<mqtt_session>>(conn_.weak_from_this(), *this, sub->local_id));
     if (!id) {

@@ -130,6 +130,7 @@ TEST_F(SessionStoreTest, SessionsSurviveARestartAndExpireCountedFromIt) {
     auto session = session_with("g", 30, "a/#");
     session.qos2_received = {1, 2};
     session.pubrel_sent = {3};
+    session.unacked = {{{"a/#", "a", 2, 17}, 4}, {{"a/#", "%RETRY%GANTRY_MQTT-dev-g-a%2F%23", 0, 3}, 9}};
     {
         auto s = store(file);
         s->update("dev", 1, session, executor_);
