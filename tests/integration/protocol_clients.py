@@ -18,6 +18,7 @@ import time
 
 import paho.mqtt.client as paho
 import stomp
+from proton import Collector, Connection, Delivery, Endpoint, Message, Transport
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -345,6 +346,86 @@ class raw_websocket:
         except (OSError, EOFError):
             pass
         self.sock.close()
+
+
+class amqp_over_websocket:
+    """An AMQP 1.0 client over WebSocket (subprotocol "amqp"):
+    python3-qpid-proton's protocol engine (Connection, Transport), whose bytes
+    a raw_websocket carries, pumped by hand: what proton has to send goes out
+    as one binary message, what arrives is pushed into it."""
+
+    def __init__(self, port, path="/amqp", container="ws-amqp-client"):
+        self.ws = raw_websocket(port, "amqp", path=path)
+        if self.ws.status != 101:
+            raise ConnectionError("the WebSocket upgrade for amqp got %d" % self.ws.status)
+        self.transport = Transport()
+        self.transport.sasl().allowed_mechs("ANONYMOUS")
+        self.connection = Connection()
+        self.connection.container = container
+        self.connection.hostname = "127.0.0.1"
+        self.connection.collect(Collector())
+        self.transport.bind(self.connection)
+        self.connection.open()
+        self.session = self.connection.session()
+        self.session.open()
+        self.pump_until(lambda: self.connection.state & Endpoint.REMOTE_ACTIVE, "the connection to open")
+
+    def _flush(self):
+        while self.transport.pending() > 0:
+            n = self.transport.pending()
+            self.ws.send(self.transport.peek(n))
+            self.transport.pop(n)
+
+    def pump_until(self, condition, what, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        self._flush()
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("AMQP over WebSocket: no %s within %d s" % (what, timeout))
+            data = self.ws.receive()  # within the socket's timeout
+            if data is None:
+                raise EOFError("the broker closed the WebSocket: %s" % self.connection.remote_condition)
+            self.transport.push(data)
+            self._flush()
+
+    def send(self, address, message):
+        """Sends `message` to `address` unsettled; returns the broker's outcome."""
+        sender = self.session.sender("to-" + address)
+        sender.target.address = address
+        sender.open()
+        self.pump_until(lambda: sender.credit > 0, "credit to send to " + address)
+        delivery = sender.delivery("1")
+        sender.send(message.encode())
+        sender.advance()
+        self.pump_until(lambda: delivery.remote_state != 0, "outcome from the broker")
+        outcome = delivery.remote_state
+        delivery.settle()
+        return outcome
+
+    def receive(self, address):
+        """The next message from `address` (credit 1), accepted."""
+        receiver = self.session.receiver("from-" + address)
+        receiver.source.address = address
+        receiver.open()
+        receiver.flow(1)
+        self.pump_until(lambda: receiver.current is not None and not receiver.current.partial,
+                        "message from " + address)
+        delivery = receiver.current
+        message = Message()
+        message.decode(receiver.recv(delivery.pending))
+        receiver.advance()
+        delivery.update(Delivery.ACCEPTED)
+        delivery.settle()
+        self._flush()
+        return message
+
+    def close(self):
+        self.connection.close()
+        try:
+            self._flush()
+        except OSError:
+            pass
+        self.ws.close()
 
 
 # STOMP 1.2 header escapes (section "Value Encoding"); the backslash goes first.

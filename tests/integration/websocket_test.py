@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""MQTT, STOMP and plain HTTP on gantryd's WebSocket port (issue #8).
+"""MQTT, STOMP, AMQP 1.0 and plain HTTP on gantryd's WebSocket port (issue #8).
 
 Usage: websocket_test.py GANTRYD [unittest arguments]
 
@@ -7,12 +7,17 @@ Clients: Debian's unmodified python3-paho-mqtt with transport="websockets"
 and mosquitto_sub / mosquitto_pub and python3-stomp over TCP (only under
 /usr/bin/python3). Debian's python3-stomp has no WebSocket transport, so STOMP
 over WebSocket is driven by the small RFC 6455 client of protocol_clients,
-written with the standard library. Every wait is bounded, and only the
-processes started here are stopped, by PID.
+written with the standard library; AMQP over WebSocket by python3-qpid-proton's
+protocol engine over that client, against proton's BlockingConnection over
+TCP. Every wait is bounded, and only the processes started here are stopped,
+by PID.
 """
 
 import http.client
 import os
+
+from proton import Delivery, Message
+from proton.utils import BlockingConnection
 
 import gantryd_harness as harness
 import protocol_clients as clients
@@ -115,6 +120,21 @@ class websocket_test(harness.gantryd_test_case):
         tcp.send("/queue/to-ws", "tcp to ws")
         _, headers, body = ws.expect("MESSAGE")
         self.assertEqual((headers["destination"], body), ("/queue/to-ws", b"tcp to ws"))
+
+    def test_amqp_over_websocket_and_amqp_over_tcp_see_each_others_messages(self):
+        ws = clients.amqp_over_websocket(self.websocket_port)
+        self.close_at_end(ws.close)
+        tcp = BlockingConnection("amqp://127.0.0.1:%d" % self.amqp_port, timeout=WAIT)
+        self.close_at_end(tcp.close)
+        receiver = tcp.create_receiver("queue://from-ws")
+        sent = Message(body="ws to tcp", content_type="text/plain", properties={"n": 7})
+        self.assertEqual(ws.send("queue://from-ws", sent), Delivery.ACCEPTED)
+        got = receiver.receive(timeout=WAIT)
+        receiver.accept()
+        self.assertEqual((got.body, got.content_type, got.properties), ("ws to tcp", "text/plain", {"n": 7}))
+        tcp.create_sender("queue://to-ws").send(Message(body=b"tcp to ws", correlation_id="c-1"))
+        back = ws.receive("queue://to-ws")
+        self.assertEqual((back.body, back.correlation_id), (b"tcp to ws", "c-1"))
 
     # --- refusals and plain HTTP -------------------------------------------------
 
