@@ -1,6 +1,7 @@
 // Messages out: a delivery of a sending rule's group is published to the
-// remote and settled only when the remote confirmed it (PUBACK, or PUBCOMP
-// for QoS 2; QoS 0 when written), at most max_inflight at a time.
+// remote and settled only when the remote confirmed it (PUBACK; PUBREC for
+// QoS 2, after which the remote owns it and gets PUBREL until PUBCOMP;
+// QoS 0 when written), at most max_inflight at a time.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,7 +28,7 @@ void mqtt_bridge_session::send_local(std::uint64_t rule, engine::delivery d) {
 }
 
 void mqtt_bridge_session::pump_outbound() {
-    while (connected() && !outbox_.empty() && in_flight_.size() < config_.max_inflight &&
+    while (connected() && !outbox_.empty() && in_flight_.size() + releasing_.size() < config_.max_inflight &&
            link_->queued_bytes() < output_budget_bytes) {
         auto next = std::move(outbox_.front());
         outbox_.pop_front();
@@ -52,7 +53,8 @@ void mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
     publish.retain = out.retain;
     publish.dup = false;
     if (publish.qos > 0) {
-        while (in_flight_.contains(next_packet_id_) || next_packet_id_ == 0) ++next_packet_id_;
+        while (next_packet_id_ == 0 || in_flight_.contains(next_packet_id_) || releasing_.contains(next_packet_id_))
+            ++next_packet_id_;
         publish.packet_id = next_packet_id_++;
     }
     // A message the link cannot carry would end every connection it is
@@ -74,10 +76,11 @@ void mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
     if (!connected()) return; // the send failed and took the link down
     count_out(bytes);
     if (publish.qos == 0) settle(rule_index, d.handle, engine::outcome::accepted);
-    else in_flight_.emplace(publish.packet_id, in_flight{rule_index, d.handle, false});
+    else in_flight_.emplace(publish.packet_id, in_flight{rule_index, d.handle});
 }
 
 void mqtt_bridge_session::on_publish_answer(std::uint16_t packet_id, mqtt::reason_code reason, bool complete) {
+    if (complete && releasing_.erase(packet_id) > 0) return pump_outbound(); // PUBCOMP: the exchange is over
     const auto it = in_flight_.find(packet_id);
     if (it == in_flight_.end()) return; // from before a reconnection: the engine gave it back already
     if (static_cast<std::uint8_t>(reason) >= 0x80) {
@@ -86,16 +89,21 @@ void mqtt_bridge_session::on_publish_answer(std::uint16_t packet_id, mqtt::reaso
                            name(), link_->address(), static_cast<unsigned>(reason));
         count_dropped();
         settle(it->second.rule, it->second.handle, engine::outcome::rejected);
-        in_flight_.erase(it);
-    } else if (!complete) { // PUBREC: release, then wait for PUBCOMP
-        it->second.released = true;
-        link_->send(mqtt::pubrel_packet{packet_id, mqtt::reason_code::success, {}});
-        return;
     } else {
         settle(it->second.rule, it->second.handle, engine::outcome::accepted);
-        in_flight_.erase(it);
+        if (!complete) { // PUBREC
+            releasing_.insert(packet_id);
+            link_->send(mqtt::pubrel_packet{packet_id, mqtt::reason_code::success, {}});
+        }
     }
+    in_flight_.erase(it);
     pump_outbound();
+}
+
+void mqtt_bridge_session::resume_releases(bool session_present) {
+    // A remote without our session has no exchange to finish.
+    if (!session_present) return releasing_.clear();
+    for (const auto id : releasing_) link_->send(mqtt::pubrel_packet{id, mqtt::reason_code::success, {}});
 }
 
 } // namespace gantry::bridge

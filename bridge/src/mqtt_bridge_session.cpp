@@ -160,6 +160,7 @@ void mqtt_bridge_session::on_connack(const mqtt::connack_packet& connack) {
     }
     remote_max_packet_size_ = connack.properties.maximum_packet_size.value_or(0);
     link_up(fmt::format("MQTT {}{}", mqtt5() ? "5.0" : "3.1.1", connack.session_present ? ", session present" : ""));
+    resume_releases(connack.session_present);
     subscribe_remote();
     open_outbound(config_.max_inflight);
 }

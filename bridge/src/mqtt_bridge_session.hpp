@@ -35,6 +35,8 @@ private:
     void pump_outbound();
     void send_one(std::uint64_t rule, engine::delivery& d);
     void on_publish_answer(std::uint16_t packet_id, protocols::mqtt::reason_code reason, bool complete);
+    // After CONNACK: PUBREL again for the QoS 2 exchanges a lost link left open.
+    void resume_releases(bool session_present);
 
     // mqtt_bridge_inbound.cpp
     void subscribe_remote();
@@ -61,10 +63,13 @@ private:
     struct in_flight {
         std::uint64_t rule;
         engine::delivery_handle handle;
-        bool released = false; // QoS 2: PUBREC came, PUBREL sent
     };
     std::deque<queued> outbox_;
-    std::map<std::uint16_t, in_flight> in_flight_;
+    std::map<std::uint16_t, in_flight> in_flight_; // awaiting PUBACK / PUBREC
+    // QoS 2 messages the remote has (PUBREC came, the engine is settled),
+    // PUBREL sent, awaiting PUBCOMP. Kept across a lost link: the remote's
+    // session gets PUBREL again, not the message (§4.3.3).
+    std::set<std::uint16_t> releasing_;
     std::uint16_t next_packet_id_ = 1;
 
     // Inbound.

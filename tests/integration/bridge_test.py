@@ -79,6 +79,51 @@ class mosquitto_broker:
             self.log_file = None
 
 
+def read_mqtt_packet(sock):
+    """(first byte, body) of the next MQTT packet on `sock`."""
+    def exactly(n):
+        data = b""
+        while len(data) < n:
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise EOFError("the bridge closed the connection")
+            data += chunk
+        return data
+    first = exactly(1)[0]
+    length, shift = 0, 0
+    while True:
+        b = exactly(1)[0]
+        length |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            break
+    return first, exactly(length)
+
+
+class scripted_remote:
+    """A remote MQTT 5.0 broker played by the test a packet at a time, for
+    what a real one cannot be made to do on cue (lose the link at a chosen
+    packet)."""
+
+    def __init__(self):
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.server.settimeout(WAIT)
+        self.port = self.server.getsockname()[1]
+
+    def accept(self, session_present):
+        """The bridge's next connection, its CONNECT answered."""
+        link, _ = self.server.accept()
+        link.settimeout(WAIT)
+        assert read_mqtt_packet(link)[0] == 0x10, "expected CONNECT"
+        link.sendall(bytes([0x20, 3, 1 if session_present else 0, 0, 0]))  # CONNACK, no properties
+        return link
+
+    def close(self):
+        self.server.close()
+
+
 def make_certificates(folder):
     """A test CA, a server certificate for 127.0.0.1 and a client
     certificate it signed, and a second CA that signed nothing here."""
@@ -333,6 +378,31 @@ class bridge_test(stream_checks, harness.gantryd_test_case):
         gantry = self.start_gantry(entry, name="gantryd-again")
         self.wait_connected(gantry, "site")
         self.assert_all_arrived_in_order(received, count, 60)
+
+    def test_a_qos2_exchange_cut_after_pubrec_ends_with_pubrel_not_a_second_publish(self):
+        remote = scripted_remote()
+        self.addCleanup(remote.close)
+        gantry = self.start_gantry(bridge_entry("exact", remote.port, ["q2/# out 2"], protocolVersion="5.0"))
+        link = remote.accept(session_present=False)
+        self.close_at_end(link.close)
+        self.wait_connected(gantry, "exact")
+        self.client(self.mqtt_port, "q2-pub").publish("q2/x", b"once", 2)
+        first, body = read_mqtt_packet(link)
+        self.assertEqual(first & 0xF6, 0x34, "expected a QoS 2 PUBLISH")
+        packet_id = body[2 + len("q2/x"):4 + len("q2/x")]
+        link.sendall(bytes([0x50, 2]) + packet_id)  # PUBREC: the remote has it
+        first, body = read_mqtt_packet(link)
+        self.assertEqual((first, body[:2]), (0x62, packet_id), "expected PUBREL")
+        link.close()  # lost before PUBCOMP
+
+        link = remote.accept(session_present=True)
+        self.close_at_end(link.close)
+        first, body = read_mqtt_packet(link)
+        self.assertEqual((first, body[:2]), (0x62, packet_id), "§4.3.3: PUBREL again, not the message")
+        link.sendall(bytes([0x70, 2]) + packet_id)  # PUBCOMP
+        link.settimeout(1.0)
+        with self.assertRaises(socket.timeout, msg="nothing is published a second time"):
+            link.recv(1)
 
     def test_gantry_to_gantry_over_mqtt(self):
         self.start_gantry(name="remote", data="remote-data")
