@@ -16,13 +16,15 @@
 # message costs B a QoS 1 publish in and a QoS 1 delivery out, as there. With
 # -n 2 or more, a table of medians follows.
 #
-#   bench/mqtt_bridge_bench.sh [-b build dir] [-d seconds] [-n runs] [-v protocol] [-s bytes]
+#   bench/mqtt_bridge_bench.sh [-b build dir] [-d seconds] [-n runs] [-v protocol] [-s bytes] [-w window]
 #
 #   -b  Release build directory (default build/release), built here if needed
 #   -d  publishing time of each run (default 10)
 #   -n  runs (default 1)
 #   -v  MQTT version both bridges speak to B: 3.1.1 (default) or 5.0
 #   -s  payload bytes (default 100)
+#   -w  QoS 1 messages each bridge may have unacknowledged by B (default 64):
+#       Gantry's maxInflight, mosquitto A's max_inflight_messages
 #
 # A quick run (under a minute): bench/mqtt_bridge_bench.sh -d 3
 #
@@ -33,7 +35,7 @@
 # the publishing time passed; what did not arrive is reported as lost.
 #
 # Both bridges keep a persistent session on B (clean session off), have up
-# to 64 QoS 1 messages unacknowledged (Gantry's maxInflight default;
+# to 64 (-w) QoS 1 messages unacknowledged (Gantry's maxInflight;
 # Mosquitto's max_inflight_messages, which its bridge obeys too) and drop
 # nothing: Mosquitto A and B queue without limit (max_queued_messages 0),
 # gantryd reads the bridged topics from its commit log. gantryd runs with its
@@ -48,14 +50,16 @@ seconds=10
 runs=1
 version=3.1.1
 size=100
-while getopts "b:d:n:v:s:" flag; do
+window=64
+while getopts "b:d:n:v:s:w:" flag; do
     case $flag in
     b) build=$OPTARG ;;
     d) seconds=$OPTARG ;;
     n) runs=$OPTARG ;;
     v) version=$OPTARG ;;
     s) size=$OPTARG ;;
-    *) sed -n '2,26p' "$0" >&2; exit 2 ;;
+    w) window=$OPTARG ;;
+    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
     esac
 done
 case $version in
@@ -98,7 +102,7 @@ clientId = "$gantry_client"
 protocolVersion = "$version"
 cleanStart = false
 topics = ["bench/# out 1"]
-maxInflight = 64
+maxInflight = $window
 reconnectMin = 200
 reconnectMax = 1000
 TOML
@@ -110,6 +114,7 @@ TOML
 start_mosquitto_bridge() {
     start_remote
     start_mosquitto memory \
+        "max_inflight_messages $window" \
         "connection bench" \
         "address 127.0.0.1:$peer_port" \
         "remote_clientid $mosquitto_client" \
@@ -195,7 +200,7 @@ record_losses() {
 }
 
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")
-echo "seconds per run: $seconds; runs: $runs; $size B, QoS 1; bridges speak MQTT $version to B;" \
+echo "seconds per run: $seconds; runs: $runs; $size B, QoS 1; bridges speak MQTT $version to B, window $window;" \
     "gantry $commit vs $(/usr/sbin/mosquitto -h | head -1)"
 label="through the bridge, $size B, QoS 1 (msg/s)"
 for run in $(seq "$runs"); do
