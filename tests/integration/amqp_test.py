@@ -16,7 +16,7 @@ import socket
 import subprocess
 import time
 
-from proton import ConnectionException, Delivery, Link, Message, Timeout, float32, int32
+from proton import ConnectionException, Delivery, Link, Message, Timeout, float32, int32, symbol, timestamp
 from proton.reactor import AtMostOnce, Container, DurableSubscription, Selector
 from proton.utils import BlockingConnection, LinkDetached
 
@@ -165,6 +165,24 @@ class amqp_test(harness.gantryd_test_case):
         self.send(self.connect(), "queue://q", Message(body="transient"))
         got = self.next_message(receiver)
         self.assertEqual((got.body, got.durable), ("transient", False))
+
+    def test_delivery_delay_and_delivery_time_hold_a_message_until_it_is_due(self):
+        self.start_broker()
+        receiver = self.connect().create_receiver("queue://later", credit=10)
+        sent_at = time.time()
+        self.send(self.connect(), "queue://later",
+                  Message(body="in 2.5 s", annotations={symbol("x-opt-delivery-delay"): 2500}),
+                  Message(body="at +1.2 s", annotations={symbol("x-opt-delivery-time"):
+                                                         timestamp(int((sent_at + 1.2) * 1000))}),
+                  Message(body="now"))
+        self.assertEqual(self.next_message(receiver).body, "now")
+        timed = self.next_message(receiver, timeout=5)
+        self.assertEqual(timed.body, "at +1.2 s")
+        self.assertGreaterEqual(time.time() - sent_at, 1.2, "not before its delivery time")
+        delayed = self.next_message(receiver, timeout=5)
+        self.assertEqual(delayed.body, "in 2.5 s")
+        self.assertGreaterEqual(time.time() - sent_at, 2.5, "not before its delay has passed")
+        self.assertLess(time.time() - sent_at, 5.0)
 
     def test_topic_fans_out_to_every_receiver_attached_before_the_send(self):
         self.start_broker()

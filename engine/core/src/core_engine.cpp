@@ -104,13 +104,17 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     std::string properties;
     auto m = prepare(ctx, msg, properties);
     if (!m) return finish(m.error());
+    // A delivery time to come: through the scheduler's delay levels
+    // (delay_scheduler::level_for), stored now, delivered when it is due.
+    if (const auto wait = msg.deliver_at_ms - now_ms(); wait > 0)
+        return complete_when_durable(scheduler_.schedule(*m, scheduler_.level_for(wait)), m->queue_id,
+                                     msg.message_id, std::move(finish));
     store_and_complete(*m, msg.message_id, std::move(finish));
 }
 
 result<store::message_to_store> core_engine::prepare(const engine::operation_context& ctx, engine::message& msg,
                                                      std::string& properties) {
     const std::int64_t now = now_ms();
-    if (msg.deliver_at_ms > now) return core_errc::delayed_delivery_unsupported;
     auto topic = topics_.find_or_auto_create(msg.topic);
     if (!topic) return topic.error();
     if (!topic->writable() || topic->write_queue_nums <= 0) return core_errc::no_permission;

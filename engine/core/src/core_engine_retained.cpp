@@ -41,6 +41,8 @@ void core_engine::retain(const engine::operation_context& ctx, engine::message m
         return finish(core_errc::reserved_topic_name);
     const auto name = retained_name(msg);
     if (retained_trie::levels_of(name) > retained_trie::max_levels) return finish(core_errc::invalid_topic_name);
+    // A retained message is the topic's state now; it has no delivery time.
+    if (msg.deliver_at_ms > now_ms()) return finish(core_errc::retained_with_delivery_time);
     std::string properties;
     // The queue append() would choose, so a client's retained and plain
     // messages on one name stay in order.

@@ -33,8 +33,8 @@ public:
                    "space; remove it from the message";
         case core_errc::properties_too_long:
             return "the message's properties and headers exceed 32767 bytes once encoded; send fewer or shorter ones";
-        case core_errc::delayed_delivery_unsupported:
-            return "delivery at a later time is not supported yet; send the message without a delivery time";
+        case core_errc::retained_with_delivery_time:
+            return "a retained message cannot have a delivery time; send it without one, or not retained";
         case core_errc::invalid_filter: return "the subscription's tag expression or selector does not parse";
         case core_errc::group_mode_conflict:
             return "the consumer group already consumes in another mode (shared, exclusive or broadcast); use "

@@ -4,6 +4,7 @@
 
 #include "core_log.hpp"
 #include "delay_properties.hpp"
+#include "gantry/core/message_codec.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/store_error.hpp"
 
@@ -38,6 +39,12 @@ std::optional<std::int32_t> parse_queue_id(std::optional<std::string_view> text)
 bool is_permanent(std::error_code ec) {
     return ec == store::store_errc::message_too_large || ec == store::store_errc::topic_too_long ||
            ec == store::store_errc::properties_too_long || ec == store::store_errc::nul_in_text;
+}
+
+std::int64_t parse_time(std::optional<std::string_view> text) {
+    std::int64_t ms = 0;
+    if (text) std::from_chars(text->data(), text->data() + text->size(), ms);
+    return ms;
 }
 
 const char* why_unusable(store::get_status status) {
@@ -130,7 +137,10 @@ bool delay_scheduler::deliver_record(int level, std::int64_t queue_offset, const
     msg.reconsume_times = record.reconsume_times;
 
     const auto slot = static_cast<std::size_t>(level - 1);
-    const auto put = store_.put(msg);
+    // A delivery time not reached yet: another round through the levels.
+    const auto deliver_at = parse_time(store::find_property(record.properties, header::deliver_at));
+    const auto now = now_ms();
+    const auto put = deliver_at > now ? schedule(msg, level_for(deliver_at - now)) : store_.put(msg);
     if (!put && is_permanent(put.error())) {
         core_log()->error("delay level {}: the store refuses the message at schedule-queue offset {} for {}/{}: {}; "
                           "skipped. It stays readable at commit-log offset {} until retention removes it",

@@ -38,6 +38,18 @@ delay_scheduler::~delay_scheduler() { stop(); }
 
 int delay_scheduler::clamp_level(int level) const noexcept { return std::clamp(level, 1, level_count()); }
 
+int delay_scheduler::level_for(std::int64_t delay_ms) const noexcept {
+    const auto delay_of = [&](int level) { return opts_.delay_levels[static_cast<std::size_t>(level - 1)].count(); };
+    int longest_within = 0;
+    int shortest = 1;
+    for (int level = 1; level <= level_count(); ++level) {
+        if (delay_of(level) < delay_of(shortest)) shortest = level;
+        if (delay_of(level) <= delay_ms && (longest_within == 0 || delay_of(level) > delay_of(longest_within)))
+            longest_within = level;
+    }
+    return longest_within != 0 ? longest_within : shortest;
+}
+
 std::error_code delay_scheduler::start() {
     if (thread_.joinable()) return {};
     auto found = load_delay_offsets(opts_.offset_file);

@@ -195,6 +195,32 @@ TEST_F(delay_scheduler_test, clamps_levels_to_the_table) {
     EXPECT_EQ(waiting[0].property("DELAY"), "3");
 }
 
+TEST_F(delay_scheduler_test, a_delivery_time_waits_first_in_the_longest_level_within_it) {
+    open(); // levels 100 ms, 300 ms, 1000 ms
+    EXPECT_EQ(scheduler_->level_for(50), 1);   // shorter than every level: the shortest
+    EXPECT_EQ(scheduler_->level_for(100), 1);
+    EXPECT_EQ(scheduler_->level_for(299), 1);
+    EXPECT_EQ(scheduler_->level_for(300), 2);
+    EXPECT_EQ(scheduler_->level_for(999), 2);
+    EXPECT_EQ(scheduler_->level_for(86'400'000), 3); // longer than every level: the longest, again and again
+}
+
+TEST_F(delay_scheduler_test, a_message_with_a_delivery_time_goes_round_the_levels_until_it_is_due_never_early) {
+    open();
+    const auto due = now_ms() + 1'450; // 1000 ms, then 300 ms, then 100 ms at least twice
+    schedule("timed", scheduler_->level_for(1'450), props({{"TIMER_DELIVER_MS", std::to_string(due)}}));
+    while (now_ms() < due - 20) {
+        ASSERT_TRUE(read(real_topic, real_queue).empty()) << "delivered " << due - now_ms() << " ms early";
+        std::this_thread::sleep_for(10ms);
+    }
+    const auto got = wait_delivered(1, 3000ms);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_GE(got[0].record.store_timestamp, due);
+    EXPECT_LT(got[0].record.store_timestamp - due, 1000) << "late by at most the shortest level and a pass";
+    EXPECT_EQ(got[0].body(), "timed");
+    EXPECT_EQ(got[0].property("DELAY"), "<absent>");
+}
+
 TEST_F(delay_scheduler_test, delivers_after_a_restart) {
     open();
     const auto put = schedule("survivor", 2); // 300 ms

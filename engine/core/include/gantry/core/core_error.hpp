@@ -17,7 +17,7 @@ enum class core_errc {
     metadata_corrupt,      // a config/*.json file and its .bak are both unusable
     invalid_property,      // a property name or value holds 0x00/0x01/0x02, or a key holds a space
     properties_too_long,   // the encoded properties exceed 32767 bytes
-    delayed_delivery_unsupported, // a delivery time in the future (timer messages are not built yet)
+    retained_with_delivery_time, // a retained message with a delivery time in the future
     invalid_filter,        // a tag expression or selector that does not parse
     group_mode_conflict,   // the group already consumes in another delivery mode
     exclusive_group_busy,  // an exclusive group already has its one consumer

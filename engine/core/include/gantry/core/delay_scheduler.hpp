@@ -64,6 +64,11 @@ public:
     int level_count() const noexcept { return static_cast<int>(opts_.delay_levels.size()); }
     // Levels outside 1..level_count() are moved to the nearest end.
     int clamp_level(int level) const noexcept;
+    // The level a message due in `delay_ms` waits in first: the longest not
+    // longer than the delay, else the shortest. Delivery goes through levels
+    // until TIMER_DELIVER_MS has come (deliver_record), so a message with a
+    // delivery time is never early and late by less than the shortest level.
+    int level_for(std::int64_t delay_ms) const noexcept;
 
     // Appends `msg` to the schedule queue of `level` (clamped), remembering
     // its destination in REAL_TOPIC / REAL_QID and the level in DELAY.
