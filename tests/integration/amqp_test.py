@@ -16,7 +16,7 @@ import socket
 import subprocess
 import time
 
-from proton import ConnectionException, Delivery, Link, Message, Timeout, float32, int32, symbol, timestamp
+from proton import ConnectionException, Delivery, Link, Message, Terminus, Timeout, float32, int32, symbol, timestamp
 from proton.reactor import AtMostOnce, Container, DurableSubscription, Selector
 from proton.utils import BlockingConnection, LinkDetached
 
@@ -375,6 +375,29 @@ class amqp_test(harness.gantryd_test_case):
         self.no_message(self.durable_receiver(other))
         conn = self.connect("reader-a")
         self.assertEqual(self.next_message(self.durable_receiver(conn)).body, "for-a")
+
+    def test_unsubscribe_looks_the_subscription_up_by_name_as_qpid_jms_does(self):
+        self.start_broker()
+        conn = self.connect("jms-client")
+        self.detach_and_leave(conn, self.durable_receiver(conn))
+        self.send(self.connect(), "topic://d", "kept for sub1")
+        # Qpid JMS's session.unsubscribe("sub1"): a receiver link named by
+        # the subscription, with no source address, closed once attached.
+        conn = self.connect("jms-client")
+        lookup = conn.create_receiver(None, name="sub1")
+        self.assertEqual(lookup.link.remote_source.address, "topic://d")
+        self.assertEqual(lookup.link.remote_source.durability, Terminus.DELIVERIES)
+        self.no_message(lookup)
+        lookup.close()
+        conn.close()
+        # Gone: neither found again nor collecting.
+        self.assertEqual(self.refused(lambda: self.connect("jms-client").create_receiver(None, name="sub1")).name,
+                         "amqp:not-found")
+        self.send(self.connect(), "topic://d", "after unsubscribe")
+        self.no_message(self.durable_receiver(self.connect("jms-client")))
+        # A name no subscription has: amqp:not-found.
+        self.assertEqual(self.refused(lambda: self.connect("jms-client").create_receiver(None, name="never-made"))
+                         .name, "amqp:not-found")
 
     # --- dynamic nodes ------------------------------------------------------------
 

@@ -152,6 +152,18 @@ std::vector<std::string> consumer_offsets::groups_of_topic(std::string_view topi
     return groups;
 }
 
+std::vector<std::string> consumer_offsets::topics_of_group(std::string_view group) const {
+    std::vector<std::string> topics;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [key, queues] : table_)
+            if (group_of(key) == group) topics.emplace_back(topic_of(key));
+    }
+    std::sort(topics.begin(), topics.end());
+    topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
+    return topics;
+}
+
 void consumer_offsets::remove_group(std::string_view group) {
     std::unique_lock lock(mutex_);
     dirty_ |= std::erase_if(table_, [&](const auto& entry) { return group_of(entry.first) == group; }) > 0;

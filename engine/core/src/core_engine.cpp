@@ -342,6 +342,12 @@ std::error_code core_engine::delete_group(const engine::operation_context&, cons
     return {};
 }
 
+std::vector<std::string> core_engine::group_topics(const std::string& group) const {
+    auto topics = offsets_.topics_of_group(group);
+    std::erase_if(topics, [](const std::string& topic) { return is_retry_topic_name(topic); });
+    return topics;
+}
+
 std::shared_ptr<subscription> core_engine::find_subscription(engine::subscription_id id) const {
     std::shared_lock lock(mutex_);
     const auto it = subscriptions_.find(id.value);

@@ -69,6 +69,8 @@ private:
         int engine_credit = 0;     // granted to the engine, not yet delivered
         std::string durable_group; // a durable subscription's group, ended when the client closes the link
         bool closed = false;
+        // False for a subscription look-up, which has no engine subscription.
+        bool subscribed() const noexcept { return engine_id.value != 0; }
     };
     // A delivery sent and not yet settled by the client.
     struct unsettled_delivery {
@@ -98,6 +100,7 @@ private:
     void on_link_remote_open(pn_link_t* link);
     void open_incoming(pn_link_t* link);
     void open_outgoing(pn_link_t* link);
+    void open_subscription_lookup(pn_link_t* link);
     void open_coordinator(pn_link_t* link);
     void refuse_link(pn_link_t* link, const char* condition, const std::string& description);
     // handlers/detach.cpp: `closed` is a close (ends a durable subscription), not a detach.

@@ -184,6 +184,10 @@ public:
     // its position and its retry topic (its dead letters stay). A durable
     // subscription's end (JMS unsubscribe); a group never seen is no error.
     virtual std::error_code delete_group(const operation_context& ctx, const std::string& group) = 0;
+    // The topics a group has a position in, sorted, its retry topic left
+    // out: what a durable group subscribed to (JMS unsubscribe looks it up);
+    // empty for a group never seen.
+    virtual std::vector<std::string> group_topics(const std::string& group) const = 0;
 
     // A topic that exists (nothing is created); names of all topics, sorted.
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;

@@ -5,8 +5,12 @@
 // by JMS semantics (naming::jms_subscription_options): a queue's shared
 // group, a private group from now on for a topic, a durable subscription
 // named by the container id and the link name, or a temporary queue for a
-// dynamic source. Every refusal is an attach with no terminus followed by a
-// detach carrying the condition, as the specification asks.
+// dynamic source. A receiving link with no source address looks up the
+// durable subscription of its name (Qpid JMS's unsubscribe attaches so, then
+// closes the link): answered with the subscription's topic, it delivers
+// nothing, and closing it ends the subscription. Every refusal is an attach
+// with no terminus followed by a detach carrying the condition, as the
+// specification asks.
 #include <fmt/format.h>
 #include <proton/codec.h>
 #include <proton/condition.h>
@@ -107,8 +111,36 @@ void amqp_session::open_coordinator(pn_link_t* link) {
     top_up_incoming(incoming_.emplace(link, std::move(in)).first->second);
 }
 
+void amqp_session::open_subscription_lookup(pn_link_t* link) {
+    const auto group = naming::durable_subscription_group(container_id_, pn_link_name(link));
+    const auto topics = engine_.group_topics(group);
+    if (topics.empty())
+        return refuse_link(link, "amqp:not-found",
+                           fmt::format("no durable subscription '{}' for container '{}'", pn_link_name(link),
+                                       container_id_));
+    outgoing_link out;
+    out.id = next_link_++;
+    out.link = link;
+    out.source = address{true, naming::decode_first_level(topics.front())};
+    out.durable_group = group;
+    auto* source = pn_link_source(link);
+    pn_terminus_set_type(source, PN_SOURCE);
+    pn_terminus_set_address(source, out.source.text().c_str());
+    pn_terminus_set_durability(source, PN_DELIVERIES);
+    pn_terminus_set_expiry_policy(source, PN_EXPIRE_NEVER);
+    pn_terminus_copy(pn_link_target(link), pn_link_remote_target(link));
+    pn_link_open(link);
+    outgoing_ids_.emplace(link, out.id);
+    outgoing_.emplace(out.id, std::move(out));
+    amqp_log()->debug("{} looked up durable subscription '{}'", who(), pn_link_name(link));
+}
+
 void amqp_session::open_outgoing(pn_link_t* link) {
     auto* remote_source = pn_link_remote_source(link);
+    // Qpid JMS's unsubscribe: no source, only the subscription's link name.
+    if (!pn_terminus_is_dynamic(remote_source) &&
+        (pn_terminus_get_type(remote_source) == PN_UNSPECIFIED || address_of(remote_source).empty()))
+        return open_subscription_lookup(link);
     outgoing_link out;
     out.id = next_link_++;
     out.link = link;

@@ -27,7 +27,7 @@ void amqp_session::on_link_remote_close(pn_link_t* link, bool closed) {
 void amqp_session::end_outgoing(outgoing_link& out, bool end_durable) {
     if (out.closed) return;
     out.closed = true;
-    engine_.unsubscribe(out.engine_id);
+    if (out.subscribed()) engine_.unsubscribe(out.engine_id);
     std::erase_if(unsettled_, [&](const auto& entry) { return entry.second.link == out.id; });
     if (!end_durable || out.durable_group.empty()) return;
     if (const auto error = engine_.delete_group(context(), out.durable_group)) {

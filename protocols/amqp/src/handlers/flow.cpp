@@ -26,7 +26,7 @@ void amqp_session::on_link_flow(pn_link_t* link) {
 }
 
 void amqp_session::top_up_outgoing(outgoing_link& out) {
-    if (out.closed || conn_.output_blocked()) return;
+    if (out.closed || !out.subscribed() || conn_.output_blocked()) return;
     const int wanted = std::min(pn_link_credit(out.link), options_.max_prefetch);
     if (wanted <= out.engine_credit) return;
     engine_.grant_credit(out.engine_id, wanted - out.engine_credit);

@@ -63,6 +63,7 @@ public:
     queue_offsets offsets_of(std::string_view group, std::string_view topic) const;
     // Sorted, without duplicates.
     std::vector<std::string> groups_of_topic(std::string_view topic) const;
+    std::vector<std::string> topics_of_group(std::string_view group) const;
 
     // Forgets the group on every topic (a non-durable subscription ended).
     void remove_group(std::string_view group);

@@ -65,6 +65,7 @@ public:
     std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, engine::start_position to) override;
     std::error_code delete_group(const engine::operation_context& ctx, const std::string& group) override;
+    std::vector<std::string> group_topics(const std::string& group) const override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
     std::vector<std::string> topic_names() const override;
     engine::topic_table list_topics() const override;
