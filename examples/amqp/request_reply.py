@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Request/reply over AMQP 1.0 with a temporary reply queue.
 
-    request_reply.py serve            # answers requests on queue://requests
+    request_reply.py serve [count]    # answers requests on queue://requests
     request_reply.py ask "some text"  # sends one request, prints the reply
+
+The broker is amqp://127.0.0.1:5672, or the URL in GANTRY_AMQP_URL.
 
 The asker opens a dynamic receiver: Gantry creates a temporary queue for it
 (gone with the connection) and names it in the attach answer; that name goes
@@ -10,12 +12,13 @@ out as the request's reply_to, and the server sends its answer there.
 Debian's python3-qpid-proton loads only under /usr/bin/python3.
 """
 
+import os
 import sys
 
 from proton import Message
 from proton.utils import BlockingConnection
 
-URL = "amqp://127.0.0.1:5672"
+URL = os.environ.get("GANTRY_AMQP_URL", "amqp://127.0.0.1:5672")
 REQUESTS = "queue://requests"
 
 

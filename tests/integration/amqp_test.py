@@ -587,6 +587,20 @@ class amqp_test(harness.gantryd_test_case):
 
     # --- across protocols ----------------------------------------------------------------
 
+    def test_python_request_reply_example_answers_through_a_temporary_queue(self):
+        """examples/amqp/request_reply.py, server and client, as a user runs them."""
+        self.start_broker()
+        script = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "amqp", "request_reply.py")
+        env = dict(os.environ, GANTRY_AMQP_URL=self.url())
+        server = subprocess.Popen(["/usr/bin/python3", script, "serve", "1"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: server.poll() is None and (server.kill(), server.wait()))
+        asked = subprocess.run(["/usr/bin/python3", script, "ask", "hello gantry"], env=env, capture_output=True,
+                               text=True, timeout=30)
+        self.assertEqual((asked.returncode, asked.stdout), (0, "HELLO GANTRY\n"), asked.stderr)
+        _, errors = server.communicate(timeout=WAIT)
+        self.assertEqual(server.returncode, 0, errors)
+
     def test_amqp_message_reaches_mqtt_stomp_and_native_consumers_intact(self):
         self.start_broker()
         mqtt = clients.mqtt_client(self.mqtt_port, "cross")
