@@ -36,25 +36,17 @@ std::string describe_condition(pn_condition_t* condition) {
 
 amqp_link::amqp_link(asio::any_io_executor executor, events on, std::shared_ptr<asio::ssl::context> tls,
                      bool verify)
-    : on_(std::move(on)), tick_timer_(executor) {
-    remote_connection::events connection_events;
-    connection_events.opened = [this] {
-        const auto self = shared_from_this();
-        dispatch();
-    };
-    connection_events.received = [this](std::span<const std::byte> input) {
-        const auto self = shared_from_this();
-        return on_bytes(input);
-    };
-    connection_events.closed = [this](std::string why) {
-        const auto self = shared_from_this();
-        tick_timer_.cancel();
-        if (on_.closed) on_.closed(std::move(why));
-    };
-    connection_ = std::make_shared<remote_connection>(executor, std::move(connection_events), std::move(tls), verify);
+    : on_(std::move(on)),
+      connection_(remote_connection::owned_by(*this, executor, std::move(tls), verify)),
+      tick_timer_(executor) {}
+
+void amqp_link::on_connection_opened() { dispatch(); }
+
+void amqp_link::on_connection_closed(std::string why) {
+    tick_timer_.cancel();
+    if (on_.closed) on_.closed(std::move(why));
 }
 
-// The connection reports nothing once closed, so it never reaches a link that is gone.
 amqp_link::~amqp_link() { connection_->close(); }
 
 void amqp_link::open(const std::string& address, const identity& who, std::chrono::milliseconds timeout) {

@@ -10,23 +10,18 @@ namespace mqtt = protocols::mqtt;
 
 mqtt_link::mqtt_link(asio::any_io_executor executor, mqtt::protocol_version version, events on,
                      std::shared_ptr<asio::ssl::context> tls, bool verify)
-    : version_(version), on_(std::move(on)), keep_alive_timer_(executor) {
-    remote_connection::events connection_events;
-    connection_events.opened = [this] { arm_keep_alive(); };
-    connection_events.received = [this](std::span<const std::byte> input) {
-        // The link may lose its last other reference to a packet it hands on.
-        const auto self = shared_from_this();
-        return on_bytes(input);
-    };
-    connection_events.closed = [this](std::string why) {
-        const auto self = shared_from_this();
-        keep_alive_timer_.cancel();
-        if (on_.closed) on_.closed(std::move(why));
-    };
-    connection_ = std::make_shared<remote_connection>(executor, std::move(connection_events), std::move(tls), verify);
+    : version_(version),
+      on_(std::move(on)),
+      connection_(remote_connection::owned_by(*this, executor, std::move(tls), verify)),
+      keep_alive_timer_(executor) {}
+
+void mqtt_link::on_connection_opened() { arm_keep_alive(); }
+
+void mqtt_link::on_connection_closed(std::string why) {
+    keep_alive_timer_.cancel();
+    if (on_.closed) on_.closed(std::move(why));
 }
 
-// The connection reports nothing once closed, so it never reaches a link that is gone.
 mqtt_link::~mqtt_link() { connection_->close(); }
 
 void mqtt_link::open(const std::string& address, mqtt::connect_packet connect, std::chrono::milliseconds timeout) {

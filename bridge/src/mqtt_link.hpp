@@ -44,7 +44,10 @@ public:
     std::size_t queued_bytes() const noexcept { return connection_->queued_bytes(); }
 
 private:
+    friend class remote_connection; // its events, through owned_by()
+    void on_connection_opened();
     std::size_t on_bytes(std::span<const std::byte> input);
+    void on_connection_closed(std::string why);
     void arm_keep_alive();
     void fail(std::string why) { connection_->fail(std::move(why)); }
 

@@ -38,6 +38,30 @@ public:
     remote_connection(asio::any_io_executor executor, events on, std::shared_ptr<asio::ssl::context> tls,
                       bool verify);
 
+    // The connection of a protocol link that owns it and closes it when it
+    // is destroyed (so no event reaches a link that is gone): the events go
+    // to link.on_connection_opened(), link.on_bytes(input) (returns what it
+    // consumed) and link.on_connection_closed(why), the link kept alive
+    // while each runs, since it may lose its last other reference in one.
+    template <typename Link>
+    static std::shared_ptr<remote_connection> owned_by(Link& link, asio::any_io_executor executor,
+                                                       std::shared_ptr<asio::ssl::context> tls, bool verify) {
+        events on;
+        on.opened = [&link] {
+            const auto self = link.shared_from_this();
+            link.on_connection_opened();
+        };
+        on.received = [&link](std::span<const std::byte> input) {
+            const auto self = link.shared_from_this();
+            return link.on_bytes(input);
+        };
+        on.closed = [&link](std::string why) {
+            const auto self = link.shared_from_this();
+            link.on_connection_closed(std::move(why));
+        };
+        return std::make_shared<remote_connection>(executor, std::move(on), std::move(tls), verify);
+    }
+
     void open(const std::string& address, std::chrono::milliseconds timeout);
     // Queued before the connection is open, sent once it is.
     void write(std::vector<std::byte> bytes);

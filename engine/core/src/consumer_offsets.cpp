@@ -140,28 +140,24 @@ queue_offsets consumer_offsets::offsets_of(std::string_view group, std::string_v
     return entry == table_.end() ? queue_offsets{} : entry->second;
 }
 
-std::vector<std::string> consumer_offsets::groups_of_topic(std::string_view topic) const {
-    std::vector<std::string> groups;
+std::vector<std::string> consumer_offsets::keys_part(key_part match, std::string_view value, key_part pick) const {
+    std::vector<std::string> found;
     {
         std::shared_lock lock(mutex_);
         for (const auto& [key, queues] : table_)
-            if (topic_of(key) == topic) groups.emplace_back(group_of(key));
+            if (match(key) == value) found.emplace_back(pick(key));
     }
-    std::sort(groups.begin(), groups.end());
-    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    return groups;
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return found;
+}
+
+std::vector<std::string> consumer_offsets::groups_of_topic(std::string_view topic) const {
+    return keys_part(topic_of, topic, group_of);
 }
 
 std::vector<std::string> consumer_offsets::topics_of_group(std::string_view group) const {
-    std::vector<std::string> topics;
-    {
-        std::shared_lock lock(mutex_);
-        for (const auto& [key, queues] : table_)
-            if (group_of(key) == group) topics.emplace_back(topic_of(key));
-    }
-    std::sort(topics.begin(), topics.end());
-    topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
-    return topics;
+    return keys_part(group_of, group, topic_of);
 }
 
 void consumer_offsets::remove_group(std::string_view group) {

@@ -80,6 +80,10 @@ public:
     const std::filesystem::path& file_path() const noexcept { return path_; }
 
 private:
+    using key_part = std::string_view (*)(std::string_view key);
+    // `pick` of every key whose `match` part is `value`: sorted, without duplicates.
+    std::vector<std::string> keys_part(key_part match, std::string_view value, key_part pick) const;
+
     std::filesystem::path path_;
     mutable std::shared_mutex mutex_;
     // Keyed "topic@group" like the file; topics cannot contain '@'.
