@@ -41,10 +41,7 @@ bridge_session::bridge_session(asio::any_io_executor executor, engine::facade& e
 void bridge_session::start() {
     asio::post(executor_, [self = shared_from_this()] {
         self->running_ = true;
-        // A new bridge's groups start now, not at its first connection:
-        // what is published while the remote is still unreachable waits.
-        self->open_outbound(0);
-        self->close_outbound();
+        self->pin_groups();
         self->connect();
         self->report_periodically();
     });
@@ -142,6 +139,16 @@ void bridge_session::open_outbound(int credit) {
         sending_[source.rule] = {*id, 0};
         engine_.grant_credit(*id, credit);
     }
+}
+
+void bridge_session::pin_groups() {
+    // A new bridge's groups start now, not at its first connection: what is
+    // published while the remote is still unreachable waits.
+    for (const auto& source : sources_)
+        if (const auto ec = engine_.pin_group(source.options))
+            bridge_log()->error("bridge '{}' cannot keep local '{}' for the remote: {}; it is read only once the "
+                                "link is up",
+                                settings_.name, source.local_name, ec.message());
 }
 
 void bridge_session::close_outbound() {

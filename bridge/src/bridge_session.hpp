@@ -103,6 +103,7 @@ protected:
     engine::facade& engine_;
 
 private:
+    void pin_groups();
     void close_outbound();
     void connect();
     void schedule_reconnect();

@@ -270,9 +270,7 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
         return retry.error();
     }
 
-    std::vector<subscription::source> sources;
-    for (std::int32_t q = 0; q < topic->read_queue_nums; ++q) sources.push_back({options.topic, q});
-    sources.push_back({retry->topic_name, 0});
+    auto sources = sources_of(*topic, retry->topic_name);
     if (durable) pin_start(group_name, sources, options.start);
     auto sub = std::make_shared<subscription>(id, ctx, std::move(options), std::move(sink), *group,
                                               std::move(*filter), std::move(sources));
@@ -339,6 +337,23 @@ std::error_code core_engine::delete_group(const engine::operation_context&, cons
     }
     offsets_.remove_group(group);
     topics_.remove(retry_topic_name(group));
+    return {};
+}
+
+std::vector<subscription::source> core_engine::sources_of(const topic_config& topic, const std::string& retry_topic) {
+    std::vector<subscription::source> sources;
+    for (std::int32_t q = 0; q < topic.read_queue_nums; ++q) sources.push_back({topic.topic_name, q});
+    sources.push_back({retry_topic, 0});
+    return sources;
+}
+
+std::error_code core_engine::pin_group(const engine::subscription_options& options) {
+    if (options.group.empty() || !options.durable) return std::make_error_code(std::errc::invalid_argument);
+    auto topic = topics_.find_or_auto_create(options.topic);
+    if (!topic) return topic.error();
+    auto retry = topics_.retry_topic_for(options.group);
+    if (!retry) return retry.error();
+    pin_start(options.group, sources_of(*topic, retry->topic_name), options.start);
     return {};
 }
 

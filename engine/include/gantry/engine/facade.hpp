@@ -188,6 +188,11 @@ public:
     // out: what a durable group subscribed to (JMS unsubscribe looks it up);
     // empty for a group never seen.
     virtual std::vector<std::string> group_topics(const std::string& group) const = 0;
+    // Creates the durable group `options` names at its start position, as
+    // its first subscription would, without subscribing: what is appended
+    // from now on waits for it (a bridge pins its groups before its remote
+    // is ever reached). A group that already has a position keeps it.
+    virtual std::error_code pin_group(const subscription_options& options) = 0;
 
     // A topic that exists (nothing is created); names of all topics, sorted.
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;

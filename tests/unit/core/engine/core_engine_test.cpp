@@ -230,6 +230,24 @@ TEST_F(CoreEngineTest, DurableGroupStartSurvivesACrashBeforeAnyAck) {
     for (std::int32_t q = 0; q < 4; ++q) EXPECT_EQ(on_disk.query("durable-reader", "journal", q), 0) << q;
 }
 
+TEST_F(CoreEngineTest, APinnedGroupKeepsWhatIsAppendedBeforeItsFirstSubscription) {
+    append("pinned", "before the pin");
+    auto o = shared("pinned", "pinned-reader");
+    o.durable = true;
+    o.start = engine::start_position::latest();
+    ASSERT_FALSE(engine_->pin_group(o));
+    append("pinned", "after the pin");
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(o, sink);
+    engine_->grant_credit(id, 10);
+    ASSERT_TRUE(sink->wait_for(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(sink->deliveries().size(), 1u);
+    EXPECT_EQ(sink->deliveries()[0].msg.body, "after the pin");
+    o.durable = false;
+    EXPECT_TRUE(engine_->pin_group(o)) << "only durable groups are pinned";
+}
+
 TEST_F(CoreEngineTest, DeletedGroupForgetsItsPositionAndRefusesWhileInUse) {
     append("kept", "old");
     auto o = shared("kept", "sub-1");

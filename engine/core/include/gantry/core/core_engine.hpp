@@ -66,6 +66,7 @@ public:
                                   const std::string& topic, engine::start_position to) override;
     std::error_code delete_group(const engine::operation_context& ctx, const std::string& group) override;
     std::vector<std::string> group_topics(const std::string& group) const override;
+    std::error_code pin_group(const engine::subscription_options& options) override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
     std::vector<std::string> topic_names() const override;
     engine::topic_table list_topics() const override;
@@ -105,6 +106,8 @@ private:
     void leave_group(consumer_group& group);
     // A durable group's start is fixed, on disk, when it first subscribes:
     // after a crash it resumes from there, not from wherever "now" is then.
+    // What a group reads of `topic`: its queues and the group's retry topic.
+    static std::vector<subscription::source> sources_of(const topic_config& topic, const std::string& retry_topic);
     void pin_start(const std::string& group, const std::vector<subscription::source>& sources,
                    const engine::start_position& start);
     std::int64_t start_offset(const consumer_group& group, const engine::start_position& start,
