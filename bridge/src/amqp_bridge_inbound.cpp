@@ -65,8 +65,8 @@ void amqp_bridge_session::on_incoming(pn_delivery_t* delivery) {
 }
 
 bool amqp_bridge_session::is_own_echo(engine::message& msg) const {
-    const auto key = std::string(protocols::amqp::annotation_prefix).append(origin_annotation);
-    const auto origin = std::ranges::find(msg.properties, key, &std::pair<std::string, std::string>::first);
+    const auto origin =
+        std::ranges::find(msg.properties, origin_property(), &std::pair<std::string, std::string>::first);
     if (origin == msg.properties.end()) return false;
     const bool own = origin->second == client_id();
     msg.properties.erase(origin);

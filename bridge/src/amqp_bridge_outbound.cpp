@@ -66,10 +66,14 @@ void amqp_bridge_session::pump_outbound() {
     link_->flush();
 }
 
+const std::string& origin_property() {
+    static const auto key = std::string(protocols::amqp::annotation_prefix).append(origin_annotation);
+    return key;
+}
+
 void amqp_bridge_session::mark_origin(engine::message& msg) const {
-    const auto key = std::string(protocols::amqp::annotation_prefix).append(origin_annotation);
-    std::erase_if(msg.properties, [&](const auto& p) { return p.first == key; });
-    msg.properties.emplace_back(key, client_id());
+    std::erase_if(msg.properties, [](const auto& p) { return p.first == origin_property(); });
+    msg.properties.emplace_back(origin_property(), client_id());
 }
 
 void amqp_bridge_session::on_remote_outcome(pn_delivery_t* delivery) {

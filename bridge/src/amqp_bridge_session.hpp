@@ -23,6 +23,8 @@ namespace gantry::bridge {
 // bridge with its own id (a two-way pair of links on one remote address) is
 // accepted and not stored again.
 inline constexpr std::string_view origin_annotation = "x-opt-gantry-bridge";
+// The engine message property the AMQP mapping carries that annotation as.
+const std::string& origin_property();
 
 // An AMQP bridge's working part, on its executor: the connection and one
 // AMQP link per configured link (amqp_bridge_session.cpp), messages out of
