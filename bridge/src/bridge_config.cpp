@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "local_destination.hpp"
 
@@ -48,10 +50,12 @@ std::optional<std::string> configuration_problem(const mqtt_bridge_config& confi
     for (const auto& rule : config.topics) {
         if (!rule.sends()) continue;
         // A sending rule reads the engine topic of its filter's first level.
-        if (auto filter = protocols::mqtt::to_engine_filter(rule.local_filter()); !filter)
-            return "topics: '" + rule.pattern + "' sends local topics '" + rule.local_filter() +
-                   "', whose first level must be a name, not a wildcard (" + filter.error().message() +
-                   "); give it a local prefix";
+        const auto filter = protocols::mqtt::to_engine_filter(rule.local_filter());
+        if (!filter || filter->every_topic)
+            return fmt::format("topics: '{}' sends local topics '{}', whose first level must be a name, not a "
+                               "wildcard{}; give it a local prefix",
+                               rule.pattern, rule.local_filter(),
+                               filter ? "" : fmt::format(" ({})", filter.error().message()));
     }
     return std::nullopt;
 }

@@ -26,7 +26,7 @@ std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config&
         const auto& rule = config.topics[i];
         if (!rule.sends()) continue;
         auto filter = mqtt::to_engine_filter(rule.local_filter());
-        if (!filter) continue; // refused when the configuration was read
+        if (!filter || filter->every_topic) continue; // refused when the configuration was read
         bridge_session::sending_source source;
         source.rule = i;
         source.local_name = rule.local_filter();

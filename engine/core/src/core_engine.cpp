@@ -44,6 +44,7 @@ core_engine::core_engine(store::message_store& store, core_config config)
                                                  store.config().delay_levels}),
       reviver_("gantry-revive", config_.revive_interval, [this] { revive_expired(); }),
       offset_persister_("gantry-offsets", config_.offset_persist_interval, [this] { persist_offsets(); }) {
+    topics_.set_change_listener([this](const topic_config& topic) { widen_every_topic_subscriptions(topic); });
     store_.set_arrival_listener([this](std::string_view topic, std::int32_t queue_id, std::int64_t max_offset) {
         arrivals_.notify(topic, queue_id, max_offset);
         scheduler_.on_arrival(topic, queue_id, max_offset);
@@ -244,9 +245,16 @@ std::optional<std::string> core_engine::check_filter(engine::filter_language lan
 result<engine::subscription_id> core_engine::subscribe(const engine::operation_context& ctx,
                                                        engine::subscription_options options,
                                                        std::shared_ptr<engine::delivery_sink> sink) {
-    auto topic = topics_.find_or_auto_create(options.topic);
-    if (!topic) return topic.error();
-    if (!topic->readable()) return core_errc::no_permission;
+    std::vector<subscription::source> sources;
+    if (options.every_topic) {
+        for (const auto& topic : topics_.list())
+            if (read_by_every_topic(topic)) append_queues(sources, topic);
+    } else {
+        auto topic = topics_.find_or_auto_create(options.topic);
+        if (!topic) return topic.error();
+        if (!topic->readable()) return core_errc::no_permission;
+        append_queues(sources, *topic);
+    }
     selector_diagnostic diagnostic;
     auto filter = record_filter::compile(options.filter_kind, options.filter, diagnostic, options.selector);
     if (!filter) return core_errc::invalid_filter;
@@ -270,19 +278,26 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
         return retry.error();
     }
 
-    auto sources = sources_of(*topic, retry->topic_name);
+    sources.push_back({retry->topic_name, 0});
     if (durable) pin_start(group_name, sources, options.start);
     auto sub = std::make_shared<subscription>(id, ctx, std::move(options), std::move(sink), *group,
                                               std::move(*filter), std::move(sources));
-    for (const auto& src : sub->sources()) {
-        sub->watches.push_back(arrivals_.watch(src.topic, src.queue_id,
-                                               [this, weak = std::weak_ptr<subscription>(sub)](std::int64_t) {
-                                                   if (auto s = weak.lock()) post_pump(s);
-                                               }));
+    for (const auto& src : sub->sources()) watch(sub, src);
+    {
+        std::unique_lock lock(mutex_);
+        subscriptions_.emplace(id.value, sub);
     }
-    std::unique_lock lock(mutex_);
-    subscriptions_.emplace(id.value, std::move(sub));
+    // A topic made between the listing above and now told no one of itself.
+    if (sub->options().every_topic)
+        asio::post(ctx.executor, [this, sub] { add_topics(sub, topics_.list()); });
     return id;
+}
+
+void core_engine::watch(const std::shared_ptr<subscription>& sub, const subscription::source& src) {
+    const auto token = arrivals_.watch(src.topic, src.queue_id, [this, weak = std::weak_ptr(sub)](std::int64_t) {
+        if (auto s = weak.lock()) post_pump(s);
+    });
+    if (!sub->add_watch(token)) arrivals_.unwatch(token);
 }
 
 result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::string& name,
@@ -294,7 +309,8 @@ result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::strin
     if (!group) {
         // A group made again with offsets on record (durable) resumes from
         // them; a new one starts where the subscription that made it asked.
-        const bool had_offsets = offsets_.query(name, options.topic, 0).has_value();
+        const bool had_offsets = options.every_topic ? !offsets_.topics_of_group(name).empty()
+                                                     : offsets_.query(name, options.topic, 0).has_value();
         group = std::make_shared<consumer_group>(name, mode, durable,
                                                  had_offsets ? std::nullopt : std::optional(options.start));
     }
@@ -340,20 +356,21 @@ std::error_code core_engine::delete_group(const engine::operation_context&, cons
     return {};
 }
 
-std::vector<subscription::source> core_engine::sources_of(const topic_config& topic, const std::string& retry_topic) {
-    std::vector<subscription::source> sources;
+void core_engine::append_queues(std::vector<subscription::source>& sources, const topic_config& topic) {
     for (std::int32_t q = 0; q < topic.read_queue_nums; ++q) sources.push_back({topic.topic_name, q});
-    sources.push_back({retry_topic, 0});
-    return sources;
 }
 
 std::error_code core_engine::pin_group(const engine::subscription_options& options) {
-    if (options.group.empty() || !options.durable) return std::make_error_code(std::errc::invalid_argument);
+    if (options.group.empty() || !options.durable || options.every_topic)
+        return std::make_error_code(std::errc::invalid_argument);
     auto topic = topics_.find_or_auto_create(options.topic);
     if (!topic) return topic.error();
     auto retry = topics_.retry_topic_for(options.group);
     if (!retry) return retry.error();
-    pin_start(options.group, sources_of(*topic, retry->topic_name), options.start);
+    std::vector<subscription::source> sources;
+    append_queues(sources, *topic);
+    sources.push_back({retry->topic_name, 0});
+    pin_start(options.group, sources, options.start);
     return {};
 }
 
@@ -386,7 +403,7 @@ void core_engine::unsubscribe(engine::subscription_id id) {
         subscriptions_.erase(it);
     }
     sub->closed = true;
-    for (auto token : sub->watches) arrivals_.unwatch(token);
+    for (auto token : sub->take_watches()) arrivals_.unwatch(token);
     // What it held goes back to the other members at once.
     for (const auto& h : sub->take_unsettled())
         if (auto q = sub->group().find(h.topic, h.queue_id)) q->release(h.queue_offset, h.delivery_id);

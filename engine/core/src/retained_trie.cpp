@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gantry/core/mqtt_filter.hpp"
+#include "gantry/engine/subscription_options.hpp"
 
 namespace gantry::core {
 
@@ -48,7 +49,7 @@ private:
         if (!n.kids) return;
         if (level == "+") {
             for (auto it = first_child(n, on_cursor); it != n.kids->end() && !stopped_; ++it) {
-                if (path_.empty() && it->first.starts_with('$')) continue;
+                if (path_.empty() && engine::is_hidden_topic(it->first)) continue;
                 descend(it->first, it->second, fi + 1, on_cursor);
             }
             return;
@@ -62,7 +63,7 @@ private:
     void subtree(const node& n, bool on_cursor) {
         if (!n.kids) return;
         for (auto it = first_child(n, on_cursor); it != n.kids->end() && !stopped_; ++it) {
-            if (path_.empty() && it->first.starts_with('$')) continue;
+            if (path_.empty() && engine::is_hidden_topic(it->first)) continue;
             const bool child_on_cursor = still_on_cursor(it->first, on_cursor);
             path_.push_back(it->first);
             emit(it->second, child_on_cursor);
@@ -180,10 +181,10 @@ bool retained_trie::match(std::string_view filter, const std::optional<std::stri
 void retained_trie::for_each(const std::function<void(const std::string&, std::int64_t)>& visit) const {
     std::vector<entry> all;
     matcher("#", std::nullopt, size_, all).run(root_);
-    // "#" skips '$' names at the first level; they are visited separately.
+    // "#" skips hidden names at the first level; they are visited separately.
     if (root_.kids) {
-        for (auto it = root_.kids->lower_bound("$"); it != root_.kids->end() && it->first.starts_with('$'); ++it)
-            matcher(it->first + "/#", std::nullopt, size_, all).run(root_);
+        for (const auto& [level, kid] : *root_.kids)
+            if (engine::is_hidden_topic(level)) matcher(level + "/#", std::nullopt, size_, all).run(root_);
     }
     for (const auto& e : all) visit(e.name, e.offset);
 }

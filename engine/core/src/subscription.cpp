@@ -1,5 +1,8 @@
 #include "gantry/core/subscription.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace gantry::core {
 
 subscription::subscription(engine::subscription_id id, engine::operation_context ctx,
@@ -12,6 +15,23 @@ subscription::subscription(engine::subscription_id id, engine::operation_context
       group_(std::move(group)),
       filter_(std::move(filter)),
       sources_(std::move(sources)) {}
+
+bool subscription::reads(std::string_view topic, std::int32_t queue_id) const noexcept {
+    return std::any_of(sources_.begin(), sources_.end(),
+                       [&](const source& s) { return s.queue_id == queue_id && s.topic == topic; });
+}
+
+bool subscription::add_watch(arrival_hub::token t) {
+    std::lock_guard lock(mutex_);
+    if (closed) return false;
+    watches_.push_back(t);
+    return true;
+}
+
+std::vector<arrival_hub::token> subscription::take_watches() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(watches_, {});
+}
 
 void subscription::hold(const engine::delivery_handle& h) {
     std::lock_guard lock(mutex_);

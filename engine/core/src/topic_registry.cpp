@@ -156,7 +156,9 @@ std::error_code topic_registry::create_or_update(const topic_config& config) {
     }
     core_log()->info("topic {} set: {} read / {} write queues, perm {}, order {}", config.topic_name,
                      config.read_queue_nums, config.write_queue_nums, config.perm, config.order);
-    return persist();
+    const auto ec = persist();
+    if (listener_) listener_(config);
+    return ec;
 }
 
 std::optional<topic_config> topic_registry::find(std::string_view name) const {
@@ -210,6 +212,7 @@ topic_config topic_registry::insert_if_missing(topic_config config) {
     // The topic is usable at once; a failed save is logged and repaired by
     // the next one, which writes the whole table.
     persist();
+    if (listener_) listener_(config);
     return config;
 }
 

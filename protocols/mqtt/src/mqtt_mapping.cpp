@@ -12,17 +12,6 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789ABCDEF";
 
-class mapping_category_impl final : public std::error_category {
-public:
-    const char* name() const noexcept override { return "gantry.mqtt.mapping"; }
-    std::string message(int value) const override {
-        switch (static_cast<mapping_errc>(value)) {
-        case mapping_errc::first_level_wildcard: return "wildcards in the first topic level are not supported yet";
-        }
-        return "unknown MQTT mapping error";
-    }
-};
-
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -91,11 +80,6 @@ bool take_field_property(const user_property& p, engine::message& msg) {
 
 } // namespace
 
-const std::error_category& mapping_category() noexcept {
-    static const mapping_category_impl category;
-    return category;
-}
-
 std::string shared_group_name(std::string_view share_name, std::string_view filter) {
     return naming::group_name("MQTT_SHARE", {share_name, filter});
 }
@@ -103,10 +87,17 @@ std::string shared_group_name(std::string_view share_name, std::string_view filt
 result<engine_filter> to_engine_filter(std::string_view mqtt_filter) {
     const auto slash = mqtt_filter.find('/');
     const auto first = mqtt_filter.substr(0, slash);
-    if (first == "+" || first == "#") return mapping_errc::first_level_wildcard;
+    engine_filter filter;
+    if (first == "+" || first == "#") {
+        filter.every_topic = true;
+        // "#" takes every name, the one-level ones too: as "a/#" takes "a".
+        if (first == "#") filter.remainder = "#";
+        else if (slash != std::string_view::npos) filter.remainder = mqtt_filter.substr(slash + 1);
+        filter.retained = mqtt_filter;
+        return filter;
+    }
     auto topic = naming::engine_topic_of(first);
     if (!topic) return topic.error();
-    engine_filter filter;
     filter.retained = *topic;
     if (slash != std::string_view::npos) {
         filter.remainder = std::string(mqtt_filter.substr(slash + 1));

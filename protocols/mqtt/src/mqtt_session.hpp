@@ -59,7 +59,7 @@ private:
     struct subscription_state {
         std::uint64_t local_id = 0;
         std::string filter;
-        std::string engine_topic;
+        std::int64_t since_ms = 0; // when it was first subscribed, in this connection or an earlier one
         engine::subscription_id engine_id;
         // A persistent session's group (kept while the client is away);
         // empty: a private or shared group that ends with the subscription.
@@ -128,7 +128,7 @@ private:
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
     void publish_will();
     // subscribe.cpp / puback.cpp: deliveries out.
-    reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier);
+    reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier, std::int64_t since_ms);
     void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);
     void fetch_retained();
     void drain_deliveries();

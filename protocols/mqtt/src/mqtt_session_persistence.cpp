@@ -77,7 +77,7 @@ void mqtt_session::restore_session(const stored_session& session) {
         if (subscriptions_.contains(filter)) continue; // subscribed again before a takeover's handover
         const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
                              retain_handling::do_not_send};
-        const auto code = subscribe_one(s, stored.identifier);
+        const auto code = subscribe_one(s, stored.identifier, stored.since_ms > 0 ? stored.since_ms : now_ms());
         if (static_cast<std::uint8_t>(code) >= 0x80)
             mqtt_log()->warn("{} resumed its session without its subscription '{}' (reason 0x{:02X})", who(), filter,
                              static_cast<unsigned>(code));
@@ -100,7 +100,7 @@ stored_session mqtt_session::snapshot() const {
     s.expiry_interval = v5() ? session_expiry_ : stored_session::never_expires;
     for (const auto& [filter, sub] : subscriptions_)
         s.subscriptions.emplace(filter, stored_subscription{sub->qos, sub->no_local, sub->retain_as_published,
-                                                            sub->identifier});
+                                                            sub->identifier, sub->since_ms});
     s.qos2_received = qos2_received_;
     for (const auto& [id, delivery] : inflight_) {
         if (delivery.released) s.pubrel_sent.insert(id);

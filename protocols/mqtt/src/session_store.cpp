@@ -22,7 +22,7 @@ json to_json(const stored_session& s) {
     json subscriptions = json::array();
     for (const auto& [filter, sub] : s.subscriptions) {
         json j{{"filter", filter}, {"qos", sub.qos}, {"noLocal", sub.no_local},
-               {"retainAsPublished", sub.retain_as_published}};
+               {"retainAsPublished", sub.retain_as_published}, {"since", sub.since_ms}};
         if (sub.identifier) j["identifier"] = *sub.identifier;
         subscriptions.push_back(std::move(j));
     }
@@ -48,6 +48,7 @@ stored_session from_json(const json& j) {
         out.no_local = sub.at("noLocal").get<bool>();
         out.retain_as_published = sub.at("retainAsPublished").get<bool>();
         if (sub.contains("identifier")) out.identifier = sub["identifier"].get<std::uint32_t>();
+        out.since_ms = sub.value("since", std::int64_t{0}); // absent from files written before it was kept
         s.subscriptions.emplace(sub.at("filter").get<std::string>(), out);
     }
     s.qos2_received = j.at("qos2Received").get<std::set<std::uint16_t>>();

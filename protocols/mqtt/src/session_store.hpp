@@ -24,6 +24,9 @@ struct stored_subscription {
     bool no_local = false;
     bool retain_as_published = false;
     std::optional<std::uint32_t> identifier;
+    // When it was subscribed (ms since the epoch): where its group starts
+    // in a topic made while the client was away. 0: not known.
+    std::int64_t since_ms = 0;
     friend bool operator==(const stored_subscription&, const stored_subscription&) = default;
 };
 

@@ -191,7 +191,8 @@ public:
     // Creates the durable group `options` names at its start position, as
     // its first subscription would, without subscribing: what is appended
     // from now on waits for it (a bridge pins its groups before its remote
-    // is ever reached). A group that already has a position keeps it.
+    // is ever reached). A group that already has a position keeps it; a
+    // subscription to every topic cannot be pinned (invalid_argument).
     virtual std::error_code pin_group(const subscription_options& options) = 0;
 
     // A topic that exists (nothing is created); names of all topics, sorted.

@@ -20,8 +20,8 @@ struct append_receipt;
 // docs/message-model.md, "Retained messages").
 struct retained_query {
     // Levels split on '/': '+' is one level, '#' (last) the rest including
-    // none; MQTT's rule that a first-level wildcard skips names starting
-    // with '$' holds.
+    // none; a first-level wildcard skips hidden names (is_hidden_topic),
+    // as MQTT's rule for '$' names asks.
     std::string filter;
     // Continue after this name (the previous page's `next`); nothing: from the start.
     std::optional<std::string> after;

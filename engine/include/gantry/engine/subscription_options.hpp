@@ -3,8 +3,18 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace gantry::engine {
+
+// Topics whose names start with this are the broker's own: "$SYS/..." in
+// MQTT terms (protocols/naming encodes a leading '$' so). Subscriptions to
+// every topic pass them by, as do first-level wildcards of retained look-ups
+// (MQTT's rule for '$' names, [MQTT-4.7.2-1]); naming one still reads it.
+inline constexpr std::string_view hidden_topic_prefix = "%24";
+inline bool is_hidden_topic(std::string_view name) noexcept {
+    return name.starts_with(hidden_topic_prefix) || name.starts_with('$');
+}
 
 enum class delivery_mode {
     shared,    // competing consumers of one group, per-message acks
@@ -29,6 +39,14 @@ enum class filter_language { tag, sql92, mqtt };
 
 struct subscription_options {
     std::string topic;
+    // Instead of `topic`: every application topic, those created later
+    // included (an MQTT filter whose first level is a wildcard); not the
+    // system, retry, dead-letter or hidden ones. Topics made later join on
+    // the context's executor, which must run one handler at a time. A
+    // durable group has no place in a topic made while it had no member
+    // until it commits one: it reads such a topic from `start`, so a
+    // durable subscriber that comes back gives its first start again.
+    bool every_topic = false;
     // The consumer group; a durable subscription names its own. Empty: the
     // engine makes a private one that vanishes with the subscription.
     std::string group;

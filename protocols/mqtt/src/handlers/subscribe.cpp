@@ -1,5 +1,6 @@
 // SUBSCRIBE (§3.8): one engine subscription per topic filter, in the
-// filter's engine topic with the mqtt filter language and a private group
+// filter's engine topic (every topic for a wildcard first level) with the
+// mqtt filter language and a private group
 // (a durable one in a persistent session, a shared one for $share);
 // then the matching retained messages, as 5.0 Retain Handling asks, after
 // SUBACK (drain_deliveries reads them from the retained store).
@@ -26,13 +27,15 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
     if (!packet.properties.subscription_identifiers.empty()) identifier = packet.properties.subscription_identifiers.front();
     suback_packet suback;
     suback.packet_id = packet.packet_id;
-    for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier));
+    const auto now = now_ms();
+    for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier, now));
     save_session();
     send(suback);
     drain_deliveries();
 }
 
-reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier) {
+reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier,
+                                        std::int64_t since_ms) {
     // "$share/<name>/<filter>" (5.0 §4.8.2; accepted from 3.x clients too, as
     // Mosquitto does): the members of one share are one engine consumer group.
     const auto parsed = parse_topic_filter(s.filter);
@@ -41,7 +44,6 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     auto mapped = to_engine_filter(filter);
     if (!mapped) {
         mqtt_log()->info("refusing subscription '{}' of {}: {}", s.filter, who(), mapped.error().message());
-        if (mapped.error() == mapping_errc::first_level_wildcard) return reason_code::wildcard_subscriptions_not_supported;
         return reason_code::topic_filter_invalid;
     }
     if (!allowed(security::access_kind::subscribe, filter)) {
@@ -69,7 +71,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     auto sub = std::make_shared<subscription_state>();
     sub->local_id = next_subscription_++;
     sub->filter = s.filter;
-    sub->engine_topic = mapped->topic;
+    sub->since_ms = since_ms;
     sub->qos = granted;
     sub->no_local = (v5() && s.no_local) || bridge_client_;
     sub->retain_as_published = v5() && s.retain_as_published;
@@ -77,6 +79,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
 
     engine::subscription_options options;
     options.topic = mapped->topic;
+    options.every_topic = mapped->every_topic;
     // A private group per plain subscription, a durable one when the session
     // outlives the connection; one group per share.
     if (shared) {
@@ -91,8 +94,10 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     options.filter = mapped->remainder;
     // From the time of SUBSCRIBE, not from wherever the log ends when the
     // engine first reads for it: a message published right after SUBACK
-    // (from another connection, on another thread) must not be missed.
-    options.start = engine::start_position::at_time(now_ms());
+    // (from another connection, on another thread) must not be missed. A
+    // resumed subscription gives its first SUBSCRIBE's time again, where its
+    // group starts in topics made while the client was away.
+    options.start = engine::start_position::at_time(since_ms);
     // 5.0 §4.4: a message goes again only when the session reconnects, never
     // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
     options.ack_timeout = v5() ? never_redeliver_while_connected : options_.delivery_ack_timeout;
@@ -109,7 +114,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     // §4.8.2: retained messages are not sent to a new shared subscription.
     if (!shared && s.retain_handling != retain_handling::do_not_send) queue_retained(sub, mapped->retained);
     mqtt_log()->debug("{} subscribed to '{}' at QoS {} (engine topic '{}', filter '{}')", who(), s.filter, granted,
-                      mapped->topic, mapped->remainder);
+                      mapped->every_topic ? "*" : mapped->topic, mapped->remainder);
     return static_cast<reason_code>(granted);
 }
 

@@ -97,6 +97,21 @@ TEST_F(RetainedTrieTest, PagesResumeInNameOrder) {
     EXPECT_EQ(all.size(), 11u);
 }
 
+// Protocols store MQTT's "$SYS" as engine topic "%24SYS"
+// (engine::hidden_topic_prefix): first-level wildcards pass it by too, and
+// a walk over every name still visits it.
+TEST(RetainedTrieHidden, EncodedDollarNamesAreHiddenFromFirstLevelWildcards) {
+    retained_trie trie;
+    std::int64_t offset = 0;
+    for (const auto* name : {"a/up", "%24SYS/up", "%24SYS", "%2524x/up"}) trie.set(name, offset++);
+    EXPECT_EQ(names(trie, "#"), (S{"a/up", "%2524x/up"}));
+    EXPECT_EQ(names(trie, "+/up"), (S{"a/up", "%2524x/up"}));
+    EXPECT_EQ(names(trie, "%24SYS/#"), (S{"%24SYS", "%24SYS/up"}));
+    S visited;
+    trie.for_each([&](const std::string& name, std::int64_t) { visited.insert(name); });
+    EXPECT_EQ(visited, (S{"a/up", "%24SYS/up", "%24SYS", "%2524x/up"}));
+}
+
 TEST(RetainedTrieFilters, ProblemsAreReported) {
     EXPECT_FALSE(retained_trie::filter_problem("a/+/#"));
     EXPECT_FALSE(retained_trie::filter_problem("#"));

@@ -104,10 +104,16 @@ private:
     result<std::shared_ptr<consumer_group>> join_group(const std::string& name,
                                                        const engine::subscription_options& options, bool durable);
     void leave_group(consumer_group& group);
+    static void append_queues(std::vector<subscription::source>& sources, const topic_config& topic);
+    // Wakes `sub` when a record arrives in `src`.
+    void watch(const std::shared_ptr<subscription>& sub, const subscription::source& src);
+    // Subscriptions to every topic (core_engine_every_topic.cpp): which
+    // topics they read, and the queues of new ones added to them.
+    static bool read_by_every_topic(const topic_config& topic) noexcept;
+    void widen_every_topic_subscriptions(const topic_config& topic);
+    void add_topics(const std::shared_ptr<subscription>& sub, const std::vector<topic_config>& topics);
     // A durable group's start is fixed, on disk, when it first subscribes:
     // after a crash it resumes from there, not from wherever "now" is then.
-    // What a group reads of `topic`: its queues and the group's retry topic.
-    static std::vector<subscription::source> sources_of(const topic_config& topic, const std::string& retry_topic);
     void pin_start(const std::string& group, const std::vector<subscription::source>& sources,
                    const engine::start_position& start);
     std::int64_t start_offset(const consumer_group& group, const engine::start_position& start,

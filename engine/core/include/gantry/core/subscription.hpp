@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gantry/core/arrival_hub.hpp"
@@ -34,13 +35,21 @@ public:
     engine::delivery_sink& sink() const noexcept { return *sink_; }
     consumer_group& group() const noexcept { return *group_; }
     const record_filter& filter() const noexcept { return filter_; }
+    // A subscription to every topic gains the queues of topics made after
+    // it: on its executor only, where the pump reads them.
     const std::vector<source>& sources() const noexcept { return sources_; }
+    bool reads(std::string_view topic, std::int32_t queue_id) const noexcept;
+    void add_source(source s) { sources_.push_back(std::move(s)); }
 
     std::atomic<int> credit{0};
     // Set while a pump is posted and not yet run, so arrivals coalesce.
     std::atomic<bool> pump_posted{false};
     std::atomic<bool> closed{false};
-    std::vector<arrival_hub::token> watches;
+
+    // The arrival watches that wake it; false once it is closed (the caller
+    // then unwatches `t` itself).
+    bool add_watch(arrival_hub::token t);
+    std::vector<arrival_hub::token> take_watches();
 
     // Deliveries handed to this subscriber and not yet settled, so closing
     // it can give them back to the group at once.
@@ -55,9 +64,10 @@ private:
     const std::shared_ptr<engine::delivery_sink> sink_;
     const std::shared_ptr<consumer_group> group_;
     const record_filter filter_;
-    const std::vector<source> sources_;
+    std::vector<source> sources_;
     std::mutex mutex_;
-    std::map<std::uint64_t, engine::delivery_handle> unsettled_;
+    std::map<std::uint64_t, engine::delivery_handle> unsettled_; // mutex_
+    std::vector<arrival_hub::token> watches_;                     // mutex_
 };
 
 } // namespace gantry::core

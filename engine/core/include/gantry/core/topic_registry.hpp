@@ -40,6 +40,11 @@ public:
     topic_registry(const topic_registry&) = delete;
     topic_registry& operator=(const topic_registry&) = delete;
 
+    // Told of each topic added or changed after load(), once the change is
+    // made, on the thread that made it. Set before load().
+    using change_listener = std::function<void(const topic_config&)>;
+    void set_change_listener(change_listener listener) { listener_ = std::move(listener); }
+
     // Reads config/topics.json (or its backup), then adds the system topics
     // it lacks (specs §5.8) and drops TBW102 when automatic creation is off.
     std::error_code load();
@@ -88,6 +93,7 @@ private:
     table topics_;
     data_version version_;
     std::mutex persist_mutex_; // saves in order, each with the newest table
+    change_listener listener_;
 };
 
 } // namespace gantry::core

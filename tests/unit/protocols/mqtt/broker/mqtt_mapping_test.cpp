@@ -6,6 +6,7 @@
 
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/core/mqtt_filter.hpp"
+#include "gantry/engine/subscription_options.hpp"
 
 namespace gantry::protocols::mqtt {
 namespace {
@@ -72,7 +73,7 @@ TEST(mqtt_mapping, over_long_or_reserved_first_levels_are_refused) {
     EXPECT_EQ(to_engine_address("SCHEDULE_TOPIC_XXXX").error(), naming::naming_errc::reserved_topic);
 }
 
-TEST(mqtt_mapping, filters_split_like_topics_and_first_level_wildcards_are_refused) {
+TEST(mqtt_mapping, filters_split_like_topics) {
     auto f = to_engine_filter("a/+/c");
     ASSERT_TRUE(f);
     EXPECT_EQ(f->topic, "a");
@@ -84,8 +85,29 @@ TEST(mqtt_mapping, filters_split_like_topics_and_first_level_wildcards_are_refus
     ASSERT_TRUE(f);
     EXPECT_EQ(f->topic, "%24SYS");
     EXPECT_EQ(f->remainder, "#");
-    EXPECT_EQ(to_engine_filter("+/b").error(), mapping_errc::first_level_wildcard);
-    EXPECT_EQ(to_engine_filter("#").error(), mapping_errc::first_level_wildcard);
+    EXPECT_FALSE(f->every_topic);
+}
+
+TEST(mqtt_mapping, a_wildcard_first_level_reads_every_topic_with_the_rest_as_its_filter) {
+    const struct {
+        const char* filter;
+        const char* remainder;
+    } cases[] = {{"#", "#"}, {"+", ""}, {"+/b", "b"}, {"+/+/c", "+/c"}, {"+/#", "#"}};
+    for (const auto& c : cases) {
+        const auto f = to_engine_filter(c.filter);
+        ASSERT_TRUE(f) << c.filter;
+        EXPECT_TRUE(f->every_topic) << c.filter;
+        EXPECT_EQ(f->topic, "") << c.filter;
+        EXPECT_EQ(f->remainder, c.remainder) << c.filter;
+        EXPECT_EQ(f->retained, c.filter) << c.filter;
+    }
+}
+
+TEST(mqtt_mapping, dollar_names_are_hidden_from_subscriptions_to_every_topic) {
+    EXPECT_TRUE(engine::is_hidden_topic(*naming::engine_topic_of("$SYS")));
+    EXPECT_TRUE(engine::is_hidden_topic(*naming::engine_topic_of("$share")));
+    EXPECT_FALSE(engine::is_hidden_topic(*naming::engine_topic_of("SYS")));
+    EXPECT_FALSE(engine::is_hidden_topic(*naming::engine_topic_of("a$")));
 }
 
 TEST(mqtt_mapping, retained_filters_are_whole_filters_in_the_engines_name_form) {

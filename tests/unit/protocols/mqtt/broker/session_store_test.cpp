@@ -20,7 +20,7 @@ stored_session session_with(std::string generation, std::uint32_t expiry, std::s
     stored_session s;
     s.generation = std::move(generation);
     s.expiry_interval = expiry;
-    s.subscriptions[std::move(filter)] = stored_subscription{1, true, false, 7};
+    s.subscriptions[std::move(filter)] = stored_subscription{1, true, false, 7, 1'700'000'000'123};
     return s;
 }
 

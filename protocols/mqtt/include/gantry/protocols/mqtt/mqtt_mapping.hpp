@@ -14,18 +14,6 @@
 
 namespace gantry::protocols::mqtt {
 
-// Why an MQTT filter has no engine form, beyond naming_errc (its first
-// level's): values 1 and 2 moved there.
-enum class mapping_errc {
-    first_level_wildcard = 3, // a filter whose first level is '+' or '#' (not yet supported)
-};
-
-const std::error_category& mapping_category() noexcept;
-
-inline std::error_code make_error_code(mapping_errc e) noexcept {
-    return {static_cast<int>(e), mapping_category()};
-}
-
 // Namespaced record properties the module writes (docs/protocol-mapping.md).
 namespace mqtt_property {
 inline constexpr std::string_view qos = "mqtt.qos";                       // the publish QoS, "0".."2"
@@ -53,12 +41,14 @@ using naming::encode_first_level;
 using naming::engine_address;
 using naming::to_engine_address;
 
-// An MQTT subscription filter with a literal first level: the engine topic
-// and the filter_language::mqtt text (the levels after the first), and the
+// An MQTT subscription filter as the engine reads it: the engine topic of a
+// literal first level, or every topic for a wildcard there ("#", "+/x");
+// the filter_language::mqtt text (the levels after the first); and the
 // whole filter in the engine's name form for the retained store (the first
 // level as the engine topic, the rest as written, "a/" kept distinct).
 struct engine_filter {
-    std::string topic;
+    std::string topic; // empty when every_topic
+    bool every_topic = false;
     std::string remainder;
     std::string retained;
 };
@@ -98,6 +88,3 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
 reason_code append_failure_reason(std::error_code error) noexcept;
 
 } // namespace gantry::protocols::mqtt
-
-template <>
-struct std::is_error_code_enum<gantry::protocols::mqtt::mapping_errc> : std::true_type {};
