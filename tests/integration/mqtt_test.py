@@ -206,13 +206,37 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertEqual([g.value for g in sub.subscribe("home/#", 0)], [0])
         pub = self.paho("wild-pub")
         pub.publish("home/kitchen/temp", b"21", 1)
-        got = sorted((sub.next_message().topic, sub.next_message().topic))
-        # Overlapping subscriptions: one copy per matching subscription.
-        self.assertEqual(got, ["home/kitchen/temp", "home/kitchen/temp"])
+        msg = sub.next_message()
+        self.assertEqual((msg.topic, msg.payload), ("home/kitchen/temp", b"21"))
         pub.publish("home", b"parent", 1)
         msg = sub.next_message()
         self.assertEqual((msg.topic, msg.payload), ("home", b"parent"))  # "home/#" matches "home"
         self.assertIsNone(sub.no_message(0.5))
+
+    def test_overlapping_subscriptions_get_one_copy_at_their_highest_qos_with_every_identifier(self):
+        pub = self.paho("ov-pub")
+        v3 = self.paho("ov-3", 3)
+        v3.subscribe("ov/#", 0)
+        v3.subscribe("ov/+/t", 2)
+        v3.subscribe("#", 1)
+        v3.subscribe("other/x", 1)
+        v5 = self.paho("ov-5")
+        v5.subscribe("ov/#", 1, properties=clients.subscribe_properties(SubscriptionIdentifier=7))
+        v5.subscribe("+/a/t", 0, properties=clients.subscribe_properties(SubscriptionIdentifier=9))
+        v5.subscribe("ov/a/t", 0)  # no identifier
+        pub.publish("ov/a/t", b"once", 2)
+        pub.publish("ov/b", b"once-more", 1)
+        msg = v3.next_message()
+        self.assertEqual((msg.topic, msg.payload, msg.qos), ("ov/a/t", b"once", 2))
+        msg = v3.next_message()
+        self.assertEqual((msg.topic, msg.qos), ("ov/b", 1))  # ov/# at 0 and # at 1
+        self.assertIsNone(v3.no_message(0.7))
+        msg = v5.next_message()
+        self.assertEqual((msg.topic, msg.payload, msg.qos), ("ov/a/t", b"once", 1))
+        self.assertEqual(sorted(msg.properties.SubscriptionIdentifier), [7, 9])
+        msg = v5.next_message()
+        self.assertEqual((msg.topic, msg.properties.SubscriptionIdentifier), ("ov/b", [7]))
+        self.assertIsNone(v5.no_message(0.7))
 
     def test_first_level_wildcards_see_every_topic_also_one_made_later_but_no_dollar_topic(self):
         pub = self.paho("fw-pub")

@@ -119,17 +119,19 @@ class mqtt_client:
             self.close()
             raise mqtt_refused(client_id, code)
 
-    def subscribe(self, topic_filter, qos=1, **options):
+    def subscribe(self, topic_filter, qos=1, properties=None, **options):
         """The SUBACK's granted list: QoS values (3.1.1) or reason codes
         (5.0). `options` are 5.0 subscribe options: no_local,
-        retain_as_published, retain_handling."""
+        retain_as_published, retain_handling; `properties` 5.0 SUBSCRIBE
+        properties (subscribe_properties)."""
         if options:
             if self.version != 5:
                 raise ValueError("subscribe options are MQTT 5.0 only: %s" % options)
             named = {SUBSCRIBE_OPTIONS[name]: value for name, value in options.items()}
-            self.client.subscribe(topic_filter, options=paho.SubscribeOptions(qos=qos, **named))
+            self.client.subscribe(topic_filter, options=paho.SubscribeOptions(qos=qos, **named),
+                                  properties=properties)
         else:
-            self.client.subscribe(topic_filter, qos)
+            self.client.subscribe(topic_filter, qos, properties=properties)
         return self.subacks.get(timeout=WAIT)
 
     def publish(self, topic, payload, qos=1, retain=False, properties=None):
@@ -155,13 +157,22 @@ class mqtt_client:
         self.client.loop_stop()
 
 
-def publish_properties(**properties):
-    """MQTT 5.0 PUBLISH properties, named as paho names them: ContentType,
-    CorrelationData, ResponseTopic, MessageExpiryInterval, UserProperty, ..."""
-    result = Properties(PacketTypes.PUBLISH)
+def packet_properties(packet_type, **properties):
+    result = Properties(packet_type)
     for name, value in properties.items():
         setattr(result, name, value)
     return result
+
+
+def publish_properties(**properties):
+    """MQTT 5.0 PUBLISH properties, named as paho names them: ContentType,
+    CorrelationData, ResponseTopic, MessageExpiryInterval, UserProperty, ..."""
+    return packet_properties(PacketTypes.PUBLISH, **properties)
+
+
+def subscribe_properties(**properties):
+    """MQTT 5.0 SUBSCRIBE properties: SubscriptionIdentifier, UserProperty."""
+    return packet_properties(PacketTypes.SUBSCRIBE, **properties)
 
 
 class mosquitto_sub:

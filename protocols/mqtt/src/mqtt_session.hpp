@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/common/connection.hpp"
@@ -21,6 +22,7 @@
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
+#include "overlapping_copies.hpp"
 #include "session_registry.hpp"
 #include "session_store.hpp"
 
@@ -65,6 +67,7 @@ private:
         // empty: a private or shared group that ends with the subscription.
         std::string durable_group;
         std::uint8_t qos = 0;
+        bool shared = false; // "$share/...": its messages are not this session's alone
         bool no_local = false;
         bool retain_as_published = false;
         std::optional<std::uint32_t> identifier;
@@ -133,6 +136,12 @@ private:
     void fetch_retained();
     void drain_deliveries();
     bool send_delivery(queued_delivery& q);
+    // The session's other subscriptions that are handed their own copy of
+    // `out` (stored at `stored_ms`) and whose copy it sends for them: not
+    // shared ones, not those made after it was stored, not a no-local one
+    // for its publisher.
+    std::vector<const subscription_state*> overlapping(const subscription_state& sub, const outbound_message& out,
+                                                       std::int64_t stored_ms) const;
     // The packet id the previous connection of this session sent the message
     // at `handle` with, if it went unacknowledged ([MQTT-4.4.0-1]), once.
     std::optional<std::uint16_t> take_resend_id(const subscription_state& sub, const engine::delivery_handle& handle);
@@ -221,6 +230,7 @@ private:
     std::deque<queued_delivery> outbox_;
     std::deque<retained_fetch> retained_fetches_; // at most one per subscription
     std::map<std::uint16_t, inflight_delivery> inflight_;
+    overlapping_copies overlapping_;
     std::uint16_t next_packet_id_ = 1;
     // Deliveries a previous connection of this session left unacknowledged,
     // by where the message lies, and their ids, kept free until the message

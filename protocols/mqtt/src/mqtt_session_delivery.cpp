@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "gantry/protocols/mqtt/topic_filter.hpp"
+
 #include "mqtt_log.hpp"
 #include "mqtt_session.hpp"
 
@@ -126,24 +128,46 @@ void mqtt_session::report_drops(bool closing) {
 
 bool mqtt_session::send_delivery(queued_delivery& q) {
     auto& sub = q.sub;
+    if (!q.retained && overlapping_.take(q.d.offset_message_id, sub->local_id)) {
+        settle(sub, q.d.handle); // it went out with another subscription's copy
+        return true;
+    }
     auto out = from_engine_message(q.d.msg, now_ms());
     if (sub->no_local && out.publisher == client_id_) {
         settle(sub, q.d.handle, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
+    // Once for every matching subscription, at the highest of their QoS,
+    // with all their identifiers (3.1.1 §3.3.5, 5.0 §3.3.4).
+    const auto others = q.retained || sub->shared ? std::vector<const subscription_state*>{}
+                                                  : overlapping(*sub, out, q.d.store_timestamp);
     auto& publish = out.publish;
-    publish.qos = std::min(sub->qos, out.qos);
+    auto qos = sub->qos;
+    bool retain_as_published = sub->retain_as_published;
+    for (const auto* other : others) {
+        qos = std::max(qos, other->qos);
+        retain_as_published = retain_as_published || other->retain_as_published;
+    }
+    publish.qos = std::min(qos, out.qos);
     // Sent for SUBSCRIBE from the retained store: RETAIN set (3.1.1 §3.3.1.3,
     // 5.0 §3.3.1.3); a live one keeps its flag only with Retain As Published.
-    publish.retain = q.retained || (sub->retain_as_published && out.retain);
+    publish.retain = q.retained || (retain_as_published && out.retain);
     // Sent before to a connection that ended without acknowledging it (§4.4).
     publish.dup = publish.qos > 0 && q.d.delivery_count > 1;
-    if (sub->identifier) publish.properties.subscription_identifiers.push_back(*sub->identifier);
+    auto& identifiers = publish.properties.subscription_identifiers;
+    if (sub->identifier) identifiers.push_back(*sub->identifier);
+    for (const auto* other : others)
+        if (other->identifier) identifiers.push_back(*other->identifier);
     if (publish.qos > 0) {
         if (inflight_.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
         const auto resent = q.retained ? std::nullopt : take_resend_id(*sub, q.d.handle);
         publish.packet_id = resent ? *resent : next_packet_id();
         publish.dup = publish.dup || resent.has_value();
+    }
+    if (!others.empty()) {
+        std::vector<std::uint64_t> ids;
+        for (const auto* other : others) ids.push_back(other->local_id);
+        overlapping_.expect(q.d.offset_message_id, ids);
     }
     auto new_alias_topic = alias_topic(publish);
     if (client_max_packet_size_ > 0) {
@@ -166,6 +190,18 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     }
     inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
     return true;
+}
+
+std::vector<const mqtt_session::subscription_state*>
+mqtt_session::overlapping(const subscription_state& sub, const outbound_message& out, std::int64_t stored_ms) const {
+    std::vector<const subscription_state*> others;
+    if (subscriptions_.size() < 2 || out.publish.topic.empty()) return others;
+    for (const auto& [filter, other] : subscriptions_) {
+        if (other.get() == &sub || other->shared || other->since_ms > stored_ms) continue;
+        if (other->no_local && out.publisher == client_id_) continue;
+        if (topic_matches(filter, out.publish.topic)) others.push_back(other.get());
+    }
+    return others;
 }
 
 std::optional<std::uint16_t> mqtt_session::take_resend_id(const subscription_state& sub,

@@ -73,6 +73,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->filter = s.filter;
     sub->since_ms = since_ms;
     sub->qos = granted;
+    sub->shared = shared;
     sub->no_local = (v5() && s.no_local) || bridge_client_;
     sub->retain_as_published = v5() && s.retain_as_published;
     sub->identifier = identifier;
