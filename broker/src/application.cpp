@@ -128,7 +128,7 @@ void application::make_mqtt_module() {
     options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
     const auto session_file = config_.store.root_dir / "config" / "mqttSessions.json";
     mqtt_ = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control(), session_file);
-    if (const auto error = mqtt_->restore_sessions())
+    if (const auto error = mqtt_->restore_sessions(network_->client_executor()))
         throw startup_error(fmt::format("cannot read the MQTT persistent sessions from '{}': {}; move the file "
                                         "(and its .bak) away to start without them",
                                         session_file.string(), error.message()));
@@ -189,6 +189,7 @@ void application::stop() {
     // stop; the objects stay until then, since connections may still ask
     // for their status.
     for (auto& bridge : bridges_) bridge->stop();
+    if (mqtt_) mqtt_->stop();
     if (network_) network_->stop();
     bridges_.clear();
     if (engine_) engine_->stop();

@@ -5,54 +5,19 @@
 
 #include "gantry/core/core_error.hpp"
 #include "gantry/store/store_error.hpp"
+#include "byte_text.hpp"
+#include "gantry/protocols/naming/hex_text.hpp"
 
 namespace gantry::protocols::mqtt {
 
+using naming::from_hex;
+using naming::to_hex;
+
 namespace {
-
-constexpr char hex_digits[] = "0123456789ABCDEF";
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
-std::string to_text(const std::vector<std::byte>& bytes) {
-    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-std::vector<std::byte> to_bytes(std::string_view text) {
-    const auto* p = reinterpret_cast<const std::byte*>(text.data());
-    return {p, p + text.size()};
-}
 
 // The record format reserves 0x00..0x02 (docs/message-model.md).
 bool storable(std::string_view text) {
     return std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) <= 2; });
-}
-
-std::string to_hex(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const unsigned char c : bytes) {
-        out.push_back(hex_digits[c >> 4]);
-        out.push_back(hex_digits[c & 0xF]);
-    }
-    return out;
-}
-
-std::optional<std::string> from_hex(std::string_view text) {
-    if (text.size() % 2 != 0) return std::nullopt;
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); i += 2) {
-        const int hi = hex_value(text[i]);
-        const int lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    return out;
 }
 
 // A user property naming an engine field (field_property) sets that field;

@@ -19,7 +19,19 @@ mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options, mqtt_acce
 
 mqtt_module::~mqtt_module() = default;
 
-std::error_code mqtt_module::restore_sessions() { return sessions_->load(common::wall_clock_ms()); }
+std::error_code mqtt_module::restore_sessions(const asio::any_io_executor& executor) {
+    if (const auto ec = sessions_->load(common::wall_clock_ms())) return ec;
+    // Wills their connections left waiting before the restart: due ones at once.
+    for (auto& [client_id, will] : sessions_->delayed_wills()) {
+        auto forget = [store = sessions_, client = client_id, due = will.due_ms, executor] {
+            store->will_published(client, due, executor);
+        };
+        registry_->schedule_will(engine_, client_id, std::move(will), executor, std::move(forget));
+    }
+    return {};
+}
+
+void mqtt_module::stop() { registry_->stop_wills(); }
 
 common::connection_limits mqtt_default_limits(const mqtt_options& options) {
     auto limits = common::connection_limits::for_frame_size(options.maximum_packet_size);

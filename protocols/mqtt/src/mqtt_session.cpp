@@ -156,14 +156,23 @@ void mqtt_session::on_writable() {
 void mqtt_session::on_closed(std::string_view reason) {
     if (closed_) return;
     closed_ = true;
+    std::optional<delayed_will> delayed;
+    if (connected_ && will_ && !clean_disconnect_) delayed = publish_will();
     std::optional<stored_session> session;
-    if (connected_ && !generation_.empty()) session = snapshot();
+    if (connected_ && !generation_.empty()) {
+        session = snapshot();
+        session->will = delayed; // so that a restart still publishes it
+    }
     if (unreported_drops_ > 0) report_drops(true);
     end_subscriptions();
     if (session) close_session(std::move(*session));
     if (!connected_) return;
     registry_->release(client_id_, serial_);
-    if (will_ && !clean_disconnect_) publish_will();
+    if (delayed) {
+        auto forget = [store = session_store_, client = client_id_, due = delayed->due_ms,
+                       executor = conn_.executor()] { store->will_published(client, due, executor); };
+        registry_->schedule_will(engine_, client_id_, std::move(*delayed), conn_.executor(), std::move(forget));
+    }
     mqtt_log()->debug("MQTT {} (MQTT {}) disconnected: {}", who(), version_name(version_), reason);
 }
 

@@ -129,7 +129,8 @@ private:
                                           const std::string& filter);
     // publish.cpp
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
-    void publish_will();
+    // Publishes the will now, or returns it when it waits for its delay.
+    std::optional<delayed_will> publish_will();
     // subscribe.cpp / puback.cpp: deliveries out.
     reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier, std::int64_t since_ms);
     void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);

@@ -88,7 +88,8 @@ void mqtt_session::restore_session(const stored_session& session) {
         if (!inflight_.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
         send(pubrel_packet{id, reason_code::success, {}});
     }
-    if (subscriptions_.size() != session.subscriptions.size()) save_session();
+    // A will left waiting by an earlier connection is void now (5.0 §3.1.3.2.2).
+    if (subscriptions_.size() != session.subscriptions.size() || session.will) save_session();
     mqtt_log()->debug("{} resumed its session: {} subscriptions, {} QoS 2 exchanges", who(), subscriptions_.size(),
                       session.qos2_received.size() + session.pubrel_sent.size());
     drain_deliveries();

@@ -1,21 +1,30 @@
 #include "session_registry.hpp"
 
+#include <algorithm>
 #include <utility>
 
+#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "mqtt_log.hpp"
 #include "mqtt_session.hpp"
 
 namespace gantry::protocols::mqtt {
 
-// A will waiting for its delay, on the executor of the connection that left.
+// A will waiting for its delay, on the executor of the connection that left
+// (or, after a restart, one of the module's).
 struct session_registry::pending_will {
-    pending_will(engine::facade& e, engine::operation_context c, engine::message m)
-        : engine(e), ctx(std::move(c)), msg(std::move(m)), timer(ctx.executor) {}
+    pending_will(engine::facade& e, std::string id, delayed_will w, asio::any_io_executor ex,
+                 std::function<void()> published)
+        : engine(e), client_id(std::move(id)), will(std::move(w)), executor(std::move(ex)), timer(executor),
+          on_published(std::move(published)) {}
 
     engine::facade& engine;
-    engine::operation_context ctx;
-    engine::message msg;
+    std::string client_id;
+    delayed_will will;
+    asio::any_io_executor executor;
     asio::steady_timer timer;
+    std::function<void()> on_published;
+    bool stopping = false; // cancelled by stop_wills(), not by the client's return
 };
 
 std::uint64_t session_registry::next_serial() noexcept {
@@ -38,7 +47,7 @@ void session_registry::claim(const std::string& client_id, holder h) {
             wills_.erase(w);
         }
     }
-    if (will) asio::post(will->ctx.executor, [will] { will->timer.cancel(); });
+    if (will) asio::post(will->executor, [will] { will->timer.cancel(); });
     if (!previous) return;
     if (auto conn = previous->conn.lock()) {
         asio::post(conn->executor(), [weak = previous->conn, session = previous->session] {
@@ -52,12 +61,13 @@ void session_registry::release(const std::string& client_id, std::uint64_t seria
     if (auto it = holders_.find(client_id); it != holders_.end() && it->second.serial == serial) holders_.erase(it);
 }
 
-void session_registry::schedule_will(engine::facade& engine, engine::operation_context ctx, engine::message will,
-                                     std::chrono::seconds delay) {
-    const auto client_id = ctx.client_id;
-    auto pending = std::make_shared<pending_will>(engine, std::move(ctx), std::move(will));
+void session_registry::schedule_will(engine::facade& engine, const std::string& client_id, delayed_will will,
+                                     asio::any_io_executor executor, std::function<void()> on_published) {
+    auto pending = std::make_shared<pending_will>(engine, client_id, std::move(will), std::move(executor),
+                                                  std::move(on_published));
     {
         std::lock_guard lock(mutex_);
+        if (stopped_) return; // kept by its session for the next start
         // 5.0 §3.1.3.2.2: a new connection for the client within the delay
         // means no will; one may have claimed the id already (a takeover).
         if (holders_.contains(client_id)) {
@@ -66,28 +76,55 @@ void session_registry::schedule_will(engine::facade& engine, engine::operation_c
         }
         wills_[client_id] = pending;
     }
-    pending->timer.expires_after(delay);
+    const auto wait = std::max<std::int64_t>(0, pending->will.due_ms - common::wall_clock_ms());
+    pending->timer.expires_after(std::chrono::milliseconds(wait));
     pending->timer.async_wait([pending, weak = weak_from_this()](const boost::system::error_code& ec) {
         if (auto self = weak.lock()) {
             std::lock_guard lock(self->mutex_);
-            if (auto it = self->wills_.find(pending->ctx.client_id); it != self->wills_.end() && it->second == pending)
+            if (auto it = self->wills_.find(pending->client_id); it != self->wills_.end() && it->second == pending)
                 self->wills_.erase(it);
         }
         if (ec) {
-            mqtt_log()->debug("will of MQTT client '{}' not published: the client reconnected within its delay",
-                              pending->ctx.client_id);
+            if (!pending->stopping)
+                mqtt_log()->debug("will of MQTT client '{}' not published: the client reconnected within its delay",
+                                  pending->client_id);
             return;
         }
-        auto published = [client = pending->ctx.client_id](result<engine::append_receipt> r) {
-            if (!r)
-                mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client,
-                                 r.error().message());
-        };
-        if (published_with_retain(pending->msg))
-            pending->engine.retained().retain(pending->ctx, std::move(pending->msg), std::move(published));
-        else
-            pending->engine.append(pending->ctx, std::move(pending->msg), std::move(published));
+        publish(*pending);
     });
+}
+
+void session_registry::publish(pending_will& pending) {
+    const auto& client = pending.client_id;
+    auto msg = will_to_publish(pending.will, client, common::wall_clock_ms());
+    if (!msg) {
+        mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client, msg.error().message());
+        return;
+    }
+    auto published = [client, done = std::move(pending.on_published)](result<engine::append_receipt> r) {
+        if (!r) {
+            mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client,
+                             r.error().message());
+            return;
+        }
+        if (done) done();
+    };
+    const engine::operation_context ctx{{}, client, pending.executor};
+    if (published_with_retain(*msg)) pending.engine.retained().retain(ctx, std::move(*msg), std::move(published));
+    else pending.engine.append(ctx, std::move(*msg), std::move(published));
+}
+
+void session_registry::stop_wills() {
+    std::unordered_map<std::string, std::shared_ptr<pending_will>> wills;
+    {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+        wills.swap(wills_);
+    }
+    for (auto& [client_id, will] : wills) {
+        will->stopping = true;
+        asio::post(will->executor, [will] { will->timer.cancel(); });
+    }
 }
 
 std::size_t session_registry::connected() const {

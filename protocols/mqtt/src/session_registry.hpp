@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/common/connection.hpp"
+#include "delayed_will.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -36,20 +38,26 @@ public:
     // Forgets `client_id` if `serial` still holds it.
     void release(const std::string& client_id, std::uint64_t serial);
 
-    // Publishes `will` after `delay` on `ctx.executor`, unless a connection
-    // claims `client_id` first (or already has: then nothing is published).
-    void schedule_will(engine::facade& engine, engine::operation_context ctx, engine::message will,
-                       std::chrono::seconds delay);
+    // Publishes `will` of `client_id` when it is due, on `executor`, unless
+    // a connection claims `client_id` first (or already has: then nothing is
+    // published); `on_published` runs once it is stored.
+    void schedule_will(engine::facade& engine, const std::string& client_id, delayed_will will,
+                       asio::any_io_executor executor, std::function<void()> on_published);
+    // The broker stops: the wills still waiting are not published now (their
+    // sessions keep them for the next start), and no more are scheduled.
+    void stop_wills();
 
     std::size_t connected() const;
 
 private:
     struct pending_will;
+    static void publish(pending_will& pending);
 
     mutable std::mutex mutex_;
     std::unordered_map<std::string, holder> holders_;
     std::unordered_map<std::string, std::shared_ptr<pending_will>> wills_;
     std::uint64_t serial_ = 0;
+    bool stopped_ = false;
 };
 
 } // namespace gantry::protocols::mqtt

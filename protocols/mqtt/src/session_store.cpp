@@ -6,9 +6,14 @@
 
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/json_file.hpp"
+#include "byte_text.hpp"
+#include "gantry/protocols/naming/hex_text.hpp"
 #include "mqtt_log.hpp"
 
 namespace gantry::protocols::mqtt {
+
+using naming::from_hex;
+using naming::to_hex;
 
 namespace {
 
@@ -30,12 +35,14 @@ json to_json(const stored_session& s) {
     for (const auto& [place, packet_id] : s.unacked)
         unacked.push_back({{"filter", place.filter}, {"topic", place.topic}, {"queue", place.queue_id},
                            {"offset", place.queue_offset}, {"packetId", packet_id}});
-    return {{"generation", s.generation},
-            {"expiryInterval", s.expiry_interval},
-            {"subscriptions", std::move(subscriptions)},
-            {"qos2Received", s.qos2_received},
-            {"pubrelSent", s.pubrel_sent},
-            {"unacked", std::move(unacked)}};
+    json j{{"generation", s.generation},
+           {"expiryInterval", s.expiry_interval},
+           {"subscriptions", std::move(subscriptions)},
+           {"qos2Received", s.qos2_received},
+           {"pubrelSent", s.pubrel_sent},
+           {"unacked", std::move(unacked)}};
+    if (s.will) j["will"] = {{"publish", to_hex(to_text(s.will->publish))}, {"due", s.will->due_ms}};
+    return j;
 }
 
 stored_session from_json(const json& j) {
@@ -58,6 +65,11 @@ stored_session from_json(const json& j) {
             s.unacked.emplace(delivery_place{u.at("filter").get<std::string>(), u.at("topic").get<std::string>(),
                                              u.at("queue").get<std::int32_t>(), u.at("offset").get<std::int64_t>()},
                               u.at("packetId").get<std::uint16_t>());
+    }
+    if (j.contains("will")) {
+        auto publish = from_hex(j["will"].at("publish").get<std::string>());
+        if (!publish) throw json::other_error::create(501, "will.publish is not hexadecimal", &j);
+        s.will = delayed_will{to_bytes(*publish), j["will"].at("due").get<std::int64_t>()};
     }
     return s;
 }
@@ -111,7 +123,9 @@ std::optional<session_store::resumption> session_store::resume(const std::string
         e.on_handover = std::move(on_handover);
     }
     e.owner = serial;
-    return resumption{e.session, held};
+    auto resumed = resumption{e.session, held};
+    e.session.will.reset(); // 5.0 §3.1.3.2.2: the client is back before its will was due
+    return resumed;
 }
 
 std::optional<stored_session> session_store::discard(const std::string& client_id,
@@ -181,6 +195,27 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
         return false;
     }
     return !keep;
+}
+
+std::vector<std::pair<std::string, delayed_will>> session_store::delayed_wills() const {
+    std::vector<std::pair<std::string, delayed_will>> wills;
+    std::lock_guard lock(mutex_);
+    for (const auto& [client_id, e] : sessions_)
+        if (e.owner == 0 && e.session.will) wills.emplace_back(client_id, *e.session.will);
+    return wills;
+}
+
+void session_store::will_published(const std::string& client_id, std::int64_t due_ms,
+                                   const asio::any_io_executor& executor) {
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = sessions_.find(client_id);
+        if (it == sessions_.end() || it->second.owner != 0) return;
+        auto& will = it->second.session.will;
+        if (!will || will->due_ms != due_ms) return;
+        will.reset();
+    }
+    changed(executor);
 }
 
 std::vector<std::pair<std::string, stored_session>> session_store::take_expired(std::int64_t now_ms,

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "delayed_will.hpp"
 #include "gantry/protocols/common/asio_net.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -57,6 +58,7 @@ struct stored_session {
     std::set<std::uint16_t> qos2_received; // inbound: stored, PUBREC sent, awaiting PUBREL
     std::set<std::uint16_t> pubrel_sent;   // outbound: PUBREC came, PUBREL sent, awaiting PUBCOMP
     std::map<delivery_place, std::uint16_t> unacked; // outbound QoS 1/2 sent, awaiting PUBACK / PUBREC
+    std::optional<delayed_will> will;                // left by the last connection, not yet due
     friend bool operator==(const stored_session&, const stored_session&) = default;
 };
 
@@ -102,6 +104,12 @@ public:
     // to a clean start.
     bool end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end, bool keep,
                         std::int64_t now_ms, const asio::any_io_executor& executor);
+    // The wills disconnected sessions wait to publish (at start: for
+    // those their connections left before a restart).
+    std::vector<std::pair<std::string, delayed_will>> delayed_wills() const;
+    // The will due at `due_ms` of `client_id` was published: it goes from
+    // the session, unless a connection resumed it meanwhile.
+    void will_published(const std::string& client_id, std::int64_t due_ms, const asio::any_io_executor& executor);
     // Removes and returns the disconnected sessions whose expiry has passed.
     std::vector<std::pair<std::string, stored_session>> take_expired(std::int64_t now_ms,
                                                                      const asio::any_io_executor& executor);

@@ -1,5 +1,7 @@
 #include "gantry/protocols/naming/topic_names.hpp"
 
+#include "gantry/protocols/naming/hex_text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -16,7 +18,6 @@ static_assert(trailing_level_property == core::mqtt_filter::trailing_level_prope
 namespace {
 
 constexpr std::size_t max_engine_topic = 127; // RocketMQ's topic name limit
-constexpr char hex_digits[] = "0123456789ABCDEF";
 
 class naming_category_impl final : public std::error_category {
 public:
@@ -34,13 +35,6 @@ public:
 
 bool plain(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
 }
 
 } // namespace
@@ -71,8 +65,8 @@ std::string decode_first_level(std::string_view topic) {
     std::string out;
     out.reserve(topic.size());
     for (std::size_t i = 0; i < topic.size(); ++i) {
-        if (topic[i] == '%' && i + 2 < topic.size() && hex_value(topic[i + 1]) >= 0 && hex_value(topic[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(topic[i + 1]) * 16 + hex_value(topic[i + 2])));
+        if (topic[i] == '%' && i + 2 < topic.size() && hex_digit_value(topic[i + 1]) >= 0 && hex_digit_value(topic[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_digit_value(topic[i + 1]) * 16 + hex_digit_value(topic[i + 2])));
             i += 2;
             continue;
         }

@@ -109,33 +109,36 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
     }
 }
 
-void mqtt_session::publish_will() {
-    publish_packet publish;
-    publish.topic = will_->topic;
-    publish.payload = std::move(will_->payload);
-    publish.qos = will_->qos;
-    publish.retain = will_->retain;
-    auto delay = will_->properties.will_delay_interval.value_or(0);
-    will_->properties.will_delay_interval.reset();
-    publish.properties = std::move(will_->properties);
+std::optional<delayed_will> mqtt_session::publish_will() {
+    auto will = std::move(*will_);
     will_.reset();
-    auto address = to_engine_address(publish.topic);
-    if (!address) return; // checked at CONNECT
-    auto msg = to_engine_message(publish, *address, client_id_, now_ms());
     // 5.0 §3.1.3.2.2: at the will delay or when the session ends, whichever
-    // comes first (phase 1 keeps no session, but honours its expiry here).
-    delay = std::min(delay, session_expiry_);
-    mqtt_log()->debug("publishing the will of {} to '{}'{}", who(), publish.topic,
+    // comes first.
+    const auto delay = std::min(will.properties.will_delay_interval.value_or(0), session_expiry_);
+    mqtt_log()->debug("publishing the will of {} to '{}'{}", who(), will.topic,
                       delay ? fmt::format(" in {} s", delay) : std::string());
     if (delay > 0) {
-        registry_->schedule_will(engine_, context(), std::move(msg), std::chrono::seconds(delay));
-        return;
+        auto delayed = make_delayed_will(will, now_ms() + std::int64_t{delay} * 1000);
+        if (delayed) return std::move(*delayed);
+        mqtt_log()->warn("cannot keep the will of {} for its delay ({}); publishing it now", who(),
+                         delayed.error().message());
     }
+    publish_packet publish;
+    publish.topic = std::move(will.topic);
+    publish.payload = std::move(will.payload);
+    publish.qos = will.qos;
+    publish.retain = will.retain;
+    will.properties.will_delay_interval.reset();
+    publish.properties = std::move(will.properties);
+    auto address = to_engine_address(publish.topic);
+    if (!address) return std::nullopt; // checked at CONNECT
+    auto msg = to_engine_message(publish, *address, client_id_, now_ms());
     auto published = [client = client_id_](result<engine::append_receipt> r) {
         if (!r) mqtt_log()->warn("could not publish the will of MQTT client '{}': {}", client, r.error().message());
     };
     if (publish.retain) engine_.retained().retain(context(), std::move(msg), std::move(published));
     else engine_.append(context(), std::move(msg), std::move(published));
+    return std::nullopt;
 }
 
 } // namespace gantry::protocols::mqtt

@@ -144,6 +144,36 @@ TEST_F(SessionStoreTest, SessionsSurviveARestartAndExpireCountedFromIt) {
     EXPECT_EQ(again->resume("dev", 2, nullptr)->session, session);
 }
 
+TEST_F(SessionStoreTest, ADelayedWillSurvivesARestartUntilPublishedOrResumed) {
+    temp_dir dir;
+    const auto file = dir.path() / "mqttSessions.json";
+    const delayed_will will{{std::byte{0x30}, std::byte{0x00}, std::byte{0xff}}, 123'456};
+    {
+        auto s = store(file);
+        for (const char* client : {"dying", "returning"}) {
+            auto session = session_with("g", 300, "a");
+            s->update(client, 1, session, executor_);
+            session.will = will;
+            s->end_connection(client, 1, session, true, 0, executor_);
+        }
+        EXPECT_EQ(s->delayed_wills().size(), 2u);
+    }
+    auto again = store(file);
+    ASSERT_FALSE(again->load(1'000));
+    const auto wills = again->delayed_wills();
+    ASSERT_EQ(wills.size(), 2u);
+    EXPECT_EQ(wills[0], (std::pair<std::string, delayed_will>{"dying", will}));
+
+    again->will_published("dying", 999, executor_); // not this will
+    EXPECT_EQ(again->delayed_wills().size(), 2u);
+    again->will_published("dying", will.due_ms, executor_);
+    const auto resumed = again->resume("returning", 2, nullptr);
+    ASSERT_TRUE(resumed);
+    EXPECT_EQ(resumed->session.will, will) << "the connection that resumes sees it, and saves its session without it";
+    EXPECT_TRUE(again->delayed_wills().empty());
+    EXPECT_FALSE(again->resume("dying", 3, nullptr)->session.will);
+}
+
 TEST_F(SessionStoreTest, UnsavedChangesAreSavedWhenTheStoreEnds) {
     temp_dir dir;
     const auto file = dir.path() / "mqttSessions.json";

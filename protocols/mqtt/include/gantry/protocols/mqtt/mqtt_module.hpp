@@ -80,9 +80,13 @@ public:
                          std::filesystem::path session_file = {});
     ~mqtt_module() override;
 
-    // Reads the persistent sessions a previous run left; before the first
-    // connection. An error names what is wrong with the file.
-    std::error_code restore_sessions();
+    // Reads the persistent sessions a previous run left, before the first
+    // connection, and schedules the delayed wills they keep on `executor`.
+    // An error names what is wrong with the file.
+    std::error_code restore_sessions(const asio::any_io_executor& executor);
+    // Before the io threads stop: wills still waiting for their delay stay
+    // with their sessions for the next start instead of holding the threads.
+    void stop();
 
     std::string_view name() const override { return "mqtt"; }
     std::uint16_t default_port() const override { return port; }
