@@ -29,8 +29,7 @@ connection::connection(std::unique_ptr<byte_stream> stream, options opts)
       executor_(stream_->executor()),
       options_(std::move(opts)),
       input_(input_budget(options_.limits)),
-      idle_timer_(executor_),
-      flush_timer_(executor_),
+      timer_(executor_),
       idle_timeout_(options_.limits.idle_timeout) {}
 
 connection::~connection() {
@@ -93,9 +92,8 @@ void connection::close_after_flush(std::string reason) {
     }
     state_ = state::flushing;
     closing_reason_ = std::move(reason);
-    idle_timer_.cancel();
-    flush_timer_.expires_after(options_.limits.flush_timeout);
-    flush_timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
+    timer_.expires_after(options_.limits.flush_timeout); // no more idle timeout
+    timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
         if (error || self->state_ != state::flushing) {
             return;
         }
@@ -116,8 +114,7 @@ void connection::close(std::string_view reason) {
         return;
     }
     state_ = state::closed;
-    idle_timer_.cancel();
-    flush_timer_.cancel();
+    timer_.cancel();
     stream_->close();
     listener_log()->debug("{} connection #{} from {}: closed ({})", options_.protocol, id(), remote_address(), reason);
     if (session_) {
@@ -150,7 +147,7 @@ void connection::set_idle_timeout(std::chrono::milliseconds timeout) {
     if (timeout.count() > 0) {
         arm_idle_timer(timeout);
     } else {
-        idle_timer_.cancel();
+        timer_.cancel();
     }
 }
 
@@ -200,6 +197,24 @@ void connection::pump_input() {
 
 void connection::start_read() {
     reading_ = true;
+    if (input_.empty() && stream_->can_wait_readable()) {
+        byte_stream::error_code error;
+        const auto bytes = stream_->read_some_now(input_.prepare(), error);
+        if (error != asio::error::would_block) {
+            // Posted, as Asio completes its own speculative reads: pump_input
+            // must not recurse while bytes keep coming.
+            asio::post(executor_, [self = shared_from_this(), error, bytes] { self->on_read(error, bytes); });
+            return;
+        }
+        // Nothing there: wait without a buffer (an idle connection holds none).
+        input_.release();
+        waiting_readable_ = true;
+        if (!writing_) output_.trim();
+        stream_->async_wait_readable([self = shared_from_this()](const byte_stream::error_code& waited) {
+            self->on_readable(waited);
+        });
+        return;
+    }
     stream_->async_read_some(input_.prepare(),
                              [self = shared_from_this()](const byte_stream::error_code& error, std::size_t bytes) {
                                  self->on_read(error, bytes);
@@ -232,6 +247,15 @@ void connection::on_read(const byte_stream::error_code& error, std::size_t bytes
     input_.commit(bytes);
     last_read_ = std::chrono::steady_clock::now();
     pump_input();
+}
+
+void connection::on_readable(const byte_stream::error_code& error) {
+    waiting_readable_ = false;
+    if (error || state_ == state::closed) {
+        on_read(error, 0);
+        return;
+    }
+    start_read();
 }
 
 void connection::start_write() {
@@ -269,15 +293,15 @@ void connection::on_write(const byte_stream::error_code& error) {
     if (state_ == state::flushing && !writing_ && output_.empty()) {
         begin_drain();
     }
+    if (waiting_readable_ && !writing_) output_.trim(); // the last write of an exchange: idle now
 }
 
 void connection::begin_drain() {
     state_ = state::draining;
     input_.consume(input_.size());
     stream_->shutdown_send();
-    flush_timer_.expires_after(std::min<std::chrono::steady_clock::duration>(drain_linger,
-                                                                              options_.limits.flush_timeout));
-    flush_timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
+    timer_.expires_after(std::min<std::chrono::steady_clock::duration>(drain_linger, options_.limits.flush_timeout));
+    timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
         if (!error && self->state_ == state::draining) {
             self->close(self->closing_reason_);
         }
@@ -288,8 +312,8 @@ void connection::begin_drain() {
 }
 
 void connection::arm_idle_timer(std::chrono::steady_clock::duration after) {
-    idle_timer_.expires_after(after);
-    idle_timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
+    timer_.expires_after(after);
+    timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
         if (!error) {
             self->on_idle_timer();
         }

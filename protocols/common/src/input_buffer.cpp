@@ -17,7 +17,6 @@ constexpr std::size_t shrink_above = 64 * 1024;
 
 input_buffer::input_buffer(std::size_t budget) : budget_(budget) {
     assert(budget > 0);
-    reallocate(std::min(initial_capacity, budget_));
 }
 
 // The storage is moved, compacted or replaced only here, never in commit or
@@ -26,7 +25,7 @@ input_buffer::input_buffer(std::size_t budget) : budget_(budget) {
 asio::mutable_buffer input_buffer::prepare() {
     if (empty()) {
         begin_ = end_ = 0;
-        if (capacity_ > shrink_above) {
+        if (capacity_ == 0 || capacity_ > shrink_above) {
             reallocate(std::min(initial_capacity, budget_));
         }
     }
@@ -59,6 +58,12 @@ void input_buffer::commit(std::size_t n) noexcept {
 void input_buffer::consume(std::size_t n) noexcept {
     assert(n <= size());
     begin_ += n;
+}
+
+void input_buffer::release() noexcept {
+    assert(empty());
+    storage_.reset();
+    capacity_ = begin_ = end_ = 0;
 }
 
 void input_buffer::reallocate(std::size_t capacity) {

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include <boost/container/deque.hpp>
 #include <vector>
 
 #include "gantry/engine/facade.hpp"
@@ -201,7 +202,7 @@ private:
     // The verified username (none: anonymous) ACL checks use.
     security::principal principal_;
     std::uint64_t serial_ = 0;
-    std::optional<will_message> will_;
+    std::unique_ptr<will_message> will_; // on the heap: most clients have none
     std::uint32_t session_expiry_ = 0;
     bool clean_start_ = true;
     // A 3.x bridge (Mosquitto's try_private): none of its own messages back.
@@ -228,8 +229,9 @@ private:
     std::uint64_t next_subscription_ = 1;
     std::map<std::string, std::shared_ptr<subscription_state>> subscriptions_; // by filter
     std::unordered_map<std::uint64_t, std::shared_ptr<subscription_state>> by_local_id_;
-    std::deque<queued_delivery> outbox_;
-    std::deque<retained_fetch> retained_fetches_; // at most one per subscription
+    // boost's deque allocates nothing until used, std::deque ~600 bytes at once.
+    boost::container::deque<queued_delivery> outbox_;
+    boost::container::deque<retained_fetch> retained_fetches_; // at most one per subscription
     std::map<std::uint16_t, inflight_delivery> inflight_;
     overlapping_copies overlapping_;
     std::uint16_t next_packet_id_ = 1;

@@ -89,11 +89,12 @@ bool mqtt_session::sent_at_qos0(const subscription_state& sub, const engine::del
 }
 
 void mqtt_session::shed_qos0() {
-    std::erase_if(outbox_, [this](const queued_delivery& q) {
+    const auto kept = std::remove_if(outbox_.begin(), outbox_.end(), [this](const queued_delivery& q) {
         if (q.retained || !sent_at_qos0(*q.sub, q.d)) return false;
         drop_qos0(q.sub, q.d);
         return true;
     });
+    outbox_.erase(kept, outbox_.end());
 }
 
 void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d) {

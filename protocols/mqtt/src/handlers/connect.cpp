@@ -74,7 +74,7 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     }
 
     connected_ = true;
-    will_ = std::move(packet.will);
+    if (packet.will) will_ = std::make_unique<will_message>(std::move(*packet.will));
     session_expiry_ = props.session_expiry_interval.value_or(0);
     clean_start_ = packet.clean_start;
     bridge_client_ = packet.bridge;

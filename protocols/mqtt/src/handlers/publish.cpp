@@ -110,8 +110,8 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
 }
 
 std::optional<delayed_will> mqtt_session::publish_will() {
-    auto will = std::move(*will_);
-    will_.reset();
+    const auto owned = std::move(will_);
+    auto& will = *owned;
     // 5.0 §3.1.3.2.2: at the will delay or when the session ends, whichever
     // comes first.
     const auto delay = std::min(will.properties.will_delay_interval.value_or(0), session_expiry_);

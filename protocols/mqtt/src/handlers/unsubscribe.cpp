@@ -22,7 +22,9 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
         if (!sub->durable_group.empty()) engine_.delete_group(context(), sub->durable_group);
         subscriptions_.erase(it);
         by_local_id_.erase(sub->local_id);
-        std::erase_if(outbox_, [&](const queued_delivery& q) { return q.sub == sub; });
+        outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
+                                     [&](const queued_delivery& q) { return q.sub == sub; }),
+                      outbox_.end());
         unsuback.reasons.push_back(reason_code::success);
         mqtt_log()->debug("{} unsubscribed from '{}'", who(), filter);
     }

@@ -31,6 +31,23 @@ public:
     // Reads at least one byte into `buffer` (eof at the end of the stream).
     virtual void async_read_some(asio::mutable_buffer buffer, io_handler handler) = 0;
 
+    // So that an idle connection holds no read buffer: a stream that can
+    // tell it is readable without reading (a plain socket) says so here,
+    // and a connection with nothing buffered then waits without a buffer
+    // and reads what is there once woken. A stream that buffers beneath
+    // (WebSocket) keeps the defaults and is only read with async_read_some.
+    virtual bool can_wait_readable() const noexcept { return false; }
+    // Reads what is there now without waiting: asio::error::would_block
+    // when nothing is, eof at the end of the stream.
+    virtual std::size_t read_some_now(asio::mutable_buffer, error_code& error) {
+        error = asio::error::operation_not_supported;
+        return 0;
+    }
+    // Completes once read_some_now would find bytes or the end of the stream.
+    virtual void async_wait_readable(std::function<void(const error_code&)> handler) {
+        asio::post(executor(), [handler = std::move(handler)] { handler(asio::error::operation_not_supported); });
+    }
+
     // Writes every byte of `buffers` in order (scatter/gather), then
     // completes. `buffers` and the bytes they point to must stay valid until
     // the handler runs.

@@ -103,6 +103,7 @@ private:
     void pump_input();
     void start_read();
     void on_read(const byte_stream::error_code& error, std::size_t bytes);
+    void on_readable(const byte_stream::error_code& error);
     void start_write();
     void on_write(const byte_stream::error_code& error);
     void begin_drain();
@@ -115,13 +116,14 @@ private:
     std::unique_ptr<protocol_session> session_;
     input_buffer input_;
     output_queue output_;
-    asio::steady_timer idle_timer_;
-    asio::steady_timer flush_timer_;
+    // The idle timeout while open; then the flush and drain deadlines.
+    asio::steady_timer timer_;
     std::chrono::milliseconds idle_timeout_;
     std::chrono::steady_clock::time_point last_read_;
     std::string closing_reason_;
     state state_ = state::created;
     bool reading_ = false;
+    bool waiting_readable_ = false; // reading_ without a buffer: the peer has sent nothing since
     bool writing_ = false;
     bool consuming_ = false;
     bool output_blocked_ = false;

@@ -9,9 +9,10 @@
 namespace gantry::protocols::common {
 
 // The bytes a connection has read and its session has not consumed yet,
-// never more than `budget`. Starts small, doubles while a large frame
-// arrives, and shrinks back once emptied, so ten thousand idle connections
-// cost kilobytes each, not megabytes.
+// never more than `budget`. Allocated by the first prepare(), small at
+// first, doubled while a large frame arrives, shrunk back once emptied, and
+// released while the connection waits with nothing buffered, so ten
+// thousand idle connections hold no read buffers at all.
 class input_buffer {
 public:
     static constexpr std::size_t initial_capacity = 4096;
@@ -32,6 +33,9 @@ public:
     void commit(std::size_t n) noexcept;
     // The session consumed the first `n` bytes.
     void consume(std::size_t n) noexcept;
+    // Frees the storage of an empty buffer (no read may be in flight into
+    // it); the next prepare() allocates again.
+    void release() noexcept;
 
 private:
     void reallocate(std::size_t capacity);

@@ -1,10 +1,11 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <span>
 #include <vector>
+
+#include <boost/container/deque.hpp>
 
 #include "gantry/protocols/common/asio_net.hpp"
 
@@ -35,6 +36,8 @@ public:
     std::span<const asio::const_buffer> gather();
     // The gathered chunks were written: drop them and their tokens.
     void release_gathered();
+    // Frees what an empty queue still holds (for a connection gone idle).
+    void trim();
 
 private:
     struct entry {
@@ -43,7 +46,7 @@ private:
         std::size_t bytes = 0;
     };
 
-    std::deque<entry> entries_;
+    boost::container::deque<entry> entries_; // unlike std::deque, allocates nothing until used
     std::vector<asio::const_buffer> gathered_;
     std::size_t gathered_entries_ = 0;
     std::size_t bytes_ = 0;
