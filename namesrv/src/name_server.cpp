@@ -23,6 +23,7 @@ handler find_handler(std::int32_t request_code) {
     case code::get_routeinfo_by_topic: return handlers::get_routeinfo_by_topic;
     case code::get_broker_cluster_info: return handlers::get_broker_cluster_info;
     case code::get_all_topic_list_from_nameserver: return handlers::get_all_topic_list_from_nameserver;
+    case code::delete_topic_in_namesrv: return handlers::delete_topic_in_namesrv;
     case code::get_kvlist_by_namespace: return handlers::get_kvlist_by_namespace;
     case code::get_topics_by_cluster: return handlers::get_topics_by_cluster;
     case code::query_data_version: return handlers::query_data_version;

@@ -190,4 +190,21 @@ std::vector<std::string> route_table::topics_of_cluster(std::string_view cluster
     return names;
 }
 
+std::size_t route_table::delete_topic(std::string_view topic, std::string_view cluster_name) {
+    const std::lock_guard lock(mutex_);
+    const auto hosts = topics_.find(topic);
+    if (hosts == topics_.end()) return 0;
+    std::size_t removed = 0;
+    if (cluster_name.empty()) {
+        removed = hosts->second.size();
+    } else {
+        const auto cluster = clusters_.find(cluster_name);
+        if (cluster == clusters_.end()) return 0;
+        removed = std::erase_if(hosts->second, [&](const auto& host) { return cluster->second.contains(host.first); });
+        if (!hosts->second.empty()) return removed;
+    }
+    topics_.erase(hosts);
+    return removed;
+}
+
 } // namespace gantry::namesrv

@@ -73,6 +73,16 @@ class native_test(harness.gantryd_test_case):
     def test_long_poll_wakes_within_a_few_ms(self):
         self.scenario("long_poll_wakes_within_a_few_ms")
 
+    def test_topic_delete_ends_produce_and_consume(self):
+        # Without automatic creation nothing brings the deleted topic back.
+        self.scenario("topic_delete_ends_produce_and_consume", "--autoCreateTopicEnable", "false")
+
+    def test_group_list_and_delete(self):
+        self.scenario("group_list_and_delete")
+
+    def test_offset_reset_reaches_an_online_push_consumer(self):
+        self.scenario("offset_reset_reaches_an_online_push_consumer")
+
     def test_consumers_resume_from_committed_offsets_after_a_restart(self):
         first = self.start_broker()
         self.run_scenario("restart_before", first)

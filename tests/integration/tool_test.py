@@ -107,6 +107,24 @@ class tool_test(harness.gantryd_test_case):
         self.assertTrue(namesrv.wait_for_log("unregistered", timeout=5), namesrv.stderr())
         self.assertNotIn("broker-a", self.gantry("cluster", "list", namesrv=ns))
 
+    def test_topic_delete_behind_gantry_namesrv(self):
+        namesrv = self.start("--kvConfigPath", os.path.join(self.workdir, "kv.json"), name="namesrv",
+                             program=harness.sibling_program("gantry-namesrv"))
+        self.assertTrue(namesrv.wait_for_log("listening"), namesrv.stderr())
+        ns = "127.0.0.1:%d" % self.port
+        broker = self.start_broker("--namesrvAddr", ns, "--autoCreateTopicEnable", "false")
+        self.assertTrue(broker.wait_for_log("registered broker-a"), broker.stderr())
+        self.gantry("topic", "create", "Doomed", "-q", "1", namesrv=ns)
+        self.gantry("produce", "Doomed", "hello", namesrv=ns)
+        self.assertIn("topic Doomed deleted on 1 broker(s) and 1 name server(s)",
+                      self.gantry("topic", "delete", "-t", "Doomed", namesrv=ns))
+        self.assertNotIn("Doomed", self.gantry("topic", "list", namesrv=ns).split())
+        self.gantry("produce", "Doomed", "again", namesrv=ns, expect=1)
+        self.assertIn("TOPIC_NOT_EXIST", self.last_stderr)
+        self.gantry("topic", "delete", "-t", "Doomed", namesrv=ns, expect=1)
+        self.assertRegex(self.last_stderr, r"^gantry: cannot delete topic Doomed: TOPIC_NOT_EXIST \(17\)\n$")
+        self.assertIn("topic Doomed deleted", namesrv.stderr() + broker.stderr())
+
     def test_errors_are_one_line_and_a_non_zero_exit(self):
         self.start_broker("--autoCreateTopicEnable", "false")
         self.gantry("consume", "NoSuchTopic", "--idle", "1", expect=1)

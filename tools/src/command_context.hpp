@@ -35,7 +35,13 @@ public:
     // topic t: NO_PERMISSION (16)").
     template <typename T>
     T take(result<T> outcome, const std::string& what) {
-        if (!outcome) throw command_error(what + ": " + explain(outcome.error()));
+        return take(std::move(outcome), what, {});
+    }
+    // The same with what the broker said about it (its remark), when it said something.
+    template <typename T>
+    T take(result<T> outcome, const std::string& what, const std::string& remark) {
+        if (!outcome)
+            throw command_error(what + ": " + explain(outcome.error()) + (remark.empty() ? "" : ": " + remark));
         return std::move(*outcome);
     }
 

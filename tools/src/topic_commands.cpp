@@ -29,7 +29,7 @@ void describe(command_context& ctx, const std::string& topic) {
 } // namespace
 
 void add_topic_commands(CLI::App& app, command_context& ctx) {
-    auto* topic = app.add_subcommand("topic", "Create, list and describe topics");
+    auto* topic = app.add_subcommand("topic", "Create, list, describe and delete topics");
     topic->require_subcommand(1);
 
     auto* create = topic->add_subcommand("create", "Create or update a topic on every master of a cluster");
@@ -52,6 +52,18 @@ void add_topic_commands(CLI::App& app, command_context& ctx) {
         auto names = ctx.take(admin.topics(), "cannot list topics");
         std::sort(names.begin(), names.end());
         for (const auto& n : names) fmt::print("{}\n", n);
+    });
+
+    auto* remove = topic->add_subcommand(
+        "delete", "Delete a topic on the brokers of its route, then on the name servers (as mqadmin deleteTopic); its "
+                  "messages stay on disk until retention removes them");
+    auto doomed = std::make_shared<std::string>();
+    remove->add_option("-t,--topic", *doomed, "Topic name")->required();
+    remove->callback([&ctx, doomed] {
+        client::admin admin(ctx.runtime());
+        const auto done = ctx.take(admin.delete_topic(*doomed), "cannot delete topic " + *doomed, admin.remark());
+        fmt::print("topic {} deleted on {} broker(s) and {} name server(s)\n", *doomed, done.brokers,
+                   done.name_servers);
     });
 
     auto* describe_cmd = topic->add_subcommand("describe", "Route and per-queue offsets of a topic");

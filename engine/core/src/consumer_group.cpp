@@ -35,6 +35,11 @@ void consumer_group::restart(std::string_view topic, std::int32_t queue_id, std:
     queues_.insert_or_assign(store::topic_queue_key{std::string(topic), queue_id}, std::make_shared<pop_queue>(offset));
 }
 
+void consumer_group::forget(std::string_view topic) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(queues_, [&](const auto& entry) { return entry.first.topic == topic; });
+}
+
 int consumer_group::join() {
     std::lock_guard lock(mutex_);
     return ++members_;

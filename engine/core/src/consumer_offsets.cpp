@@ -160,6 +160,17 @@ std::vector<std::string> consumer_offsets::topics_of_group(std::string_view grou
     return keys_part(group_of, group, topic_of);
 }
 
+std::vector<std::string> consumer_offsets::groups() const {
+    std::vector<std::string> found;
+    {
+        std::shared_lock lock(mutex_);
+        for (const auto& [key, queues] : table_) found.emplace_back(group_of(key));
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return found;
+}
+
 void consumer_offsets::remove_group(std::string_view group) {
     std::unique_lock lock(mutex_);
     dirty_ |= std::erase_if(table_, [&](const auto& entry) { return group_of(entry.first) == group; }) > 0;

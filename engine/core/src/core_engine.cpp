@@ -297,7 +297,7 @@ void core_engine::watch(const std::shared_ptr<subscription>& sub, const subscrip
     const auto token = arrivals_.watch(src.topic, src.queue_id, [this, weak = std::weak_ptr(sub)](std::int64_t) {
         if (auto s = weak.lock()) post_pump(s);
     });
-    if (!sub->add_watch(token)) arrivals_.unwatch(token);
+    if (!sub->add_watch(src.topic, token)) arrivals_.unwatch(token);
 }
 
 result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::string& name,
@@ -393,7 +393,9 @@ void core_engine::grant_credit(engine::subscription_id id, int credit) {
     post_pump(sub);
 }
 
-void core_engine::unsubscribe(engine::subscription_id id) {
+void core_engine::unsubscribe(engine::subscription_id id) { end_subscription(id, {}); }
+
+void core_engine::end_subscription(engine::subscription_id id, std::error_code reason) {
     std::shared_ptr<subscription> sub;
     {
         std::unique_lock lock(mutex_);
@@ -409,7 +411,7 @@ void core_engine::unsubscribe(engine::subscription_id id) {
         if (auto q = sub->group().find(h.topic, h.queue_id)) q->release(h.queue_offset, h.delivery_id);
     wake_group(sub->group());
     leave_group(sub->group());
-    complete_on(sub->context().executor, [s = sub] { s->sink().closed({}); });
+    complete_on(sub->context().executor, [s = sub, reason] { s->sink().closed(reason); });
 }
 
 std::error_code core_engine::commit_offset(const engine::operation_context&, const std::string& group,

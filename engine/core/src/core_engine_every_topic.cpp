@@ -1,6 +1,7 @@
 // Subscriptions to every topic (subscription_options::every_topic, an MQTT
 // filter whose first level is a wildcard): the queues of every application
-// topic, and of each topic made later, added on the subscription's executor.
+// topic, those of each topic made later added and those of a deleted one
+// removed, on the subscription's executor.
 #include "gantry/core/core_engine.hpp"
 
 namespace gantry::core {
@@ -41,6 +42,11 @@ void core_engine::add_topics(const std::shared_ptr<subscription>& sub, const std
         sub->add_source(std::move(src));
     }
     post_pump(sub);
+}
+
+void core_engine::remove_topic(subscription& sub, const std::string& topic) {
+    for (const auto token : sub.take_watches_of(topic)) arrivals_.unwatch(token);
+    sub.remove_sources(topic);
 }
 
 } // namespace gantry::core

@@ -45,6 +45,8 @@ public:
         case core_errc::no_such_queue: return "the topic has no queue with that id";
         case core_errc::group_in_use:
             return "the consumer group still has consumers; close them before deleting the group";
+        case core_errc::topic_deleted:
+            return "an administrator deleted the topic; subscribe again once it is created again";
         }
         return "unknown core error";
     }

@@ -21,16 +21,34 @@ bool subscription::reads(std::string_view topic, std::int32_t queue_id) const no
                        [&](const source& s) { return s.queue_id == queue_id && s.topic == topic; });
 }
 
-bool subscription::add_watch(arrival_hub::token t) {
+void subscription::remove_sources(std::string_view topic) {
+    std::erase_if(sources_, [&](const source& s) { return s.topic == topic; });
+}
+
+bool subscription::add_watch(std::string_view topic, arrival_hub::token t) {
     std::lock_guard lock(mutex_);
     if (closed) return false;
-    watches_.push_back(t);
+    watches_.emplace_back(topic, t);
     return true;
 }
 
 std::vector<arrival_hub::token> subscription::take_watches() {
     std::lock_guard lock(mutex_);
-    return std::exchange(watches_, {});
+    std::vector<arrival_hub::token> tokens;
+    for (const auto& [topic, t] : watches_) tokens.push_back(t);
+    watches_.clear();
+    return tokens;
+}
+
+std::vector<arrival_hub::token> subscription::take_watches_of(std::string_view topic) {
+    std::lock_guard lock(mutex_);
+    std::vector<arrival_hub::token> tokens;
+    std::erase_if(watches_, [&](const auto& w) {
+        if (w.first != topic) return false;
+        tokens.push_back(w.second);
+        return true;
+    });
+    return tokens;
 }
 
 void subscription::hold(const engine::delivery_handle& h) {

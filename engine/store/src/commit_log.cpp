@@ -171,4 +171,10 @@ std::int64_t commit_log::next_queue_offset(std::string_view topic, std::int32_t 
     return it == queue_offsets_.end() ? 0 : it->second;
 }
 
+std::int64_t commit_log::forget_topic(std::string_view topic) {
+    std::lock_guard lock(append_mutex_);
+    std::erase_if(queue_offsets_, [&](const auto& entry) { return entry.first.topic == topic; });
+    return files_.max_offset();
+}
+
 } // namespace gantry::store

@@ -98,4 +98,24 @@ void consume_queue_store::remove_all() {
     queues_.clear();
 }
 
+std::size_t consume_queue_store::remove_topic(std::string_view topic) {
+    std::vector<std::shared_ptr<consume_queue>> removed;
+    {
+        std::unique_lock lock(mutex_);
+        std::erase_if(queues_, [&](const auto& entry) {
+            if (entry.first.topic != topic) return false;
+            removed.push_back(entry.second);
+            return true;
+        });
+    }
+    for (const auto& cq : removed) cq->remove_all();
+    // Queue directories the store never opened (none normally) go too; a
+    // name that is not one directory level is never a topic's.
+    if (topic.empty() || topic == "." || topic == ".." || topic.find('/') != std::string_view::npos)
+        return removed.size();
+    std::error_code ec;
+    std::filesystem::remove_all(config_.consume_queue_dir() / std::string(topic), ec);
+    return removed.size();
+}
+
 } // namespace gantry::store

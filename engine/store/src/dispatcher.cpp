@@ -63,6 +63,10 @@ std::int64_t dispatcher::catch_up(std::int64_t offset, bool verify_crc) {
 
 void dispatcher::start() {
     stopping_.store(false);
+    {
+        std::lock_guard lock(removals_mutex_);
+        running_ = true;
+    }
     thread_ = std::thread([this] { run(); });
     ::pthread_setname_np(thread_.native_handle(), "gantry-dispatch");
 }
@@ -72,6 +76,48 @@ void dispatcher::stop() {
     stopping_.store(true);
     log_.wake_waiters();
     thread_.join();
+    {
+        std::lock_guard lock(removals_mutex_);
+        running_ = false;
+    }
+    // Nothing dispatches any more: what was asked for is done now.
+    run_removals(0, true);
+}
+
+bool dispatcher::remove_topic(std::string topic, std::int64_t boundary, std::chrono::milliseconds limit) {
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    bool run_here = false;
+    {
+        std::lock_guard lock(removals_mutex_);
+        removals_.push_back({std::move(topic), boundary, done});
+        removals_pending_.store(true, std::memory_order_release);
+        run_here = !running_;
+    }
+    // Without the thread nothing is being dispatched: no boundary to wait for.
+    if (run_here) run_removals(0, true);
+    else log_.wake_waiters();
+    return finished.wait_for(limit) == std::future_status::ready;
+}
+
+void dispatcher::run_removals(std::int64_t position, bool all) {
+    std::vector<removal> due;
+    {
+        std::lock_guard lock(removals_mutex_);
+        std::erase_if(removals_, [&](removal& r) {
+            if (!all && r.boundary > position) return false;
+            due.push_back(std::move(r));
+            return true;
+        });
+        removals_pending_.store(!removals_.empty(), std::memory_order_release);
+    }
+    for (auto& r : due) {
+        std::erase_if(queue_cache_, [&](const auto& entry) { return entry.first.topic == r.topic; });
+        const auto queues = queues_.remove_topic(r.topic);
+        store_log()->info("removed the {} consume queue(s) of deleted topic {} at commit-log offset {}", queues,
+                          r.topic, r.boundary);
+        r.done->set_value();
+    }
 }
 
 void dispatcher::run() {
@@ -95,10 +141,14 @@ void dispatcher::dispatch_available(bool verify_crc) {
     std::int64_t offset = dispatched_offset();
     for (;;) {
         auto file = log_.files().find(offset);
-        if (!file) return;
+        if (!file) {
+            if (removals_pending_.load(std::memory_order_acquire)) run_removals(offset);
+            return;
+        }
         std::int64_t position = offset - file->from_offset();
         const std::int64_t wrote = file->wrote_position();
         while (position < wrote) {
+            if (removals_pending_.load(std::memory_order_acquire)) run_removals(file->from_offset() + position);
             const auto bytes = file->view(position, wrote - position);
             if (bytes.size() >= blank_record_size && load_be<std::int32_t>(bytes.data() + 4) == blank_magic) {
                 position = file->size();
@@ -145,7 +195,10 @@ void dispatcher::dispatch_available(bool verify_crc) {
         }
         offset = file->from_offset() + position;
         dispatched_.store(offset, std::memory_order_release);
-        if (position < file->size()) return;
+        if (position < file->size()) {
+            if (removals_pending_.load(std::memory_order_acquire)) run_removals(offset);
+            return;
+        }
     }
 }
 

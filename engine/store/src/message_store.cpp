@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 #include "gantry/store/commit_log_recovery.hpp"
 #include "gantry/store/consume_queue_store.hpp"
@@ -129,7 +130,18 @@ void message_store::recover(bool crashed, bool queues_missing, bool index_missin
     flush_queues();
 }
 
+std::error_code message_store::remove_topic(std::string_view topic) {
+    const auto boundary = commit_log_->forget_topic(topic);
+    if (!dispatcher_->remove_topic(std::string(topic), boundary, std::chrono::seconds(5)))
+        return store_errc::dispatch_behind;
+    // A checkpoint past the deletion keeps recovery from dispatching the
+    // topic's old records into new queues.
+    if (running_) flush_queues();
+    return {};
+}
+
 void message_store::flush_queues() {
+    std::lock_guard lock(flush_queues_mutex_);
     // Read the offset before flushing: everything below it is in the files
     // being flushed, so the checkpoint never claims more than is on disk.
     const std::int64_t dispatched = dispatcher_->dispatched_offset();

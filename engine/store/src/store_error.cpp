@@ -21,6 +21,9 @@ public:
         case store_errc::flush_timeout: return "stored, but not flushed to disk within syncFlushTimeout";
         case store_errc::corrupt_file: return "store file has an unexpected name or size";
         case store_errc::locked: return "data directory is locked by another running broker";
+        case store_errc::dispatch_behind:
+            return "the dispatcher has not caught up with the commit log yet; the deleted topic's consume queues are "
+                   "removed when it does";
         }
         return "unknown store error";
     }

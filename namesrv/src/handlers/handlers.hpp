@@ -30,6 +30,7 @@ remoting_command unregister_broker(const handler_context& ctx);       // 104
 remoting_command get_routeinfo_by_topic(const handler_context& ctx);  // 105
 remoting_command get_broker_cluster_info(const handler_context& ctx); // 106
 remoting_command get_all_topic_list_from_nameserver(const handler_context& ctx); // 206
+remoting_command delete_topic_in_namesrv(const handler_context& ctx); // 216
 remoting_command get_kvlist_by_namespace(const handler_context& ctx); // 219
 remoting_command get_topics_by_cluster(const handler_context& ctx);   // 224
 remoting_command query_data_version(const handler_context& ctx);      // 322

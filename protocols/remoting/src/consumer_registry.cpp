@@ -45,7 +45,8 @@ bool update_subscriptions(std::map<std::string, subscription_data>& table,
 
 consumer_registry::consumer_registry(std::chrono::milliseconds expiry) : expiry_(expiry) {}
 
-void consumer_registry::heartbeat(const heartbeat_data& data, const std::weak_ptr<common::connection>& conn) {
+void consumer_registry::heartbeat(const heartbeat_data& data, const std::weak_ptr<common::connection>& conn,
+                                  client_info client) {
     std::vector<notice> notices;
     {
         const auto now = clock::now();
@@ -54,10 +55,11 @@ void consumer_registry::heartbeat(const heartbeat_data& data, const std::weak_pt
         for (const auto& consumer : data.consumers) {
             if (consumer.group_name.empty() || data.client_id.empty()) continue;
             auto& group = groups_[consumer.group_name];
-            auto [it, joined] = group.members.try_emplace(data.client_id, member{conn, now});
+            auto [it, joined] = group.members.try_emplace(data.client_id, member{conn, now, client});
             // A client that reconnected is a new channel to Java, too.
             bool changed = joined || !same_connection(it->second.conn, conn);
-            it->second = member{conn, now};
+            it->second = member{conn, now, client};
+            group.model = consumer.model;
             changed = update_subscriptions(group.subscriptions, consumer.subscriptions) || changed;
             if (changed) changed_locked(consumer.group_name, notices);
         }
@@ -121,6 +123,32 @@ std::optional<subscription_data> consumer_registry::find_subscription(const std:
     return found;
 }
 
+std::vector<consumer_registry::member_channel> consumer_registry::members(const std::string& group) {
+    std::vector<notice> notices;
+    std::vector<member_channel> found;
+    {
+        std::lock_guard lock(mutex_);
+        expire_locked(clock::now(), notices);
+        if (const auto it = groups_.find(group); it != groups_.end())
+            for (const auto& [id, m] : it->second.members) found.push_back({id, m.client, m.conn});
+    }
+    send(notices);
+    return found;
+}
+
+std::vector<consumer_registry::online_group> consumer_registry::online_groups() {
+    std::vector<notice> notices;
+    std::vector<online_group> found;
+    {
+        std::lock_guard lock(mutex_);
+        expire_locked(clock::now(), notices);
+        for (const auto& [name, group] : groups_) // a group leaves with its last member
+            found.push_back({name, group.members.size(), group.model == message_model::clustering});
+    }
+    send(notices);
+    return found;
+}
+
 void consumer_registry::expire_locked(clock::time_point now, std::vector<notice>& notices) {
     std::vector<std::string> changed;
     for (auto& [name, group] : groups_) {
@@ -148,26 +176,31 @@ void consumer_registry::changed_locked(const std::string& group, std::vector<not
 void consumer_registry::send(const std::vector<notice>& notices) {
     for (const auto& n : notices) {
         for (const auto& target : n.targets) {
-            const auto conn = target.lock();
-            if (!conn) continue;
             remoting_command request;
             request.code = request_code::notify_consumer_ids_changed;
-            request.flag = oneway_flag;
-            request.opaque = next_opaque_.fetch_add(1, std::memory_order_relaxed);
-            // Every client reads JSON headers; the C++ client reads nothing else.
-            request.serialization = serialization_type::json;
             request.set_ext("consumerGroup", n.group);
-            auto frame = codec_.encode(request);
-            if (!frame) {
-                remoting_log()->error("cannot encode NOTIFY_CONSUMER_IDS_CHANGED for group {}: {}", n.group,
-                                      frame.error().message());
-                continue;
-            }
-            asio::post(conn->executor(), [weak = target, bytes = std::move(*frame)]() mutable {
-                if (const auto c = weak.lock(); c && c->is_open()) c->send(std::move(bytes));
-            });
+            send_oneway(target, std::move(request));
         }
     }
+}
+
+bool consumer_registry::send_oneway(const std::weak_ptr<common::connection>& target, remoting_command request) {
+    const auto conn = target.lock();
+    if (!conn) return false;
+    request.flag = oneway_flag;
+    request.opaque = next_opaque_.fetch_add(1, std::memory_order_relaxed);
+    // Every client reads JSON headers; the C++ client reads nothing else.
+    request.serialization = serialization_type::json;
+    auto frame = codec_.encode(request);
+    if (!frame) {
+        remoting_log()->error("cannot encode the broker's request {} to a consumer: {}", request.code,
+                              frame.error().message());
+        return false;
+    }
+    asio::post(conn->executor(), [target, bytes = std::move(*frame)]() mutable {
+        if (const auto c = target.lock(); c && c->is_open()) c->send(std::move(bytes));
+    });
+    return true;
 }
 
 } // namespace gantry::protocols::remoting

@@ -31,12 +31,32 @@ public:
     using clock = std::chrono::steady_clock;
     static constexpr std::chrono::milliseconds default_expiry{120'000};
 
+    // How a client's heartbeat request described it (its header's language and version).
+    struct client_info {
+        std::string language = "JAVA";
+        std::int32_t version = 0;
+    };
+    // One live consumer of a group and the connection to reach it.
+    struct member_channel {
+        std::string client_id;
+        client_info client;
+        std::weak_ptr<common::connection> conn;
+    };
+    // A group with live consumers: how many, and whether it consumes in
+    // clustering mode (the broker keeps its offsets) as its last heartbeat said.
+    struct online_group {
+        std::string name;
+        std::size_t consumers = 0;
+        bool clustering = true;
+    };
+
     explicit consumer_registry(std::chrono::milliseconds expiry = default_expiry);
     consumer_registry(const consumer_registry&) = delete;
     consumer_registry& operator=(const consumer_registry&) = delete;
 
-    // Records the consumers of one heartbeat, sent over `conn`.
-    void heartbeat(const heartbeat_data& data, const std::weak_ptr<common::connection>& conn);
+    // Records the consumers of one heartbeat, sent over `conn` by `client`.
+    void heartbeat(const heartbeat_data& data, const std::weak_ptr<common::connection>& conn,
+                   client_info client);
     // UNREGISTER_CLIENT: `client_id` leaves `group`.
     void unregister(const std::string& client_id, const std::string& group);
     // Every client that used `conn` leaves its groups.
@@ -46,15 +66,26 @@ public:
     std::vector<std::string> consumer_ids(const std::string& group);
     // The subscription a group registered for `topic`.
     std::optional<subscription_data> find_subscription(const std::string& group, const std::string& topic);
+    // The group's live consumers, by client id; empty for an unknown group.
+    std::vector<member_channel> members(const std::string& group);
+    // Every group with live consumers, sorted by name.
+    std::vector<online_group> online_groups();
+
+    // Sends a request of the broker's own (one-way, JSON header, the
+    // registry's opaque counter) over `conn`, on that connection's executor;
+    // false when it cannot be encoded or the connection is gone.
+    bool send_oneway(const std::weak_ptr<common::connection>& conn, remoting_command request);
 
 private:
     struct member {
         std::weak_ptr<common::connection> conn;
         clock::time_point last_heartbeat;
+        client_info client;
     };
     struct group_state {
         std::map<std::string, member> members; // by client id
         std::map<std::string, subscription_data> subscriptions; // by topic
+        message_model model = message_model::clustering;
     };
     // A group whose members changed, and the connections to tell.
     struct notice {

@@ -15,7 +15,7 @@ std::int32_t to_response_code(std::error_code error) noexcept {
     using core::core_errc;
     using store::store_errc;
     if (!error) return response_code::success;
-    if (error == core_errc::topic_not_exist) return response_code::topic_not_exist;
+    if (error == core_errc::topic_not_exist || error == core_errc::topic_deleted) return response_code::topic_not_exist;
     if (error == core_errc::no_permission) return response_code::no_permission;
     if (error == core_errc::invalid_filter) return response_code::subscription_parse_failed;
     if (error == store_errc::message_too_large || error == core_errc::invalid_property ||

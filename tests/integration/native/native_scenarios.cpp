@@ -3,6 +3,7 @@
 // Exits 0 when the scenario holds, 1 (saying what went wrong) when it does
 // not, 2 on a usage error, 3 when it runs past its time limit.
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,10 +12,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <functional>
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -27,6 +30,7 @@
 #include "gantry/protocols/remoting/client/producer.hpp"
 #include "gantry/protocols/remoting/client/pull_consumer.hpp"
 #include "gantry/protocols/remoting/client/push_consumer.hpp"
+#include "gantry/protocols/remoting/response_code.hpp"
 
 namespace {
 
@@ -151,6 +155,42 @@ std::vector<message_queue> of_topic(std::vector<message_queue> queues, const std
     std::erase_if(queues, [&](const message_queue& q) { return q.topic != topic; });
     return queues;
 }
+
+// What the gantry tool (beside this program in bin/) printed, stdout and
+// stderr together, and its exit status.
+struct tool_run {
+    int status = -1;
+    std::string output;
+};
+
+tool_run run_tool(const std::vector<std::string>& args) {
+    const auto tool = std::filesystem::read_symlink("/proc/self/exe").parent_path() / "gantry";
+    std::string command = "'" + tool.string() + "' -n " + address;
+    for (const auto& a : args) command += " '" + a + "'";
+    command += " 2>&1 </dev/null";
+    tool_run run;
+    FILE* out = ::popen(command.c_str(), "r");
+    if (!out) throw scenario_failure("cannot run " + command);
+    char buffer[4096];
+    while (const auto n = std::fread(buffer, 1, sizeof buffer, out)) run.output.append(buffer, n);
+    const int status = ::pclose(out);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+// The line of `text` whose first word is `word`, or nothing.
+std::optional<std::vector<std::string>> line_starting(const std::string& text, const std::string& word) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream words(line);
+        std::vector<std::string> fields;
+        for (std::string w; words >> w;) fields.push_back(w);
+        if (!fields.empty() && fields.front() == word) return fields;
+    }
+    return std::nullopt;
+}
+
+bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<std::string> send_numbered(producer& p, const std::string& topic, const std::string& prefix, int count) {
     std::vector<std::string> bodies;
@@ -695,6 +735,154 @@ void restart_after() {
         check(body.starts_with("pending-"), "'" + body + "' was consumed again: the committed offset was lost");
 }
 
+// Deleting a topic with `gantry topic delete` while a push consumer reads
+// it (gantryd without automatic topic creation, so nothing brings it back):
+// the name servers and the broker forget it, sends and pulls fail with
+// TOPIC_NOT_EXIST, the consumer survives, and a topic made again under the
+// name starts empty.
+void topic_delete_ends_produce_and_consume() {
+    const std::string topic = "NativeDeleted";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 2);
+    const auto broker = must(admin(runtime).route(topic), "route").brokers.front().broker_name;
+    producer p(runtime);
+    const auto sent = send_numbered(p, topic, "before-", 4);
+    consumed_log consumed;
+    push_consumer_options o;
+    o.group = "native-deleted";
+    o.start = consume_from::first_offset;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen([&](const std::vector<received_message>& batch) {
+        consumed.add(batch);
+        return consume_status::success;
+    });
+    check(!c.start(), "the consumer did not start");
+    check(eventually([&] { return consumed.has_all(sent); }, 10s), "the messages sent before the delete were not consumed");
+
+    const auto deleted = run_tool({"topic", "delete", "-t", topic});
+    check(deleted.status == 0 && mentions(deleted.output, "deleted on 1 broker(s)"),
+          "gantry topic delete: " + deleted.output);
+    const auto listed = run_tool({"topic", "list"});
+    check(listed.status == 0 && !line_starting(listed.output, topic),
+          "gantry topic list still shows the topic:\n" + listed.output);
+
+    const auto refused = p.send(make_message(topic, "after"));
+    check(!refused && mentions(refused.error().message(), "TOPIC_NOT_EXIST"),
+          "a send after the delete: " + (refused ? std::string("it was stored") : refused.error().message()));
+    pull_consumer puller(runtime, "native-deleted-reader");
+    const auto pulled = puller.pull({topic, broker, 0}, 0);
+    check(!pulled && pulled.error() == response_error(gantry::protocols::remoting::response_code::topic_not_exist),
+          "a pull after the delete: " + (pulled ? std::string("it answered") : pulled.error().message()));
+    const auto consume = run_tool({"consume", topic, "-g", "native-deleted-tool", "--idle", "1"});
+    check(consume.status == 1 && mentions(consume.output, "TOPIC_NOT_EXIST"), "gantry consume: " + consume.output);
+    c.shutdown();
+
+    create_topic(runtime, topic, 2);
+    for (std::int32_t q = 0; q < 2; ++q)
+        check(must(puller.max_offset({topic, broker, q}), "max offset") == 0,
+              "queue " + std::to_string(q) + " of the topic made again still holds the deleted messages");
+}
+
+// `gantry group list` shows a group with its consumer online; `gantry
+// group delete` refuses it while the consumer runs and forgets it after.
+void group_list_and_delete() {
+    const std::string topic = "NativeGroups";
+    const std::string group = "native-listed";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    producer p(runtime);
+    const auto sent = send_numbered(p, topic, "m-", 3);
+    consumed_log consumed;
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen([&](const std::vector<received_message>& batch) {
+        consumed.add(batch);
+        return consume_status::success;
+    });
+    check(!c.start(), "the consumer did not start");
+    check(eventually([&] { return consumed.has_all(sent); }, 10s), "the messages were not consumed");
+
+    const auto online = run_tool({"group", "list"});
+    const auto row = line_starting(online.output, group);
+    check(online.status == 0 && row && row->size() == 3 && (*row)[1] == "1" && (*row)[2] == "yes",
+          "gantry group list does not show the group with one consumer online, durable:\n" + online.output);
+    const auto busy = run_tool({"group", "delete", "-g", group});
+    check(busy.status == 1 && mentions(busy.output, "online"),
+          "gantry group delete of a group with a consumer online: " + busy.output);
+
+    c.shutdown(); // commits its offsets and unregisters
+    const auto offline = run_tool({"group", "list"});
+    const auto kept = line_starting(offline.output, group);
+    check(kept && (*kept)[1] == "0" && (*kept)[2] == "yes",
+          "after its consumer stopped the group should be listed, durable, none online:\n" + offline.output);
+    const auto deleted = run_tool({"group", "delete", "-g", group});
+    check(deleted.status == 0 && mentions(deleted.output, "deleted on 1 broker(s)"), "gantry group delete: " + deleted.output);
+    const auto after = run_tool({"group", "list"});
+    check(after.status == 0 && !line_starting(after.output, group), "the deleted group is still listed:\n" + after.output);
+    const auto again = run_tool({"group", "delete", "-g", group});
+    check(again.status == 1 && mentions(again.output, "SUBSCRIPTION_GROUP_NOT_EXIST"),
+          "deleting the group again: " + again.output);
+}
+
+// `gantry offset reset` by time while a push consumer is online: the broker
+// tells it (RESET_CONSUMER_CLIENT_OFFSET) and it consumes again from there.
+void offset_reset_reaches_an_online_push_consumer() {
+    const std::string topic = "NativeOnlineReset";
+    const std::string group = "native-online-reset";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 2);
+    producer p(runtime);
+    const auto early = send_numbered(p, topic, "early-", 4);
+    std::this_thread::sleep_for(50ms);
+    const auto boundary = wall_ms();
+    std::this_thread::sleep_for(50ms);
+    const auto late = send_numbered(p, topic, "late-", 4);
+
+    std::mutex mutex;
+    std::map<std::string, int> deliveries;
+    const auto times = [&](const std::string& body) {
+        std::lock_guard lock(mutex);
+        const auto it = deliveries.find(body);
+        return it == deliveries.end() ? 0 : it->second;
+    };
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen([&](const std::vector<received_message>& batch) {
+        std::lock_guard lock(mutex);
+        for (const auto& m : batch) ++deliveries[m.body];
+        return consume_status::success;
+    });
+    check(!c.start(), "the consumer did not start");
+    const auto all_once = [&] {
+        for (const auto* list : {&early, &late})
+            for (const auto& body : *list)
+                if (times(body) < 1) return false;
+        return true;
+    };
+    check(eventually(all_once, 10s), "the messages were not all consumed");
+
+    const auto reset = run_tool({"offset", "reset", "-g", group, "-t", topic, "--to", std::to_string(boundary)});
+    check(reset.status == 0 && mentions(reset.output, "were told"), "gantry offset reset: " + reset.output);
+    check(eventually([&] {
+        for (const auto& body : late)
+            if (times(body) < 2) return false;
+        return true;
+    }, 15s),
+          "the online consumer did not consume the messages after the reset time again");
+    std::this_thread::sleep_for(500ms); // anything before the time would come by now
+    for (const auto& body : early)
+        check(times(body) == 1, "'" + body + "', sent before the reset time, was consumed " + std::to_string(times(body)) +
+                                    " times");
+    c.shutdown();
+}
+
 const std::map<std::string, void (*)()>& scenarios() {
     static const std::map<std::string, void (*)()> table{
         {"send_and_pull_round_trip", send_and_pull_round_trip},
@@ -714,6 +902,9 @@ const std::map<std::string, void (*)()>& scenarios() {
         {"long_poll_wakes_within_a_few_ms", long_poll_wakes_within_a_few_ms},
         {"restart_before", restart_before},
         {"restart_after", restart_after},
+        {"topic_delete_ends_produce_and_consume", topic_delete_ends_produce_and_consume},
+        {"group_list_and_delete", group_list_and_delete},
+        {"offset_reset_reaches_an_online_push_consumer", offset_reset_reaches_an_online_push_consumer},
     };
     return table;
 }

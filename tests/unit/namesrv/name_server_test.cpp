@@ -204,5 +204,15 @@ TEST_F(namesrv_name_server_test, query_data_version_answers_changed_and_the_regi
     EXPECT_EQ(answer.remark, "Failed to decode DataVersion");
 }
 
+TEST_F(namesrv_name_server_test, delete_topic_in_namesrv_is_success_whether_or_not_a_broker_hosted_it) {
+    register_over(conn_a, master({topic("Doomed", 4)}));
+    ASSERT_EQ(route("Doomed").code, response_code::success);
+    EXPECT_EQ(call(request(code::delete_topic_in_namesrv, {{"topic", "Doomed"}})).code, response_code::success);
+    EXPECT_EQ(route("Doomed").code, response_code::topic_not_exist);
+    EXPECT_EQ(call(request(code::delete_topic_in_namesrv, {{"topic", "Doomed"}, {"clusterName", "DefaultCluster"}})).code,
+              response_code::success);
+    EXPECT_EQ(call(request(code::delete_topic_in_namesrv)).code, response_code::system_error);
+}
+
 } // namespace
 } // namespace gantry::namesrv::test

@@ -155,5 +155,21 @@ TEST_F(namesrv_route_table_test, data_version_queries_compare_and_refresh) {
     EXPECT_EQ(table_.expire(t0_ + 221s).size(), 1U);
 }
 
+TEST_F(namesrv_route_table_test, delete_topic_forgets_its_queue_data_in_every_cluster_or_in_one) {
+    table_.register_broker(master({topic("Shared", 4), topic("Kept", 4)}), conn_a, t0_);
+    auto other = master({topic("Shared", 8)}, 1, "broker-b", "10.0.0.2:10911");
+    other.cluster_name = "OtherCluster";
+    table_.register_broker(other, conn_b, t0_);
+
+    EXPECT_EQ(table_.delete_topic("Shared", "OtherCluster"), 1U);
+    ASSERT_TRUE(table_.route("Shared"));
+    EXPECT_EQ(table_.route("Shared")->queues, (std::vector<queue_data>{queue("broker-a", 4)}));
+    EXPECT_EQ(table_.delete_topic("Shared", "NoSuchCluster"), 0U);
+    EXPECT_EQ(table_.delete_topic("Shared"), 1U);
+    EXPECT_FALSE(table_.route("Shared"));
+    EXPECT_EQ(table_.topics(), (std::vector<std::string>{"Kept"}));
+    EXPECT_EQ(table_.delete_topic("Shared"), 0U);
+}
+
 } // namespace
 } // namespace gantry::namesrv::test

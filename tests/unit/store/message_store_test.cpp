@@ -206,5 +206,51 @@ TEST(MessageStoreTime, FindsOffsetsByStoreTime) {
     EXPECT_EQ(store.offset_for_timestamp("none", 0, 5), 0);
 }
 
+TEST_F(MessageStoreTest, ARemovedTopicsQueuesGoAndStartAgainAtZeroAlsoAfterARestart) {
+    {
+        message_store store(config_);
+        ASSERT_FALSE(store.start());
+        for (int i = 0; i < 4; ++i) {
+            ASSERT_TRUE(store.put(test_message{"gone", i % 2, "old" + std::to_string(i), ""}.view()));
+            ASSERT_TRUE(store.put(test_message{"kept", 0, "k" + std::to_string(i), ""}.view()));
+        }
+        ASSERT_TRUE(wait_dispatched(store));
+        ASSERT_EQ(store.max_offset("gone", 0), 2);
+
+        ASSERT_FALSE(store.remove_topic("gone"));
+        EXPECT_EQ(store.get_messages({.topic = "gone", .queue_id = 0}).status, get_status::no_matched_logic_queue);
+        EXPECT_EQ(store.get_messages({.topic = "gone", .queue_id = 1}).status, get_status::no_matched_logic_queue);
+        EXPECT_EQ(store.max_offset("gone", 0), 0);
+        EXPECT_FALSE(std::filesystem::exists(config_.consume_queue_dir() / "gone"));
+        EXPECT_EQ(store.get_messages({.topic = "kept", .max_messages = 10}).messages.size(), 4u);
+
+        // Made again, the topic's queues start over, in new files.
+        const auto again = store.put(test_message{"gone", 0, "new", ""}.view());
+        ASSERT_TRUE(again);
+        EXPECT_EQ(again->queue_offset, 0);
+        ASSERT_TRUE(wait_dispatched(store));
+        const auto got = store.get_messages({.topic = "gone", .queue_id = 0, .max_messages = 10});
+        ASSERT_EQ(got.messages.size(), 1u);
+        EXPECT_EQ(body_of(got.messages[0].bytes), "new");
+        store.shutdown();
+    }
+    // Recovery does not bring the old records back into the queue.
+    message_store store(config_);
+    ASSERT_FALSE(store.start());
+    const auto got = store.get_messages({.topic = "gone", .queue_id = 0, .max_messages = 10});
+    ASSERT_EQ(got.messages.size(), 1u);
+    EXPECT_EQ(body_of(got.messages[0].bytes), "new");
+    EXPECT_EQ(store.max_offset("gone", 1), 0);
+    EXPECT_EQ(store.max_offset("kept", 0), 4);
+    const auto next = store.put(test_message{"gone", 0, "next", ""}.view());
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->queue_offset, 1);
+}
+
+TEST_F(MessageStoreTest, RemovingATopicOfAStoreNotStartedNeedsNoDispatcher) {
+    message_store store(config_);
+    EXPECT_FALSE(store.remove_topic("never"));
+}
+
 } // namespace
 } // namespace gantry::store

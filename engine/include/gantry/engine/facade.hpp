@@ -133,6 +133,16 @@ struct queue_state {
     bool first_in_memory = true;
 };
 
+// A consumer group as an operator sees it: whether the engine keeps its
+// position when no member is left, and how many members it has now.
+struct group_info {
+    std::string name;
+    int members = 0;
+    bool durable = false;
+
+    friend bool operator==(const group_info&, const group_info&) = default;
+};
+
 struct subscription_id {
     std::uint64_t value = 0;
     friend bool operator==(subscription_id, subscription_id) = default;
@@ -188,6 +198,9 @@ public:
     // out: what a durable group subscribed to (JMS unsubscribe looks it up);
     // empty for a group never seen.
     virtual std::vector<std::string> group_topics(const std::string& group) const = 0;
+    // Every group the engine knows, sorted by name: those with a committed
+    // offset (durable) and those with live members.
+    virtual std::vector<group_info> list_groups() const = 0;
     // Creates the durable group `options` names at its start position, as
     // its first subscription would, without subscribing: what is appended
     // from now on waits for it (a bridge pins its groups before its remote
@@ -199,6 +212,16 @@ public:
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;
     virtual std::vector<std::string> topic_names() const = 0;
     virtual topic_table list_topics() const = 0;
+    // An administrator's delete (RocketMQ's DELETE_TOPIC_IN_BROKER): the
+    // topic leaves the table, every group's committed offsets on it go, its
+    // queues can no longer be read (made again, they start at 0), and each
+    // subscription reading it ends with an error through its sink's
+    // closed() (one to every topic only stops reading it). Its records stay
+    // in the log until retention removes them.
+    // A system topic is refused; %RETRY% and %DLQ% topics may be deleted
+    // (RocketMQ does not count them as system topics); an unknown topic is
+    // topic_not_exist.
+    virtual std::error_code delete_topic(const operation_context& ctx, const std::string& topic) = 0;
 
     virtual result<queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const = 0;
     // The first offset of a queue stored at or after `timestamp_ms`.

@@ -32,7 +32,8 @@ public:
     // Answers a request that arrived over the connection `channel`: PUT/GET/
     // DELETE_KV_CONFIG (100-102), REGISTER/UNREGISTER_BROKER (103, 104),
     // GET_ROUTEINFO_BY_TOPIC (105), GET_BROKER_CLUSTER_INFO (106),
-    // GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206), GET_KVLIST_BY_NAMESPACE (219),
+    // GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206), DELETE_TOPIC_IN_NAMESRV (216),
+    // GET_KVLIST_BY_NAMESPACE (219),
     // GET_TOPICS_BY_CLUSTER (224) and QUERY_DATA_VERSION (322), with Java's
     // codes and remarks. Nothing for any other code: the caller answers
     // REQUEST_CODE_NOT_SUPPORTED (or serves it itself).

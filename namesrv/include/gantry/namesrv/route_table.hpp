@@ -91,6 +91,12 @@ public:
     // The topics hosted by the brokers of `cluster_name`, sorted.
     std::vector<std::string> topics_of_cluster(std::string_view cluster_name) const;
 
+    // DELETE_TOPIC_IN_NAMESRV: forgets the topic's queue data, only that of
+    // the brokers of `cluster_name` when one is given (5.x); returns how many
+    // broker names hosted it. A master that registers the topic again
+    // brings it back, as in Java.
+    std::size_t delete_topic(std::string_view topic, std::string_view cluster_name = {});
+
 private:
     struct broker_entry {
         std::string cluster;

@@ -1,10 +1,13 @@
 #include "gantry/protocols/remoting/client/admin.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "broker_call.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
+#include "gantry/protocols/remoting/reset_offset_body.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "gantry/store/message_id.hpp"
 #include "message_encoding.hpp"
@@ -24,6 +27,12 @@ result<remoting_command> admin::call(const std::string& address, remoting_comman
     return wait_for<remoting_command>(runtime_, [&](client_runtime::response_handler done) {
         runtime_.invoke(address, std::move(request), std::move(done));
     });
+}
+
+result<remoting_command> admin::call_expecting_success(const std::string& address, remoting_command request) {
+    auto response = call(address, std::move(request));
+    if (response && response->code != response_code::success) remark_ = response->remark.value_or("");
+    return expect_success(std::move(response));
 }
 
 result<cluster_info> admin::cluster() {
@@ -76,6 +85,120 @@ result<topic_route> admin::route(const std::string& topic) {
     });
     if (!route) return route.error();
     return **route;
+}
+
+result<topic_deletion> admin::delete_topic(const std::string& topic) {
+    const auto found = route(topic);
+    if (!found) return found.error();
+    topic_deletion done;
+    for (const auto& broker : found->brokers) {
+        const auto master = broker.broker_addrs.find(0);
+        if (master == broker.broker_addrs.end()) continue;
+        auto request = make_request(request_code::delete_topic_in_broker);
+        request.set_ext("topic", topic);
+        const auto response = call_expecting_success(master->second, std::move(request));
+        if (!response) return response.error();
+        ++done.brokers;
+    }
+    // Every name server must forget it, not just the first that answers; one
+    // that is not running (the default list names two) is skipped.
+    std::error_code last_failure = client_errc::no_route;
+    for (const auto& address : runtime_.options().name_servers) {
+        auto request = make_request(request_code::delete_topic_in_namesrv);
+        request.set_ext("topic", topic);
+        const auto response = call_expecting_success(address, std::move(request));
+        if (response) ++done.name_servers;
+        else last_failure = response.error();
+    }
+    if (done.name_servers == 0) return last_failure;
+    return done;
+}
+
+result<std::map<std::string, std::string>> admin::masters() {
+    const auto info = cluster();
+    if (!info) return info.error();
+    std::map<std::string, std::string> out;
+    for (const auto& [name, broker] : info->brokers)
+        if (const auto master = broker.broker_addrs.find(0); master != broker.broker_addrs.end())
+            out.emplace(name, master->second);
+    return out;
+}
+
+result<std::vector<group_summary>> admin::groups_of(const std::string& broker_name, const std::string& address) {
+    const auto response = call_expecting_success(address, make_request(request_code::get_all_subscriptiongroup_config));
+    if (!response) return response.error();
+    std::vector<group_summary> out;
+    try {
+        const auto body = nlohmann::json::parse(body_text(*response));
+        for (const auto& [name, config] : body.at("subscriptionGroupTable").items()) {
+            group_summary g{broker_name, name};
+            // Gantry's own fields; a RocketMQ broker does not send them.
+            g.online_consumers = config.value("onlineConsumers", -1);
+            g.durable = config.value("durable", true);
+            out.push_back(std::move(g));
+        }
+    } catch (const std::exception&) {
+        return client_errc::malformed_response;
+    }
+    return out;
+}
+
+result<std::vector<group_summary>> admin::groups() {
+    const auto brokers = masters();
+    if (!brokers) return brokers.error();
+    std::vector<group_summary> out;
+    for (const auto& [name, address] : *brokers) {
+        auto found = groups_of(name, address);
+        if (!found) return found.error();
+        out.insert(out.end(), std::make_move_iterator(found->begin()), std::make_move_iterator(found->end()));
+    }
+    return out;
+}
+
+result<std::size_t> admin::delete_group(const std::string& group) {
+    const auto brokers = masters();
+    if (!brokers) return brokers.error();
+    std::size_t deleted = 0;
+    for (const auto& [name, address] : *brokers) {
+        const auto listed = groups_of(name, address);
+        if (!listed) return listed.error();
+        const bool here = std::any_of(listed->begin(), listed->end(), [&](const auto& g) { return g.group == group; });
+        if (!here) continue;
+        auto request = make_request(request_code::delete_subscriptiongroup);
+        request.set_ext("groupName", group);
+        const auto response = call_expecting_success(address, std::move(request));
+        if (!response) return response.error();
+        ++deleted;
+    }
+    if (deleted == 0) {
+        remark_ = "no broker knows consumer group " + group;
+        return response_error(response_code::subscription_group_not_exist);
+    }
+    return deleted;
+}
+
+result<std::map<message_queue, std::int64_t>> admin::reset_offsets_online(const std::string& topic,
+                                                                          const std::string& group,
+                                                                          std::int64_t timestamp_ms, bool force) {
+    const auto found = route(topic);
+    if (!found) return found.error();
+    std::map<message_queue, std::int64_t> out;
+    for (const auto& broker : found->brokers) {
+        const auto master = broker.broker_addrs.find(0);
+        if (master == broker.broker_addrs.end()) continue;
+        auto request = make_request(request_code::invoke_broker_to_reset_offset);
+        request.set_ext("topic", topic);
+        request.set_ext("group", group);
+        request.set_ext("timestamp", std::to_string(timestamp_ms));
+        request.set_ext("isForce", force ? "true" : "false");
+        const auto response = call_expecting_success(master->second, std::move(request));
+        if (!response) return response.error();
+        const auto offsets = parse_reset_offset_body(response->body);
+        if (!offsets) return client_errc::malformed_response;
+        for (const auto& q : *offsets) out[{q.topic, q.broker_name, q.queue_id}] = q.offset;
+    }
+    if (out.empty()) return client_errc::no_route;
+    return out;
 }
 
 result<std::map<std::string, std::string>> admin::runtime_info(const std::string& address) {

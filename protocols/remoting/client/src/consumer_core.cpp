@@ -44,7 +44,9 @@ void consumer_core::start(std::function<void(std::error_code)> done) {
     consume_ = std::make_shared<consume_service>(runtime_, options_, listeners_,
                                                  [weak](const std::shared_ptr<process_queue>& queue) {
                                                      const auto self = weak.lock();
-                                                     if (self && !self->stopping_) self->unlock({queue->queue()}, {});
+                                                     // Taken again meanwhile (an offset reset): still ours.
+                                                     if (self && !self->stopping_ && !self->queues_.contains(queue->queue()))
+                                                         self->unlock({queue->queue()}, {});
                                                  });
     auto pending = std::make_shared<std::size_t>(1);
     auto failure = std::make_shared<std::error_code>();

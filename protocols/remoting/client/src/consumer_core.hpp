@@ -37,6 +37,9 @@ public:
 
     void rebalance(done_handler done = {});
     std::vector<message_queue> assigned() const;
+    // A broker's RESET_CONSUMER_CLIENT_OFFSET (offset_reset.cpp): the held
+    // queues of `topic` that `offsets` names continue from there.
+    void reset_offsets(const std::string& topic, const std::map<message_queue, std::int64_t>& offsets);
 
 private:
     using queue_table = std::map<message_queue, std::shared_ptr<process_queue>>;

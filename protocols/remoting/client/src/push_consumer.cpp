@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <future>
 
+#include "client_log.hpp"
 #include "consumer_core.hpp"
+#include "gantry/protocols/remoting/reset_offset_body.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "heartbeat_body.hpp"
@@ -70,11 +72,27 @@ std::error_code push_consumer::start() {
     core_->running = std::make_shared<consumer_core>(runtime_, core_->options, std::move(subscriptions),
                                                      core_->listeners);
     std::weak_ptr<consumer_core> weak = core_->running;
-    runtime_.add_request_listener([weak, group = core_->options.group](const std::string&, const remoting_command& request) {
-        if (request.code != request_code::notify_consumer_ids_changed) return;
-        const auto asked = request.ext_string("consumerGroup");
-        if (!asked || *asked != group) return;
-        if (const auto self = weak.lock()) self->rebalance();
+    runtime_.add_request_listener([weak, group = core_->options.group](const std::string& address,
+                                                                       const remoting_command& request) {
+        if (request.code == request_code::notify_consumer_ids_changed) {
+            const auto asked = request.ext_string("consumerGroup");
+            if (!asked || *asked != group) return;
+            if (const auto self = weak.lock()) self->rebalance();
+        } else if (request.code == request_code::reset_consumer_client_offset) {
+            const auto asked = request.ext_string("group");
+            const auto topic = request.ext_string("topic");
+            if (!asked || *asked != group || !topic) return;
+            const auto table = parse_reset_offset_body(request.body);
+            if (!table) {
+                client_log()->warn("consumer group {} ignores a RESET_CONSUMER_CLIENT_OFFSET from {}: its body is "
+                                   "not a ResetOffsetBody",
+                                   group, address);
+                return;
+            }
+            std::map<message_queue, std::int64_t> offsets;
+            for (const auto& q : *table) offsets[{q.topic, q.broker_name, q.queue_id}] = q.offset;
+            if (const auto self = weak.lock()) self->reset_offsets(std::string(*topic), offsets);
+        }
     });
     const auto started = wait_for<bool>(runtime_, [&](std::function<void(result<bool>)> done) {
         asio::post(runtime_.executor(), [running = core_->running, done] {

@@ -28,6 +28,10 @@ void consumer_send_msg_back(request_context ctx); // 36
 void get_consumer_list_by_group(request_context ctx); // 38
 void lock_batch_mq(request_context ctx);        // 41
 void unlock_batch_mq(request_context ctx);      // 42
+void get_all_subscriptiongroup_config(request_context ctx); // 201
+void delete_subscriptiongroup(request_context ctx); // 207
+void delete_topic_in_broker(request_context ctx); // 215
+void invoke_broker_to_reset_offset(request_context ctx); // 222
 
 // GET_MAX_OFFSET and GET_MIN_OFFSET: one field of the queue's state.
 void reply_queue_offset(request_context ctx, std::int64_t engine::queue_state::*which);

@@ -20,7 +20,7 @@ void heart_beat(request_context ctx) {
                              ctx.remote_address());
         return ctx.fail(response_code::system_error, "the HeartbeatData body is not valid: " + data.error().message());
     }
-    ctx.consumers().heartbeat(*data, ctx.connection());
+    ctx.consumers().heartbeat(*data, ctx.connection(), {ctx.request().language, ctx.request().version});
 
     // Declares complete on this connection's executor, like the request itself.
     auto pending = std::make_shared<std::size_t>(1);

@@ -6,25 +6,9 @@
 #include "../remoting_mapping.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
+#include "topic_remarks.hpp"
 
 namespace gantry::protocols::remoting::handlers {
-
-namespace {
-
-// Java's TopicValidator remarks (4.9.x), so admin tools print what they would.
-std::optional<std::string> invalid_name_remark(const std::string& topic) {
-    if (topic.empty()) return "The specified topic is blank.";
-    // The records store the topic's length in a signed byte.
-    if (topic.size() > 127) return "The specified topic is longer than topic max length.";
-    for (const char c : topic) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '-' || c == '%' || c == '|';
-        if (!ok) return "The specified topic contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$";
-    }
-    return std::nullopt;
-}
-
-} // namespace
 
 // Spec 2.4.18. topicFilterType is read by no broker path and not kept
 // (topics report SINGLE_TAG); defaultTopic is not needed to create.
@@ -39,7 +23,7 @@ void update_and_create_topic(request_context ctx) {
     config.topic_sys_flag = h.int32_or("topicSysFlag", 0);
     config.order = h.boolean_or("order", false);
     if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
-    if (auto remark = invalid_name_remark(options.topic)) return ctx.fail(response_code::system_error, *remark);
+    if (auto remark = invalid_topic_remark(options.topic)) return ctx.fail(response_code::system_error, *remark);
     if (options.topic == ctx.identity().cluster || options.topic == ctx.identity().broker_name)
         return ctx.fail(response_code::system_error,
                         "the topic[" + options.topic + "] is conflict with system reserved words.");

@@ -29,9 +29,10 @@ public:
         deliveries_.push_back(std::move(d));
         changed_.notify_all();
     }
-    void closed(std::error_code) override {
+    void closed(std::error_code reason) override {
         std::lock_guard lock(mutex_);
         closed_ = true;
+        close_reason_ = reason;
         changed_.notify_all();
     }
     // Waits (bounded) until at least n deliveries arrived.
@@ -51,12 +52,19 @@ public:
         std::lock_guard lock(mutex_);
         return closed_;
     }
+    // Waits (bounded) for closed(); its reason, or nothing when it did not come.
+    std::optional<std::error_code> wait_closed(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+        std::unique_lock lock(mutex_);
+        if (!changed_.wait_for(lock, limit, [&] { return closed_; })) return std::nullopt;
+        return close_reason_;
+    }
 
 private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<engine::delivery> deliveries_;
     bool closed_ = false;
+    std::error_code close_reason_;
 };
 
 // A store and an engine over a temporary directory, with an io_context

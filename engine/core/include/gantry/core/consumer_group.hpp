@@ -40,6 +40,8 @@ public:
     // Starts the group's queue over at `offset` (an offset reset); what was
     // in flight there is forgotten and its handles go stale.
     void restart(std::string_view topic, std::int32_t queue_id, std::int64_t offset);
+    // Forgets every queue of a deleted topic; handles into them go stale.
+    void forget(std::string_view topic);
 
     // Where the group starts in a queue it has no committed offset for: the
     // start of the subscription that made it, whichever member reads first.

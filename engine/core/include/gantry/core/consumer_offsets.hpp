@@ -64,6 +64,8 @@ public:
     // Sorted, without duplicates.
     std::vector<std::string> groups_of_topic(std::string_view topic) const;
     std::vector<std::string> topics_of_group(std::string_view group) const;
+    // Every group with an offset on record, sorted, without duplicates.
+    std::vector<std::string> groups() const;
 
     // Forgets the group on every topic (a non-durable subscription ended).
     void remove_group(std::string_view group);

@@ -66,10 +66,13 @@ public:
                                   const std::string& topic, engine::start_position to) override;
     std::error_code delete_group(const engine::operation_context& ctx, const std::string& group) override;
     std::vector<std::string> group_topics(const std::string& group) const override;
+    std::vector<engine::group_info> list_groups() const override;
     std::error_code pin_group(const engine::subscription_options& options) override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
     std::vector<std::string> topic_names() const override;
     engine::topic_table list_topics() const override;
+    // Topic administration (core_engine_topics.cpp).
+    std::error_code delete_topic(const engine::operation_context& ctx, const std::string& topic) override;
     result<engine::queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const override;
     std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
                                 std::int64_t timestamp_ms) const override;
@@ -100,6 +103,8 @@ public:
 
 private:
     std::shared_ptr<subscription> find_subscription(engine::subscription_id id) const;
+    // Ends a subscription; its sink's closed() gets `reason` ({} for an unsubscribe).
+    void end_subscription(engine::subscription_id id, std::error_code reason);
     // The group `name`, made for `options` when it is not there.
     result<std::shared_ptr<consumer_group>> join_group(const std::string& name,
                                                        const engine::subscription_options& options, bool durable);
@@ -112,6 +117,7 @@ private:
     static bool read_by_every_topic(const topic_config& topic) noexcept;
     void widen_every_topic_subscriptions(const topic_config& topic);
     void add_topics(const std::shared_ptr<subscription>& sub, const std::vector<topic_config>& topics);
+    void remove_topic(subscription& sub, const std::string& topic);
     // A durable group's start is fixed, on disk, when it first subscribes:
     // after a crash it resumes from there, not from wherever "now" is then.
     void pin_start(const std::string& group, const std::vector<subscription::source>& sources,

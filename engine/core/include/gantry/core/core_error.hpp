@@ -24,6 +24,7 @@ enum class core_errc {
     message_not_found,     // no stored message has that id
     no_such_queue,         // a queue id outside the topic's queues
     group_in_use,          // deleting a consumer group that still has members
+    topic_deleted,         // a subscription ended because an administrator deleted its topic
 };
 
 const std::error_category& core_category() noexcept;

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gantry/core/arrival_hub.hpp"
@@ -40,16 +41,18 @@ public:
     const std::vector<source>& sources() const noexcept { return sources_; }
     bool reads(std::string_view topic, std::int32_t queue_id) const noexcept;
     void add_source(source s) { sources_.push_back(std::move(s)); }
+    void remove_sources(std::string_view topic);
 
     std::atomic<int> credit{0};
     // Set while a pump is posted and not yet run, so arrivals coalesce.
     std::atomic<bool> pump_posted{false};
     std::atomic<bool> closed{false};
 
-    // The arrival watches that wake it; false once it is closed (the caller
-    // then unwatches `t` itself).
-    bool add_watch(arrival_hub::token t);
+    // The arrival watches that wake it, by the topic they watch; false once
+    // it is closed (the caller then unwatches `t` itself).
+    bool add_watch(std::string_view topic, arrival_hub::token t);
     std::vector<arrival_hub::token> take_watches();
+    std::vector<arrival_hub::token> take_watches_of(std::string_view topic);
 
     // Deliveries handed to this subscriber and not yet settled, so closing
     // it can give them back to the group at once.
@@ -67,7 +70,7 @@ private:
     std::vector<source> sources_;
     std::mutex mutex_;
     std::map<std::uint64_t, engine::delivery_handle> unsettled_; // mutex_
-    std::vector<arrival_hub::token> watches_;                     // mutex_
+    std::vector<std::pair<std::string, arrival_hub::token>> watches_; // mutex_
 };
 
 } // namespace gantry::core

@@ -58,6 +58,10 @@ public:
     // offset of every (topic, queue) and forgets the cached tail segment.
     void resume_appends(topic_queue_map<std::int64_t> offsets);
     std::int64_t next_queue_offset(std::string_view topic, std::int32_t queue_id) const;
+    // A deleted topic: its queues start again at offset 0 with the next
+    // append. Returns the end of the log at that moment: every record of the
+    // topic before it has the old offsets, every later one the new.
+    std::int64_t forget_topic(std::string_view topic);
 
     // Bumped after every append; the dispatcher waits on it. A plain futex,
     // not std::atomic::wait: libstdc++ spins with sched_yield before

@@ -28,6 +28,9 @@ public:
     std::error_code flush(int least_pages);
     void remove_expired(std::int64_t commit_log_min);
     void remove_all();
+    // Forgets every queue of `topic` and deletes its directory; returns how
+    // many queues it had. Readers holding a queue keep its mapped files.
+    std::size_t remove_topic(std::string_view topic);
 
 private:
     const store_config& config_;

@@ -1,11 +1,16 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "gantry/engine/result.hpp"
 #include "gantry/store/topic_queue_map.hpp"
@@ -41,6 +46,13 @@ public:
     void start();
     void stop();
 
+    // Drops every consume queue of `topic` once the records before
+    // `boundary` (commit_log::forget_topic) are dispatched into them, so a
+    // later record of a topic made again starts a new queue. Done by the
+    // dispatching thread between two records; waits at most `limit` for it
+    // (false: not done yet, it happens when dispatch gets there).
+    bool remove_topic(std::string topic, std::int64_t boundary, std::chrono::milliseconds limit);
+
     // Everything below this offset is in the queues and the index.
     std::int64_t dispatched_offset() const noexcept { return dispatched_.load(std::memory_order_acquire); }
     // Store time of the last dispatched record.
@@ -52,6 +64,15 @@ private:
     std::int64_t tag_code(const decoded_record& record, const indexed_properties& props) const;
     // The queue for a record, from a cache only the dispatching thread uses.
     result<std::shared_ptr<consume_queue>> queue_for(std::string_view topic, std::int32_t queue_id);
+    // Carries out the removals whose boundary is at or below `position`
+    // (all of them when `all`); on the dispatching thread.
+    void run_removals(std::int64_t position, bool all = false);
+
+    struct removal {
+        std::string topic;
+        std::int64_t boundary;
+        std::shared_ptr<std::promise<void>> done;
+    };
 
     commit_log& log_;
     consume_queue_store& queues_;
@@ -62,6 +83,10 @@ private:
     std::atomic<std::int64_t> last_timestamp_{0};
     std::atomic<bool> stopping_{false};
     std::thread thread_;
+    std::mutex removals_mutex_;
+    std::vector<removal> removals_;                  // removals_mutex_
+    bool running_ = false;                           // removals_mutex_: the thread dispatches
+    std::atomic<bool> removals_pending_{false};      // checked before every record
 };
 
 } // namespace gantry::store

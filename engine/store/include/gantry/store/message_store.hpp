@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -117,6 +118,13 @@ public:
     std::vector<record_ref> query_by_key(std::string_view topic, std::string_view key, std::size_t max_results,
                                          std::int64_t begin_ms, std::int64_t end_ms) const;
 
+    // A deleted topic: its consume queues go (nothing of it can be read any
+    // more) and, should it be made again, its queues start at offset 0. The
+    // records stay in the commit log until retention removes them, as in
+    // RocketMQ. dispatch_behind when the dispatcher did not reach the point
+    // of deletion within a few seconds (the queues go when it does).
+    std::error_code remove_topic(std::string_view topic);
+
     // Set before start(): the dispatcher thread calls it without a lock.
     void set_arrival_listener(arrival_listener listener);
 
@@ -142,6 +150,7 @@ private:
     std::unique_ptr<flush_service> flush_;
     std::unique_ptr<retention_service> retention_;
     std::unique_ptr<periodic_thread> queue_flusher_;
+    std::mutex flush_queues_mutex_; // the periodic flush and remove_topic's
     int lock_fd_ = -1;
     std::atomic<bool> running_{false};
 };

@@ -16,6 +16,7 @@ enum class store_errc {
     flush_timeout,           // stored, but not made durable within syncFlushTimeout
     corrupt_file,            // a store file has a size or name the store did not write
     locked,                  // another process holds the data directory
+    dispatch_behind,         // a deleted topic's queues wait for the dispatcher to reach the deletion
 };
 
 const std::error_category& store_category() noexcept;
