@@ -145,6 +145,14 @@ public:
         return bodies_;
     }
 
+    // Makes `c` record what it consumes here, each batch acknowledged.
+    void listen_to(push_consumer& c) {
+        c.listen([this](const std::vector<received_message>& batch) {
+            add(batch);
+            return consume_status::success;
+        });
+    }
+
 private:
     mutable std::mutex mutex_;
     std::set<std::string> bodies_;
@@ -298,10 +306,7 @@ void push_consumers_split_queues_and_rebalance_when_one_leaves() {
     auto b = std::make_unique<push_consumer>(runtime_b, o);
     for (auto* c : {a.get(), b.get()}) {
         c->subscribe(topic);
-        c->listen([&consumed](const std::vector<received_message>& batch) {
-            consumed.add(batch);
-            return consume_status::success;
-        });
+        consumed.listen_to(*c);
     }
     check(!a->start(), "consumer a did not start");
     check(!b->start(), "consumer b did not start");
@@ -704,10 +709,7 @@ void restart_before() {
     {
         push_consumer c(runtime, restart_consumer_options());
         c.subscribe(restart_topic);
-        c.listen([&](const std::vector<received_message>& batch) {
-            consumed.add(batch);
-            return consume_status::success;
-        });
+        consumed.listen_to(c);
         check(!c.start(), "the consumer did not start");
         check(eventually([&] { return consumed.has_all(first); }, 10s), "the first messages were not all consumed");
         c.shutdown(); // commits the offsets
@@ -720,10 +722,7 @@ void restart_after() {
     consumed_log consumed;
     push_consumer c(runtime, restart_consumer_options());
     c.subscribe(restart_topic);
-    c.listen([&](const std::vector<received_message>& batch) {
-        consumed.add(batch);
-        return consume_status::success;
-    });
+    consumed.listen_to(c);
     check(!c.start(), "the consumer did not start after the restart");
     std::vector<std::string> pending;
     for (int i = 0; i < restart_pending; ++i) pending.push_back("pending-" + std::to_string(i));
@@ -753,10 +752,7 @@ void topic_delete_ends_produce_and_consume() {
     o.start = consume_from::first_offset;
     push_consumer c(runtime, o);
     c.subscribe(topic);
-    c.listen([&](const std::vector<received_message>& batch) {
-        consumed.add(batch);
-        return consume_status::success;
-    });
+    consumed.listen_to(c);
     check(!c.start(), "the consumer did not start");
     check(eventually([&] { return consumed.has_all(sent); }, 10s), "the messages sent before the delete were not consumed");
 
@@ -799,10 +795,7 @@ void group_list_and_delete() {
     o.start = consume_from::first_offset;
     push_consumer c(runtime, o);
     c.subscribe(topic);
-    c.listen([&](const std::vector<received_message>& batch) {
-        consumed.add(batch);
-        return consume_status::success;
-    });
+    consumed.listen_to(c);
     check(!c.start(), "the consumer did not start");
     check(eventually([&] { return consumed.has_all(sent); }, 10s), "the messages were not consumed");
 
