@@ -684,6 +684,34 @@ class mqtt_test(harness.gantryd_test_case):
             self.assertTrue(back.session_present, "MQTT %d: the session did not survive the restart" % version)
             self.assertEqual(self.receive_payloads(back, 1), [b"m1"])
 
+    def test_a_share_of_a_persistent_session_keeps_its_messages_while_every_member_is_away(self):
+        pub = self.paho("share-away-pub")
+        member = self.persistent("share-keeper", 3)
+        member.subscribe("$share/keep/jobs/#", 1)
+        pub.publish("jobs/a", b"j0", 1)
+        self.assertEqual(self.receive_payloads(member, 1), [b"j0"])
+        member.close()
+        pub.publish("jobs/a", b"j1", 1)
+        pub.publish("jobs/b", b"j2", 1)
+        pub.close()
+        self.restart()
+        member = self.persistent("share-keeper", 3)
+        self.assertTrue(member.session_present)
+        self.assertEqual(sorted(self.receive_payloads(member, 2)), [b"j1", b"j2"])  # j0 not again
+        # Unsubscribed, the share is no longer kept for anyone: a share of
+        # clean sessions only loses what comes while no member is there.
+        member.unsubscribe("$share/keep/jobs/#")
+        pub = self.paho("share-away-pub-2")
+        visitor = self.paho("share-visitor", 3)
+        visitor.subscribe("$share/keep/jobs/#", 1)
+        pub.publish("jobs/c", b"j3", 1)
+        self.assertEqual(self.receive_payloads(visitor, 1), [b"j3"])
+        visitor.close()
+        pub.publish("jobs/c", b"j4", 1)
+        later = self.paho("share-later", 3)
+        later.subscribe("$share/keep/jobs/#", 1)
+        self.assertIsNone(later.no_message(1.0))
+
     def test_clean_start_discards_a_stored_session(self):
         pub = self.paho("clean-pub")
         for version in (3, 5):

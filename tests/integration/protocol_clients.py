@@ -100,6 +100,8 @@ class mqtt_client:
         self.client.on_connect = on_connect
         self.client.on_message = lambda c, u, message: self.messages.put(message)
         self.client.on_subscribe = lambda c, u, mid, granted, properties=None: self.subacks.put(granted)
+        self.unsubacks = queue.Queue()
+        self.client.on_unsubscribe = lambda c, u, mid, *rest: self.unsubacks.put(mid)
         self.client.on_disconnect = lambda c, u, rc, properties=None: self.disconnects.put(rc)
 
         options = {}
@@ -133,6 +135,11 @@ class mqtt_client:
         else:
             self.client.subscribe(topic_filter, qos, properties=properties)
         return self.subacks.get(timeout=WAIT)
+
+    def unsubscribe(self, topic_filter):
+        """Returns once the broker answered with UNSUBACK."""
+        self.client.unsubscribe(topic_filter)
+        return self.unsubacks.get(timeout=WAIT)
 
     def publish(self, topic, payload, qos=1, retain=False, properties=None):
         """Returns once the broker acknowledged it (QoS 1 and 2) or it was written (QoS 0)."""

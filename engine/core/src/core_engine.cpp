@@ -316,6 +316,7 @@ result<std::shared_ptr<consumer_group>> core_engine::join_group(const std::strin
     }
     if (group->mode() != mode) return core_errc::group_mode_conflict;
     if (mode == engine::delivery_mode::exclusive && group->members() > 0) return core_errc::exclusive_group_busy;
+    if (durable) group->set_durable(true);
     group->join();
     return group;
 }
@@ -340,6 +341,20 @@ void core_engine::leave_group(consumer_group& group) {
         groups_.erase(it);
     }
     topics_.remove(retry_topic_name(group.name()));
+}
+
+void core_engine::release_group(const engine::operation_context& ctx, const std::string& group) {
+    std::shared_ptr<consumer_group> live;
+    {
+        std::shared_lock lock(mutex_);
+        if (const auto it = groups_.find(group); it != groups_.end()) live = it->second;
+    }
+    if (live) {
+        live->set_durable(false);
+        // Otherwise its last member, leaving after this, deletes it (leave_group).
+        if (live->members() > 0) return;
+    }
+    delete_group(ctx, group);
 }
 
 std::error_code core_engine::delete_group(const engine::operation_context&, const std::string& group) {

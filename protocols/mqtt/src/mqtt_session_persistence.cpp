@@ -127,12 +127,21 @@ void mqtt_session::close_session(stored_session session) {
 void mqtt_session::delete_groups(const std::string& client_id, const stored_session& session) {
     for (const auto& [filter, sub] : session.subscriptions) {
         const auto parsed = parse_topic_filter(filter);
-        if (parsed && parsed->shared()) continue; // the share's group is not this session's
+        if (parsed && parsed->shared()) {
+            release_share(client_id, *parsed);
+            continue;
+        }
         const auto group = durable_group_name(client_id, session.generation, filter);
         if (const auto ec = engine_.delete_group(context(), group))
             mqtt_log()->warn("cannot delete group {} of the ended session of MQTT client '{}': {}", group, client_id,
                              ec.message());
     }
+}
+
+void mqtt_session::release_share(const std::string& client_id, const topic_filter& share) {
+    const auto filter = fmt::format("$share/{}/{}", share.share_name, share.filter);
+    if (session_store_->holds(filter, client_id)) return;
+    engine_.release_group(context(), shared_group_name(share.share_name, share.filter));
 }
 
 } // namespace gantry::protocols::mqtt

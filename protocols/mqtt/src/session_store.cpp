@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <limits>
 
 #include "gantry/core/core_error.hpp"
@@ -195,6 +196,13 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
         return false;
     }
     return !keep;
+}
+
+bool session_store::holds(const std::string& filter, const std::string& client_id) const {
+    std::lock_guard lock(mutex_);
+    return std::any_of(sessions_.begin(), sessions_.end(), [&](const auto& s) {
+        return s.first != client_id && s.second.session.subscriptions.contains(filter);
+    });
 }
 
 std::vector<std::pair<std::string, delayed_will>> session_store::delayed_wills() const {

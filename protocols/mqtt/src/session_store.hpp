@@ -104,6 +104,9 @@ public:
     // to a clean start.
     bool end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end, bool keep,
                         std::int64_t now_ms, const asio::any_io_executor& executor);
+    // Whether a session other than `client_id`'s has a subscription to
+    // `filter` (a share's group is kept while one does).
+    bool holds(const std::string& filter, const std::string& client_id) const;
     // The wills disconnected sessions wait to publish (at start: for
     // those their connections left before a restart).
     std::vector<std::pair<std::string, delayed_will>> delayed_wills() const;

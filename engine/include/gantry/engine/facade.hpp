@@ -194,6 +194,10 @@ public:
     // its position and its retry topic (its dead letters stay). A durable
     // subscription's end (JMS unsubscribe); a group never seen is no error.
     virtual std::error_code delete_group(const operation_context& ctx, const std::string& group) = 0;
+    // No one will come back for the durable group: deleted now when it has
+    // no member, else made transient, so that it goes with its last member
+    // (unless a durable subscriber joins it first).
+    virtual void release_group(const operation_context& ctx, const std::string& group) = 0;
     // The topics a group has a position in, sorted, its retry topic left
     // out: what a durable group subscribed to (JMS unsubscribe looks it up);
     // empty for a group never seen.

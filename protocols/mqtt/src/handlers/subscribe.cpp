@@ -84,7 +84,9 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     // A private group per plain subscription, a durable one when the session
     // outlives the connection; one group per share.
     if (shared) {
+        // Kept while a persistent session holds the share, members or not.
         options.group = shared_group_name(parsed->share_name, filter);
+        options.durable = !generation_.empty();
     } else if (!generation_.empty()) {
         sub->durable_group = durable_group_name(client_id_, generation_, s.filter);
         options.group = sub->durable_group;

@@ -3,6 +3,8 @@
 // already sent still complete (§3.10.4).
 #include <algorithm>
 
+#include "gantry/protocols/mqtt/topic_filter.hpp"
+
 #include "../mqtt_log.hpp"
 #include "../mqtt_session.hpp"
 
@@ -20,6 +22,8 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
         const auto sub = it->second;
         engine_.unsubscribe(sub->engine_id);
         if (!sub->durable_group.empty()) engine_.delete_group(context(), sub->durable_group);
+        if (const auto share = parse_topic_filter(filter); share && share->shared() && !generation_.empty())
+            release_share(client_id_, *share);
         subscriptions_.erase(it);
         by_local_id_.erase(sub->local_id);
         outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),

@@ -272,6 +272,46 @@ TEST_F(CoreEngineTest, DeletedGroupForgetsItsPositionAndRefusesWhileInUse) {
     EXPECT_EQ(again->deliveries()[0].msg.body, "old");
 }
 
+// An MQTT share: durable while a persistent session holds it, whoever of
+// its members is connected; released, it goes with its last member.
+TEST_F(CoreEngineTest, ADurableMemberKeepsATransientGroupAndReleasingItLetsItGo) {
+    auto transient = shared("share", "MQTT_SHARE-g-f");
+    transient.start = engine::start_position::latest();
+    auto durable = transient;
+    durable.durable = true;
+    auto first = std::make_shared<recording_sink>();
+    const auto clean_member = subscribe(transient, first);
+    const auto persistent_member = subscribe(durable, std::make_shared<recording_sink>());
+    engine_->unsubscribe(clean_member);
+    engine_->unsubscribe(persistent_member);
+    append("share", "while-every-member-is-away");
+    auto back = std::make_shared<recording_sink>();
+    const auto returned = subscribe(transient, back);
+    engine_->grant_credit(returned, 10);
+    ASSERT_TRUE(back->wait_for(1)) << "the group was not kept with no member";
+    EXPECT_EQ(back->deliveries()[0].msg.body, "while-every-member-is-away");
+    engine_->settle(returned, back->deliveries()[0].handle, outcome::accepted);
+
+    engine_->release_group(ctx(), "MQTT_SHARE-g-f"); // a member is there: it goes when that one leaves
+    EXPECT_TRUE(engine_->find_topic("%RETRY%MQTT_SHARE-g-f"));
+    engine_->unsubscribe(returned);
+    for (int i = 0; i < 100 && !back->was_closed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_TRUE(engine_->offsets().groups_of_topic("share").empty());
+    EXPECT_FALSE(engine_->find_topic("%RETRY%MQTT_SHARE-g-f"));
+    append("share", "with-no-group");
+    auto later = std::make_shared<recording_sink>();
+    const auto later_member = subscribe(transient, later);
+    engine_->grant_credit(later_member, 10);
+    EXPECT_FALSE(later->wait_for(1, std::chrono::milliseconds(300))) << "a released group kept messages";
+    engine_->unsubscribe(later_member);
+
+    // No member at all: deleted at once.
+    const auto kept = subscribe(durable, std::make_shared<recording_sink>());
+    engine_->unsubscribe(kept);
+    engine_->release_group(ctx(), "MQTT_SHARE-g-f");
+    EXPECT_FALSE(engine_->committed_offset("MQTT_SHARE-g-f", "share", 0));
+}
+
 // A group made by a subscription that starts at a time never delivers a
 // record stored before it, wherever the queue's index stood when the start
 // was resolved; a member that joins later does not move the group's start.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,7 +30,11 @@ public:
 
     const std::string& name() const noexcept { return name_; }
     engine::delivery_mode mode() const noexcept { return mode_; }
-    bool durable() const noexcept { return durable_; }
+    // Durable: kept, with its offsets, while it has no member. A durable
+    // subscriber makes a transient group durable; facade::release_group
+    // makes it transient again.
+    bool durable() const noexcept { return durable_.load(); }
+    void set_durable(bool durable) noexcept { durable_ = durable; }
 
     // The group's queue for (topic, queue id), starting at `start()` the
     // first time it is asked for.
@@ -62,7 +67,7 @@ public:
 private:
     const std::string name_;
     const engine::delivery_mode mode_;
-    const bool durable_;
+    std::atomic<bool> durable_;
     const std::optional<engine::start_position> start_;
     mutable std::mutex mutex_;
     store::topic_queue_map<std::shared_ptr<pop_queue>> queues_;

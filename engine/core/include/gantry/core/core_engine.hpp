@@ -65,6 +65,7 @@ public:
     std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, engine::start_position to) override;
     std::error_code delete_group(const engine::operation_context& ctx, const std::string& group) override;
+    void release_group(const engine::operation_context& ctx, const std::string& group) override;
     std::vector<std::string> group_topics(const std::string& group) const override;
     std::vector<engine::group_info> list_groups() const override;
     std::error_code pin_group(const engine::subscription_options& options) override;
