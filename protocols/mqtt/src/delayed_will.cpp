@@ -2,19 +2,25 @@
 
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
+#include "mqtt_log.hpp"
 
 namespace gantry::protocols::mqtt {
 
-result<delayed_will> make_delayed_will(const will_message& will, std::int64_t due_ms) {
+publish_packet will_publish(will_message will) {
     publish_packet publish;
-    publish.topic = will.topic;
-    publish.payload = will.payload;
+    publish.topic = std::move(will.topic);
+    publish.payload = std::move(will.payload);
     publish.qos = will.qos;
     publish.retain = will.retain;
-    publish.packet_id = will.qos > 0 ? 1 : 0; // a QoS 1/2 PUBLISH must carry one; never sent
-    publish.properties = will.properties;
+    publish.properties = std::move(will.properties);
     publish.properties.will_delay_interval.reset(); // a will property, not a PUBLISH one
-    auto encoded = mqtt_codec::encode(publish, protocol_version::v5);
+    return publish;
+}
+
+result<delayed_will> make_delayed_will(const publish_packet& publish, std::int64_t due_ms) {
+    auto kept = publish;
+    kept.packet_id = publish.qos > 0 ? 1 : 0; // a QoS 1/2 PUBLISH must carry one; never sent
+    auto encoded = mqtt_codec::encode(kept, protocol_version::v5);
     if (!encoded) return encoded.error();
     return delayed_will{std::move(*encoded), due_ms};
 }
@@ -27,6 +33,20 @@ result<engine::message> will_to_publish(const delayed_will& will, const std::str
     auto address = to_engine_address(publish->topic);
     if (!address) return address.error();
     return to_engine_message(*publish, *address, client_id, now_ms);
+}
+
+void publish_will_message(engine::facade& engine, const engine::operation_context& ctx, engine::message msg,
+                          std::function<void()> on_published) {
+    const bool retain = published_with_retain(msg);
+    auto stored = [client = ctx.client_id, done = std::move(on_published)](result<engine::append_receipt> r) {
+        if (!r) {
+            mqtt_log()->warn("could not publish the will of MQTT client '{}': {}", client, r.error().message());
+            return;
+        }
+        if (done) done();
+    };
+    if (retain) engine.retained().retain(ctx, std::move(msg), std::move(stored));
+    else engine.append(ctx, std::move(msg), std::move(stored));
 }
 
 } // namespace gantry::protocols::mqtt

@@ -2,12 +2,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "gantry/engine/facade.hpp"
 #include "gantry/engine/message.hpp"
 #include "gantry/engine/result.hpp"
 #include "gantry/protocols/mqtt/connect_packet.hpp"
+#include "gantry/protocols/mqtt/publish_packet.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -23,9 +26,16 @@ struct delayed_will {
     friend bool operator==(const delayed_will&, const delayed_will&) = default;
 };
 
-// The will of a CONNECT as the PUBLISH it becomes, due at `due_ms`.
-result<delayed_will> make_delayed_will(const will_message& will, std::int64_t due_ms);
+// The PUBLISH the will of a CONNECT becomes.
+publish_packet will_publish(will_message will);
+// That PUBLISH kept until `due_ms`.
+result<delayed_will> make_delayed_will(const publish_packet& publish, std::int64_t due_ms);
 // The engine message a delayed will of `client_id` publishes at `now_ms`.
 result<engine::message> will_to_publish(const delayed_will& will, const std::string& client_id, std::int64_t now_ms);
+// Stores the will message `msg` of `ctx.client_id` (as its retained message
+// too when it was published with RETAIN); `on_published` runs once it is
+// stored, a failure is logged.
+void publish_will_message(engine::facade& engine, const engine::operation_context& ctx, engine::message msg,
+                          std::function<void()> on_published = nullptr);
 
 } // namespace gantry::protocols::mqtt

@@ -127,9 +127,10 @@ private:
     // `session` (its state at the end) or deletes its groups.
     void close_session(stored_session session);
     void delete_groups(const std::string& client_id, const stored_session& session);
-    // The persistent session of `client_id` no longer holds `share`: its
-    // group is kept no longer once no other session holds it.
-    void release_share(const std::string& client_id, const topic_filter& share);
+    // The persistent session of `client_id` no longer holds the share
+    // `filter` (parsed: `share`): its group is kept no longer once no other
+    // session holds it.
+    void release_share(const std::string& client_id, const std::string& filter, const topic_filter& share);
     static std::string durable_group_name(const std::string& client_id, const std::string& generation,
                                           const std::string& filter);
     // publish.cpp

@@ -128,7 +128,7 @@ void mqtt_session::delete_groups(const std::string& client_id, const stored_sess
     for (const auto& [filter, sub] : session.subscriptions) {
         const auto parsed = parse_topic_filter(filter);
         if (parsed && parsed->shared()) {
-            release_share(client_id, *parsed);
+            release_share(client_id, filter, *parsed);
             continue;
         }
         const auto group = durable_group_name(client_id, session.generation, filter);
@@ -138,8 +138,7 @@ void mqtt_session::delete_groups(const std::string& client_id, const stored_sess
     }
 }
 
-void mqtt_session::release_share(const std::string& client_id, const topic_filter& share) {
-    const auto filter = fmt::format("$share/{}/{}", share.share_name, share.filter);
+void mqtt_session::release_share(const std::string& client_id, const std::string& filter, const topic_filter& share) {
     if (session_store_->holds(filter, client_id)) return;
     engine_.release_group(context(), shared_group_name(share.share_name, share.filter));
 }

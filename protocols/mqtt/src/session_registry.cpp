@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "gantry/protocols/common/client_identity.hpp"
-#include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "mqtt_log.hpp"
 #include "mqtt_session.hpp"
 
@@ -101,17 +100,8 @@ void session_registry::publish(pending_will& pending) {
         mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client, msg.error().message());
         return;
     }
-    auto published = [client, done = std::move(pending.on_published)](result<engine::append_receipt> r) {
-        if (!r) {
-            mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client,
-                             r.error().message());
-            return;
-        }
-        if (done) done();
-    };
-    const engine::operation_context ctx{{}, client, pending.executor};
-    if (published_with_retain(*msg)) pending.engine.retained().retain(ctx, std::move(*msg), std::move(published));
-    else pending.engine.append(ctx, std::move(*msg), std::move(published));
+    publish_will_message(pending.engine, {{}, client, pending.executor}, std::move(*msg),
+                         std::move(pending.on_published));
 }
 
 void session_registry::stop_wills() {

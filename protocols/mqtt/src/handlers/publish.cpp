@@ -110,34 +110,23 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
 }
 
 std::optional<delayed_will> mqtt_session::publish_will() {
-    const auto owned = std::move(will_);
-    auto& will = *owned;
+    const auto delay_interval = will_->properties.will_delay_interval.value_or(0);
+    auto publish = will_publish(std::move(*will_));
+    will_.reset();
     // 5.0 §3.1.3.2.2: at the will delay or when the session ends, whichever
     // comes first.
-    const auto delay = std::min(will.properties.will_delay_interval.value_or(0), session_expiry_);
-    mqtt_log()->debug("publishing the will of {} to '{}'{}", who(), will.topic,
+    const auto delay = std::min(delay_interval, session_expiry_);
+    mqtt_log()->debug("publishing the will of {} to '{}'{}", who(), publish.topic,
                       delay ? fmt::format(" in {} s", delay) : std::string());
     if (delay > 0) {
-        auto delayed = make_delayed_will(will, now_ms() + std::int64_t{delay} * 1000);
+        auto delayed = make_delayed_will(publish, now_ms() + std::int64_t{delay} * 1000);
         if (delayed) return std::move(*delayed);
         mqtt_log()->warn("cannot keep the will of {} for its delay ({}); publishing it now", who(),
                          delayed.error().message());
     }
-    publish_packet publish;
-    publish.topic = std::move(will.topic);
-    publish.payload = std::move(will.payload);
-    publish.qos = will.qos;
-    publish.retain = will.retain;
-    will.properties.will_delay_interval.reset();
-    publish.properties = std::move(will.properties);
     auto address = to_engine_address(publish.topic);
     if (!address) return std::nullopt; // checked at CONNECT
-    auto msg = to_engine_message(publish, *address, client_id_, now_ms());
-    auto published = [client = client_id_](result<engine::append_receipt> r) {
-        if (!r) mqtt_log()->warn("could not publish the will of MQTT client '{}': {}", client, r.error().message());
-    };
-    if (publish.retain) engine_.retained().retain(context(), std::move(msg), std::move(published));
-    else engine_.append(context(), std::move(msg), std::move(published));
+    publish_will_message(engine_, context(), to_engine_message(publish, *address, client_id_, now_ms()));
     return std::nullopt;
 }
 

@@ -23,7 +23,7 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
         engine_.unsubscribe(sub->engine_id);
         if (!sub->durable_group.empty()) engine_.delete_group(context(), sub->durable_group);
         if (const auto share = parse_topic_filter(filter); share && share->shared() && !generation_.empty())
-            release_share(client_id_, *share);
+            release_share(client_id_, filter, *share);
         subscriptions_.erase(it);
         by_local_id_.erase(sub->local_id);
         outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),

@@ -22,7 +22,7 @@ will_message will_with_properties() {
 }
 
 TEST(delayed_will, becomes_the_message_the_will_would_have_been_when_published) {
-    const auto kept = make_delayed_will(will_with_properties(), 5'000);
+    const auto kept = make_delayed_will(will_publish(will_with_properties()), 5'000);
     ASSERT_TRUE(kept) << kept.error().message();
     EXPECT_EQ(kept->due_ms, 5'000);
     const auto msg = will_to_publish(*kept, "d1", 70'000);
