@@ -85,6 +85,11 @@ void register_protocol_keys(config_registry& registry) {
         "wait (in the log, like QoS 1/2) or drop (not sent, and counted)",
         {{"wait", protocols::mqtt::qos0_overflow_policy::wait}, {"drop", protocols::mqtt::qos0_overflow_policy::drop}},
         [](auto& c) -> auto& { return c.mqtt.qos0_overflow; }));
+    add(integer_key(
+        "mqtt.maxOfflineMessages",
+        "Messages a persistent session keeps while its client is away; past it the oldest are skipped when the client "
+        "returns, and counted (0: no limit but the log's retention)",
+        between(0, 1'000'000'000'000), [](auto& c) -> auto& { return c.mqtt.max_offline_messages; }));
 
     register_limit_keys(registry, "STOMP", "stomp.", [](auto& c) -> auto& { return c.stomp_limits; });
     auto stomp = [&](config_key key) { registry.add("STOMP", std::move(key)); };

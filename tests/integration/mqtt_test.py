@@ -664,6 +664,42 @@ class mqtt_test(harness.gantryd_test_case):
             self.assertTrue(back.session_present, "MQTT %d: the session did not survive the restart" % version)
             self.assertEqual(self.receive_payloads(back, 2), [b"m3", b"m4"])
 
+    def test_a_session_over_max_offline_messages_gets_the_newest_and_is_told_how_many_were_skipped(self):
+        self.restart("--mqtt.maxOfflineMessages", "3")
+        pub = self.paho("limit-pub")
+        skipped_total = 0
+        for version in (3, 5):
+            first = self.persistent("limited-%d" % version, version)
+            first.subscribe("limit%d/x" % version, 1)
+            first.subscribe("limit%d/y" % version, 1)  # the limit counts both together
+            first.subscribe("limit%d/elsewhere" % version, 1)
+            first.close()
+            # Once it has them all, so has every queue: the limit counts what was stored before the return.
+            watcher = self.paho("limit-watcher-%d" % version)
+            watcher.subscribe("limit%d/+" % version, 1)
+            for i in range(4):
+                pub.publish("limit%d/x" % version, b"x%d" % i, 1)
+            pub.publish("limit%d/y" % version, b"y0", 1)
+            pub.publish("limit%d/unsubscribed" % version, b"not counted", 1)
+            self.assertEqual(len(self.receive_payloads(watcher, 6)), 6)
+            watcher.close()
+            back = self.persistent("limited-%d" % version, version)
+            self.assertTrue(back.session_present)
+            self.assertEqual(sorted(self.receive_payloads(back, 3)), [b"x2", b"x3", b"y0"])
+            skipped_total += 2
+            if version == 5:
+                props = back.connack_properties
+                self.assertIn("2 messages published while you were away were skipped", props.ReasonString)
+                self.assertIn(("gantry-offline-skipped", "2"), props.UserProperty)
+            # Below the limit now: nothing more is skipped.
+            back.close()
+            pub.publish("limit%d/x" % version, b"x4", 1)
+            again = self.persistent("limited-%d" % version, version)
+            self.assertEqual(self.receive_payloads(again, 1), [b"x4"])
+            again.close()
+        self.assertRegex(self.broker.stderr(), r"limited-3.*the oldest 2 were skipped")
+        self.assertEqual(clients.broker_runtime_info(self.port)["mqtt.offlineSkipped"], str(skipped_total))
+
     def test_a_first_level_wildcard_session_gets_topics_made_while_it_was_away_also_after_a_restart(self):
         pub = self.paho("fw-away-pub")
         for version in (3, 5):

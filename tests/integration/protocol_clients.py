@@ -7,6 +7,7 @@ programs started here are stopped by PID."""
 
 import base64
 import hashlib
+import json
 import os
 import queue
 import re
@@ -89,6 +90,7 @@ class mqtt_client:
         self.subacks = queue.Queue()
         self.disconnects = queue.Queue()
         self.session_present = False
+        self.connack_properties = None  # 5.0: paho's Properties of the CONNACK
         connacks = queue.Queue()
 
         def on_connect(client, userdata, flags, rc, properties=None):
@@ -96,6 +98,7 @@ class mqtt_client:
             if code != 0:
                 client.disconnect()  # else paho's network thread waits a second and connects again
             self.session_present = bool(flags["session present"])
+            self.connack_properties = properties
             connacks.put(code)
         self.client.on_connect = on_connect
         self.client.on_message = lambda c, u, message: self.messages.put(message)
@@ -548,6 +551,17 @@ def decode_records(data):
         records.append({"topic": topic, "queue_id": queue_id, "body": body, "properties": properties})
         at += total
     return records
+
+
+def broker_runtime_info(port):
+    """GET_BROKER_RUNTIME_INFO (28) of the broker on native `port`: its counters by name."""
+    remoting = remoting_client(port)
+    try:
+        header, body = remoting.request(28, {})
+    finally:
+        remoting.close()
+    assert header["code"] == 0, header
+    return json.loads(body)["table"]
 
 
 def send_message(remoting, topic, body, properties, queue_id=0, producer_group="test-producer"):

@@ -44,11 +44,12 @@ common::connection_limits mqtt_module::default_limits() const { return mqtt_defa
 std::unique_ptr<common::protocol_session> mqtt_module::make_session(common::connection& conn,
                                                                     const common::session_context& context) {
     return std::make_unique<mqtt_session>(conn, context, engine_, options_, access_, registry_, sessions_,
-                                          dropped_qos0_);
+                                          counters_);
 }
 
 void mqtt_module::add_runtime_info(std::map<std::string, std::string>& table) const {
     table["mqtt.qos0Dropped"] = std::to_string(dropped_qos0());
+    table["mqtt.offlineSkipped"] = std::to_string(offline_skipped());
 }
 
 } // namespace gantry::protocols::mqtt

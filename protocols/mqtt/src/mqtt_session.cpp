@@ -25,7 +25,7 @@ const char* version_name(protocol_version v) {
 mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context,
                            engine::facade& engine, const mqtt_options& options, const mqtt_access& access,
                            std::shared_ptr<session_registry> registry, std::shared_ptr<session_store> sessions,
-                           std::atomic<std::uint64_t>& dropped_qos0_total)
+                           mqtt_counters& counters)
     : conn_(conn),
       remote_address_(context.remote_address),
       engine_(engine),
@@ -34,7 +34,7 @@ mqtt_session::mqtt_session(common::connection& conn, const common::session_conte
       registry_(std::move(registry)),
       session_store_(std::move(sessions)),
       codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)),
-      dropped_qos0_total_(dropped_qos0_total) {}
+      counters_(counters) {}
 
 mqtt_session::~mqtt_session() = default;
 

@@ -42,7 +42,7 @@ class mqtt_session final : public common::protocol_session {
 public:
     mqtt_session(common::connection& conn, const common::session_context& context, engine::facade& engine,
                  const mqtt_options& options, const mqtt_access& access, std::shared_ptr<session_registry> registry,
-                 std::shared_ptr<session_store> sessions, std::atomic<std::uint64_t>& dropped_qos0_total);
+                 std::shared_ptr<session_store> sessions, mqtt_counters& counters);
     ~mqtt_session() override;
 
     common::consume_result consume(std::span<const std::byte> input) override;
@@ -119,6 +119,9 @@ private:
     // At CONNECT: the stored session this connection continues, if any;
     // a clean start discards it.
     std::optional<session_store::resumption> open_session(bool clean_start);
+    // At CONNECT, for a session that was away: mqtt.maxOfflineMessages
+    // applied to what waits for it; how many messages were skipped.
+    std::uint64_t limit_offline_backlog(stored_session& session);
     // After CONNACK: its subscriptions again, and its QoS 2 exchanges.
     void restore_session(const stored_session& session);
     stored_session snapshot() const;
@@ -139,6 +142,8 @@ private:
     std::optional<delayed_will> publish_will();
     // subscribe.cpp / puback.cpp: deliveries out.
     reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier, std::int64_t since_ms);
+    // What every subscription of this session reads as, before its group is named.
+    engine::subscription_options engine_options(const engine_filter& mapped, std::int64_t since_ms) const;
     void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);
     void fetch_retained();
     void drain_deliveries();
@@ -247,11 +252,11 @@ private:
     std::set<std::uint16_t> reserved_ids_;
     // QoS 0 deliveries dropped past the output budget (mqtt.qos0Overflow =
     // drop): in this connection, since the last report in the log, and in
-    // the whole module (mqtt_module::dropped_qos0).
+    // the whole module (mqtt_counters::qos0_dropped).
     std::uint64_t dropped_qos0_ = 0;
     std::uint64_t unreported_drops_ = 0;
     std::chrono::steady_clock::time_point last_drop_report_{};
-    std::atomic<std::uint64_t>& dropped_qos0_total_;
+    mqtt_counters& counters_;
 };
 
 } // namespace gantry::protocols::mqtt

@@ -107,7 +107,7 @@ void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, con
                           who(), conn_.output_queued_bytes(), conn_.limits().output_budget_bytes);
     ++unreported_drops_;
     ++dropped_qos0_;
-    dropped_qos0_total_.fetch_add(1, std::memory_order_relaxed);
+    counters_.qos0_dropped.fetch_add(1, std::memory_order_relaxed);
     // Credit in batches, so that dropping costs less than sending; a
     // subscription whose window is taken by QoS 1/2 deliveries waiting for
     // the client gets the rest with the next drain.

@@ -23,6 +23,9 @@ std::string new_generation() {
     return fmt::format("{:08x}", static_cast<std::uint32_t>(random()));
 }
 
+// Sessions saved before subscriptions kept their time start from now.
+std::int64_t since_of(const stored_subscription& s, std::int64_t now) { return s.since_ms > 0 ? s.since_ms : now; }
+
 } // namespace
 
 std::string mqtt_session::durable_group_name(const std::string& client_id, const std::string& generation,
@@ -66,6 +69,48 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
     return resumed;
 }
 
+std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
+    const auto now = now_ms();
+    std::vector<engine::subscription_options> groups;
+    std::map<std::string, std::string> group_of; // filter -> durable group
+    for (const auto& [filter, stored] : session.subscriptions) {
+        const auto parsed = parse_topic_filter(filter);
+        // What waits in a share's group waits for all its members.
+        if (!parsed || parsed->shared()) continue;
+        const auto mapped = to_engine_filter(filter);
+        if (!mapped) continue;
+        auto options = engine_options(*mapped, since_of(stored, now));
+        options.group = durable_group_name(client_id_, session.generation, filter);
+        options.durable = true;
+        group_of.emplace(filter, options.group);
+        groups.push_back(std::move(options));
+    }
+    const auto skipped = engine_.trim_backlog(context(), groups, options_.max_offline_messages);
+    if (!skipped) {
+        mqtt_log()->warn("cannot apply mqtt.maxOfflineMessages to the session of {}: {}; it gets everything that "
+                         "waits for it",
+                         who(), skipped.error().message());
+        return 0;
+    }
+    if (*skipped == 0) return 0;
+    counters_.offline_skipped.fetch_add(*skipped, std::memory_order_relaxed);
+    mqtt_log()->warn("{} was away while more than mqtt.maxOfflineMessages = {} messages arrived for its session: the "
+                     "oldest {} were skipped (quota exceeded, 0x97; total in the runtime info as "
+                     "mqtt.offlineSkipped). Raise the limit for this client's use, or 0 keeps everything the log "
+                     "retains",
+                     who(), options_.max_offline_messages, *skipped);
+    // Deliveries in flight when it left may be among them: their packet
+    // identifiers are free again (the groups no longer give them back).
+    std::erase_if(session.unacked, [&](const auto& entry) {
+        const auto& place = entry.first;
+        const auto group = group_of.find(place.filter);
+        if (group == group_of.end()) return false;
+        const auto resume = engine_.committed_offset(group->second, place.topic, place.queue_id);
+        return resume && *resume > place.queue_offset;
+    });
+    return *skipped;
+}
+
 void mqtt_session::restore_session(const stored_session& session) {
     // [MQTT-4.4.0-1]: what went unacknowledged goes again with its packet id
     // (the engine gives it back to the group when the subscription ends).
@@ -77,7 +122,7 @@ void mqtt_session::restore_session(const stored_session& session) {
         if (subscriptions_.contains(filter)) continue; // subscribed again before a takeover's handover
         const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
                              retain_handling::do_not_send};
-        const auto code = subscribe_one(s, stored.identifier, stored.since_ms > 0 ? stored.since_ms : now_ms());
+        const auto code = subscribe_one(s, stored.identifier, since_of(stored, now_ms()));
         if (static_cast<std::uint8_t>(code) >= 0x80)
             mqtt_log()->warn("{} resumed its session without its subscription '{}' (reason 0x{:02X})", who(), filter,
                              static_cast<unsigned>(code));

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <array>
 #include <memory>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -211,6 +211,17 @@ public:
     // is ever reached). A group that already has a position keeps it; a
     // subscription to every topic cannot be pinned (invalid_argument).
     virtual std::error_code pin_group(const subscription_options& options) = 0;
+    // A limit on what waits for an absent durable subscriber (an MQTT
+    // session's offline queue): of the messages the subscriptions in
+    // `groups` would be given from their groups' positions, counted together
+    // in the order they were stored, the newest `keep` stay and the groups
+    // move past the older ones. Returns how many were skipped, 0 when no
+    // more than `keep` wait. Each entry is a durable group's subscription as
+    // it would be made; a group with a live member is left alone. Costs a
+    // walk over the entries past the groups' positions when they number
+    // more than `keep`.
+    virtual result<std::uint64_t> trim_backlog(const operation_context& ctx,
+                                               std::span<const subscription_options> groups, std::uint64_t keep) = 0;
 
     // A topic that exists (nothing is created); names of all topics, sorted.
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;

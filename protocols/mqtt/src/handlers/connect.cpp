@@ -93,7 +93,11 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     conn_.set_idle_timeout(std::chrono::milliseconds(std::int64_t{keep_alive} * 1500));
 
     serial_ = registry_->next_serial();
-    const auto resumed = open_session(packet.clean_start);
+    auto resumed = open_session(packet.clean_start);
+    // A session taken over from a live connection has nothing waiting.
+    const std::uint64_t skipped = resumed && !resumed->handed_over_later && options_.max_offline_messages > 0
+                                      ? limit_offline_backlog(resumed->session)
+                                      : 0;
     registry_->claim(client_id_, {conn_.weak_from_this(), this, serial_});
 
     connack_packet connack;
@@ -107,6 +111,12 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         out.maximum_packet_size = static_cast<std::uint32_t>(codec_.max_packet_size());
         out.topic_alias_maximum = options_.topic_alias_maximum;
         if (options_.server_keep_alive) out.server_keep_alive = options_.server_keep_alive;
+        if (skipped > 0) {
+            out.reason_string = fmt::format("{} messages published while you were away were skipped: the broker keeps "
+                                            "at most {} for a session (quota exceeded)",
+                                            skipped, options_.max_offline_messages);
+            out.user_properties.push_back({"gantry-offline-skipped", std::to_string(skipped)});
+        }
     }
     send(connack);
     mqtt_log()->debug("MQTT {} connected (MQTT {}, keep-alive {} s, clean start {}{}{})", who(),

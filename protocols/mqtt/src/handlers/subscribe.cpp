@@ -78,9 +78,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->retain_as_published = v5() && s.retain_as_published;
     sub->identifier = identifier;
 
-    engine::subscription_options options;
-    options.topic = mapped->topic;
-    options.every_topic = mapped->every_topic;
+    auto options = engine_options(*mapped, since_ms);
     // A private group per plain subscription, a durable one when the session
     // outlives the connection; one group per share.
     if (shared) {
@@ -92,18 +90,6 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         options.group = sub->durable_group;
         options.durable = true;
     }
-    options.mode = engine::delivery_mode::shared;
-    options.filter_kind = engine::filter_language::mqtt;
-    options.filter = mapped->remainder;
-    // From the time of SUBSCRIBE, not from wherever the log ends when the
-    // engine first reads for it: a message published right after SUBACK
-    // (from another connection, on another thread) must not be missed. A
-    // resumed subscription gives its first SUBSCRIBE's time again, where its
-    // group starts in topics made while the client was away.
-    options.start = engine::start_position::at_time(since_ms);
-    // 5.0 §4.4: a message goes again only when the session reconnects, never
-    // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
-    options.ack_timeout = v5() ? never_redeliver_while_connected : options_.delivery_ack_timeout;
     auto id = engine_.subscribe(context(), std::move(options),
                                 std::make_shared<common::subscription_sink<mqtt_session>>(conn_.weak_from_this(), *this, sub->local_id));
     if (!id) {
@@ -119,6 +105,25 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     mqtt_log()->debug("{} subscribed to '{}' at QoS {} (engine topic '{}', filter '{}')", who(), s.filter, granted,
                       mapped->every_topic ? "*" : mapped->topic, mapped->remainder);
     return static_cast<reason_code>(granted);
+}
+
+engine::subscription_options mqtt_session::engine_options(const engine_filter& mapped, std::int64_t since_ms) const {
+    engine::subscription_options options;
+    options.topic = mapped.topic;
+    options.every_topic = mapped.every_topic;
+    options.mode = engine::delivery_mode::shared;
+    options.filter_kind = engine::filter_language::mqtt;
+    options.filter = mapped.remainder;
+    // From the time of SUBSCRIBE, not from wherever the log ends when the
+    // engine first reads for it: a message published right after SUBACK
+    // (from another connection, on another thread) must not be missed. A
+    // resumed subscription gives its first SUBSCRIBE's time again, where its
+    // group starts in topics made while the client was away.
+    options.start = engine::start_position::at_time(since_ms);
+    // 5.0 §4.4: a message goes again only when the session reconnects, never
+    // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
+    options.ack_timeout = v5() ? never_redeliver_while_connected : options_.delivery_ack_timeout;
+    return options;
 }
 
 void mqtt_session::on_subscription_closed(std::uint64_t subscription, std::error_code reason) {

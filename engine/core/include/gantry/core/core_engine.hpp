@@ -69,6 +69,10 @@ public:
     std::vector<std::string> group_topics(const std::string& group) const override;
     std::vector<engine::group_info> list_groups() const override;
     std::error_code pin_group(const engine::subscription_options& options) override;
+    // Offline backlog limits (core_engine_backlog.cpp).
+    result<std::uint64_t> trim_backlog(const engine::operation_context& ctx,
+                                       std::span<const engine::subscription_options> groups,
+                                       std::uint64_t keep) override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
     std::vector<std::string> topic_names() const override;
     engine::topic_table list_topics() const override;
@@ -127,6 +131,11 @@ private:
                               std::string_view topic, std::int32_t queue_id) const;
     std::int64_t position_offset(const engine::start_position& at, std::string_view topic,
                                  std::int32_t queue_id) const;
+    // Where a durable group that is not loaded would resume in a queue.
+    std::int64_t resume_offset(const std::string& group, const engine::start_position& start,
+                               std::string_view topic, std::int32_t queue_id) const;
+    // Whether the record of a queue entry passes a subscription's filter.
+    bool entry_matches(const record_filter& filter, const store::cq_entry& entry) const;
 
     // The store's form of a record-form append, after the topic, queue and
     // property checks; it points into `record` and `properties`.

@@ -59,6 +59,20 @@ struct mqtt_options {
     // A slow subscriber's QoS 0 deliveries (the QoS sent: min(subscription,
     // publish)) past the output budget; QoS 1/2 always wait.
     qos0_overflow_policy qos0_overflow = qos0_overflow_policy::wait;
+    // Messages a persistent session keeps for its return: past this many,
+    // counted over all its subscriptions except shared ones, the oldest are
+    // skipped when it reconnects, and counted. 0: no limit but the log's
+    // retention.
+    std::uint64_t max_offline_messages = 0;
+};
+
+// The module's totals over every connection since start; sessions add to
+// them from their own threads (relaxed: they order nothing).
+struct mqtt_counters {
+    // QoS 0 deliveries dropped for slow subscribers (qos0_overflow_policy::drop).
+    std::atomic<std::uint64_t> qos0_dropped{0};
+    // Messages skipped for sessions over mqtt_options::max_offline_messages.
+    std::atomic<std::uint64_t> offline_skipped{0};
 };
 
 // Who may connect and what they may do (shared by every protocol).
@@ -96,10 +110,13 @@ public:
                                                            const common::session_context& context) override;
 
     const mqtt_options& options() const noexcept { return options_; }
-    // QoS 0 deliveries dropped for slow subscribers since start, all
-    // connections together (qos0_overflow_policy::drop). Safe from any thread.
-    std::uint64_t dropped_qos0() const noexcept { return dropped_qos0_.load(std::memory_order_relaxed); }
-    // The module's counters for GET_BROKER_RUNTIME_INFO ("mqtt.qos0Dropped").
+    // Safe from any thread.
+    std::uint64_t dropped_qos0() const noexcept { return counters_.qos0_dropped.load(std::memory_order_relaxed); }
+    std::uint64_t offline_skipped() const noexcept {
+        return counters_.offline_skipped.load(std::memory_order_relaxed);
+    }
+    // The module's counters for GET_BROKER_RUNTIME_INFO ("mqtt.qos0Dropped",
+    // "mqtt.offlineSkipped").
     void add_runtime_info(std::map<std::string, std::string>& table) const;
 
 private:
@@ -109,8 +126,7 @@ private:
     // Shared with delayed wills, which may outlive every session.
     std::shared_ptr<session_registry> registry_;
     std::shared_ptr<session_store> sessions_;
-    // Sessions add to it from their own threads; relaxed, it orders nothing.
-    std::atomic<std::uint64_t> dropped_qos0_{0};
+    mqtt_counters counters_;
 };
 
 } // namespace gantry::protocols::mqtt
