@@ -39,6 +39,7 @@ core_engine::core_engine(store::message_store& store, core_config config)
       topics_(topic_registry_options{config_.root_dir, config_.auto_create_topic_enable,
                                      config_.default_topic_queue_nums}),
       offsets_(config_.root_dir),
+      group_configs_(config_.root_dir, config_.max_reconsume_times),
       unique_keys_(store.config().store_host),
       scheduler_(store, delay_scheduler::options{delay_scheduler::offset_file_in(config_.root_dir),
                                                  store.config().delay_levels}),
@@ -57,6 +58,7 @@ core_engine::~core_engine() { stop(); }
 std::error_code core_engine::start() {
     if (auto ec = topics_.load()) return ec;
     if (auto ec = offsets_.load()) return ec;
+    if (auto ec = group_configs_.load()) return ec;
     if (auto ec = retained_.start()) return ec;
     if (auto ec = scheduler_.start()) return ec;
     reviver_.start();
@@ -367,7 +369,9 @@ std::error_code core_engine::delete_group(const engine::operation_context&, cons
         }
     }
     offsets_.remove_group(group);
-    topics_.remove(retry_topic_name(group));
+    const auto retry = retry_topic_name(group);
+    topics_.remove(retry);
+    fail_held_reads_of(retry, core_errc::topic_not_exist);
     return {};
 }
 

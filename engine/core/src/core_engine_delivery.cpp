@@ -183,7 +183,9 @@ void core_engine::redeliver(consumer_group& group, const std::string& topic, std
         return;
     }
     const auto origin = origin_of(*record, store::offset_message_id(record->store_host, record->physical_offset));
-    const bool to_dead_letters = dead_letter || record->reconsume_times + 1 >= config_.max_reconsume_times;
+    const bool to_dead_letters =
+        dead_letter ||
+        record->reconsume_times + 1 >= group_configs_.effective_group_config(group.name()).retry_max_times;
     // RocketMQ's back-off: delay level 3 + attempts so far (10 s, 30 s, 1 min, ...).
     const int delay_level = !to_dead_letters && back_off ? 3 + record->reconsume_times : 0;
     // The original counts as settled only once its copy is durable.
@@ -212,7 +214,9 @@ void core_engine::send_back(const engine::operation_context& ctx, engine::send_b
         origin.message_id = request.origin_message_id;
     // RocketMQ's rule (specs §2.4.9): dead letters once the record was
     // reconsumed `max` times already, or when the consumer asks (level < 0).
-    const int max = request.max_reconsume_times >= 0 ? request.max_reconsume_times : config_.max_reconsume_times;
+    const int max = request.max_reconsume_times >= 0
+                        ? request.max_reconsume_times
+                        : group_configs_.effective_group_config(request.group).retry_max_times;
     const bool dead_letter = request.delay_level < 0 || record->reconsume_times >= max;
     const int delay_level = dead_letter ? 0 : request.delay_level > 0 ? request.delay_level : 3 + record->reconsume_times;
     if (auto ec = copy_for_group(request.group, *record, origin, dead_letter, delay_level, finish)) finish(ec);
@@ -261,6 +265,8 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         std::uint64_t held = 0; // its entry in held_reads_
         std::atomic<bool> finished{false};
     };
+    // A delete between here and the hold below must still end the wait.
+    const bool topic_existed = topics_.find(request.topic).has_value();
     auto p = std::make_shared<poll>(std::move(request), std::move(*filter), std::move(done), ctx.executor);
     auto attempt = [this](poll& state) {
         engine::read_result out;
@@ -283,7 +289,8 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         }
         return out;
     };
-    auto finish = [this, attempt](const std::shared_ptr<poll>& state) {
+    // `reason`: the read fails with it instead of answering what is there.
+    auto finish = [this, attempt](const std::shared_ptr<poll>& state, std::error_code reason) {
         if (state->finished.exchange(true)) return;
         if (state->watch) arrivals_.unwatch(state->watch);
         {
@@ -291,6 +298,7 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
             held_reads_.erase(state->held);
         }
         state->timer.cancel();
+        if (reason) return state->done(reason);
         state->done(attempt(*state));
     };
     auto first = attempt(*p);
@@ -299,9 +307,12 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         std::lock_guard lock(held_mutex_);
         if (holding_reads_) {
             p->held = ++next_held_read_;
-            held_reads_.emplace(p->held, [ex = ctx.executor, weak = std::weak_ptr<poll>(p), finish] {
-                if (auto state = weak.lock()) asio::post(ex, [state, finish] { finish(state); });
-            });
+            held_reads_.emplace(
+                p->held, held_read{p->request.topic, [ex = ctx.executor, weak = std::weak_ptr<poll>(p),
+                                                      finish](std::error_code reason) {
+                                       if (auto state = weak.lock())
+                                           asio::post(ex, [state, finish, reason] { finish(state, reason); });
+                                   }});
         }
     }
     if (p->held == 0) {
@@ -311,25 +322,44 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
     }
     const auto ex = ctx.executor;
     p->watch = arrivals_.watch(p->request.topic, p->request.queue_id, [ex, p, finish](std::int64_t max_offset) {
-        if (max_offset > p->request.offset) asio::post(ex, [p, finish] { finish(p); });
+        if (max_offset > p->request.offset) asio::post(ex, [p, finish] { finish(p, {}); });
     });
     p->timer.expires_after(p->request.wait);
     p->timer.async_wait([p, finish](const boost::system::error_code& ec) {
-        if (!ec) finish(p);
+        if (!ec) finish(p, {});
     });
-    // A record may have arrived between the first attempt and the watch.
-    if (store_.max_offset(p->request.topic, p->request.queue_id) > p->request.offset)
-        asio::post(ex, [p, finish] { finish(p); });
+    // A record may have arrived between the first attempt and the watch, or
+    // the topic been deleted before a delete could find this read held.
+    if (topic_existed && !topics_.find(p->request.topic))
+        asio::post(ex, [p, finish] { finish(p, core_errc::topic_not_exist); });
+    else if (store_.max_offset(p->request.topic, p->request.queue_id) > p->request.offset)
+        asio::post(ex, [p, finish] { finish(p, {}); });
 }
 
 void core_engine::stop_holding_reads() {
-    std::unordered_map<std::uint64_t, std::function<void()>> held;
+    std::unordered_map<std::uint64_t, held_read> held;
     {
         std::lock_guard lock(held_mutex_);
         holding_reads_ = false;
         held.swap(held_reads_);
     }
-    for (auto& [id, answer] : held) answer();
+    for (auto& [id, read] : held) read.answer({});
+}
+
+void core_engine::fail_held_reads_of(const std::string& topic, std::error_code reason) {
+    std::vector<held_read> failing;
+    {
+        std::lock_guard lock(held_mutex_);
+        for (auto it = held_reads_.begin(); it != held_reads_.end();) {
+            if (it->second.topic != topic) {
+                ++it;
+                continue;
+            }
+            failing.push_back(std::move(it->second));
+            it = held_reads_.erase(it);
+        }
+    }
+    for (auto& read : failing) read.answer(reason);
 }
 
 } // namespace gantry::core

@@ -47,6 +47,8 @@ std::error_code core_engine::delete_topic(const engine::operation_context& ctx, 
         }
     }
     for (const auto id : reading) end_subscription(id, core_errc::topic_deleted);
+    // Long polls on it answer now, as a pull of a topic that does not exist would.
+    fail_held_reads_of(topic, core_errc::topic_not_exist);
     for (auto& sub : reading_every_topic)
         asio::post(sub->context().executor, [this, sub, topic] { remove_topic(*sub, topic); });
     // Durable groups outlive their members: their positions in it go now,

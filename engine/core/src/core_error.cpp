@@ -47,6 +47,12 @@ public:
             return "the consumer group still has consumers; close them before deleting the group";
         case core_errc::topic_deleted:
             return "an administrator deleted the topic; subscribe again once it is created again";
+        case core_errc::invalid_group_name:
+            return "invalid consumer group name: use 1 to 120 characters from a-z, A-Z, 0-9, '_', '-', '%' and '|' "
+                   "(its retry topic %RETRY%<group> must be a valid topic name)";
+        case core_errc::invalid_group_config:
+            return "invalid consumer group settings: retryQueueNums must be 0 to 1024, and retryMaxTimes, brokerId "
+                   "and whichBrokerWhenConsumeSlowly 0 or more";
         }
         return "unknown core error";
     }

@@ -173,6 +173,15 @@ std::error_code json_file::save(const nlohmann::json& document) const {
     return sync_directory(dir);
 }
 
+std::error_code json_file::save(const nlohmann::json& document, std::string_view what) const {
+    const auto ec = save(document);
+    if (ec)
+        core_log()->error("cannot save {} to {}: {}; its changes since the last save are lost if the broker stops "
+                          "now; check the disk",
+                          what, path_.string(), ec.message());
+    return ec;
+}
+
 // The backup is a second name for the current file, which the rename below
 // then replaces: no copy, and the old version is never rewritten in place.
 void json_file::keep_backup() const {

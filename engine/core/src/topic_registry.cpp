@@ -3,35 +3,17 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <limits>
 
 #include "core_log.hpp"
 #include "gantry/core/json_file.hpp"
+#include "json_fields.hpp"
 
 namespace gantry::core {
 
 namespace {
 
 using nlohmann::json;
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// Reads an optional integer field; false when present with the wrong type or
-// out of range. Missing fields keep their defaults, as fastjson does.
-template <typename Int>
-bool read_int(const json& object, const char* key, Int& out) {
-    const auto it = object.find(key);
-    if (it == object.end()) return true;
-    if (!it->is_number_integer()) return false;
-    const auto value = it->get<std::int64_t>();
-    if (value < std::numeric_limits<Int>::min() || value > std::numeric_limits<Int>::max()) return false;
-    out = static_cast<Int>(value);
-    return true;
-}
+using json_fields::read_int;
 
 bool decode_topic(const std::string& key, const json& entry, topic_config& out) {
     if (!entry.is_object()) return false;
@@ -40,11 +22,8 @@ bool decode_topic(const std::string& key, const json& entry, topic_config& out) 
         if (!name->is_string()) return false;
         out.topic_name = name->get<std::string>();
     }
-    if (const auto order = entry.find("order"); order != entry.end()) {
-        if (!order->is_boolean()) return false;
-        out.order = order->get<bool>();
-    }
-    return !out.topic_name.empty() && read_int(entry, "readQueueNums", out.read_queue_nums) &&
+    return !out.topic_name.empty() && json_fields::read_bool(entry, "order", out.order) &&
+           read_int(entry, "readQueueNums", out.read_queue_nums) &&
            read_int(entry, "writeQueueNums", out.write_queue_nums) && read_int(entry, "perm", out.perm) &&
            read_int(entry, "topicSysFlag", out.topic_sys_flag);
 }
@@ -60,11 +39,7 @@ std::error_code decode(const json& document, std::map<std::string, topic_config,
             topics[config.topic_name] = std::move(config);
         }
     }
-    if (const auto stored = document.find("dataVersion"); stored != document.end()) {
-        if (!stored->is_object() || !read_int(*stored, "timestamp", version.timestamp) ||
-            !read_int(*stored, "counter", version.counter))
-            return core_errc::metadata_corrupt;
-    }
+    if (!json_fields::read_data_version(document, version)) return core_errc::metadata_corrupt;
     return {};
 }
 
@@ -108,7 +83,7 @@ std::error_code topic_registry::load() {
         topics_ = std::move(loaded);
         version_ = version;
         changed = add_system_topics_locked();
-        if (changed) bump_version_locked();
+        if (changed) version_.advance();
         count = topics_.size();
     }
     if (*found)
@@ -152,7 +127,7 @@ std::error_code topic_registry::create_or_update(const topic_config& config) {
             if (it->second == config) return {};
             it->second = config;
         }
-        bump_version_locked();
+        version_.advance();
     }
     core_log()->info("topic {} set: {} read / {} write queues, perm {}, order {}", config.topic_name,
                      config.read_queue_nums, config.write_queue_nums, config.perm, config.order);
@@ -205,7 +180,7 @@ topic_config topic_registry::insert_if_missing(topic_config config) {
         std::unique_lock lock(mutex_);
         const auto [it, inserted] = topics_.try_emplace(config.topic_name, config);
         if (!inserted) return it->second;
-        bump_version_locked();
+        version_.advance();
     }
     core_log()->info("created topic {} with {} queues, perm {}", config.topic_name, config.write_queue_nums,
                      config.perm);
@@ -223,7 +198,7 @@ std::error_code topic_registry::remove(std::string_view name) {
         const auto it = topics_.find(name);
         if (it == topics_.end()) return core_errc::topic_not_exist;
         topics_.erase(it);
-        bump_version_locked();
+        version_.advance();
     }
     core_log()->debug("topic {} deleted", name);
     return persist();
@@ -242,26 +217,14 @@ data_version topic_registry::version() const {
     return version_;
 }
 
-void topic_registry::bump_version_locked() {
-    version_.timestamp = now_ms();
-    ++version_.counter;
-}
-
 std::error_code topic_registry::persist() {
     std::lock_guard persist_lock(persist_mutex_);
     json document;
     {
         std::shared_lock lock(mutex_);
-        auto& entries = document["topicConfigTable"] = json::object();
-        for (const auto& [name, config] : topics_) entries[name] = encode(config);
-        document["dataVersion"] = {{"timestamp", version_.timestamp}, {"counter", version_.counter}};
+        document = json_fields::table_document("topicConfigTable", topics_, encode, version_);
     }
-    const auto ec = json_file(path_).save(document);
-    if (ec)
-        core_log()->error("cannot save the topic table to {}: {}; topic changes since the last save are lost if "
-                          "the broker stops now; check the disk",
-                          path_.string(), ec.message());
-    return ec;
+    return json_file(path_).save(document, "the topic table");
 }
 
 } // namespace gantry::core

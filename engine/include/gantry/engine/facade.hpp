@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gantry/engine/delivery.hpp"
+#include "gantry/engine/group_config_store.hpp"
 #include "gantry/engine/message.hpp"
 #include "gantry/engine/operation_context.hpp"
 #include "gantry/engine/result.hpp"
@@ -90,17 +91,19 @@ struct append_receipt {
 // A consumer's request to see a stored message again later (RocketMQ's
 // CONSUMER_SEND_MSG_BACK): the record at `physical_offset` is copied to the
 // group's retry topic, or to its dead-letter topic once it has been
-// reconsumed `max_reconsume_times` times.
+// reconsumed `max_reconsume_times` times (when negative, the group's
+// retryMaxTimes: group_config_store::effective_group_config).
 struct send_back_request {
     std::string group;
     std::int64_t physical_offset = 0;
     std::int32_t delay_level = 0;          // 0: back-off 3 + reconsume times; < 0: dead letters at once
-    std::int32_t max_reconsume_times = -1; // < 0: the engine's default
+    std::int32_t max_reconsume_times = -1; // < 0: the group's retry limit
     std::string origin_message_id;         // used when the record names no origin of its own
 };
 
 // A pull by offset (the native protocol's model), waiting up to `wait` for
-// a message when none is there yet.
+// a message when none is there yet. A wait ends at once, failed with
+// topic_not_exist, when its topic is deleted.
 struct read_request {
     std::string topic;
     std::int32_t queue_id = 0;
@@ -264,6 +267,9 @@ public:
 
     // Retained messages by name (MQTT's), a separate narrow interface.
     virtual retained_store& retained() = 0;
+    // The consumer-group settings operators store (RocketMQ's subscription
+    // groups), another narrow interface.
+    virtual group_config_store& group_configs() = 0;
 };
 
 } // namespace gantry::engine

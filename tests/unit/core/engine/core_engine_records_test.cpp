@@ -114,5 +114,29 @@ TEST_F(CoreEngineRecordsTest, SendBackRetriesWithBackOffThenDeadLettersAfterMaxR
     EXPECT_EQ(send_back(back), make_error_code(core_errc::message_not_found));
 }
 
+TEST_F(CoreEngineRecordsTest, SendBackWithoutALimitUsesTheGroupsRetryMaxTimes) {
+    engine::group_config settings;
+    settings.group_name = "billing";
+    settings.retry_max_times = 1;
+    ASSERT_FALSE(engine_->group_configs().put_group_config(settings));
+    const auto receipts = append_all({record("poison", "U9")});
+    ASSERT_EQ(receipts.size(), 1u);
+
+    // No limit in the request (-1): the group's retryMaxTimes, 1.
+    engine::send_back_request back{"billing", physical_offset(receipts[0].offset_message_id), 0, -1, {}};
+    ASSERT_FALSE(send_back(back));
+    const auto retried = wait_record(retry_topic_name("billing"), 0);
+    ASSERT_TRUE(retried) << "not yet reconsumed: a retry";
+    back.physical_offset = retried->physical_offset;
+    ASSERT_FALSE(send_back(back));
+    EXPECT_TRUE(wait_record(dlq_topic_name("billing"), 0)) << "reconsumed once, the group's limit: dead letters";
+
+    // A limit in the request wins over the group's.
+    back.physical_offset = retried->physical_offset;
+    back.max_reconsume_times = 5;
+    ASSERT_FALSE(send_back(back));
+    EXPECT_TRUE(wait_record(retry_topic_name("billing"), 1));
+}
+
 } // namespace
 } // namespace gantry::core

@@ -162,6 +162,25 @@ TEST_F(CoreEngineTest, SixteenNacksLandTheMessageInTheDeadLetterTopicWithItsHist
     EXPECT_EQ(dead.delivery_count, 17) << "16 failed attempts recorded";
 }
 
+TEST_F(CoreEngineTest, AGroupsRetryMaxTimesBoundsItsRedeliveriesOverAnyProtocol) {
+    engine::group_config settings;
+    settings.group_name = "billing";
+    settings.retry_max_times = 2;
+    ASSERT_FALSE(engine_->group_configs().put_group_config(settings));
+    append("pay", "poison");
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(shared("pay", "billing"), sink);
+    engine_->grant_credit(id, 100);
+    for (std::size_t n = 1; n <= 2; ++n) {
+        ASSERT_TRUE(sink->wait_for(n, std::chrono::seconds(5))) << "delivery " << n;
+        engine_->settle(id, sink->deliveries()[n - 1].handle, outcome::modified);
+    }
+    auto dlq = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(shared(dlq_topic_name("billing"), "dlq-reader"), dlq), 10);
+    ASSERT_TRUE(dlq->wait_for(1)) << "two failed attempts, the group's limit: dead letters";
+    EXPECT_EQ(sink->count(), 2u) << "no third delivery";
+}
+
 TEST_F(CoreEngineTest, RejectedGoesStraightToTheDeadLetterTopic) {
     append("pay", "bad");
     auto sink = std::make_shared<recording_sink>();

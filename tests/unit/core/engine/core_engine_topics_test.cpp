@@ -81,6 +81,26 @@ TEST_F(CoreEngineTopicsTest, DeletingATopicEndsItsSubscriptionsAndForgetsItsOffs
     EXPECT_EQ(fresh->deliveries()[0].msg.body, "new");
 }
 
+TEST_F(CoreEngineTopicsTest, AReadHeldOnADeletedTopicFailsAtOnceAsForATopicThatDoesNotExist) {
+    ASSERT_FALSE(declare("Held"));
+    engine::read_request r;
+    r.topic = "Held";
+    r.wait = std::chrono::seconds(20);
+    std::promise<result<engine::read_result>> answered;
+    auto answer = answered.get_future();
+    engine_->read(ctx(), r, [&](result<engine::read_result> got) { answered.set_value(std::move(got)); });
+    ASSERT_EQ(answer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout) << "the read is held";
+
+    const auto deleted_at = std::chrono::steady_clock::now();
+    ASSERT_FALSE(engine_->delete_topic(ctx(), "Held"));
+    ASSERT_EQ(answer.wait_for(std::chrono::seconds(2)), std::future_status::ready) << "still held after the delete";
+    EXPECT_LT(std::chrono::steady_clock::now() - deleted_at, std::chrono::seconds(1));
+    const auto got = answer.get();
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error(), core_errc::topic_not_exist);
+
+}
+
 TEST_F(CoreEngineTopicsTest, SystemAndUnknownTopicsAreRefusedButRetryAndDeadLetterTopicsMayGo) {
     EXPECT_EQ(engine_->delete_topic(ctx(), "TBW102"), core_errc::reserved_topic_name);
     EXPECT_EQ(engine_->delete_topic(ctx(), "SCHEDULE_TOPIC_XXXX"), core_errc::reserved_topic_name);

@@ -12,6 +12,7 @@
 #include "gantry/core/consumer_offsets.hpp"
 #include "gantry/core/core_config.hpp"
 #include "gantry/core/delay_scheduler.hpp"
+#include "gantry/core/group_config_registry.hpp"
 #include "gantry/core/retained_index.hpp"
 #include "gantry/core/subscription.hpp"
 #include "gantry/core/topic_registry.hpp"
@@ -100,6 +101,8 @@ public:
     result<engine::retained_page> find_retained(const engine::retained_query& query) override;
     std::size_t retained_count() const override { return retained_.size(); }
     retained_index& retained_messages() noexcept { return retained_; }
+    // Consumer-group settings (config/subscriptionGroup.json).
+    engine::group_config_store& group_configs() override { return group_configs_; }
 
     topic_registry& topics() noexcept { return topics_; }
     consumer_offsets& offsets() noexcept { return offsets_; }
@@ -172,11 +175,15 @@ private:
                                    store::durable_callback durable);
     void revive_expired();
     void persist_offsets();
+    // Answers every read held on `topic` now, failed with `reason` (the
+    // topic is gone: waiting for it would only run into the timeout).
+    void fail_held_reads_of(const std::string& topic, std::error_code reason);
 
     store::message_store& store_;
     const core_config config_;
     topic_registry topics_;
     consumer_offsets offsets_;
+    group_config_registry group_configs_;
     std::mutex key_mutex_;
     store::unique_key_generator unique_keys_; // key_mutex_
     delay_scheduler scheduler_;
@@ -191,9 +198,14 @@ private:
     // Names this run's private groups apart from any earlier run's, whose
     // retry topics may still hold records.
     std::string private_group_prefix_;
-    // Reads held for long polling: how to answer each at once.
+    // Reads held for long polling: the topic each waits on and how to
+    // answer it at once (with what is there, or failed with a reason).
+    struct held_read {
+        std::string topic;
+        std::function<void(std::error_code)> answer;
+    };
     std::mutex held_mutex_;
-    std::unordered_map<std::uint64_t, std::function<void()>> held_reads_; // held_mutex_
+    std::unordered_map<std::uint64_t, held_read> held_reads_; // held_mutex_
     std::uint64_t next_held_read_ = 0;                                    // held_mutex_
     bool holding_reads_ = true;                                           // held_mutex_
     std::atomic<std::uint64_t> expired_{0};

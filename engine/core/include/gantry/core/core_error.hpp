@@ -25,6 +25,8 @@ enum class core_errc {
     no_such_queue,         // a queue id outside the topic's queues
     group_in_use,          // deleting a consumer group that still has members
     topic_deleted,         // a subscription ended because an administrator deleted its topic
+    invalid_group_name,    // a consumer group name its %RETRY% topic could not carry
+    invalid_group_config,  // consumer group settings out of range
 };
 
 const std::error_category& core_category() noexcept;

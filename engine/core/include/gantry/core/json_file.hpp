@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "gantry/engine/result.hpp"
@@ -35,6 +36,9 @@ public:
 
     // Not safe to run concurrently for one file: the owner serialises saves.
     std::error_code save(const nlohmann::json& document) const;
+    // The same, and a failure is logged as one that loses `what` (e.g. "the
+    // topic table") if the broker stops before the next successful save.
+    std::error_code save(const nlohmann::json& document, std::string_view what) const;
 
 private:
     void keep_backup() const;

@@ -12,19 +12,11 @@
 #include <system_error>
 #include <vector>
 
+#include "gantry/core/data_version.hpp"
 #include "gantry/core/topic_config.hpp"
 #include "gantry/engine/result.hpp"
 
 namespace gantry::core {
-
-// RocketMQ's DataVersion: name servers and clients compare it to tell
-// whether the topic table changed.
-struct data_version {
-    std::int64_t timestamp = 0; // ms since the epoch of the last change
-    std::int64_t counter = 0;   // changes so far
-
-    friend bool operator==(const data_version&, const data_version&) = default;
-};
 
 struct topic_registry_options {
     std::filesystem::path root_dir;        // storePathRootDir; the table is config/topics.json
@@ -84,7 +76,6 @@ private:
     // Adds `config` unless its name exists; returns the stored entry.
     topic_config insert_if_missing(topic_config config);
     bool add_system_topics_locked();
-    void bump_version_locked();
     std::error_code persist();
 
     topic_registry_options options_;

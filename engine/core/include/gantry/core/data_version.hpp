@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace gantry::core {
+
+// RocketMQ's DataVersion: name servers, clients and tools compare it to
+// tell whether a metadata table (topics, subscription groups) changed.
+struct data_version {
+    std::int64_t timestamp = 0; // ms since the epoch of the last change
+    std::int64_t counter = 0;   // changes so far
+
+    // A table's version before any change: made now (Java's new DataVersion()).
+    static data_version fresh() { return {now_ms(), 0}; }
+
+    // One more change, now.
+    void advance() {
+        timestamp = now_ms();
+        ++counter;
+    }
+
+    friend bool operator==(const data_version&, const data_version&) = default;
+
+private:
+    static std::int64_t now_ms() {
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    }
+};
+
+} // namespace gantry::core
