@@ -1,14 +1,14 @@
 #include "data_version_json.hpp"
 
-#include "json_fields.hpp"
+#include "gantry/protocols/remoting/json_fields.hpp"
 
 namespace gantry::namesrv {
 
 std::optional<data_version> parse_data_version(const nlohmann::json& value) {
     if (!value.is_object()) return std::nullopt;
     data_version version;
-    using json_fields::as_long;
-    using json_fields::read_optional;
+    using protocols::remoting::json_fields::as_long;
+    using protocols::remoting::json_fields::read_optional;
     if (!read_optional(value, "counter", version.counter, as_long) ||
         !read_optional(value, "timestamp", version.timestamp, as_long) ||
         !read_optional(value, "stateVersion", version.state_version, as_long)) {

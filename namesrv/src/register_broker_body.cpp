@@ -14,16 +14,16 @@
 #include "data_version_json.hpp"
 #include "gantry/namesrv/namesrv_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
-#include "json_fields.hpp"
+#include "gantry/protocols/remoting/json_fields.hpp"
 
 namespace gantry::namesrv {
 
 namespace {
 
 using json = nlohmann::json;
-using json_fields::as_bool;
-using json_fields::as_int;
-using json_fields::read_optional;
+using protocols::remoting::json_fields::as_bool;
+using protocols::remoting::json_fields::as_int;
+using protocols::remoting::json_fields::read_optional;
 
 constexpr std::string_view single_tag = "SINGLE_TAG";
 constexpr std::string_view multi_tag = "MULTI_TAG";

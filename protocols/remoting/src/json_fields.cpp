@@ -1,11 +1,11 @@
-#include "json_fields.hpp"
+#include "gantry/protocols/remoting/json_fields.hpp"
 
 #include <cmath>
 #include <limits>
 
 #include "gantry/protocols/remoting/remoting_command.hpp"
 
-namespace gantry::namesrv::json_fields {
+namespace gantry::protocols::remoting::json_fields {
 
 std::optional<std::int64_t> as_long(const nlohmann::json& value) {
     if (value.is_number_unsigned()) {
@@ -20,7 +20,7 @@ std::optional<std::int64_t> as_long(const nlohmann::json& value) {
         if (!(std::abs(number) < 9.2e18)) return std::nullopt;
         return static_cast<std::int64_t>(number);
     }
-    if (value.is_string()) return protocols::remoting::parse_java_long(value.get_ref<const std::string&>());
+    if (value.is_string()) return parse_java_long(value.get_ref<const std::string&>());
     return std::nullopt;
 }
 
@@ -45,4 +45,4 @@ std::optional<bool> as_bool(const nlohmann::json& value) {
     return std::nullopt;
 }
 
-} // namespace gantry::namesrv::json_fields
+} // namespace gantry::protocols::remoting::json_fields

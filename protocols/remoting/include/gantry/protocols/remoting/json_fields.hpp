@@ -6,9 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
-// fastjson's leniency when reading a body field: numbers given as strings,
-// booleans as strings or 0/1, null as absent.
-namespace gantry::namesrv::json_fields {
+// fastjson's leniency when reading a JSON body's field: numbers given as
+// strings, booleans as strings or 0/1, null as absent. Shared by the
+// broker, the name server and the client.
+namespace gantry::protocols::remoting::json_fields {
 
 std::optional<std::int64_t> as_long(const nlohmann::json& value);
 std::optional<std::int32_t> as_int(const nlohmann::json& value);
@@ -26,4 +27,4 @@ bool read_optional(const nlohmann::json& object, const char* key, T& target, Rea
     return true;
 }
 
-} // namespace gantry::namesrv::json_fields
+} // namespace gantry::protocols::remoting::json_fields
