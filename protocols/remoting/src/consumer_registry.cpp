@@ -46,7 +46,7 @@ bool update_subscriptions(std::map<std::string, subscription_data>& table,
 consumer_registry::consumer_registry(std::chrono::milliseconds expiry) : expiry_(expiry) {}
 
 void consumer_registry::heartbeat(const heartbeat_data& data, const std::weak_ptr<common::connection>& conn,
-                                  client_info client) {
+                                  client_info client, const std::set<std::string>& quiet) {
     std::vector<notice> notices;
     {
         const auto now = clock::now();
@@ -61,19 +61,23 @@ void consumer_registry::heartbeat(const heartbeat_data& data, const std::weak_pt
             it->second = member{conn, now, client};
             group.model = consumer.model;
             changed = update_subscriptions(group.subscriptions, consumer.subscriptions) || changed;
-            if (changed) changed_locked(consumer.group_name, notices);
+            if (changed && !quiet.contains(consumer.group_name)) changed_locked(consumer.group_name, notices);
         }
     }
     send(notices);
 }
 
-void consumer_registry::unregister(const std::string& client_id, const std::string& group) {
+void consumer_registry::unregister(const std::string& client_id, const std::string& group, bool notify) {
     std::vector<notice> notices;
     {
         std::lock_guard lock(mutex_);
         expire_locked(clock::now(), notices);
         const auto it = groups_.find(group);
-        if (it != groups_.end() && it->second.members.erase(client_id) > 0) changed_locked(group, notices);
+        if (it != groups_.end() && it->second.members.erase(client_id) > 0) {
+            const auto before = notices.size();
+            changed_locked(group, notices);
+            if (!notify) notices.resize(before);
+        }
     }
     send(notices);
 }
@@ -118,6 +122,19 @@ std::optional<subscription_data> consumer_registry::find_subscription(const std:
         if (const auto g = groups_.find(group); g != groups_.end())
             if (const auto s = g->second.subscriptions.find(topic); s != g->second.subscriptions.end())
                 found = s->second;
+    }
+    send(notices);
+    return found;
+}
+
+bool consumer_registry::broadcasting(const std::string& group) {
+    std::vector<notice> notices;
+    bool found = false;
+    {
+        std::lock_guard lock(mutex_);
+        expire_locked(clock::now(), notices);
+        if (const auto it = groups_.find(group); it != groups_.end())
+            found = it->second.model == message_model::broadcasting;
     }
     send(notices);
     return found;

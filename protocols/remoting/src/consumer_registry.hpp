@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,9 @@ namespace gantry::protocols::remoting {
 // subVersion). A client leaves on UNREGISTER_CLIENT, when its connection
 // closes, or 120 s after its last heartbeat (checked whenever the registry
 // is used). Whenever a group's members change, every remaining member's
-// connection gets a NOTIFY_CONSUMER_IDS_CHANGED (40), so clients rebalance.
+// connection gets a NOTIFY_CONSUMER_IDS_CHANGED (40), so clients rebalance
+// (for a heartbeat or an unregister, unless the group's settings turn that
+// off; a closed or silent connection is always told, as in Java).
 //
 // Shared by every session of a module, on several io threads: one mutex
 // guards the table, and notifications are posted to each connection's own
@@ -55,10 +58,13 @@ public:
     consumer_registry& operator=(const consumer_registry&) = delete;
 
     // Records the consumers of one heartbeat, sent over `conn` by `client`.
+    // Members of the `quiet` groups (notifyConsumerIdsChangedEnable false)
+    // are not told of the changes it makes, as in Java.
     void heartbeat(const heartbeat_data& data, const std::weak_ptr<common::connection>& conn,
-                   client_info client);
-    // UNREGISTER_CLIENT: `client_id` leaves `group`.
-    void unregister(const std::string& client_id, const std::string& group);
+                   client_info client, const std::set<std::string>& quiet = {});
+    // UNREGISTER_CLIENT: `client_id` leaves `group`; its other members are
+    // told unless `notify` is false.
+    void unregister(const std::string& client_id, const std::string& group, bool notify = true);
     // Every client that used `conn` leaves its groups.
     void connection_closed(const std::weak_ptr<common::connection>& conn);
 
@@ -66,6 +72,9 @@ public:
     std::vector<std::string> consumer_ids(const std::string& group);
     // The subscription a group registered for `topic`.
     std::optional<subscription_data> find_subscription(const std::string& group, const std::string& topic);
+    // Whether the group's last heartbeat said BROADCASTING; false for a
+    // group with no consumer online.
+    bool broadcasting(const std::string& group);
     // The group's live consumers, by client id; empty for an unknown group.
     std::vector<member_channel> members(const std::string& group);
     // Every group with live consumers, sorted by name.

@@ -30,6 +30,7 @@ const handler_registry& handler_registry::standard() {
         r.add(request_code::get_consumer_list_by_group, handlers::get_consumer_list_by_group);
         r.add(request_code::lock_batch_mq, handlers::lock_batch_mq);
         r.add(request_code::unlock_batch_mq, handlers::unlock_batch_mq);
+        r.add(request_code::update_and_create_subscriptiongroup, handlers::update_and_create_subscriptiongroup);
         r.add(request_code::get_all_subscriptiongroup_config, handlers::get_all_subscriptiongroup_config);
         r.add(request_code::delete_subscriptiongroup, handlers::delete_subscriptiongroup);
         r.add(request_code::delete_topic_in_broker, handlers::delete_topic_in_broker);

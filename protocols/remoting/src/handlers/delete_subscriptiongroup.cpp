@@ -23,12 +23,12 @@ std::string joined(const std::vector<consumer_registry::member_channel>& members
 } // namespace
 
 // DELETE_SUBSCRIPTIONGROUP (207): header `groupName` (5.x's `cleanOffset`
-// is read and not needed). A group's only state in Gantry is its position
-// (committed offsets) and its retry topic, so deleting it forgets both, as
-// facade::delete_group does; its dead letters stay. Refused (SYSTEM_ERROR)
-// while consumers are online: their next heartbeat and commit would bring
-// it back. A group this broker does not know is SUCCESS, as in Java, with
-// a remark saying nothing was deleted.
+// is read and not needed). The group's stored settings go, as in Java, and
+// so do its position (committed offsets) and retry topic, as
+// facade::delete_group forgets them; its dead letters stay. Refused
+// (SYSTEM_ERROR) while consumers are online: their next heartbeat and
+// commit would bring it back. A group this broker does not know is
+// SUCCESS, as in Java, with a remark saying nothing was deleted.
 void delete_subscriptiongroup(request_context ctx) {
     header_reader h(ctx.request());
     const auto group = h.text("groupName");
@@ -42,17 +42,23 @@ void delete_subscriptiongroup(request_context ctx) {
                                     "group, or their next heartbeat brings it back",
                                     group, online.size(), joined(online)));
     const auto groups = ctx.engine().list_groups();
-    const bool known = std::any_of(groups.begin(), groups.end(), [&](const auto& g) { return g.name == group; });
+    const bool in_engine = std::any_of(groups.begin(), groups.end(), [&](const auto& g) { return g.name == group; });
     const auto error = ctx.engine().delete_group(ctx.operation(), group);
     if (error == core::core_errc::group_in_use)
         return ctx.fail(response_code::system_error,
                         "consumer group " + group + " still has subscribers of another protocol (MQTT, AMQP or STOMP "
                                                     "sessions); close them before deleting the group");
     if (error) return ctx.fail(response_code::system_error, "consumer group " + group + " was not deleted: " + error.message());
-    if (!known)
+    const auto settings = ctx.engine().group_configs().remove_group_config(group);
+    if (!settings)
+        return ctx.fail(response_code::system_error,
+                        "consumer group " + group + " was deleted, but config/subscriptionGroup.json could not be "
+                                                    "saved without its settings, so a restart brings them back: " +
+                            settings.error().message() + "; check the disk, then delete the group again");
+    if (!in_engine && !*settings)
         return ctx.respond(ctx.response(response_code::success,
                                         "consumer group " + group + " is not known on this broker; nothing was deleted"));
-    remoting_log()->info("consumer group {} deleted by {}: its offsets and retry topic are gone", group,
+    remoting_log()->info("consumer group {} deleted by {}: its settings, offsets and retry topic are gone", group,
                          ctx.remote_address());
     // Its retry topic is gone: the name servers hear of it before the answer.
     ctx.after_topics_published([ctx] { ctx.respond(ctx.response(response_code::success)); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "../request_context.hpp"
@@ -28,6 +29,7 @@ void consumer_send_msg_back(request_context ctx); // 36
 void get_consumer_list_by_group(request_context ctx); // 38
 void lock_batch_mq(request_context ctx);        // 41
 void unlock_batch_mq(request_context ctx);      // 42
+void update_and_create_subscriptiongroup(request_context ctx); // 200
 void get_all_subscriptiongroup_config(request_context ctx); // 201
 void delete_subscriptiongroup(request_context ctx); // 207
 void delete_topic_in_broker(request_context ctx); // 215
@@ -35,6 +37,12 @@ void invoke_broker_to_reset_offset(request_context ctx); // 222
 
 // GET_MAX_OFFSET and GET_MIN_OFFSET: one field of the queue's state.
 void reply_queue_offset(request_context ctx, std::int64_t engine::queue_state::*which);
+
+// Whether the group's members hear of its changes (its settings'
+// notifyConsumerIdsChangedEnable).
+inline bool notifies_consumers(const request_context& ctx, const std::string& group) {
+    return ctx.engine().group_configs().effective_group_config(group).notify_consumer_ids_changed_enable;
+}
 
 // A response body of JSON text.
 inline void set_body(remoting_command& response, std::string_view json) {

@@ -1,4 +1,6 @@
 #include <memory>
+#include <set>
+#include <string>
 
 #include "../consumer_registry.hpp"
 #include "../heartbeat_data.hpp"
@@ -7,6 +9,18 @@
 #include "handlers.hpp"
 
 namespace gantry::protocols::remoting::handlers {
+
+namespace {
+
+// The heartbeat's groups whose settings turn NOTIFY_CONSUMER_IDS_CHANGED off.
+std::set<std::string> quiet_groups(const request_context& ctx, const heartbeat_data& data) {
+    std::set<std::string> quiet;
+    for (const auto& consumer : data.consumers)
+        if (!notifies_consumers(ctx, consumer.group_name)) quiet.insert(consumer.group_name);
+    return quiet;
+}
+
+} // namespace
 
 // Registers the client's consumers (producers are not kept yet) and makes
 // sure each group's retry topic exists, as Java's broker does, so the
@@ -20,7 +34,8 @@ void heart_beat(request_context ctx) {
                              ctx.remote_address());
         return ctx.fail(response_code::system_error, "the HeartbeatData body is not valid: " + data.error().message());
     }
-    ctx.consumers().heartbeat(*data, ctx.connection(), {ctx.request().language, ctx.request().version});
+    ctx.consumers().heartbeat(*data, ctx.connection(), {ctx.request().language, ctx.request().version},
+                              quiet_groups(ctx, *data));
 
     // Declares complete on this connection's executor, like the request itself.
     auto pending = std::make_shared<std::size_t>(1);

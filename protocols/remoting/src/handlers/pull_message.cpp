@@ -68,9 +68,18 @@ void pull_message(request_context ctx) {
     const auto sub_version = h.int64_or("subVersion", 0);
     if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
 
+    // The group's settings (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP), with 4.9.x's remarks.
+    const auto settings = ctx.engine().group_configs().effective_group_config(group);
+    if (!settings.consume_enable)
+        return ctx.fail(response_code::no_permission, "subscription group no permission, " + group);
     if (sys_flag & subscription_bit) {
         read.filter = expression;
     } else {
+        // As 4.9.x, only a pull that relies on the heartbeat's subscription
+        // is checked against the model the heartbeat announced.
+        if (!settings.consume_broadcast_enable && ctx.consumers().broadcasting(group))
+            return ctx.fail(response_code::no_permission,
+                            "the consumer group[" + group + "] can not consume by broadcast way");
         // Push consumers leave the subscription to their heartbeat (spec 2.4.2).
         auto registered = ctx.consumers().find_subscription(group, read.topic);
         if (!registered)

@@ -12,7 +12,8 @@ void unregister_client(request_context ctx) {
     const auto client_id = h.text("clientID");
     const auto consumer_group = h.text_or("consumerGroup", "");
     if (auto remark = h.failure()) return ctx.fail(response_code::system_error, *remark);
-    if (!consumer_group.empty()) ctx.consumers().unregister(client_id, consumer_group);
+    if (!consumer_group.empty())
+        ctx.consumers().unregister(client_id, consumer_group, notifies_consumers(ctx, consumer_group));
     ctx.respond(ctx.response(response_code::success));
 }
 

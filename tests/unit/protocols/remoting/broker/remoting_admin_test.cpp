@@ -16,29 +16,11 @@ std::string ext(const remoting_command& c, std::string_view key) {
     return value ? *value : std::string("<missing>");
 }
 
-std::string body_text(const remoting_command& c) {
-    return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
-}
-
-// Sends and returns the response, skipping the broker's own requests
-// (NOTIFY_CONSUMER_IDS_CHANGED) that may arrive first.
-std::optional<remoting_command> call(remoting_client& client, const remoting_command& request) {
-    if (!client.send(request)) return std::nullopt;
-    for (;;) {
-        auto frame = client.receive();
-        if (!frame || (frame->is_response() && frame->opaque == request.opaque)) return frame;
-    }
-}
-
 std::string tags(const std::string& tag) { return "TAGS\x01" + tag + "\x02"; }
 
 // A push consumer of the fixture's group "group", subscribed to `topic` with a tag expression.
 std::string heartbeat_body(const std::string& topic, const std::string& expression) {
-    return R"({"clientID":"10.0.0.9@1","consumerDataSet":[{"consumeFromWhere":"CONSUME_FROM_LAST_OFFSET",)"
-           R"("consumeType":"CONSUME_PASSIVELY","groupName":"group","messageModel":"CLUSTERING",)"
-           R"("subscriptionDataSet":[{"classFilterMode":false,"codeSet":[],"expressionType":"TAG","subString":")" +
-           expression + R"(","subVersion":1690000000123,"tagsSet":[],"topic":")" + topic +
-           R"("}],"unitMode":false}],"producerDataSet":[]})";
+    return consumer_heartbeat("10.0.0.9@1", "group", topic, expression);
 }
 
 // Every record of a pull body.

@@ -92,6 +92,46 @@ private:
     std::int32_t next_opaque_ = 1;
 };
 
+inline std::string body_text(const remoting_command& c) {
+    return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
+}
+
+// Sends and returns the response, skipping the broker's own requests
+// (NOTIFY_CONSUMER_IDS_CHANGED, RESET_CONSUMER_CLIENT_OFFSET) that may arrive first.
+inline std::optional<remoting_command> call(remoting_client& client, const remoting_command& request) {
+    if (!client.send(request)) return std::nullopt;
+    for (;;) {
+        auto frame = client.receive();
+        if (!frame || (frame->is_response() && frame->opaque == request.opaque)) return frame;
+    }
+}
+
+// The next request of `code` the broker sends within `timeout`.
+inline std::optional<remoting_command> next_request(remoting_client& client, std::int32_t code,
+                                                    std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        auto frame = client.receive(left);
+        if (!frame) return std::nullopt;
+        if (!frame->is_response() && frame->code == code) return frame;
+    }
+}
+
+// A push consumer's HeartbeatData (spec 4.1): `client_id` consumes `topic`
+// in `group` with a tag expression, in `model` (CLUSTERING or BROADCASTING).
+inline std::string consumer_heartbeat(const std::string& client_id, const std::string& group, const std::string& topic,
+                                      const std::string& expression = "*", const std::string& model = "CLUSTERING") {
+    return R"({"clientID":")" + client_id +
+           R"(","consumerDataSet":[{"consumeFromWhere":"CONSUME_FROM_LAST_OFFSET","consumeType":"CONSUME_PASSIVELY",)"
+           R"("groupName":")" + group + R"(","messageModel":")" + model +
+           R"(","subscriptionDataSet":[{"classFilterMode":false,"codeSet":[],"expressionType":"TAG","subString":")" +
+           expression + R"(","subVersion":1690000000123,"tagsSet":[],"topic":")" + topic +
+           R"("}],"unitMode":false}],"producerDataSet":[]})";
+}
+
 // A real store and engine on a temporary directory, behind a remoting
 // listener on 127.0.0.1 with two io threads.
 class remoting_broker_fixture : public ::testing::Test {

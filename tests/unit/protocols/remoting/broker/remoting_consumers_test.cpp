@@ -10,10 +10,6 @@ namespace {
 
 using consumers_test = remoting_broker_fixture;
 
-std::string body_text(const remoting_command& c) {
-    return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
-}
-
 // A Java push consumer's heartbeat (spec 4.1).
 std::string java_heartbeat(const std::string& client_id, const std::string& group) {
     return R"({"clientID":")" + client_id +
@@ -24,30 +20,13 @@ std::string java_heartbeat(const std::string& client_id, const std::string& grou
            R"("unitMode":false}],"producerDataSet":[{"groupName":"CLIENT_INNER_PRODUCER"}]})";
 }
 
-// Sends and returns the response, skipping the broker's own requests
-// (NOTIFY_CONSUMER_IDS_CHANGED) that may arrive first.
-std::optional<remoting_command> call(remoting_client& client, const remoting_command& request) {
-    if (!client.send(request)) return std::nullopt;
-    for (;;) {
-        auto frame = client.receive();
-        if (!frame || (frame->is_response() && frame->opaque == request.opaque)) return frame;
-    }
-}
-
 std::optional<remoting_command> heartbeat(remoting_client& client, const std::string& body) {
     return call(client, client.request(request_code::heart_beat, {}, body));
 }
 
 // The next NOTIFY_CONSUMER_IDS_CHANGED within `timeout`.
 std::optional<remoting_command> next_notification(remoting_client& client, std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return std::nullopt;
-        auto frame = client.receive(left);
-        if (!frame) return std::nullopt;
-        if (!frame->is_response() && frame->code == request_code::notify_consumer_ids_changed) return frame;
-    }
+    return next_request(client, request_code::notify_consumer_ids_changed, timeout);
 }
 
 // Reads and drops whatever the broker sends within `quiet`.

@@ -13,10 +13,6 @@ protected:
     nameserver_without_auto_create_test() { core_config_.auto_create_topic_enable = false; }
 };
 
-std::string body_text(const remoting_command& c) {
-    return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
-}
-
 std::optional<remoting_command> route(remoting_client& client, const std::string& topic) {
     return client.call(client.request(request_code::get_routeinfo_by_topic, {{"topic", topic}}));
 }

@@ -9,10 +9,6 @@ namespace {
 
 using queue_locks_test = remoting_broker_fixture;
 
-std::string body_text(const remoting_command& c) {
-    return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
-}
-
 // A Java client's LockBatchRequestBody / UnlockBatchRequestBody for queues of T1.
 std::string lock_body(const std::string& client_id, const std::vector<int>& queue_ids) {
     std::string mqs;

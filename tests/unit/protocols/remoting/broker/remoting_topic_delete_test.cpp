@@ -1,3 +1,4 @@
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -7,10 +8,6 @@ namespace gantry::protocols::remoting::test {
 namespace {
 
 using topic_delete_test = remoting_broker_fixture;
-
-std::string body_text(const remoting_command& c) {
-    return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
-}
 
 std::optional<remoting_command> delete_in_broker(remoting_client& client, ext_field_map header) {
     return client.call(client.request(request_code::delete_topic_in_broker, std::move(header)));
@@ -53,6 +50,28 @@ TEST_F(topic_delete_test, a_deleted_topic_leaves_the_table_its_route_and_can_no_
     ASSERT_TRUE(offset);
     EXPECT_NE(offset->find_ext("offset") ? *offset->find_ext("offset") : std::string(), "1")
         << "the group's committed offset outlived the topic";
+}
+
+TEST_F(topic_delete_test, a_pull_held_on_a_deleted_topic_answers_at_once_as_for_a_topic_that_does_not_exist) {
+    remoting_client admin(port());
+    remoting_client consumer(port());
+    ASSERT_EQ(create(admin, "Waited")->code, response_code::success);
+    // Suspend and subscription bits, held up to 20 s.
+    const auto held = pull(consumer, "Waited", 0, 6, 20'000);
+    ASSERT_TRUE(consumer.send(held));
+    ASSERT_FALSE(consumer.receive(300ms)) << "the pull of an empty queue was not held";
+
+    const auto deleted_at = std::chrono::steady_clock::now();
+    ASSERT_EQ(delete_in_broker(admin, {{"topic", "Waited"}})->code, response_code::success);
+    auto answer = consumer.receive(3s);
+    ASSERT_TRUE(answer) << "the held pull was not answered after the delete";
+    EXPECT_LT(std::chrono::steady_clock::now() - deleted_at, 2s);
+    EXPECT_EQ(answer->opaque, held.opaque);
+    EXPECT_EQ(answer->code, response_code::topic_not_exist);
+    auto fresh = consumer.call(pull(consumer, "Waited", 0, 6, 20'000));
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ(fresh->code, response_code::topic_not_exist);
+    EXPECT_EQ(answer->remark, fresh->remark) << "not the answer a pull of a missing topic gets";
 }
 
 TEST_F(topic_delete_test, blank_invalid_and_system_topics_are_refused_with_javas_remarks) {
