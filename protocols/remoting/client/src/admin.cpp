@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "broker_call.hpp"
+#include "group_bodies.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/reset_offset_body.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
+#include "gantry/protocols/remoting/subscription_group_body.hpp"
 #include "gantry/store/message_id.hpp"
 #include "message_encoding.hpp"
 #include "request.hpp"
@@ -56,12 +58,10 @@ result<std::vector<std::string>> admin::topics() {
 }
 
 result<std::size_t> admin::create_topic(const topic_settings& topic, const std::string& cluster_name) {
-    const auto info = cluster();
-    if (!info) return info.error();
+    const auto brokers = masters(cluster_name);
+    if (!brokers) return brokers.error();
     std::size_t created = 0;
-    for (const auto& [name, broker] : info->brokers) {
-        const auto master = broker.broker_addrs.find(0);
-        if ((!cluster_name.empty() && broker.cluster != cluster_name) || master == broker.broker_addrs.end()) continue;
+    for (const auto& [name, address] : *brokers) {
         auto request = make_request(request_code::update_and_create_topic);
         request.set_ext("topic", topic.name);
         request.set_ext("defaultTopic", "TBW102");
@@ -71,7 +71,7 @@ result<std::size_t> admin::create_topic(const topic_settings& topic, const std::
         request.set_ext("topicFilterType", "SINGLE_TAG");
         request.set_ext("topicSysFlag", "0");
         request.set_ext("order", topic.order ? "true" : "false");
-        const auto response = expect_success(call(master->second, std::move(request)));
+        const auto response = expect_success(call(address, std::move(request)));
         if (!response) return response.error();
         ++created;
     }
@@ -114,32 +114,28 @@ result<topic_deletion> admin::delete_topic(const std::string& topic) {
     return done;
 }
 
-result<std::map<std::string, std::string>> admin::masters() {
+result<std::map<std::string, std::string>> admin::masters(const std::string& cluster_name) {
     const auto info = cluster();
     if (!info) return info.error();
     std::map<std::string, std::string> out;
-    for (const auto& [name, broker] : info->brokers)
+    for (const auto& [name, broker] : info->brokers) {
+        if (!cluster_name.empty() && broker.cluster != cluster_name) continue;
         if (const auto master = broker.broker_addrs.find(0); master != broker.broker_addrs.end())
             out.emplace(name, master->second);
+    }
     return out;
 }
 
 result<std::vector<group_summary>> admin::groups_of(const std::string& broker_name, const std::string& address) {
     const auto response = call_expecting_success(address, make_request(request_code::get_all_subscriptiongroup_config));
     if (!response) return response.error();
+    const auto wrapper = parse_subscription_group_wrapper(response->body);
+    if (!wrapper) return client_errc::malformed_response;
     std::vector<group_summary> out;
-    try {
-        const auto body = nlohmann::json::parse(body_text(*response));
-        for (const auto& [name, config] : body.at("subscriptionGroupTable").items()) {
-            group_summary g{broker_name, name};
-            // Gantry's own fields; a RocketMQ broker does not send them.
-            g.online_consumers = config.value("onlineConsumers", -1);
-            g.durable = config.value("durable", true);
-            out.push_back(std::move(g));
-        }
-    } catch (const std::exception&) {
-        return client_errc::malformed_response;
-    }
+    for (const auto& row : wrapper->groups)
+        // onlineConsumers and durable are Gantry's own fields; a RocketMQ broker does not send them.
+        out.push_back({broker_name, row.config.group_name, row.online_consumers.value_or(-1), row.durable.value_or(true),
+                       row.config});
     return out;
 }
 
@@ -175,6 +171,45 @@ result<std::size_t> admin::delete_group(const std::string& group) {
         return response_error(response_code::subscription_group_not_exist);
     }
     return deleted;
+}
+
+group_config group_settings_change::applied_to(group_config base) const {
+    const auto apply = [](auto& field, const auto& value) {
+        if (value) field = *value;
+    };
+    apply(base.consume_enable, consume_enable);
+    apply(base.consume_from_min_enable, consume_from_min_enable);
+    apply(base.consume_broadcast_enable, consume_broadcast_enable);
+    apply(base.retry_queue_nums, retry_queue_nums);
+    apply(base.retry_max_times, retry_max_times);
+    apply(base.broker_id, broker_id);
+    apply(base.which_broker_when_consume_slowly, which_broker_when_consume_slowly);
+    apply(base.notify_consumer_ids_changed_enable, notify_consumer_ids_changed_enable);
+    return base;
+}
+
+result<std::map<std::string, group_config>> admin::update_group(const std::string& group,
+                                                                const group_settings_change& change,
+                                                                const std::string& cluster_name) {
+    const auto brokers = masters(cluster_name);
+    if (!brokers) return brokers.error();
+    std::map<std::string, group_config> out;
+    for (const auto& [name, address] : *brokers) {
+        const auto listed = groups_of(name, address);
+        if (!listed) return listed.error();
+        group_config current;
+        current.group_name = group;
+        for (const auto& g : *listed)
+            if (g.group == group) current = g.settings;
+        const auto updated = change.applied_to(std::move(current));
+        auto request = make_request(request_code::update_and_create_subscriptiongroup);
+        set_body(request, subscription_group_config_json(updated));
+        const auto response = call_expecting_success(address, std::move(request));
+        if (!response) return response.error();
+        out.emplace(name, updated);
+    }
+    if (out.empty()) return client_errc::no_route;
+    return out;
 }
 
 result<std::map<message_queue, std::int64_t>> admin::reset_offsets_online(const std::string& topic,

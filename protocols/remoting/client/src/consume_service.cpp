@@ -1,6 +1,7 @@
 #include "consume_service.hpp"
 
 #include <exception>
+#include <limits>
 
 #include "broker_call.hpp"
 #include "client_log.hpp"
@@ -145,8 +146,11 @@ void consume_service::orderly_done(const std::shared_ptr<process_queue>& queue, 
         if (again->empty()) return self->orderly_next(queue);
         self->after(self->options_.suspend_pause, [self, queue] { self->orderly_next(queue); });
     };
+    // As Java: an orderly consumer without a limit (-1) never gives up on a message.
+    const auto limit = options_.max_reconsume_times < 0 ? std::numeric_limits<std::int32_t>::max()
+                                                         : options_.max_reconsume_times;
     for (auto& m : messages) {
-        if (m.reconsume_times < options_.max_reconsume_times) {
+        if (m.reconsume_times < limit) {
             ++m.reconsume_times;
             again->push_back(m);
             continue;
@@ -181,7 +185,9 @@ void consume_service::send_back(const message_queue& queue, const received_messa
     request.set_ext("originMsgId", m.msg_id);
     request.set_ext("originTopic", m.topic);
     request.set_ext("unitMode", "false");
-    request.set_ext("maxReconsumeTimes", std::to_string(options_.max_reconsume_times));
+    // Without one the broker applies the group's retryMaxTimes.
+    if (options_.max_reconsume_times >= 0)
+        request.set_ext("maxReconsumeTimes", std::to_string(options_.max_reconsume_times));
     invoke_broker(runtime_, queue, std::move(request),
                   [group = options_.group, id = describe(m), done = std::move(done)](result<remoting_command> response) {
                       response = expect_success(std::move(response));

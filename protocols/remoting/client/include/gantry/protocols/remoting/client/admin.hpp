@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gantry/engine/group_config_store.hpp"
 #include "gantry/protocols/remoting/client/client_runtime.hpp"
 #include "gantry/protocols/remoting/client/message.hpp"
 
@@ -20,12 +21,32 @@ struct topic_deletion {
     std::size_t name_servers = 0; // name servers that answered
 };
 
+// A consumer group's settings (RocketMQ's SubscriptionGroupConfig).
+using engine::group_config;
+
 // A consumer group as one broker reports it (GET_ALL_SUBSCRIPTIONGROUP_CONFIG).
 struct group_summary {
     std::string broker_name;
     std::string group;
     std::int32_t online_consumers = -1; // -1: the broker does not say (not a Gantry broker)
     bool durable = true;
+    group_config settings;
+};
+
+// What `admin::update_group` changes in a group's settings; what is not
+// set stays as the broker has it.
+struct group_settings_change {
+    std::optional<bool> consume_enable;
+    std::optional<bool> consume_from_min_enable;
+    std::optional<bool> consume_broadcast_enable;
+    std::optional<std::int32_t> retry_queue_nums;
+    std::optional<std::int32_t> retry_max_times;
+    std::optional<std::int64_t> broker_id;
+    std::optional<std::int64_t> which_broker_when_consume_slowly;
+    std::optional<bool> notify_consumer_ids_changed_enable;
+
+    // `base` with this change applied.
+    group_config applied_to(group_config base) const;
 };
 
 struct topic_settings {
@@ -59,6 +80,14 @@ public:
     // DELETE_SUBSCRIPTIONGROUP on every master that lists the group; returns
     // how many. response_error(SUBSCRIPTION_GROUP_NOT_EXIST) when none does.
     result<std::size_t> delete_group(const std::string& group);
+    // UPDATE_AND_CREATE_SUBSCRIPTIONGROUP on every master of `cluster`
+    // (every master the name servers know when empty), as mqadmin
+    // updateSubGroup: each broker's settings of the group (RocketMQ's
+    // defaults where it lists none) with `change` applied. The settings
+    // each broker now has, by broker name.
+    result<std::map<std::string, group_config>> update_group(const std::string& group,
+                                                             const group_settings_change& change,
+                                                             const std::string& cluster = {});
 
     // INVOKE_BROKER_TO_RESET_OFFSET on every master of the topic's route:
     // each broker computes the offsets for `timestamp_ms` (−1: the end, 0:
@@ -87,8 +116,9 @@ private:
     result<remoting_command> call(const std::string& address, remoting_command request);
     // call(), and a non-SUCCESS answer as response_error(code), its remark kept.
     result<remoting_command> call_expecting_success(const std::string& address, remoting_command request);
-    // The master addresses the name servers know, by broker name.
-    result<std::map<std::string, std::string>> masters();
+    // The master addresses the name servers know, by broker name; only
+    // those of `cluster` unless it is empty.
+    result<std::map<std::string, std::string>> masters(const std::string& cluster = {});
     result<std::vector<group_summary>> groups_of(const std::string& broker_name, const std::string& address);
 
     client_runtime& runtime_;

@@ -31,7 +31,9 @@ struct push_consumer_options {
     consume_from start = consume_from::last_offset;
     // For consume_from::timestamp (ms since the epoch); 0: half an hour ago, as Java.
     std::int64_t start_timestamp_ms = 0;
-    // Deliveries of a failed message before it goes to %DLQ%<group>.
+    // Redeliveries of a failed message before it goes to %DLQ%<group>. -1:
+    // none is named, so the broker applies the group's retryMaxTimes (an
+    // orderly consumer then retries without end, as Java's).
     std::int32_t max_reconsume_times = 16;
     std::int32_t pull_batch_size = 32;
     // Messages per listener call (Java's consumeMessageBatchMaxSize).
