@@ -37,6 +37,14 @@ class native_test(harness.gantryd_test_case):
     def scenario(self, name, *gantryd_args):
         self.run_scenario(name, self.start_broker(*gantryd_args))
 
+    def scenarios_around_a_restart(self, before, after):
+        first = self.start_broker()
+        self.run_scenario(before, first)
+        first.process.send_signal(signal.SIGTERM)
+        self.assertEqual(first.wait(), 0, first.stderr())
+        again = self.start_broker(name="again", port=self.port)
+        self.run_scenario(after, again)
+
     def test_send_and_pull_round_trip(self):
         self.scenario("send_and_pull_round_trip")
 
@@ -83,13 +91,20 @@ class native_test(harness.gantryd_test_case):
     def test_offset_reset_reaches_an_online_push_consumer(self):
         self.scenario("offset_reset_reaches_an_online_push_consumer")
 
+    def test_group_update_list_and_delete(self):
+        self.scenario("group_update_list_and_delete")
+
+    def test_group_retry_max_times_sends_to_the_dlq(self):
+        self.scenario("group_retry_max_times_sends_to_the_dlq", *SHORT_DELAY_LEVELS)
+
+    def test_held_pull_on_a_deleted_topic_returns_promptly(self):
+        self.scenario("held_pull_on_a_deleted_topic_returns_promptly")
+
+    def test_group_settings_survive_a_restart(self):
+        self.scenarios_around_a_restart("group_settings_before_restart", "group_settings_after_restart")
+
     def test_consumers_resume_from_committed_offsets_after_a_restart(self):
-        first = self.start_broker()
-        self.run_scenario("restart_before", first)
-        first.process.send_signal(signal.SIGTERM)
-        self.assertEqual(first.wait(), 0, first.stderr())
-        again = self.start_broker(name="again", port=self.port)
-        self.run_scenario("restart_after", again)
+        self.scenarios_around_a_restart("restart_before", "restart_after")
 
 
 if __name__ == "__main__":

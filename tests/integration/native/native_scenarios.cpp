@@ -209,6 +209,25 @@ std::vector<std::string> send_numbered(producer& p, const std::string& topic, co
     return bodies;
 }
 
+// What %DLQ%<group> holds once something arrived there within `limit`;
+// empty when nothing did.
+std::vector<received_message> dead_letters(client_runtime& runtime, const std::string& group,
+                                           std::chrono::milliseconds limit) {
+    pull_consumer probe(runtime, group + "-dlq-probe");
+    const auto dlq = "%DLQ%" + group;
+    std::vector<received_message> dead;
+    eventually([&] {
+        const auto queues = probe.queues(dlq);
+        if (!queues) return false;
+        dead.clear();
+        for (const auto& q : *queues)
+            if (const auto pulled = probe.pull(q, 0))
+                dead.insert(dead.end(), pulled->messages.begin(), pulled->messages.end());
+        return !dead.empty();
+    }, limit);
+    return dead;
+}
+
 // ---------------------------------------------------------------------------
 
 void send_and_pull_round_trip() {
@@ -471,16 +490,9 @@ void orderly_suspend_consumes_again_then_dead_letters() {
               "orderly calls were not stuck, stuck, next (" + std::to_string(calls.size()) + " calls)");
         check(calls[1].second - calls[0].second >= 900ms, "a suspended queue was consumed again without a pause");
     }
-    pull_consumer probe(runtime, "native-orderly-suspend-probe");
     const std::string dlq = "%DLQ%" + group;
-    std::vector<received_message> dead;
-    check(eventually([&] {
-        const auto queues = probe.queues(dlq);
-        if (!queues || queues->empty()) return false;
-        const auto pulled = probe.pull(queues->front(), 0);
-        if (pulled) dead = pulled->messages;
-        return !dead.empty();
-    }, 10s), "the suspended message did not reach " + dlq);
+    const auto dead = dead_letters(runtime, group, 10s);
+    check(!dead.empty(), "the suspended message did not reach " + dlq);
     check(dead.size() == 1 && dead.front().body == "stuck", dlq + " holds something other than the stuck message");
     c.shutdown();
 }
@@ -564,21 +576,11 @@ void failed_message_comes_back_through_retry_then_lands_in_dlq() {
     check(eventually([&] { return good.has_all({"fine"}); }, 10s), "the good message was not consumed");
 
     // Deliveries: the original and two retries (reconsume times 0, 1, 2), then the dead-letter queue.
-    pull_consumer probe(runtime, "native-retry-probe");
     const std::string dlq = "%DLQ%" + group;
-    std::vector<received_message> dead;
-    const bool arrived = eventually([&] {
-        const auto queues = probe.queues(dlq);
-        if (!queues) return false;
-        dead.clear();
-        for (const auto& q : *queues)
-            if (const auto pulled = probe.pull(q, 0))
-                dead.insert(dead.end(), pulled->messages.begin(), pulled->messages.end());
-        return !dead.empty();
-    }, 20s);
+    const auto dead = dead_letters(runtime, group, 20s);
     std::lock_guard lock(mutex);
-    check(arrived, "the failing message did not reach " + dlq + " within 20 s (" +
-                       std::to_string(bad_deliveries.size()) + " deliveries seen)");
+    check(!dead.empty(), "the failing message did not reach " + dlq + " within 20 s (" +
+                             std::to_string(bad_deliveries.size()) + " deliveries seen)");
     check(dead.size() == 1 && dead.front().body == "poison", dlq + " holds something other than the failed message");
     check(bad_deliveries.size() == 3, "the failing message was delivered " + std::to_string(bad_deliveries.size()) +
                                           " times, expected 3 (maxReconsumeTimes 2)");
@@ -876,6 +878,151 @@ void offset_reset_reaches_an_online_push_consumer() {
     c.shutdown();
 }
 
+// The settings one broker reports for `group` (GET_ALL_SUBSCRIPTIONGROUP_CONFIG), if it lists it.
+std::optional<group_summary> listed_group(client_runtime& runtime, const std::string& group) {
+    for (auto& g : must(admin(runtime).groups(), "listing consumer groups"))
+        if (g.group == group) return g;
+    return std::nullopt;
+}
+
+// `gantry group update` (UPDATE_AND_CREATE_SUBSCRIPTIONGROUP) makes a group
+// the broker lists (GET_ALL_SUBSCRIPTIONGROUP_CONFIG) with its settings; a
+// group that may not consume has its pulls refused; `gantry group delete`
+// (DELETE_SUBSCRIPTIONGROUP) forgets the settings with the group.
+void group_update_list_and_delete() {
+    const std::string topic = "NativeGroupSettings";
+    const std::string group = "native-configured";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    producer p(runtime);
+    send_numbered(p, topic, "m-", 2);
+
+    const auto created = run_tool({"group", "update", group, "--retry-max-times", "3", "--consume-enable", "false"});
+    check(created.status == 0 && mentions(created.output, "updated on 1 broker(s)") &&
+              mentions(created.output, "consumeEnable=false") && mentions(created.output, "retryMaxTimes=3"),
+          "gantry group update: " + created.output);
+    const auto listed = listed_group(runtime, group);
+    check(listed && !listed->settings.consume_enable && listed->settings.retry_max_times == 3 &&
+              listed->settings.consume_broadcast_enable && listed->online_consumers == 0,
+          "the broker does not list the group with the settings just made");
+
+    pull_consumer disabled(runtime, group);
+    const message_queue queue{topic, must(disabled.queues(topic), "queues").front().broker_name, 0};
+    const auto refused = disabled.pull(queue, 0);
+    check(!refused && refused.error() == response_error(gantry::protocols::remoting::response_code::no_permission),
+          "a pull of a group that may not consume: " +
+              (refused ? std::string("it was served") : refused.error().message()));
+
+    // Only the option given changes; retryMaxTimes stays 3.
+    const auto enabled = run_tool({"group", "update", group, "--consume-enable", "true"});
+    check(enabled.status == 0 && mentions(enabled.output, "consumeEnable=true") &&
+              mentions(enabled.output, "retryMaxTimes=3"),
+          "gantry group update --consume-enable true: " + enabled.output);
+    const auto served = must(disabled.pull(queue, 0), "pulling once the group may consume again");
+    check(served.messages.size() == 2, "the group that may consume again did not get the 2 messages");
+
+    const auto deleted = run_tool({"group", "delete", "-g", group});
+    check(deleted.status == 0 && mentions(deleted.output, "deleted on 1 broker(s)"),
+          "gantry group delete: " + deleted.output);
+    check(!listed_group(runtime, group), "the deleted group and its settings are still listed");
+    const auto refused_update = run_tool({"group", "update", "no spaces", "--retry-max-times", "1"});
+    check(refused_update.status == 1 && mentions(refused_update.output, "invalid consumer group name"),
+          "gantry group update of an invalid name: " + refused_update.output);
+}
+
+// A push consumer that names no reconsume limit (maxReconsumeTimes -1):
+// the broker dead-letters a failing message after the group's retryMaxTimes
+// (2) send-backs that came back, on the third (gantryd runs with short
+// delay levels, native_test.py).
+void group_retry_max_times_sends_to_the_dlq() {
+    const std::string topic = "NativeGroupRetry";
+    const std::string group = "native-group-retry";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    const auto updated = run_tool({"group", "update", group, "--retry-max-times", "2"});
+    check(updated.status == 0, "gantry group update: " + updated.output);
+    producer p(runtime);
+
+    std::mutex mutex;
+    std::vector<std::int32_t> reconsume_times;
+    push_consumer_options o;
+    o.group = group;
+    o.start = consume_from::first_offset;
+    o.max_reconsume_times = -1;
+    push_consumer c(runtime, o);
+    c.subscribe(topic);
+    c.listen([&](const std::vector<received_message>& batch) {
+        std::lock_guard lock(mutex);
+        for (const auto& m : batch) reconsume_times.push_back(m.reconsume_times);
+        return consume_status::retry_later;
+    });
+    check(!c.start(), "the consumer did not start");
+    must(p.send(make_message(topic, "poison")), "sending the failing message");
+
+    const std::string dlq = "%DLQ%" + group;
+    const auto dead = dead_letters(runtime, group, 20s);
+    c.shutdown();
+    std::lock_guard lock(mutex);
+    check(!dead.empty(), "the failing message did not reach " + dlq + " within 20 s (" +
+                             std::to_string(reconsume_times.size()) + " deliveries seen)");
+    check(dead.size() == 1 && dead.front().body == "poison", dlq + " holds something other than the failed message");
+    check(reconsume_times == std::vector<std::int32_t>{0, 1, 2},
+          "the failing message was delivered " + std::to_string(reconsume_times.size()) +
+              " times, expected 3 (the original and the group's 2 retries)");
+}
+
+// Two halves around a gantryd restart (native_test.py): settings made
+// before it are the broker's after it.
+const std::string restart_settings_group = "native-restart-settings";
+
+void group_settings_before_restart() {
+    const auto updated = run_tool({"group", "update", restart_settings_group, "--retry-max-times", "4",
+                                   "--consume-enable", "false", "--notify-consumer-ids-changed-enable", "false"});
+    check(updated.status == 0, "gantry group update: " + updated.output);
+}
+
+void group_settings_after_restart() {
+    client_runtime runtime(options());
+    const auto listed = listed_group(runtime, restart_settings_group);
+    check(listed && listed->settings.retry_max_times == 4 && !listed->settings.consume_enable &&
+              !listed->settings.notify_consumer_ids_changed_enable,
+          "the group's settings did not survive the restart");
+    const std::string topic = "NativeRestartSettings";
+    create_topic(runtime, topic, 1);
+    pull_consumer disabled(runtime, restart_settings_group);
+    const auto refused = disabled.pull({topic, listed->broker_name, 0}, 0);
+    check(!refused && refused.error() == response_error(gantry::protocols::remoting::response_code::no_permission),
+          "after the restart a pull of the group that may not consume: " +
+              (refused ? std::string("it was served") : refused.error().message()));
+}
+
+// A pull held in long polling when `gantry topic delete` deletes its topic
+// returns at once with TOPIC_NOT_EXIST, not at the end of its 20 s.
+void held_pull_on_a_deleted_topic_returns_promptly() {
+    const std::string topic = "NativeHeldDeleted";
+    client_runtime runtime(options());
+    create_topic(runtime, topic, 1);
+    pull_consumer consumer(runtime, "native-held-deleted");
+    const message_queue queue{topic, must(consumer.queues(topic), "queues").front().broker_name, 0};
+    pull_options poll;
+    poll.long_poll = 20s;
+    std::promise<gantry::result<pull_result>> answered;
+    auto answer = answered.get_future();
+    consumer.pull_async(queue, 0, poll, [&](gantry::result<pull_result> r) { answered.set_value(std::move(r)); });
+    std::this_thread::sleep_for(500ms); // the broker holds the pull by now
+    check(answer.wait_for(0s) == std::future_status::timeout, "the pull of an empty queue returned at once");
+
+    const auto deleted_at = clock_type::now();
+    const auto deleted = run_tool({"topic", "delete", "-t", topic});
+    check(deleted.status == 0, "gantry topic delete: " + deleted.output);
+    check(answer.wait_for(5s) == std::future_status::ready, "the held pull did not return within 5 s of the delete");
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - deleted_at);
+    std::printf("held pull answered %lld ms after the delete began\n", static_cast<long long>(waited.count()));
+    const auto pulled = answer.get();
+    check(!pulled && pulled.error() == response_error(gantry::protocols::remoting::response_code::topic_not_exist),
+          "the held pull of the deleted topic: " + (pulled ? std::string("it answered") : pulled.error().message()));
+}
+
 const std::map<std::string, void (*)()>& scenarios() {
     static const std::map<std::string, void (*)()> table{
         {"send_and_pull_round_trip", send_and_pull_round_trip},
@@ -898,6 +1045,11 @@ const std::map<std::string, void (*)()>& scenarios() {
         {"topic_delete_ends_produce_and_consume", topic_delete_ends_produce_and_consume},
         {"group_list_and_delete", group_list_and_delete},
         {"offset_reset_reaches_an_online_push_consumer", offset_reset_reaches_an_online_push_consumer},
+        {"group_update_list_and_delete", group_update_list_and_delete},
+        {"group_retry_max_times_sends_to_the_dlq", group_retry_max_times_sends_to_the_dlq},
+        {"group_settings_before_restart", group_settings_before_restart},
+        {"group_settings_after_restart", group_settings_after_restart},
+        {"held_pull_on_a_deleted_topic_returns_promptly", held_pull_on_a_deleted_topic_returns_promptly},
     };
     return table;
 }
