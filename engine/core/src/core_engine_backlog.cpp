@@ -15,12 +15,17 @@ namespace {
 // One queue of one group, walked from its newest entry down to the group's
 // position in it (`begin`).
 struct queue_walk {
-    std::size_t group = 0; // index into the groups being trimmed
+    std::size_t group = 0; // index into the groups walked
     std::string topic;
     std::int32_t queue_id = 0;
     std::int64_t begin = 0;
     std::int64_t next = 0; // the entry looked at next; below `begin` when done
     store::cq_entry entry;
+};
+
+struct walked_group {
+    const std::string* name;
+    record_filter filter;
 };
 
 struct newer_first {
@@ -50,7 +55,7 @@ std::int64_t core_engine::resume_offset(const std::string& group, const engine::
 result<std::uint64_t> core_engine::trim_backlog(const engine::operation_context&,
                                                 std::span<const engine::subscription_options> groups,
                                                 std::uint64_t keep) {
-    std::vector<record_filter> filters;
+    std::vector<walked_group> walked;
     std::vector<queue_walk> walks;
     std::uint64_t waiting = 0;
     for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -64,7 +69,7 @@ result<std::uint64_t> core_engine::trim_backlog(const engine::operation_context&
         selector_diagnostic diagnostic;
         auto filter = record_filter::compile(options.filter_kind, options.filter, diagnostic, options.selector);
         if (!filter) return core_errc::invalid_filter;
-        filters.push_back(std::move(*filter));
+        walked.push_back({&options.group, std::move(*filter)});
         std::vector<topic_config> topics;
         if (options.every_topic) {
             for (auto& topic : topics_.list())
@@ -78,7 +83,7 @@ result<std::uint64_t> core_engine::trim_backlog(const engine::operation_context&
                 const auto end = store_.max_offset(topic.topic_name, q);
                 if (end <= begin) continue;
                 waiting += static_cast<std::uint64_t>(end - begin);
-                walks.push_back({filters.size() - 1, topic.topic_name, q, begin, end - 1, {}});
+                walks.push_back({walked.size() - 1, topic.topic_name, q, begin, end - 1, {}});
             }
     }
     if (waiting <= keep) return std::uint64_t{0};
@@ -102,7 +107,7 @@ result<std::uint64_t> core_engine::trim_backlog(const engine::operation_context&
         const auto i = newest.top();
         newest.pop();
         auto& w = walks[i];
-        if (entry_matches(filters[w.group], w.entry)) ++kept;
+        if (entry_matches(walked[w.group].filter, w.entry)) ++kept;
         --w.next;
         advance(i);
     }
@@ -112,7 +117,7 @@ result<std::uint64_t> core_engine::trim_backlog(const engine::operation_context&
     for (auto& w : walks) {
         const auto resume = w.next + 1;
         if (resume <= w.begin) continue;
-        const auto& filter = filters[w.group];
+        const auto& filter = walked[w.group].filter;
         if (filter.matches_all()) {
             skipped += static_cast<std::uint64_t>(resume - w.begin);
         } else {
@@ -120,7 +125,7 @@ result<std::uint64_t> core_engine::trim_backlog(const engine::operation_context&
                 if (const auto entry = store_.queue_entry(w.topic, w.queue_id, offset); entry && entry_matches(filter, *entry))
                     ++skipped;
         }
-        const auto& group = groups[w.group].group;
+        const auto& group = *walked[w.group].name;
         offsets_.reset_to(group, w.topic, w.queue_id, resume);
         std::shared_ptr<consumer_group> live;
         {

@@ -111,6 +111,25 @@ TEST_F(BacklogLimitTest, AGroupWithALiveMemberIsLeftAlone) {
     engine_->unsubscribe(id);
 }
 
+TEST_F(BacklogLimitTest, AnAbsentGroupIsTrimmedBesideALiveOneThatIsLeftAlone) {
+    const auto live = durable("GANTRY_MQTT-s6-live", "busy");
+    const auto away = durable("GANTRY_MQTT-s6-away", "quiet");
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(live, sink); // no credit: everything waits
+    was_here(away);
+    for (int i = 0; i < 3; ++i) {
+        append("busy", "b" + std::to_string(i));
+        append("quiet", "q" + std::to_string(i));
+    }
+    const auto skipped = trim({live, away}, 1);
+    ASSERT_TRUE(skipped) << skipped.error().message();
+    EXPECT_EQ(*skipped, 2u);
+    engine_->grant_credit(id, 100);
+    EXPECT_TRUE(sink->wait_for(3)) << "the live group lost messages";
+    engine_->unsubscribe(id);
+    EXPECT_EQ(resume(away, 1), (std::vector<std::string>{"q2"}));
+}
+
 TEST_F(BacklogLimitTest, TheSkipSurvivesARestart) {
     const auto sensors = durable("GANTRY_MQTT-s5", "sensors");
     was_here(sensors);
