@@ -699,6 +699,26 @@ class mqtt_test(harness.gantryd_test_case):
             again.close()
         self.assertRegex(self.broker.stderr(), r"limited-3.*the oldest 2 were skipped")
         self.assertEqual(clients.broker_runtime_info(self.port)["mqtt.offlineSkipped"], str(skipped_total))
+        # [MQTT-3.2.2-19/20]: no Reason String or User Property that would
+        # take the CONNACK past the client's Maximum Packet Size.
+        small = struct.pack(">BIBI", 0x11, 300, 0x27, 40)  # Session Expiry 300 s, Maximum Packet Size 40
+        raw = self.raw()
+        raw.connect("limited-small", clean=False, props=small)
+        raw.send(subscribe_packet(1, "limit-small/x", 1))
+        self.assertEqual(raw.read_packet()[0], 0x90)
+        raw.close()
+        watcher = self.paho("limit-watcher-small")
+        watcher.subscribe("limit-small/x", 1)
+        for i in range(5):
+            pub.publish("limit-small/x", b"%d" % i, 1)
+        self.assertEqual(len(self.receive_payloads(watcher, 5)), 5)
+        raw = self.raw()
+        body = raw.connect("limited-small", clean=False, props=small)
+        self.assertEqual(body[:2], b"\x01\x00", "Session Present, Success")
+        self.assertLessEqual(1 + len(vbi(len(body))) + len(body), 40)
+        self.assertNotIn(b"skipped", body)
+        self.assertRegex(self.broker.stderr(), r"limited-small.*the oldest 2 were skipped")
+        raw.close()
 
     def test_a_first_level_wildcard_session_gets_topics_made_while_it_was_away_also_after_a_restart(self):
         pub = self.paho("fw-away-pub")

@@ -109,6 +109,23 @@ void mqtt_session::on_decode_error(const mqtt_diagnostic& diagnostic) {
 void mqtt_session::send(const mqtt_packet& packet) {
     if (closed_) return;
     auto frame = mqtt_codec::encode(packet, version_);
+    // 5.0: a Reason String or User Property that would take a packet past
+    // the client's Maximum Packet Size is not sent ([MQTT-3.2.2-19/20] and
+    // the same rule for every acknowledgement and DISCONNECT). A PUBLISH is
+    // the delivery's to size (send_delivery); its properties are the message.
+    if (frame && client_max_packet_size_ > 0 && frame->size() > client_max_packet_size_ &&
+        !std::holds_alternative<publish_packet>(packet)) {
+        auto plain = packet;
+        std::visit(
+            [](auto& p) {
+                if constexpr (requires { p.properties.reason_string; }) {
+                    p.properties.reason_string.reset();
+                    p.properties.user_properties.clear();
+                }
+            },
+            plain);
+        frame = mqtt_codec::encode(plain, version_);
+    }
     if (!frame) {
         mqtt_log()->error("cannot encode a packet of type {} for {}: {}", static_cast<int>(type_of(packet)), who(),
                           frame.error().message());

@@ -72,7 +72,6 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
 std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
     const auto now = now_ms();
     std::vector<engine::subscription_options> groups;
-    std::map<std::string, std::string> group_of; // filter -> durable group
     for (const auto& [filter, stored] : session.subscriptions) {
         const auto parsed = parse_topic_filter(filter);
         // What waits in a share's group waits for all its members.
@@ -82,7 +81,6 @@ std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
         auto options = engine_options(*mapped, since_of(stored, now));
         options.group = durable_group_name(client_id_, session.generation, filter);
         options.durable = true;
-        group_of.emplace(filter, options.group);
         groups.push_back(std::move(options));
     }
     const auto skipped = engine_.trim_backlog(context(), groups, options_.max_offline_messages);
@@ -100,12 +98,12 @@ std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
                      "retains",
                      who(), options_.max_offline_messages, *skipped);
     // Deliveries in flight when it left may be among them: their packet
-    // identifiers are free again (the groups no longer give them back).
+    // identifiers are free again (the groups no longer give them back). A
+    // share's group has no such name, so its deliveries stay.
     std::erase_if(session.unacked, [&](const auto& entry) {
         const auto& place = entry.first;
-        const auto group = group_of.find(place.filter);
-        if (group == group_of.end()) return false;
-        const auto resume = engine_.committed_offset(group->second, place.topic, place.queue_id);
+        const auto resume = engine_.committed_offset(durable_group_name(client_id_, session.generation, place.filter),
+                                                     place.topic, place.queue_id);
         return resume && *resume > place.queue_offset;
     });
     return *skipped;
