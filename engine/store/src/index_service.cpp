@@ -58,6 +58,7 @@ std::error_code index_service::load() {
     if (ec) return ec;
     for (std::filesystem::directory_iterator it(config_.index_dir(), ec), end; !ec && it != end; it.increment(ec)) {
         std::error_code type_ec;
+        if (mapped_file::remove_if_unfinished(it->path())) continue;
         if (it->is_regular_file(type_ec) && is_index_file_name(it->path().filename().string()))
             paths.push_back(it->path());
     }

@@ -1,6 +1,7 @@
 #include "gantry/store/mapped_file.hpp"
 
 #include "gantry/store/store_error.hpp"
+#include "store_log.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -8,6 +9,8 @@
 #include <unistd.h>
 
 #include <linux/falloc.h>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,6 +22,7 @@ namespace gantry::store {
 namespace {
 
 constexpr std::int64_t page_size = 4096;
+constexpr std::string_view unfinished_suffix = ".creating";
 
 std::error_code last_error() { return {errno, std::system_category()}; }
 
@@ -52,17 +56,34 @@ result<std::shared_ptr<mapped_file>> mapped_file::create(const std::filesystem::
     return file;
 }
 
+bool mapped_file::remove_if_unfinished(const std::filesystem::path& path) {
+    if (path.extension() != unfinished_suffix) return false;
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    store_log()->warn("removed {}, a file whose making a crash interrupted{}", path.string(),
+                      ec ? fmt::format(" (could not: {}; delete it by hand)", ec.message()) : std::string{});
+    return true;
+}
+
 result<std::shared_ptr<mapped_file>> mapped_file::create_at(const std::filesystem::path& path,
                                                             std::int64_t from_offset, std::int64_t size) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // Made full size under another name and then renamed: a crash halfway
+    // leaves a file the loaders remove, never a short one under the real
+    // name that would stop the next start.
+    auto unfinished = path;
+    unfinished += unfinished_suffix;
+    const int fd = ::open(unfinished.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return last_error();
+    auto fail = [&](std::error_code ec) -> result<std::shared_ptr<mapped_file>> {
+        ::close(fd);
+        ::unlink(unfinished.c_str());
+        return ec;
+    };
     // Reserve the blocks now: an append must never meet ENOSPC halfway
     // through a record in a mapped page (that would be SIGBUS).
-    if (int rc = ::posix_fallocate(fd, 0, size); rc != 0) {
-        ::close(fd);
-        ::unlink(path.c_str());
-        return std::error_code(rc, std::system_category());
-    }
+    if (int rc = ::posix_fallocate(fd, 0, size); rc != 0) return fail(std::error_code(rc, std::system_category()));
+    if (::renameat2(AT_FDCWD, unfinished.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0)
+        return fail(last_error());
     auto data = map(fd, size);
     if (!data) {
         ::close(fd);

@@ -28,6 +28,7 @@ std::error_code mapped_file_queue::load() {
     std::vector<std::pair<std::int64_t, std::filesystem::path>> found;
     for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
         std::int64_t offset = 0;
+        if (mapped_file::remove_if_unfinished(entry.path())) continue;
         if (!entry.is_regular_file() || !parse_file_name(entry.path().filename().string(), offset)) continue;
         found.emplace_back(offset, entry.path());
     }

@@ -130,6 +130,27 @@ TEST_F(RecoveryTest, CrashCopyOfARunningStoreRecovers) {
 
 // A torn last record, cut at every byte: the record is gone, everything
 // before it stays, and the log takes appends again at the same place.
+// A kill -9 while a commit-log segment or an index file was being made
+// leaves its unfinished file (short: the space not yet reserved), never a
+// short file under the real name; the next start removes it.
+TEST_F(RecoveryTest, FilesWhoseMakingACrashInterruptedAreRemovedAtStart) {
+    {
+        message_store store(config_);
+        ASSERT_FALSE(store.start());
+        fill(store, 10);
+    }
+    mark_crashed(config_);
+    const auto segment_left = fs::path(segment(config_, config_.commit_log_file_size)) += ".creating";
+    const auto index_left = config_.index_dir() / "20991231235959999.creating";
+    std::ofstream(segment_left).put('x');
+    std::ofstream(index_left).flush();
+    message_store store(config_);
+    ASSERT_FALSE(store.start());
+    EXPECT_FALSE(fs::exists(segment_left));
+    EXPECT_FALSE(fs::exists(index_left));
+    EXPECT_EQ(bodies(store), expected(10));
+}
+
 TEST_F(RecoveryTest, TornLastRecordIsCutAtEveryByte) {
     temp_dir pristine;
     std::vector<append_result> written;

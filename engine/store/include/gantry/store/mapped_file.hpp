@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 #include "gantry/engine/result.hpp"
 #include "gantry/store/byte_order.hpp"
@@ -29,6 +30,10 @@ public:
     mapped_file& operator=(const mapped_file&) = delete;
 
     static std::string file_name(std::int64_t offset);
+    // Removes `path` when it is a file create() or create_at() did not
+    // finish (a crash while it was being made); true when it was one.
+    // Loaders call it for each file they meet.
+    static bool remove_if_unfinished(const std::filesystem::path& path);
 
     std::int64_t from_offset() const noexcept { return from_offset_; }
     std::int64_t size() const noexcept { return size_; }
