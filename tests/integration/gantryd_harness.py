@@ -15,6 +15,20 @@ GANTRYD = None  # set by each test script from its command line
 START_TIMEOUT = 20.0  # seconds until "started" appears in the log
 EXIT_TIMEOUT = 15.0  # seconds gantryd may take to exit
 
+# Store settings every test gantryd starts with (its own arguments come later
+# and win). With the defaults each gantryd preallocates about 1.5 GiB (a
+# 1 GiB commit-log segment, a 400 MiB index file, 6 MB per consume queue),
+# and the disk-usage ratios count the whole filesystem: on a host that is
+# already fairly full, a few gantryds side by side crossed
+# diskSpaceWarningLevelRatio, and every gantryd started after that refused
+# appends. Small files keep a test's footprint near 100 MiB and still roll
+# segments; the ratios at their maximum leave the host's other data out of
+# the tests (retention and disk-full are unit-tested with a fake probe).
+SMALL_STORE = ("--mappedFileSizeCommitLog", "67108864", "--mappedFileSizeConsumeQueue", "600000",
+               "--maxHashSlotNum", "50000", "--maxIndexNum", "200000",
+               "--diskMaxUsedSpaceRatio", "95", "--diskSpaceCleanForciblyRatio", "95",
+               "--diskSpaceWarningLevelRatio", "95")
+
 
 class gantryd_process:
     """One gantryd started by a test, with stderr captured to a file."""
@@ -120,7 +134,8 @@ class gantryd_test_case(unittest.TestCase):
             taken.add(self.amqp_port)
             self.websocket_port = websocket_port or other_free_port(taken)
             listen += ("--mqttPort", str(self.mqtt_port), "--stompPort", str(self.stomp_port),
-                       "--amqpPort", str(self.amqp_port), "--websocketPort", str(self.websocket_port))
+                       "--amqpPort", str(self.amqp_port), "--websocketPort", str(self.websocket_port),
+                       *SMALL_STORE)
         p = gantryd_process(self.workdir, (*listen, *args), name, program)
         self.addCleanup(p.stop)
         return p
