@@ -1,11 +1,6 @@
 #include "gantry/store/commit_log.hpp"
 
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <climits>
 #include <vector>
 
 #include "gantry/store/store_error.hpp"
@@ -87,7 +82,6 @@ result<append_result> commit_log::append(const message_to_store& msg) {
         std::lock_guard lock(append_mutex_);
         r = append_locked(msg, size, crc, now_ms());
     }
-    wake_waiters();
     return r;
 }
 
@@ -112,26 +106,7 @@ std::error_code commit_log::append_batch(std::span<const message_to_store> msgs,
             out[i] = *r;
         }
     }
-    wake_waiters();
     return ec;
-}
-
-static_assert(sizeof(std::atomic<std::uint32_t>) == 4 && std::atomic<std::uint32_t>::is_always_lock_free,
-              "the futex word is the atomic itself");
-
-// Sequentially consistent on both sides: either the waker sees the sleeper
-// count, or the sleeper sees the new generation (the kernel compares it too).
-void commit_log::wake_waiters() noexcept {
-    appended_.fetch_add(1, std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_seq_cst) > 0)
-        ::syscall(SYS_futex, &appended_, FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
-}
-
-void commit_log::wait_for_append(std::uint32_t seen) const noexcept {
-    sleepers_.fetch_add(1, std::memory_order_seq_cst);
-    if (appended_.load(std::memory_order_seq_cst) == seen)
-        ::syscall(SYS_futex, &appended_, FUTEX_WAIT_PRIVATE, seen, nullptr, nullptr, 0);
-    sleepers_.fetch_sub(1, std::memory_order_seq_cst);
 }
 
 std::optional<record_ref> commit_log::read(std::int64_t offset, std::int32_t size) const {

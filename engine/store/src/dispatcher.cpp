@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <thread>
 
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/consume_queue_store.hpp"
@@ -50,8 +51,20 @@ std::int64_t dispatcher::tag_code(const decoded_record& record, const indexed_pr
     return props.tags.empty() ? 0 : java_string_hash(props.tags);
 }
 
+namespace {
+
+// requests_ while no append may dispatch: before start() and after stop().
+constexpr std::uint32_t dispatch_closed = 1u << 31;
+
+// Rounds an appending thread dispatches for others before the dispatcher's
+// thread takes over: enough to cover a burst, few enough that a thread
+// serving connections does not stay away from them for long.
+constexpr int passes_before_hand_off = 8;
+
+} // namespace
+
 dispatcher::dispatcher(commit_log& log, consume_queue_store& queues, index_service* index)
-    : log_(log), queues_(queues), index_(index) {}
+    : log_(log), queues_(queues), index_(index), requests_(dispatch_closed) {}
 
 dispatcher::~dispatcher() { stop(); }
 
@@ -62,26 +75,75 @@ std::int64_t dispatcher::catch_up(std::int64_t offset, bool verify_crc) {
 }
 
 void dispatcher::start() {
-    stopping_.store(false);
     {
         std::lock_guard lock(removals_mutex_);
         running_ = true;
     }
+    {
+        std::lock_guard lock(thread_mutex_);
+        thread_takes_over_ = true;
+    }
+    requests_.store(0, std::memory_order_release);
     thread_ = std::thread([this] { run(); });
     ::pthread_setname_np(thread_.native_handle(), "gantry-dispatch");
 }
 
 void dispatcher::stop() {
     if (!thread_.joinable()) return;
-    stopping_.store(true);
-    log_.wake_waiters();
+    {
+        std::lock_guard lock(thread_mutex_);
+        thread_takes_over_ = false;
+    }
+    thread_wake_.notify_all();
     thread_.join();
+    // An appending thread may still be dispatching (it no longer hands off):
+    // wait for it, and let none start after it.
+    for (std::uint32_t idle = 0; !requests_.compare_exchange_weak(idle, dispatch_closed); idle = 0)
+        std::this_thread::yield();
     {
         std::lock_guard lock(removals_mutex_);
         running_ = false;
     }
     // Nothing dispatches any more: what was asked for is done now.
     run_removals(0, true);
+}
+
+void dispatcher::dispatch_pending() {
+    if (requests_.fetch_add(1, std::memory_order_acq_rel) != 0) return;
+    dispatch_requests(passes_before_hand_off);
+}
+
+// Whoever raised requests_ from 0 dispatches until it is 0 again; a request
+// made meanwhile keeps it above what this thread has seen, so it looks again.
+void dispatcher::dispatch_requests(int passes) {
+    for (int pass = 1;; ++pass) {
+        const std::uint32_t seen = requests_.load(std::memory_order_acquire);
+        dispatch_available(false);
+        if (requests_.fetch_sub(seen, std::memory_order_acq_rel) == seen) return;
+        if (pass == passes && hand_off()) return;
+    }
+}
+
+bool dispatcher::hand_off() {
+    {
+        std::lock_guard lock(thread_mutex_);
+        if (!thread_takes_over_) return false;
+        handed_off_ = true;
+    }
+    thread_wake_.notify_one();
+    return true;
+}
+
+void dispatcher::run() {
+    std::unique_lock lock(thread_mutex_);
+    for (;;) {
+        thread_wake_.wait(lock, [this] { return handed_off_ || !thread_takes_over_; });
+        if (!handed_off_) return;
+        handed_off_ = false;
+        lock.unlock();
+        dispatch_requests(0);
+        lock.lock();
+    }
 }
 
 bool dispatcher::remove_topic(std::string topic, std::int64_t boundary, std::chrono::milliseconds limit) {
@@ -96,7 +158,7 @@ bool dispatcher::remove_topic(std::string topic, std::int64_t boundary, std::chr
     }
     // Without the thread nothing is being dispatched: no boundary to wait for.
     if (run_here) run_removals(0, true);
-    else log_.wake_waiters();
+    else dispatch_pending();
     return finished.wait_for(limit) == std::future_status::ready;
 }
 
@@ -118,16 +180,6 @@ void dispatcher::run_removals(std::int64_t position, bool all) {
                           r.topic, r.boundary);
         r.done->set_value();
     }
-}
-
-void dispatcher::run() {
-    while (!stopping_.load(std::memory_order_acquire)) {
-        const std::uint32_t seen = log_.append_generation();
-        const std::int64_t before = dispatched_offset();
-        dispatch_available(false);
-        if (dispatched_offset() == before && !stopping_.load(std::memory_order_acquire)) log_.wait_for_append(seen);
-    }
-    dispatch_available(false);
 }
 
 result<std::shared_ptr<consume_queue>> dispatcher::queue_for(std::string_view topic, std::int32_t queue_id) {

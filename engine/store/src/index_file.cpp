@@ -82,8 +82,12 @@ std::string index_file::file_name(std::int64_t epoch_ms) {
     return format_name(t, epoch_ms % 1000);
 }
 
+// Hash slots and key chains are read and written at random places: nothing
+// is worth reading ahead, and most blocks are unwritten for a long time.
 index_file::index_file(mapped_file_ptr file, std::int32_t slot_count, std::int32_t max_entries)
-    : file_(std::move(file)), slot_count_(slot_count), max_entries_(max_entries) {}
+    : file_(std::move(file)), slot_count_(slot_count), max_entries_(max_entries) {
+    file_->advise(mapped_file::readahead::none);
+}
 
 result<std::shared_ptr<index_file>> index_file::create(const std::filesystem::path& dir,
                                                        std::string_view previous_name, std::int32_t slot_count,

@@ -88,7 +88,7 @@ mapped_file_ptr mapped_file_queue::find(std::int64_t offset) const {
 result<mapped_file_ptr> mapped_file_queue::last_file_for_append(std::int64_t offset) {
     {
         std::shared_lock lock(files_mutex_);
-        if (!files_.empty() && !files_.back()->is_full()) return files_.back();
+        if (!files_.empty() && !files_.back()->is_full()) return advised_for_append(files_.back());
     }
     std::int64_t start = offset / file_size_ * file_size_;
     {
@@ -97,9 +97,23 @@ result<mapped_file_ptr> mapped_file_queue::last_file_for_append(std::int64_t off
     }
     auto file = mapped_file::create(dir_, start, file_size_);
     if (!file) return file.error();
-    std::unique_lock lock(files_mutex_);
-    files_.push_back(*file);
-    return *file;
+    {
+        std::unique_lock lock(files_mutex_);
+        files_.push_back(*file);
+    }
+    return advised_for_append(*file);
+}
+
+mapped_file_ptr mapped_file_queue::advised_for_append(mapped_file_ptr file) {
+    // By owner, not by address: the weak reference keeps its control block,
+    // so a new file cannot look like a removed one.
+    const bool same = !appending_.owner_before(file) && !file.owner_before(appending_);
+    if (!same) {
+        if (auto previous = appending_.lock()) previous->advise(mapped_file::readahead::sequential);
+        file->advise(mapped_file::readahead::none);
+        appending_ = file;
+    }
+    return file;
 }
 
 std::int64_t mapped_file_queue::min_offset() const {

@@ -184,13 +184,17 @@ bool message_store::writable() const { return running_ && !retention_->disk_full
 result<append_result> message_store::put(const message_to_store& msg) {
     if (!running_) return store_errc::not_writable;
     if (retention_->disk_full()) return store_errc::disk_full;
-    return commit_log_->append(msg);
+    auto appended = commit_log_->append(msg);
+    dispatcher_->dispatch_pending();
+    return appended;
 }
 
 std::error_code message_store::put_batch(std::span<const message_to_store> msgs, std::span<append_result> out) {
     if (!running_) return store_errc::not_writable;
     if (retention_->disk_full()) return store_errc::disk_full;
-    return commit_log_->append_batch(msgs, out);
+    const auto ec = commit_log_->append_batch(msgs, out);
+    dispatcher_->dispatch_pending();
+    return ec;
 }
 
 void message_store::when_durable(std::int64_t end_offset, durable_callback done) {

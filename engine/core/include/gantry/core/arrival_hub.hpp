@@ -15,7 +15,8 @@ namespace gantry::core {
 
 // Fans the store's "a record is readable in (topic, queue)" out to whoever
 // waits there: long-polling reads and subscriptions. Watchers run on the
-// dispatcher thread, so they only post work to their own executors.
+// dispatching thread, often inside an append of another session, so they
+// only post work to their own executors.
 class arrival_hub {
 public:
     using watcher = std::function<void(std::int64_t max_offset)>;

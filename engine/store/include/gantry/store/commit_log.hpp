@@ -63,14 +63,6 @@ public:
     // topic before it has the old offsets, every later one the new.
     std::int64_t forget_topic(std::string_view topic);
 
-    // Bumped after every append; the dispatcher waits on it. A plain futex,
-    // not std::atomic::wait: libstdc++ spins with sched_yield before
-    // sleeping, which cost the broker ~6 % of its CPU at 100 k appends/s,
-    // and an append then pays a wake-up syscall only while someone sleeps.
-    std::uint32_t append_generation() const noexcept { return appended_.load(std::memory_order_seq_cst); }
-    void wait_for_append(std::uint32_t seen) const noexcept;
-    void wake_waiters() noexcept;
-
 private:
     std::error_code validate(const message_to_store& msg, std::int64_t size) const;
     // The segment to append to; requires append_mutex_.
@@ -84,8 +76,6 @@ private:
     mutable std::mutex append_mutex_;
     mapped_file_ptr current_; // the segment being appended to; append_mutex_
     topic_queue_map<std::int64_t> queue_offsets_;
-    mutable std::atomic<std::uint32_t> appended_{0};
-    mutable std::atomic<std::int32_t> sleepers_{0};
     std::atomic<std::int64_t> last_store_timestamp_{0};
 };
 

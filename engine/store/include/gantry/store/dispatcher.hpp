@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -27,8 +28,13 @@ class index_service;
 struct indexed_properties;
 
 // Turns new commit-log records into consume-queue entries and index entries
-// ("reput", specs §5.2) and tells the listener at once. Its thread sleeps on
-// the commit log's append counter, never on a timer.
+// ("reput", specs §5.2) and tells the listener at once.
+//
+// The thread that appended a record dispatches it (dispatch_pending), so a
+// subscriber is woken without a hand-off through a dispatching thread: one
+// thread at a time dispatches, and records appended meanwhile by others are
+// taken by it. A thread that has dispatched for others for a while hands
+// the rest to the dispatcher's own thread and goes back to its work.
 class dispatcher {
 public:
     using listener = std::function<void(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset)>;
@@ -46,6 +52,11 @@ public:
     void start();
     void stop();
 
+    // Called after every append: dispatches what is written, on the calling
+    // thread, unless another thread is dispatching (it takes these records
+    // too). Between start() and stop() only.
+    void dispatch_pending();
+
     // Drops every consume queue of `topic` once the records before
     // `boundary` (commit_log::forget_topic) are dispatched into them, so a
     // later record of a topic made again starts a new queue. Done by the
@@ -59,6 +70,11 @@ public:
     std::int64_t last_store_timestamp() const noexcept { return last_timestamp_.load(std::memory_order_acquire); }
 
 private:
+    // Runs on the thread that took the first request: dispatches until no
+    // request is left, or hands on to run() after `passes` rounds (0: no limit).
+    void dispatch_requests(int passes);
+    // false when the thread is not there to take over.
+    bool hand_off();
     void run();
     void dispatch_available(bool verify_crc);
     std::int64_t tag_code(const decoded_record& record, const indexed_properties& props) const;
@@ -81,11 +97,17 @@ private:
     topic_queue_map<std::shared_ptr<consume_queue>> queue_cache_;
     std::atomic<std::int64_t> dispatched_{0};
     std::atomic<std::int64_t> last_timestamp_{0};
-    std::atomic<bool> stopping_{false};
+    // Appends asking for dispatch since the dispatching thread last looked;
+    // the one that raises it from 0 dispatches.
+    std::atomic<std::uint32_t> requests_{0};
     std::thread thread_;
+    std::mutex thread_mutex_;
+    std::condition_variable thread_wake_;
+    bool thread_takes_over_ = false; // thread_mutex_: between start() and stop()
+    bool handed_off_ = false;        // thread_mutex_
     std::mutex removals_mutex_;
     std::vector<removal> removals_;                  // removals_mutex_
-    bool running_ = false;                           // removals_mutex_: the thread dispatches
+    bool running_ = false;                           // removals_mutex_: appends are dispatched
     std::atomic<bool> removals_pending_{false};      // checked before every record
 };
 

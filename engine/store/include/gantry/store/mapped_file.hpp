@@ -35,6 +35,11 @@ public:
     // Loaders call it for each file they meet.
     static bool remove_if_unfinished(const std::filesystem::path& path);
 
+    // Whether a fault may read ahead: never where the blocks are still
+    // unwritten (see advise()), front to back in a file that is full.
+    enum class readahead { none, sequential };
+    void advise(readahead how) const;
+
     std::int64_t from_offset() const noexcept { return from_offset_; }
     std::int64_t size() const noexcept { return size_; }
     const std::filesystem::path& path() const noexcept { return path_; }

@@ -32,7 +32,8 @@ public:
     // The file holding `offset`, or null.
     mapped_file_ptr find(std::int64_t offset) const;
     // The last file, or a new one starting at `offset` (rounded down to a
-    // file boundary) when there is none or the last one is full.
+    // file boundary) when there is none or the last one is full. The file
+    // appended to is advised so, the one before it for reading.
     result<mapped_file_ptr> last_file_for_append(std::int64_t offset);
 
     bool empty() const;
@@ -56,10 +57,13 @@ public:
     void remove_all();
 
 private:
+    mapped_file_ptr advised_for_append(mapped_file_ptr file);
+
     std::filesystem::path dir_;
     std::int64_t file_size_;
     mutable std::shared_mutex files_mutex_;
     std::vector<mapped_file_ptr> files_;
+    std::weak_ptr<mapped_file> appending_; // the appender's
     std::mutex flush_mutex_;
     std::atomic<std::int64_t> flushed_where_{0};
 };

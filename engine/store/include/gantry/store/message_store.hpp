@@ -64,7 +64,8 @@ struct get_result {
     std::int64_t total_bytes = 0;
 };
 
-// Called on the dispatcher thread once a record is readable from its queue.
+// Called once a record is readable from its queue, on the thread dispatching
+// it (usually the one that appended it; never two at once).
 using arrival_listener = std::function<void(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset)>;
 
 // The commit-log store: appends, durability, consume queues, the key index,
@@ -85,7 +86,10 @@ public:
     const store_config& config() const noexcept { return config_; }
 
     // Stage one of an append: the record is in the log and its offsets are
-    // fixed. Stage two is when_durable().
+    // fixed. Stage two is when_durable(). The calling thread usually also
+    // dispatches the record (dispatcher::dispatch_pending), so the arrival
+    // listener may run inside put: it must not take a lock a caller of put
+    // holds.
     result<append_result> put(const message_to_store& msg);
     std::error_code put_batch(std::span<const message_to_store> msgs, std::span<append_result> out);
     // Runs `done` once everything up to `end_offset` is durable as the
@@ -125,7 +129,7 @@ public:
     // of deletion within a few seconds (the queues go when it does).
     std::error_code remove_topic(std::string_view topic);
 
-    // Set before start(): the dispatcher thread calls it without a lock.
+    // Set before start(): dispatching threads call it without a lock.
     void set_arrival_listener(arrival_listener listener);
 
     // Whether appends are accepted (false while the disk is above
