@@ -257,6 +257,19 @@ class stomp_test(harness.gantryd_test_case):
         self.assertEqual(self.next_message(conn).body, "m2")
         self.no_message(conn)
 
+    def test_waiting_messages_are_delivered_higher_priority_first(self):
+        self.start_broker()
+        producer = self.connect()
+        for i, priority in enumerate([3, 9, None, 0, 9, 7]):
+            headers = {} if priority is None else {"priority": str(priority)}
+            self.send(producer, "/queue/prio", "m%d" % i, **headers)
+        conn = self.connect()
+        self.subscribe(conn, "/queue/prio", "p", ack="client-individual")
+        got = [self.next_message(conn) for _ in range(6)]
+        # No priority header is JMS's default, 4; equal priorities keep the order sent.
+        self.assertEqual([f.body for f in got], ["m1", "m4", "m5", "m2", "m0", "m3"])
+        self.assertEqual([f.headers.get("priority") for f in got], ["9", "9", "7", None, "3", "0"])
+
     def test_nack_redelivers_with_a_count_then_dead_letters(self):
         self.start_broker("--maxReconsumeTimes", "2", "--messageDelayLevel", "1s 1s 1s 1s 1s 1s")
         conn = self.connect()

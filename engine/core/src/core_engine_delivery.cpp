@@ -1,6 +1,7 @@
 // core_engine's delivery half: pumping messages to subscribers within their
 // credit, settling, redelivery through the retry and dead-letter topics, and
 // long-polling reads.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -35,6 +36,10 @@ bool expired(const store::decoded_record& record, std::int64_t now) {
     return at > 0 && at <= now;
 }
 
+int effective_priority(const engine::message& m) {
+    return m.priority == engine::message::unset_priority ? engine::message::default_priority : m.priority;
+}
+
 } // namespace
 
 void core_engine::post_pump(const std::shared_ptr<subscription>& sub) {
@@ -57,12 +62,14 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
     sub->pump_posted = false;
     thread_local std::vector<pop_queue::taken> taken;
     const auto ack_timeout = sub->options().ack_timeout;
+    const bool by_priority = sub->options().by_priority;
+    std::vector<prepared_delivery> round; // by_priority: what this round took, handed over together
     int scanned = 0;
     bool more = true;
     while (more && !sub->closed && sub->credit.load() > 0 && scanned < pump_scan_limit) {
         more = false;
         for (const auto& src : sub->sources()) {
-            const int credit = sub->credit.load();
+            const int credit = sub->credit.load() - static_cast<int>(round.size());
             if (credit <= 0 || sub->closed) break;
             auto queue = sub->group().queue(src.topic, src.queue_id, [&] {
                 return start_offset(sub->group(), sub->options().start, src.topic, src.queue_id);
@@ -74,21 +81,34 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
             for (const auto& t : taken) {
                 ++scanned;
                 more = true;
-                deliver_one(*sub, *queue, src, t);
+                auto d = take_delivery(*sub, *queue, src, t);
+                if (!d) continue;
+                if (by_priority) round.push_back(std::move(*d));
+                else hand_over(*sub, std::move(d->delivery));
             }
         }
+        // Higher priorities first; equal ones in the order they were stored,
+        // across the subscription's queues too.
+        std::sort(round.begin(), round.end(), [](const prepared_delivery& a, const prepared_delivery& b) {
+            const int pa = effective_priority(a.delivery.msg);
+            const int pb = effective_priority(b.delivery.msg);
+            return pa != pb ? pa > pb : a.physical_offset < b.physical_offset;
+        });
+        for (auto& d : round) hand_over(*sub, std::move(d.delivery));
+        round.clear();
     }
     if (more && !sub->closed && sub->credit.load() > 0) post_pump(sub);
 }
 
-bool core_engine::deliver_one(subscription& sub, pop_queue& queue, const subscription::source& src,
-                              const pop_queue::taken& t) {
+std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscription& sub, pop_queue& queue,
+                                                                         const subscription::source& src,
+                                                                         const pop_queue::taken& t) {
     const auto got = store_.get_messages({.topic = src.topic, .queue_id = src.queue_id, .offset = t.offset,
                                           .max_messages = 1, .max_bytes = INT64_MAX, .filter = &sub.filter()});
     // Filtered out, or gone with retention: settled for this group.
     if (got.status != store::get_status::found) {
         queue.ack(t.offset, t.delivery_id);
-        return false;
+        return std::nullopt;
     }
     const auto& ref = got.messages.front();
     const auto record = store::decode_record(ref.bytes);
@@ -96,28 +116,31 @@ bool core_engine::deliver_one(subscription& sub, pop_queue& queue, const subscri
     // record is not this offset's, and is taken in its own turn.
     if (!record || record->queue_offset != t.offset) {
         queue.ack(t.offset, t.delivery_id);
-        return false;
+        return std::nullopt;
     }
     if (record->reconsume_times == 0 && t.redeliveries == 0 && record->store_timestamp < sub.group().not_before_ms()) {
         queue.ack(t.offset, t.delivery_id);
-        return false;
+        return std::nullopt;
     }
     if (expired(*record, now_ms())) {
         queue.ack(t.offset, t.delivery_id);
         expired_.fetch_add(1, std::memory_order_relaxed);
-        return false;
+        return std::nullopt;
     }
     auto d = to_delivery(ref, *record, record->reconsume_times + 1 + t.redeliveries);
     if (!d) {
         queue.ack(t.offset, t.delivery_id);
-        return false;
+        return std::nullopt;
     }
     d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};
     d->failed_attempts = record->reconsume_times + t.failures;
-    sub.hold(d->handle);
+    return prepared_delivery{record->physical_offset, std::move(*d)};
+}
+
+void core_engine::hand_over(subscription& sub, engine::delivery&& d) {
+    sub.hold(d.handle);
     sub.credit.fetch_sub(1);
-    sub.sink().deliver(std::move(*d));
-    return true;
+    sub.sink().deliver(std::move(d));
 }
 
 void core_engine::settle(engine::subscription_id id, const engine::delivery_handle& handle, engine::outcome result) {

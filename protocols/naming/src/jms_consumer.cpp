@@ -11,6 +11,7 @@ engine::subscription_options jms_subscription_options(const jms_consumer& consum
     options.filter_kind = engine::filter_language::mqtt;
     options.filter = consumer.route.remainder;
     options.selector = consumer.selector;
+    options.by_priority = true; // JMS message priority
     if (consumer.point_to_point) {
         const auto name = consumer.route.hierarchical_name();
         options.group = consumer.selector.empty() ? queue_group(name)

@@ -61,6 +61,11 @@ struct subscription_options {
     start_position start;           // where a group with no committed offset begins
     std::chrono::milliseconds ack_timeout{30'000}; // shared: invisible until settled or this passes
     int max_deliveries = 16;        // then to the dead-letter topic
+    // JMS priority: of the messages one delivery round takes for this
+    // subscription (up to its credit, at most 32 per queue), higher
+    // priorities go first, equal ones in stored order. Off, delivery keeps
+    // the stored order of each queue (MQTT requires it).
+    bool by_priority = false;
 };
 
 } // namespace gantry::engine

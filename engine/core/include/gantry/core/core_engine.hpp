@@ -156,9 +156,15 @@ private:
                             std::function<void(result<engine::append_receipt>)> finish);
     void post_pump(const std::shared_ptr<subscription>& sub);
     void pump(const std::shared_ptr<subscription>& sub);
-    // Delivers (or skips) the record at `offset`; true when it was delivered.
-    bool deliver_one(subscription& sub, pop_queue& queue, const subscription::source& src,
-                     const pop_queue::taken& t);
+    struct prepared_delivery {
+        std::int64_t physical_offset = 0; // orders equal priorities across queues
+        engine::delivery delivery;
+    };
+    // The delivery of the record `t` took, or nothing when it is skipped
+    // (filtered, expired, gone: settled for the group).
+    std::optional<prepared_delivery> take_delivery(subscription& sub, pop_queue& queue, const subscription::source& src,
+                                                  const pop_queue::taken& t);
+    void hand_over(subscription& sub, engine::delivery&& d);
     std::optional<engine::delivery> to_delivery(const store::record_ref& ref, const store::decoded_record& record,
                                                 int delivery_count) const;
     void wake_group(const consumer_group& group);
