@@ -49,13 +49,11 @@ std::optional<std::string> configuration_problem(const mqtt_bridge_config& confi
                                       "[remote-prefix]]]]'";
     for (const auto& rule : config.topics) {
         if (!rule.sends()) continue;
-        // A sending rule reads the engine topic of its filter's first level.
         const auto filter = protocols::mqtt::to_engine_filter(rule.local_filter());
-        if (!filter || filter->every_topic)
-            return fmt::format("topics: '{}' sends local topics '{}', whose first level must be a name, not a "
-                               "wildcard{}; give it a local prefix",
-                               rule.pattern, rule.local_filter(),
-                               filter ? "" : fmt::format(" ({})", filter.error().message()));
+        if (!filter)
+            return fmt::format("topics: '{}' sends local topics '{}', which no engine topic can hold ({}); shorten "
+                               "the filter's first level or the local prefix",
+                               rule.pattern, rule.local_filter(), filter.error().message());
     }
     return std::nullopt;
 }

@@ -144,11 +144,16 @@ void bridge_session::open_outbound(int credit) {
 void bridge_session::pin_groups() {
     // A new bridge's groups start now, not at its first connection: what is
     // published while the remote is still unreachable waits.
-    for (const auto& source : sources_)
-        if (const auto ec = engine_.pin_group(source.options))
+    for (auto& source : sources_) {
+        if (const auto ec = engine_.pin_group(source.options)) {
             bridge_log()->error("bridge '{}' cannot keep local '{}' for the remote: {}; it is read only once the "
                                 "link is up",
                                 settings_.name, source.local_name, ec.message());
+            continue;
+        }
+        // Pinned in every topic there is: one it has no place in is newer, all its own.
+        if (source.options.every_topic) source.options.start = engine::start_position::earliest();
+    }
 }
 
 void bridge_session::close_outbound() {

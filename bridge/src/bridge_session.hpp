@@ -117,7 +117,7 @@ private:
 
     asio::any_io_executor executor_;
     const settings settings_;
-    const std::vector<sending_source> sources_;
+    std::vector<sending_source> sources_; // an every-topic source starts at earliest() once pinned
 
     bool running_ = false;
     bool connected_ = false;

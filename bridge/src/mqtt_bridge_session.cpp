@@ -26,12 +26,13 @@ std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config&
         const auto& rule = config.topics[i];
         if (!rule.sends()) continue;
         auto filter = mqtt::to_engine_filter(rule.local_filter());
-        if (!filter || filter->every_topic) continue; // refused when the configuration was read
+        if (!filter) continue; // refused when the configuration was read
         bridge_session::sending_source source;
         source.rule = i;
         source.local_name = rule.local_filter();
         auto& options = source.options;
         options.topic = filter->topic;
+        options.every_topic = filter->every_topic;
         options.filter_kind = engine::filter_language::mqtt;
         options.filter = filter->remainder;
         options.group = protocols::naming::group_name("GANTRY_BRIDGE", {config.name, rule.local_filter()});

@@ -221,6 +221,18 @@ class bridge_test(stream_checks, harness.gantryd_test_case):
         self.close_at_end(c.close)
         return c
 
+    def start_with_the_remote_down(self, subscriber, remote_filter, bridge, rule):
+        """A persistent subscriber to `remote_filter` on Mosquitto, then
+        Mosquitto goes away and gantryd starts with bridge `bridge` and its
+        `rule`; returns gantryd and a client publishing to it."""
+        away = self.client(self.mosquitto.port, subscriber, 3, clean=False)
+        away.subscribe(remote_filter, 1)
+        away.close()
+        self.mosquitto.stop()
+        gantry = self.start_gantry(bridge_entry(bridge, self.mosquitto.port, [rule]))
+        self.assertTrue(gantry.wait_for_log("bridge '%s': cannot connect" % bridge, WAIT), gantry.stderr())
+        return gantry, self.client(self.mqtt_port, "local-pub")
+
     # --- directions, QoS, prefixes --------------------------------------------
 
     def test_out_rule_sends_local_messages_with_prefix_rewriting_at_each_qos(self):
@@ -235,6 +247,22 @@ class bridge_test(stream_checks, harness.gantryd_test_case):
             self.assertEqual((got.topic, got.payload, got.qos), ("site1/x/q%d" % qos, b"out at %d" % qos, qos))
         local.publish("factory/y", b"not bridged", 1)  # outside the rule's pattern
         self.assertIsNone(remote.no_message(1.0))
+
+    def test_an_out_rule_for_every_topic_sends_what_was_published_before_the_link_came_up(self):
+        # Mosquitto's most common bridge line, "topic # out 1". The remote is
+        # down at first: what is published meanwhile, in topics made then,
+        # waits for the link.
+        gantry, local = self.start_with_the_remote_down("all-sub", "site1/#", "all", "# out 1 \"\" site1/")
+        local.publish("plant/a", b"while down", 1)
+        local.publish("other/b/c", b"in another topic", 1)
+        self.mosquitto.start()
+        self.wait_connected(gantry, "all")
+        back = self.client(self.mosquitto.port, "all-sub", 3, clean=False)
+        local.publish("plant/a", b"while up", 1)
+        got = sorted((m.topic, m.payload) for m in (back.next_message() for _ in range(3)))
+        self.assertEqual(got, [("site1/other/b/c", b"in another topic"), ("site1/plant/a", b"while down"),
+                               ("site1/plant/a", b"while up")])
+        self.assertIsNone(back.no_message(1.0))
 
     def test_in_rule_brings_remote_messages_in_at_each_qos(self):
         gantry = self.start_gantry(bridge_entry("site", self.mosquitto.port, ["cmd/# in 2 local/ remote/"]))
@@ -298,14 +326,7 @@ class bridge_test(stream_checks, harness.gantryd_test_case):
     # --- store and forward -----------------------------------------------------
 
     def test_messages_wait_in_the_log_while_the_remote_is_down_and_arrive_in_order(self):
-        # A persistent subscriber on Mosquitto, then Mosquitto goes away.
-        away = self.client(self.mosquitto.port, "backlog-sub", 3, clean=False)
-        away.subscribe("site1/seq", 1)
-        away.close()
-        self.mosquitto.stop()
-        gantry = self.start_gantry(bridge_entry("site", self.mosquitto.port, ["seq out 1 \"\" site1/"]))
-        self.assertTrue(gantry.wait_for_log("bridge 'site': cannot connect", WAIT), gantry.stderr())
-        local = self.client(self.mqtt_port, "local-pub")
+        gantry, local = self.start_with_the_remote_down("backlog-sub", "site1/seq", "site", "seq out 1 \"\" site1/")
         count = 500
         for i in range(count):
             local.publish("seq", b"%d" % i, 1)
@@ -513,7 +534,9 @@ class bridge_test(stream_checks, harness.gantryd_test_case):
     def test_invalid_bridge_entries_stop_start_up_naming_the_bridge_and_key(self):
         for entry, expected in (
                 (bridge_entry("bad", 1, ["x/# sideways"]), "bridge 'bad', key topics: 'x/# sideways' direction"),
-                (bridge_entry("wild", 1, ["# out"]), "bridge 'wild', key topics: '#' sends local topics '#'"),
+                (bridge_entry("long", 1, ["%s/# out" % ("x" * 300)]), "bridge 'long', key topics: '%s/#' sends "
+                 "local topics '%s/#', which no engine topic can hold (first topic level longer than 127 bytes"
+                 % ("x" * 300, "x" * 300)),
                 (bridge_entry("b", 1, ["x out"], colour="red"), "bridge 'b', key colour: is not a key of an MQTT bridge"),
                 (bridge_entry("v", 1, ["x out"], protocolVersion="4"), "key protocolVersion: must be"),
                 (bridge_entry("t", 1, ["x out"], tls=True, tlsCaFile="/nonexistent/ca.crt"),

@@ -380,16 +380,24 @@ void core_engine::append_queues(std::vector<subscription::source>& sources, cons
 }
 
 std::error_code core_engine::pin_group(const engine::subscription_options& options) {
-    if (options.group.empty() || !options.durable || options.every_topic)
-        return std::make_error_code(std::errc::invalid_argument);
-    auto topic = topics_.find_or_auto_create(options.topic);
-    if (!topic) return topic.error();
+    if (options.group.empty() || !options.durable) return std::make_error_code(std::errc::invalid_argument);
+    std::vector<subscription::source> sources;
+    auto start = options.start;
+    if (options.every_topic) {
+        // A group pinned before has every topic that existed then; one it has
+        // no place in was made since, so all of it is the group's.
+        if (!offsets_.topics_of_group(options.group).empty()) start = engine::start_position::earliest();
+        for (const auto& topic : topics_.list())
+            if (read_by_every_topic(topic)) append_queues(sources, topic);
+    } else {
+        auto topic = topics_.find_or_auto_create(options.topic);
+        if (!topic) return topic.error();
+        append_queues(sources, *topic);
+    }
     auto retry = topics_.retry_topic_for(options.group);
     if (!retry) return retry.error();
-    std::vector<subscription::source> sources;
-    append_queues(sources, *topic);
     sources.push_back({retry->topic_name, 0});
-    pin_start(options.group, sources, options.start);
+    pin_start(options.group, sources, start);
     return {};
 }
 

@@ -56,9 +56,9 @@ TEST(BridgeConfig, ProblemsNameTheKey) {
     bad.addresses = {"127.0.0.1"};
     EXPECT_EQ(configuration_problem(bad), "addresses: '127.0.0.1' is not \"host:port\" with a port 1-65535");
     bad = config;
-    bad.topics = {parsed("# out")};
-    EXPECT_TRUE(configuration_problem(bad)->starts_with("topics: '#' sends local topics '#'"));
-    bad.topics = {parsed("# in")}; // receiving rules may take everything
+    bad.topics = {parsed(std::string(200, 'x') + "/# out")};
+    EXPECT_TRUE(configuration_problem(bad)->starts_with("topics: '" + std::string(200, 'x') + "/#' sends local topics"));
+    bad.topics = {parsed("# out"), parsed("+/status out"), parsed("# in")}; // every topic, either way
     EXPECT_FALSE(configuration_problem(bad));
     bad = config;
     bad.reconnect.maximum = std::chrono::milliseconds(10);

@@ -211,8 +211,12 @@ public:
     // Creates the durable group `options` names at its start position, as
     // its first subscription would, without subscribing: what is appended
     // from now on waits for it (a bridge pins its groups before its remote
-    // is ever reached). A group that already has a position keeps it; a
-    // subscription to every topic cannot be pinned (invalid_argument).
+    // is ever reached). A group that already has a position keeps it. For
+    // every topic: each existing topic at the start position when the group
+    // is new; later, a topic it has no position in (made since) from its
+    // beginning. Such a group's subscriptions start at earliest(), so a topic
+    // made while none is live is read whole. A group that is not durable or
+    // has no name: invalid_argument.
     virtual std::error_code pin_group(const subscription_options& options) = 0;
     // A limit on what waits for an absent durable subscriber (an MQTT
     // session's offline queue): of the messages the subscriptions in

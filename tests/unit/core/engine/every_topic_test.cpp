@@ -138,10 +138,34 @@ TEST_F(EveryTopicTest, ADeletedTopicIsNoLongerReadAndTheSubscriptionGoesOn) {
     EXPECT_EQ(bodies(*sink), (std::set<std::string>{"before-delete", "other-topic", "made-again"}));
 }
 
-TEST_F(EveryTopicTest, CannotBePinned) {
+// As a bridge does: pin before any subscription, subscribe from earliest().
+TEST_F(EveryTopicTest, APinnedGroupKeepsWhatEveryTopicGetsFromThePinOnAlsoInTopicsMadeSinceAndAfterARepin) {
+    append("existing", "before-pin");
+    std::this_thread::sleep_for(5ms); // the start is a store time in ms: not the same one
     auto options = every_topic();
     options.group = "GANTRY_BRIDGE-x";
     options.durable = true;
+    ASSERT_FALSE(engine_->pin_group(options));
+    append("existing", "after-pin");
+    append("made-since", "in-a-new-topic");
+    // A restart pins again with a later start: the topic made meanwhile must not start there.
+    std::this_thread::sleep_for(5ms);
+    options.start = engine::start_position::at_time(wall_ms());
+    ASSERT_FALSE(engine_->pin_group(options));
+
+    options.start = engine::start_position::earliest();
+    auto sink = std::make_shared<recording_sink>();
+    const auto id = subscribe(options, sink);
+    engine_->grant_credit(id, 100);
+    ASSERT_TRUE(sink->wait_for(2));
+    append_and_wait(*sink, "made-later", "while-subscribed", 3);
+    std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(bodies(*sink), (std::set<std::string>{"after-pin", "in-a-new-topic", "while-subscribed"}));
+}
+
+TEST_F(EveryTopicTest, OnlyANamedDurableGroupIsPinned) {
+    auto options = every_topic();
+    options.group = "GANTRY_BRIDGE-x";
     EXPECT_EQ(engine_->pin_group(options), std::make_error_code(std::errc::invalid_argument));
 }
 
