@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/open_connections.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
 #include "listener_log.hpp"
 
@@ -26,11 +27,9 @@ std::size_t input_budget(const connection_limits& limits) {
 
 connection::connection(std::unique_ptr<byte_stream> stream, options opts)
     : stream_(std::move(stream)),
-      executor_(stream_->executor()),
       options_(std::move(opts)),
-      input_(input_budget(options_.limits)),
-      timer_(executor_),
-      idle_timeout_(options_.limits.idle_timeout) {}
+      input_(input_budget(limits())),
+      idle_timeout_(limits().idle_timeout) {}
 
 connection::~connection() {
     // Only when the io_context was destroyed with this connection's handlers
@@ -46,19 +45,17 @@ void connection::start(protocol_module& module) {
     }
     state_ = state::open;
     last_read_ = std::chrono::steady_clock::now();
-    session_ = module.make_session(*this, session_context{remote_address(), stream_->local_port(), executor_,
-                                                          options_.limits});
+    open_connections::of(executor()).keep(*this);
+    session_ = module.make_session(*this, session_context{remote_address(), stream_->local_port(), executor(),
+                                                          limits()});
     if (!session_) {
         listener_log()->error("{} connection #{} from {}: the protocol module made no session; closing",
-                              options_.protocol, id(), remote_address());
+                              protocol(), id(), remote_address());
         close("no session");
         return;
     }
     if (state_ != state::open) {
         return;
-    }
-    if (idle_timeout_.count() > 0) {
-        arm_idle_timer(idle_timeout_);
     }
     pump_input();
 }
@@ -68,7 +65,7 @@ void connection::send(std::span<const asio::const_buffer> buffers, std::shared_p
         return;
     }
     output_.push(buffers, std::move(keep_alive));
-    if (output_.bytes() > options_.limits.output_budget_bytes) {
+    if (output_.bytes() > limits().output_budget_bytes) {
         output_blocked_ = true;
     }
     start_write();
@@ -92,17 +89,7 @@ void connection::close_after_flush(std::string reason) {
     }
     state_ = state::flushing;
     closing_reason_ = std::move(reason);
-    timer_.expires_after(options_.limits.flush_timeout); // no more idle timeout
-    timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
-        if (error || self->state_ != state::flushing) {
-            return;
-        }
-        listener_log()->info("{} connection #{} from {}: the peer did not take the last {} bytes within {} ({} ms)",
-                             self->options_.protocol, self->id(), self->remote_address(),
-                             self->output_.bytes(), self->options_.limits.key("flushTimeout"),
-                             self->options_.limits.flush_timeout.count());
-        self->close(self->closing_reason_);
-    });
+    close_unless_left(limits().flush_timeout, state::flushing);
     start_write();
     if (!writing_ && output_.empty()) {
         begin_drain();
@@ -114,9 +101,10 @@ void connection::close(std::string_view reason) {
         return;
     }
     state_ = state::closed;
-    timer_.cancel();
+    open_connections::release(*this);
+    if (deadline_) deadline_->cancel();
     stream_->close();
-    listener_log()->debug("{} connection #{} from {}: closed ({})", options_.protocol, id(), remote_address(), reason);
+    listener_log()->debug("{} connection #{} from {}: closed ({})", protocol(), id(), remote_address(), reason);
     if (session_) {
         session_->on_closed(reason);
     }
@@ -144,11 +132,7 @@ void connection::set_idle_timeout(std::chrono::milliseconds timeout) {
     if (state_ != state::open) {
         return;
     }
-    if (timeout.count() > 0) {
-        arm_idle_timer(timeout);
-    } else {
-        timer_.cancel();
-    }
+    open_connections::of(executor()).timeout_changed(*this);
 }
 
 // Shows the session what is buffered for as long as it makes progress and
@@ -171,7 +155,7 @@ void connection::pump_input() {
         }
         if (result.consumed > data.size()) {
             listener_log()->critical("{} session consumed {} bytes of {}: a bug in the protocol module; aborting",
-                                     options_.protocol, result.consumed, data.size());
+                                     protocol(), result.consumed, data.size());
             std::abort();
         }
         if (result.consumed == 0) {
@@ -187,8 +171,8 @@ void connection::pump_input() {
     if (input_.full()) {
         listener_log()->info("{} connection #{} from {}: {} bytes buffered without a complete frame (limit {} = {}); "
                              "closing",
-                             options_.protocol, id(), remote_address(), input_.size(),
-                             options_.limits.key("inputBudgetBytes"), input_.budget());
+                             protocol(), id(), remote_address(), input_.size(),
+                             limits().key("inputBudgetBytes"), input_.budget());
         close(fmt::format("input budget of {} bytes exceeded", input_.budget()));
         return;
     }
@@ -203,7 +187,7 @@ void connection::start_read() {
         if (error != asio::error::would_block) {
             // Posted, as Asio completes its own speculative reads: pump_input
             // must not recurse while bytes keep coming.
-            asio::post(executor_, [self = shared_from_this(), error, bytes] { self->on_read(error, bytes); });
+            asio::post(executor(), [self = shared_from_this(), error, bytes] { self->on_read(error, bytes); });
             return;
         }
         // Nothing there: wait without a buffer (an idle connection holds none).
@@ -282,7 +266,7 @@ void connection::on_write(const byte_stream::error_code& error) {
         return;
     }
     output_.release_gathered();
-    if (output_blocked_ && output_.bytes() <= options_.limits.output_budget_bytes / 2) {
+    if (output_blocked_ && output_.bytes() <= limits().output_budget_bytes / 2) {
         output_blocked_ = false;
         if (state_ == state::open) {
             session_->on_writable();
@@ -300,45 +284,42 @@ void connection::begin_drain() {
     state_ = state::draining;
     input_.consume(input_.size());
     stream_->shutdown_send();
-    timer_.expires_after(std::min<std::chrono::steady_clock::duration>(drain_linger, options_.limits.flush_timeout));
-    timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
-        if (!error && self->state_ == state::draining) {
-            self->close(self->closing_reason_);
-        }
-    });
+    close_unless_left(std::min<std::chrono::steady_clock::duration>(drain_linger, limits().flush_timeout),
+                      state::draining);
     if (!reading_) {
         start_read();
     }
 }
 
-void connection::arm_idle_timer(std::chrono::steady_clock::duration after) {
-    timer_.expires_after(after);
-    timer_.async_wait([self = shared_from_this()](const byte_stream::error_code& error) {
-        if (!error) {
-            self->on_idle_timer();
+void connection::close_unless_left(std::chrono::steady_clock::duration after, state expected) {
+    if (!deadline_) deadline_ = std::make_unique<asio::steady_timer>(executor());
+    deadline_->expires_after(after);
+    deadline_->async_wait([self = shared_from_this(), expected](const byte_stream::error_code& error) {
+        if (error || self->state_ != expected) {
+            return;
         }
+        if (expected == state::flushing) {
+            listener_log()->info("{} connection #{} from {}: the peer did not take the last {} bytes within {} ({} ms)",
+                                 self->protocol(), self->id(), self->remote_address(), self->output_.bytes(),
+                                 self->limits().key("flushTimeout"), self->limits().flush_timeout.count());
+        }
+        self->close(self->closing_reason_);
     });
 }
 
-void connection::on_idle_timer() {
-    if (state_ != state::open || idle_timeout_.count() <= 0) {
-        return;
-    }
-    const auto now = std::chrono::steady_clock::now();
+bool connection::idle_timeout_passed(std::chrono::steady_clock::time_point now) {
     if (input_paused()) {
         // Not reading is our choice, not the peer's silence.
         last_read_ = now;
-        arm_idle_timer(idle_timeout_);
-        return;
+        return false;
     }
-    const auto idle = now - last_read_;
-    if (idle < idle_timeout_) {
-        arm_idle_timer(idle_timeout_ - idle);
-        return;
-    }
+    return now - last_read_ >= idle_timeout_;
+}
+
+void connection::close_for_idleness() {
     listener_log()->info("{} connection #{} from {}: nothing received for {} ms (limit {}); closing",
-                         options_.protocol, id(), remote_address(), idle_timeout_.count(),
-                         options_.limits.key("idleTimeout"));
+                         protocol(), id(), remote_address(), idle_timeout_.count(),
+                         limits().key("idleTimeout"));
     if (session_) session_->on_idle_timeout();
     auto reason = fmt::format("idle for {} ms", idle_timeout_.count());
     // A farewell the session sent goes out first; without one, no linger.

@@ -27,12 +27,13 @@ tcp_listener::tcp_listener(asio::io_context& accept_context, io_pool& pool, std:
     : module_(std::move(module)),
       config_(std::move(config)),
       acceptor_(accept_context, pool, settings_of(*module_, config_),
-                [module = module_, limits = config_.limits](asio::ip::tcp::socket socket, std::uint64_t id,
-                                                            std::function<void()> finished) {
+                [module = module_,
+                 profile = std::make_shared<const connection::profile>(
+                     connection::profile{std::string(module_->name()), config_.limits})](
+                    asio::ip::tcp::socket socket, std::uint64_t id, std::function<void()> finished) {
                     connection::options options;
                     options.id = id;
-                    options.protocol = std::string(module->name());
-                    options.limits = limits;
+                    options.shared = profile;
                     options.on_finished = std::move(finished);
                     auto conn = std::make_shared<connection>(std::make_unique<tcp_stream>(std::move(socket)),
                                                              std::move(options));

@@ -165,12 +165,7 @@ void http_exchange::on_upgraded(const beast::error_code& error, const websocket_
     const auto& route = site_->routes[choice.route];
     common::connection::options options;
     options.id = id_;
-    options.protocol = fmt::format("{} over WebSocket", route.module->name());
-    options.limits = route.limits;
-    const auto websocket_idle = site_->config.idle_timeout;
-    if (websocket_idle.count() > 0 &&
-        (options.limits.idle_timeout.count() == 0 || websocket_idle < options.limits.idle_timeout))
-        options.limits.idle_timeout = websocket_idle;
+    options.shared = site_->profiles[choice.route];
     // The exchange holds the listener's place for this socket until the
     // connection is over.
     options.on_finished = [self = shared_from_this()] {};

@@ -11,11 +11,21 @@ namespace gantry::protocols::websocket {
 
 namespace {
 
+std::shared_ptr<const common::connection::profile> route_profile(const websocket_route& route,
+                                                                 std::chrono::milliseconds websocket_idle) {
+    auto limits = route.limits;
+    if (websocket_idle.count() > 0 && (limits.idle_timeout.count() == 0 || websocket_idle < limits.idle_timeout))
+        limits.idle_timeout = websocket_idle;
+    return std::make_shared<const common::connection::profile>(
+        common::connection::profile{fmt::format("{} over WebSocket", route.module->name()), std::move(limits)});
+}
+
 std::shared_ptr<websocket_site> make_site(std::vector<websocket_route> routes, websocket_listener_config config,
                                           std::optional<std::string>& problem) {
     auto site = std::make_shared<websocket_site>();
     site->routes = std::move(routes);
     site->config = std::move(config);
+    for (const auto& route : site->routes) site->profiles.push_back(route_profile(route, site->config.idle_timeout));
     if (site->config.static_dir.empty()) return site;
     std::error_code error;
     site->static_root = std::filesystem::canonical(site->config.static_dir, error);

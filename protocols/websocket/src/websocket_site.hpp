@@ -2,11 +2,13 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gantry/protocols/common/connection.hpp"
 #include "gantry/protocols/websocket/websocket_listener.hpp"
 
 namespace gantry::protocols::websocket {
@@ -28,6 +30,9 @@ struct websocket_site {
     };
 
     std::vector<websocket_route> routes;
+    // What the connections of each route share: the module's name and its
+    // limits, with the idle timeout of the WebSocket port where shorter.
+    std::vector<std::shared_ptr<const common::connection::profile>> profiles;
     websocket_listener_config config;
     // config.static_dir made canonical at start; empty: no static files.
     std::filesystem::path static_root;

@@ -127,8 +127,8 @@ void channel::attach(asio::ip::tcp::socket socket) {
     const auto executor = socket.get_executor();
     factory_ = std::make_unique<session_factory>(weak_from_this());
     common::connection::options options;
-    options.protocol = "remoting-client";
-    options.limits = factory_->default_limits();
+    options.shared = std::make_shared<const common::connection::profile>(
+        common::connection::profile{"remoting-client", factory_->default_limits()});
     connection_ = std::make_shared<common::connection>(
         std::make_unique<common::tcp_stream>(std::move(socket)), std::move(options));
     sweep_timer_ = std::make_unique<asio::steady_timer>(executor);

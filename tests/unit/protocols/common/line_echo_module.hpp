@@ -75,6 +75,10 @@ public:
             }
             const asio::const_buffer parts[] = {asio::buffer(token->data(), 5), asio::buffer(token->data() + 5, 5)};
             conn_.send(parts, token);
+        } else if (line.starts_with("idle ")) {
+            // "idle <ms>": this connection's own idle timeout, as a keep-alive sets it.
+            conn_.set_idle_timeout(std::chrono::milliseconds(std::stoll(line.substr(5))));
+            conn_.send(line + "\n");
         } else {
             conn_.send(line + "\n");
         }

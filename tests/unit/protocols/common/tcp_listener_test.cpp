@@ -100,6 +100,32 @@ TEST_F(TcpListenerTest, IdleTimeoutClosesASilentConnectionOnly) {
     EXPECT_EQ(talker.read_line(), "alive");
 }
 
+// The connections of an io thread share one idle timer, which ticks at an
+// eighth of the shortest timeout it watches: a connection that shortens its
+// own (an MQTT keep-alive) is closed soon after it, not a tick of the
+// listener's long timeout later; the others keep theirs.
+TEST_F(TcpListenerTest, AConnectionsOwnShortIdleTimeoutIsKeptAmongLongOnes) {
+    auto limits = small_limits();
+    limits.idle_timeout = 60s;
+    const auto port = listen(limits);
+    std::vector<std::unique_ptr<loopback_client>> quiet;
+    for (int i = 0; i < 4; ++i) quiet.push_back(std::make_unique<loopback_client>(port));
+    loopback_client hasty(port);
+    ASSERT_TRUE(hasty.write_all("idle 300\n"));
+    ASSERT_EQ(hasty.read_line(), "idle 300");
+    const auto asked = std::chrono::steady_clock::now();
+    EXPECT_TRUE(hasty.wait_closed(3s));
+    const auto after = std::chrono::steady_clock::now() - asked;
+    EXPECT_GE(after, 250ms);
+    EXPECT_LT(after, 900ms);
+    ASSERT_TRUE(stats().wait_closes(1));
+    EXPECT_EQ(stats().reasons().at(0), "idle for 300 ms");
+    for (auto& client : quiet) {
+        ASSERT_TRUE(client->write_all("alive\n"));
+        EXPECT_EQ(client->read_line(), "alive");
+    }
+}
+
 TEST_F(TcpListenerTest, CloseAfterFlushDeliversTheLastBytesThenCloses) {
     const auto port = listen(small_limits());
     loopback_client client(port, 8192);

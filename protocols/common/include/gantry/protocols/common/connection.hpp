@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/intrusive/list_hook.hpp>
+
 #include "gantry/protocols/common/asio_net.hpp"
 #include "gantry/protocols/common/byte_stream.hpp"
 #include "gantry/protocols/common/connection_limits.hpp"
@@ -19,6 +21,7 @@
 
 namespace gantry::protocols::common {
 
+class open_connections;
 class protocol_module;
 
 // One accepted byte stream and the protocol session on it. A connection lives
@@ -34,14 +37,19 @@ class protocol_module;
 // it stops reading and consuming until half of that has drained
 // (back-pressure: the queue is never unbounded by the connection's own doing).
 //
-// Owned by shared_ptr: pending reads, writes and timers hold it, so it lives
+// Owned by shared_ptr: from start() until close() by its io_context's
+// open_connections, and by pending reads, writes and timers, so it lives
 // until the stream is closed and those have completed.
 class connection : public std::enable_shared_from_this<connection>, public accepted_socket {
 public:
-    struct options {
-        std::uint64_t id = 0;    // unique per listener, for logs
-        std::string protocol;    // the module's name, for logs
+    // What the connections of one listener (or WebSocket route) share.
+    struct profile {
+        std::string protocol; // the module's name, for logs
         connection_limits limits;
+    };
+    struct options {
+        std::uint64_t id = 0; // unique per listener, for logs
+        std::shared_ptr<const profile> shared;
         // Runs once after the connection closed, on its executor (the
         // listener uses it to forget the connection).
         std::function<void()> on_finished;
@@ -53,7 +61,7 @@ public:
     connection& operator=(const connection&) = delete;
 
     // Safe from any thread.
-    asio::any_io_executor executor() const override { return executor_; }
+    asio::any_io_executor executor() const override { return stream_->executor(); }
     std::uint64_t id() const noexcept { return options_.id; }
     const std::string& remote_address() const noexcept { return stream_->remote_address(); }
 
@@ -95,9 +103,11 @@ public:
     // deliveries until on_writable().
     bool output_blocked() const noexcept { return output_blocked_; }
     std::size_t output_queued_bytes() const noexcept { return output_.bytes(); }
-    const connection_limits& limits() const noexcept { return options_.limits; }
+    const connection_limits& limits() const noexcept { return options_.shared->limits; }
 
 private:
+    friend class open_connections;
+    using keep_hook = boost::intrusive::list_member_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
     enum class state { created, open, flushing, draining, closed };
 
     void pump_input();
@@ -107,17 +117,28 @@ private:
     void start_write();
     void on_write(const byte_stream::error_code& error);
     void begin_drain();
-    void arm_idle_timer(std::chrono::steady_clock::duration after);
-    void on_idle_timer();
+    // Closes `after` from now unless the connection has left `expected` (a
+    // flush or a drain that finished in time).
+    void close_unless_left(std::chrono::steady_clock::duration after, state expected);
+    // For open_connections: whether the idle timeout applies now, and
+    // whether nothing was read for it while reading (time paused by
+    // back-pressure restarts the count).
+    bool watches_idleness() const noexcept { return state_ == state::open && idle_timeout_.count() > 0; }
+    bool idle_timeout_passed(std::chrono::steady_clock::time_point now);
+    void close_for_idleness();
+    const std::string& protocol() const noexcept { return options_.shared->protocol; }
 
     std::unique_ptr<byte_stream> stream_;
-    asio::any_io_executor executor_;
     options options_;
     std::unique_ptr<protocol_session> session_;
     input_buffer input_;
     output_queue output_;
-    // The idle timeout while open; then the flush and drain deadlines.
-    asio::steady_timer timer_;
+    // The flush and drain deadlines, made when closing begins; the idle
+    // timeout is watched by the io_context's open_connections.
+    std::unique_ptr<asio::steady_timer> deadline_;
+    // In open_connections, which owns it (kept_) from start() to close().
+    keep_hook keep_hook_;
+    std::shared_ptr<connection> kept_;
     std::chrono::milliseconds idle_timeout_;
     std::chrono::steady_clock::time_point last_read_;
     std::string closing_reason_;

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+
+#include <boost/intrusive/list.hpp>
+
+#include "gantry/protocols/common/asio_net.hpp"
+#include "gantry/protocols/common/connection.hpp"
+
+namespace gantry::protocols::common {
+
+// The open connections of one io_context. It owns each from start() until
+// close(): a connection whose input is paused and which has nothing to write
+// has no pending operation to keep it alive. And it closes those silent for
+// their idle timeout with one timer for all of them, where a timer and its
+// pending wait per connection were a tenth of an idle connection's memory.
+// Each tick asks every connection whether its timeout has passed; ticks come
+// at an eighth of the shortest timeout (10 ms to 1 s), so a silent peer is
+// closed at most that much after its timeout. When the io_context shuts down
+// it lets go of every connection still open, which closes them.
+//
+// One per io_context (asio::use_service), touched only by that context's
+// thread, like the connections it holds (io_pool runs each context on one
+// thread).
+class open_connections final : public asio::execution_context::service {
+public:
+    using key_type = open_connections;
+    static inline asio::execution_context::id id;
+
+    explicit open_connections(asio::execution_context& context);
+
+    // Those of the io_context `executor` belongs to.
+    static open_connections& of(const asio::any_io_executor& executor);
+
+    // Holds `conn`, opened just now, until release().
+    void keep(connection& conn);
+    // `conn` has a new idle timeout: ticks come often enough for it.
+    void timeout_changed(connection& conn);
+    // Lets go of `conn`, which closed; it is destroyed later on its own
+    // executor, once what is running now no longer uses it.
+    static void release(connection& conn);
+
+private:
+    using hook_option = boost::intrusive::member_hook<connection, connection::keep_hook, &connection::keep_hook_>;
+    // Not constant-time size: auto-unlinking hooks leave the list unaware.
+    using connection_list =
+        boost::intrusive::list<connection, hook_option, boost::intrusive::constant_time_size<false>>;
+
+    void shutdown() override;
+    // A tick within `period` from now, unless one comes sooner already.
+    void tick_within(std::chrono::steady_clock::duration period);
+    void tick();
+    static std::chrono::steady_clock::duration period_for(std::chrono::milliseconds timeout);
+
+    connection_list open_;
+    std::optional<asio::steady_timer> timer_; // made with the first connection's executor
+    std::optional<std::chrono::steady_clock::time_point> next_tick_;
+};
+
+} // namespace gantry::protocols::common
