@@ -12,163 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "gantry/core/core_engine.hpp"
-#include "gantry/protocols/common/asio_net.hpp"
-#include "gantry/protocols/common/io_pool.hpp"
-#include "gantry/protocols/common/tcp_listener.hpp"
-#include "gantry/protocols/mqtt/mqtt_codec.hpp"
-#include "gantry/protocols/mqtt/mqtt_module.hpp"
-#include "gantry/store/message_store.hpp"
-#include "../../../store/store_test_support.hpp"
-#include "../../../support/loopback_stream.hpp"
+#include "mqtt_session_fixture.hpp"
 
 namespace gantry::protocols::mqtt::test {
 namespace {
-
-using namespace std::chrono_literals;
-using clock_type = std::chrono::steady_clock;
-
-std::vector<std::byte> bytes_of(std::string_view s) {
-    const auto* p = reinterpret_cast<const std::byte*>(s.data());
-    return {p, p + s.size()};
-}
-
-// A blocking MQTT client speaking through Gantry's own codec; every wait
-// has a deadline.
-class mqtt_client {
-public:
-    mqtt_client(std::uint16_t port, protocol_version version) : stream_(port), version_(version) {
-        EXPECT_TRUE(stream_.connected());
-    }
-
-    bool send(const mqtt_packet& packet) {
-        auto frame = mqtt_codec::encode(packet, version_);
-        EXPECT_TRUE(frame) << frame.error().message();
-        return frame && stream_.write(*frame);
-    }
-
-    std::optional<mqtt_packet> receive(std::chrono::milliseconds timeout = 5s) {
-        const auto deadline = clock_type::now() + timeout;
-        for (;;) {
-            auto decoded = codec_.decode(stream_.buffered(), version_);
-            if (decoded.status == decode_status::complete) {
-                stream_.take(decoded.consumed);
-                return std::move(decoded.packet);
-            }
-            if (decoded.status == decode_status::error) {
-                ADD_FAILURE() << "undecodable input: " << decoded.diagnostic.message;
-                return std::nullopt;
-            }
-            if (stream_.read_before(deadline) != testing::loopback_stream::read_outcome::progress)
-                return std::nullopt;
-        }
-    }
-
-    template <typename P>
-    P expect(std::chrono::milliseconds timeout = 5s) {
-        auto p = receive(timeout);
-        if (!p || !std::holds_alternative<P>(*p)) {
-            ADD_FAILURE() << "expected packet type " << static_cast<int>(type_of(mqtt_packet(P{}))) << ", got "
-                          << (p ? static_cast<int>(type_of(*p)) : -1);
-            return P{};
-        }
-        return std::get<P>(std::move(*p));
-    }
-
-    connack_packet connect(const std::string& client_id, connect_packet c = {}) {
-        c.client_id = client_id;
-        send(c);
-        return expect<connack_packet>();
-    }
-
-    suback_packet subscribe(std::uint16_t id, const std::string& filter, std::uint8_t qos,
-                            std::optional<std::uint32_t> identifier = std::nullopt) {
-        subscribe_packet s;
-        s.packet_id = id;
-        s.subscriptions.push_back({filter, qos});
-        if (identifier) s.properties.subscription_identifiers.push_back(*identifier);
-        send(s);
-        return expect<suback_packet>();
-    }
-
-    bool closed_within(std::chrono::milliseconds timeout) { return stream_.closed_before(clock_type::now() + timeout); }
-
-    void cut() { stream_.cut(); }
-
-private:
-    testing::loopback_stream stream_;
-    protocol_version version_;
-    mqtt_codec codec_;
-};
-
-// A real store and engine on a temporary directory behind an MQTT listener
-// on 127.0.0.1 with two io threads.
-class MqttSessionTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        core_config_.root_dir = store_config_.root_dir;
-        store_ = std::make_unique<store::message_store>(store_config_);
-        engine_ = std::make_unique<core::core_engine>(*store_, core_config_);
-        ASSERT_FALSE(store_->start());
-        ASSERT_FALSE(engine_->start());
-        accept_pool_.start();
-        pool_.start();
-    }
-
-    // `output_budget`: the listener's outputBudgetBytes (0: the default).
-    void listen(mqtt_options options = {}, std::size_t output_budget = 0) {
-        module_ = std::make_shared<mqtt_module>(*engine_, options);
-        auto limits = module_->default_limits();
-        if (output_budget > 0) limits.output_budget_bytes = output_budget;
-        listener_ = std::make_unique<common::tcp_listener>(accept_pool_.at(0), pool_, module_,
-                                                           common::listener_config{"127.0.0.1", 0, limits});
-        const auto error = listener_->start();
-        ASSERT_FALSE(error) << error->message;
-    }
-
-    void TearDown() override {
-        if (listener_) listener_->stop();
-        listener_.reset();
-        pool_.stop(2s);
-        accept_pool_.stop(2s);
-        if (engine_) engine_->stop();
-        if (store_) store_->shutdown();
-        engine_.reset();
-        store_.reset();
-    }
-
-    std::unique_ptr<mqtt_client> client(protocol_version version = protocol_version::v5) {
-        return std::make_unique<mqtt_client>(listener_->port(), version);
-    }
-
-    std::int64_t stored(const std::string& topic) {
-        const auto info = engine_->find_topic(topic);
-        if (!info) return 0;
-        std::int64_t total = 0;
-        for (std::int32_t q = 0; q < info->read_queue_nums; ++q)
-            if (auto state = engine_->query_queue(topic, q)) total += state->max_offset;
-        return total;
-    }
-
-    static publish_packet publish(std::string topic, std::string payload, std::uint8_t qos, std::uint16_t id = 0) {
-        publish_packet p;
-        p.topic = std::move(topic);
-        p.payload = bytes_of(payload);
-        p.qos = qos;
-        p.packet_id = id;
-        return p;
-    }
-
-    store::testing::temp_dir dir_;
-    store::store_config store_config_ = store::testing::small_config(dir_.path());
-    core::core_config core_config_;
-    common::io_pool accept_pool_{1, "accept"};
-    common::io_pool pool_{2, "io"};
-    std::unique_ptr<store::message_store> store_;
-    std::unique_ptr<core::core_engine> engine_;
-    std::shared_ptr<mqtt_module> module_;
-    std::unique_ptr<common::tcp_listener> listener_;
-};
 
 TEST_F(MqttSessionTest, PubackComesOnlyAfterTheEngineStoredTheMessage) {
     listen();
@@ -232,7 +79,7 @@ TEST_F(MqttSessionTest, DeliveriesStopAtTheClientsReceiveMaximumUntilAcknowledge
         got.push_back(sub->expect<publish_packet>());
     }
     for (std::size_t i = 0; i < got.size(); ++i) {
-        EXPECT_EQ(got[i].payload, bytes_of("m" + std::to_string(i + 1)));
+        EXPECT_EQ(got[i].payload, to_bytes("m" + std::to_string(i + 1)));
         EXPECT_EQ(got[i].qos, 1);
         EXPECT_EQ(got[i].properties.subscription_identifiers, std::vector<std::uint32_t>{42});
     }
@@ -282,7 +129,7 @@ TEST_F(MqttSessionTest, DelayedWillIsPublishedAfterItsDelayAndCancelledByAReconn
     const auto with_will = [](const std::string& topic) {
         connect_packet c;
         c.properties.session_expiry_interval = 60;
-        c.will = will_message{topic, bytes_of("gone"), 0, false, {}};
+        c.will = will_message{topic, to_bytes("gone"), 0, false, {}};
         c.will->properties.will_delay_interval = 1;
         return c;
     };
@@ -349,7 +196,7 @@ TEST_F(MqttSessionTest, RetainedMessagesForSubscribeObeyTheReceiveMaximum) {
     live.retain = true;
     pub->send(live);
     const auto p = sub->expect<publish_packet>();
-    EXPECT_EQ(p.payload, bytes_of("live"));
+    EXPECT_EQ(p.payload, to_bytes("live"));
     EXPECT_FALSE(p.retain);
 }
 
