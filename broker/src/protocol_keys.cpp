@@ -1,5 +1,6 @@
 #include "gantry/broker/broker_registry.hpp"
 #include "gantry/broker/key_builders.hpp"
+#include "gantry/protocols/mqtt/response_topic.hpp"
 
 namespace gantry::broker {
 
@@ -90,6 +91,11 @@ void register_protocol_keys(config_registry& registry) {
         "Messages a persistent session keeps while its client is away; past it the oldest are skipped when the client "
         "returns, and counted (0: no limit but the log's retention)",
         between(0, 1'000'000'000'000), [](auto& c) -> auto& { return c.mqtt.max_offline_messages; }));
+    add(string_key(
+        "mqtt.responseTopicPrefix",
+        "Response Information a 5.0 client that requests it gets in CONNACK, each %c replaced by its client id: "
+        "where it subscribes for responses (an aclFile must allow it); empty: none",
+        [](auto& c) -> auto& { return c.mqtt.response_topic_prefix; }, protocols::mqtt::response_topic_prefix_problem));
 
     register_limit_keys(registry, "STOMP", "stomp.", [](auto& c) -> auto& { return c.stomp_limits; });
     auto stomp = [&](config_key key) { registry.add("STOMP", std::move(key)); };

@@ -201,6 +201,27 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertTrue(0 < got.MessageExpiryInterval <= 120)
         self.assertEqual(got.UserProperty, [("k", "1"), ("k", "2"), ("z", "last")])
 
+    def test_request_response_under_the_response_information_of_connack(self):
+        asking = {"RequestResponseInformation": 1}
+        requester = self.paho("rr-requester", connect_properties=asking)
+        base = requester.connack_properties.ResponseInformation
+        self.assertEqual(base, "responses/rr-requester/")
+        plain = self.paho("rr-plain")
+        self.assertFalse(hasattr(plain.connack_properties, "ResponseInformation"), "sent without being asked for")
+        responder = self.paho("rr-responder")
+        responder.subscribe("rr-service/requests", 1)
+        requester.subscribe(base + "#", 1)
+        reply_to = base + "rr-service"
+        requester.publish("rr-service/requests", b"what time is it?", 1,
+                          properties=clients.publish_properties(ResponseTopic=reply_to, CorrelationData=b"req-1"))
+        request = responder.next_message()
+        self.assertEqual(request.properties.ResponseTopic, reply_to)
+        responder.publish(request.properties.ResponseTopic, b"noon", 1,
+                          properties=clients.publish_properties(CorrelationData=request.properties.CorrelationData))
+        reply = requester.next_message()
+        self.assertEqual((reply.topic, reply.payload, reply.properties.CorrelationData), (reply_to, b"noon", b"req-1"))
+        self.assertIsNone(plain.no_message(0.2))
+
     def test_wildcards_after_the_first_level(self):
         sub = self.paho("wild")
         self.assertEqual([g.value for g in sub.subscribe("home/+/temp", 1)], [1])

@@ -71,11 +71,13 @@ class mqtt_client:
     clean=False keeps the session: clean session 0 (3.1.1) or clean start 0
     (5.0), where `session_expiry` is the Session Expiry Interval in seconds
     (None sends none: 0, the session ends with the connection).
+    `connect_properties`: further 5.0 CONNECT properties as paho names them
+    (RequestResponseInformation, RequestProblemInformation, ...).
     `session_present` is the CONNACK's flag. `username` and `password`, if given, go in the
     CONNECT; a refused connection raises mqtt_refused."""
 
     def __init__(self, port, client_id="", version=5, transport="tcp", clean=True, session_expiry=None,
-                 username=None, password=None):
+                 username=None, password=None, connect_properties=None):
         self.version = version
         if version == 5:
             self.client = paho.Client(client_id=client_id, protocol=paho.MQTTv5, transport=transport)
@@ -110,9 +112,11 @@ class mqtt_client:
         options = {}
         if version == 5:
             options["clean_start"] = clean
+            properties = dict(connect_properties or {})
             if session_expiry is not None:
-                options["properties"] = Properties(PacketTypes.CONNECT)
-                options["properties"].SessionExpiryInterval = session_expiry
+                properties["SessionExpiryInterval"] = session_expiry
+            if properties:
+                options["properties"] = packet_properties(PacketTypes.CONNECT, **properties)
         self.client.connect("127.0.0.1", port, keepalive=30, **options)
         self.client.loop_start()
         try:

@@ -8,6 +8,7 @@
 
 #include "../mqtt_log.hpp"
 #include "../mqtt_session.hpp"
+#include "gantry/protocols/mqtt/response_topic.hpp"
 #include "gantry/security/security_error.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -111,6 +112,13 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         out.maximum_packet_size = static_cast<std::uint32_t>(codec_.max_packet_size());
         out.topic_alias_maximum = options_.topic_alias_maximum;
         if (options_.server_keep_alive) out.server_keep_alive = options_.server_keep_alive;
+        if (props.request_response_information.value_or(0) == 1) {
+            out.response_information = response_information(options_.response_topic_prefix, client_id_);
+            if (!out.response_information && !options_.response_topic_prefix.empty())
+                mqtt_log()->info("no Response Information for {}: its client id cannot stand for %c in "
+                                 "mqtt.responseTopicPrefix (it holds '/', '+' or '#', or is too long)",
+                                 who());
+        }
         if (skipped > 0) {
             out.reason_string = fmt::format("{} messages published while you were away were skipped: the broker keeps "
                                             "at most {} for a session (quota exceeded)",

@@ -64,6 +64,9 @@ struct mqtt_options {
     // skipped when it reconnects, and counted. 0: no limit but the log's
     // retention.
     std::uint64_t max_offline_messages = 0;
+    // Response Information for a 5.0 client that requests it: this with each
+    // "%c" replaced by its client id (response_topic.hpp); empty: none.
+    std::string response_topic_prefix = "responses/%c/";
 };
 
 // The module's totals over every connection since start; sessions add to
