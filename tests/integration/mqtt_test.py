@@ -10,6 +10,7 @@ malformed packets, topic aliases, QoS 2 duplicates). Every wait is bounded,
 and only the processes started here are stopped, by PID.
 """
 
+import os
 import queue
 import re
 import signal
@@ -221,6 +222,20 @@ class mqtt_test(harness.gantryd_test_case):
         reply = requester.next_message()
         self.assertEqual((reply.topic, reply.payload, reply.properties.CorrelationData), (reply_to, b"noon", b"req-1"))
         self.assertIsNone(plain.no_message(0.2))
+
+    def test_a_subscription_the_acl_refuses_is_explained_in_suback(self):
+        acl = os.path.join(self.workdir, "acl")
+        with open(acl, "w") as f:
+            f.write("pattern read responses/%c/#\n")
+        self.restart("--aclFile", acl)
+        c = self.paho("acl-requester", connect_properties={"RequestResponseInformation": 1})
+        base = c.connack_properties.ResponseInformation
+        self.assertEqual([g.value for g in c.subscribe(base + "#", 1)], [1], "the ACL allows the client its own")
+        self.assertFalse(hasattr(c.suback_properties, "ReasonString"), "granted: nothing to explain")
+        self.assertEqual([g.value for g in c.subscribe("responses/someone-else/#", 1)], [0x87])
+        reason = c.suback_properties.ReasonString
+        self.assertTrue(reason.startswith("'responses/someone-else/#': not authorized"), reason)
+        self.assertIn("aclFile", reason)
 
     def test_wildcards_after_the_first_level(self):
         sub = self.paho("wild")

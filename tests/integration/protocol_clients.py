@@ -93,6 +93,7 @@ class mqtt_client:
         self.disconnects = queue.Queue()
         self.session_present = False
         self.connack_properties = None  # 5.0: paho's Properties of the CONNACK
+        self.suback_properties = None  # 5.0: paho's Properties of the last SUBACK
         connacks = queue.Queue()
 
         def on_connect(client, userdata, flags, rc, properties=None):
@@ -104,7 +105,7 @@ class mqtt_client:
             connacks.put(code)
         self.client.on_connect = on_connect
         self.client.on_message = lambda c, u, message: self.messages.put(message)
-        self.client.on_subscribe = lambda c, u, mid, granted, properties=None: self.subacks.put(granted)
+        self.client.on_subscribe = lambda c, u, mid, granted, properties=None: self.subacks.put((granted, properties))
         self.unsubacks = queue.Queue()
         self.client.on_unsubscribe = lambda c, u, mid, *rest: self.unsubacks.put(mid)
         self.client.on_disconnect = lambda c, u, rc, properties=None: self.disconnects.put(rc)
@@ -130,9 +131,9 @@ class mqtt_client:
 
     def subscribe(self, topic_filter, qos=1, properties=None, **options):
         """The SUBACK's granted list: QoS values (3.1.1) or reason codes
-        (5.0). `options` are 5.0 subscribe options: no_local,
-        retain_as_published, retain_handling; `properties` 5.0 SUBSCRIBE
-        properties (subscribe_properties)."""
+        (5.0), its properties in `suback_properties`. `options` are 5.0
+        subscribe options: no_local, retain_as_published, retain_handling;
+        `properties` 5.0 SUBSCRIBE properties (subscribe_properties)."""
         if options:
             if self.version != 5:
                 raise ValueError("subscribe options are MQTT 5.0 only: %s" % options)
@@ -141,7 +142,8 @@ class mqtt_client:
                                   properties=properties)
         else:
             self.client.subscribe(topic_filter, qos, properties=properties)
-        return self.subacks.get(timeout=WAIT)
+        granted, self.suback_properties = self.subacks.get(timeout=WAIT)
+        return granted
 
     def unsubscribe(self, topic_filter):
         """Returns once the broker answered with UNSUBACK."""

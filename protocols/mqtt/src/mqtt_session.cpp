@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "gantry/protocols/common/client_identity.hpp"
+#include "diagnostics.hpp"
 #include "mqtt_log.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -96,7 +97,11 @@ void mqtt_session::on_decode_error(const mqtt_diagnostic& diagnostic) {
         closing_ = true;
         close_reason_ = diagnostic.message;
         if (diagnostic.connack_code()) {
-            auto frame = mqtt_codec::encode(connack_packet{false, diagnostic.reason, {}}, diagnostic.version);
+            // Not send(): the version is the diagnostic's, and nothing of the
+            // CONNECT (Maximum Packet Size) is known.
+            connack_packet refusal{false, diagnostic.reason, {}};
+            refusal.properties.reason_string = cut_reason(diagnostic.message);
+            auto frame = mqtt_codec::encode(refusal, diagnostic.version);
             if (frame) conn_.send(std::move(*frame));
         }
         mqtt_log()->warn("refusing MQTT connection from {}: {} (reason 0x{:02X})", remote_address_,
@@ -108,24 +113,23 @@ void mqtt_session::on_decode_error(const mqtt_diagnostic& diagnostic) {
 
 void mqtt_session::send(const mqtt_packet& packet) {
     if (closed_) return;
-    auto frame = mqtt_codec::encode(packet, version_);
-    // 5.0: a Reason String or User Property that would take a packet past
-    // the client's Maximum Packet Size is not sent ([MQTT-3.2.2-19/20] and
-    // the same rule for every acknowledgement and DISCONNECT). A PUBLISH is
-    // the delivery's to size (send_delivery); its properties are the message.
-    if (frame && client_max_packet_size_ > 0 && frame->size() > client_max_packet_size_ &&
-        !std::holds_alternative<publish_packet>(packet)) {
-        auto plain = packet;
-        std::visit(
-            [](auto& p) {
-                if constexpr (requires { p.properties.reason_string; }) {
-                    p.properties.reason_string.reset();
-                    p.properties.user_properties.clear();
-                }
-            },
-            plain);
-        frame = mqtt_codec::encode(plain, version_);
+    // 5.0: a Reason String or User Properties go only where the client's
+    // Request Problem Information allows them ([MQTT-3.1.2-29]), and not
+    // when they would take the packet past its Maximum Packet Size
+    // ([MQTT-3.2.2-19/20] and the same rule for every acknowledgement and
+    // DISCONNECT). A PUBLISH has none: it is the delivery's to size
+    // (send_delivery), its properties are the message.
+    std::optional<mqtt_packet> explained;
+    if (has_diagnostics(packet)) {
+        explained = packet;
+        if (problem_information_ || diagnostics_unrequested_allowed(type_of(packet))) bound_reason_string(*explained);
+        else drop_diagnostics(*explained);
+        if (client_max_packet_size_ > 0) {
+            const auto size = mqtt_codec::encoded_size(*explained, version_);
+            if (size && *size > client_max_packet_size_) drop_diagnostics(*explained);
+        }
     }
+    auto frame = mqtt_codec::encode(explained ? *explained : packet, version_);
     if (!frame) {
         mqtt_log()->error("cannot encode a packet of type {} for {}: {}", static_cast<int>(type_of(packet)), who(),
                           frame.error().message());

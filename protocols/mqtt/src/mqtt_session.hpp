@@ -24,6 +24,7 @@
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/protocols/mqtt/topic_filter.hpp"
+#include "failed_filters.hpp"
 #include "overlapping_copies.hpp"
 #include "session_registry.hpp"
 #include "session_store.hpp"
@@ -112,8 +113,9 @@ private:
     void handle_pingreq();
     void handle_disconnect(const disconnect_packet& packet);
 
-    // connect.cpp
-    void refuse_connect(reason_code code, std::string why);
+    // connect.cpp: CONNACK with `code`; `why` goes to the log and, unless
+    // `told` replaces it, to a 5.0 client as the Reason String.
+    void refuse_connect(reason_code code, std::string why, std::optional<std::string> told = std::nullopt);
     // mqtt_session_persistence.cpp: the session beyond this connection.
     bool keeps_session() const;
     // At CONNECT: the stored session this connection continues, if any;
@@ -138,10 +140,13 @@ private:
                                           const std::string& filter);
     // publish.cpp
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
+    // 5.0: PUBACK (QoS 1) or PUBREC (QoS 2) with failure `code`, and why.
+    void refuse_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why);
     // Publishes the will now, or returns it when it waits for its delay.
     std::optional<delayed_will> publish_will();
-    // subscribe.cpp / puback.cpp: deliveries out.
-    reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier, std::int64_t since_ms);
+    // subscribe.cpp / puback.cpp: deliveries out. A refusal is added to `failed`.
+    reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier, std::int64_t since_ms,
+                              failed_filters& failed);
     // What every subscription of this session reads as, before its group is named.
     engine::subscription_options engine_options(const engine_filter& mapped, std::int64_t since_ms) const;
     void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);
@@ -182,6 +187,8 @@ private:
                 bool retained = false);
     void end_subscriptions();
 
+    // Every packet to the client goes here; its Reason String and User
+    // Properties only as far as the client allows them.
     void send(const mqtt_packet& packet);
     // Ends the connection for a protocol or policy reason: a 5.0 client
     // first gets DISCONNECT with `code`; logged at warning unless `quiet`.
@@ -221,6 +228,9 @@ private:
     // subscriptions are not kept beyond the connection.
     std::string generation_;
     std::uint32_t client_max_packet_size_ = 0;  // 0: no limit announced
+    // 5.0 Request Problem Information: 0 keeps Reason Strings and User
+    // Properties to CONNACK, DISCONNECT and PUBLISH.
+    bool problem_information_ = true;
     std::size_t inflight_limit_ = 0;
 
     // Inbound.

@@ -116,15 +116,15 @@ void mqtt_session::restore_session(const stored_session& session) {
         if (inflight_.contains(id) || !reserved_ids_.insert(id).second) continue;
         resend_ids_.emplace(place, id);
     }
+    failed_filters lost;
     for (const auto& [filter, stored] : session.subscriptions) {
         if (subscriptions_.contains(filter)) continue; // subscribed again before a takeover's handover
         const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
                              retain_handling::do_not_send};
-        const auto code = subscribe_one(s, stored.identifier, since_of(stored, now_ms()));
-        if (static_cast<std::uint8_t>(code) >= 0x80)
-            mqtt_log()->warn("{} resumed its session without its subscription '{}' (reason 0x{:02X})", who(), filter,
-                             static_cast<unsigned>(code));
+        subscribe_one(s, stored.identifier, since_of(stored, now_ms()), lost);
     }
+    if (!lost.empty())
+        mqtt_log()->warn("{} resumed its session without some of its subscriptions: {}", who(), lost.reason_string());
     // §4.4: PUBREL again for every QoS 2 delivery the client had not completed.
     qos2_received_.insert(session.qos2_received.begin(), session.qos2_received.end());
     for (const auto id : session.pubrel_sent) {

@@ -22,31 +22,38 @@ std::string assigned_client_id() {
 
 } // namespace
 
-void mqtt_session::refuse_connect(reason_code code, std::string why) {
+void mqtt_session::refuse_connect(reason_code code, std::string why, std::optional<std::string> told) {
     closing_ = true;
     close_reason_ = why;
-    send(connack_packet{false, code, {}});
     mqtt_log()->warn("refusing MQTT connection of {}: {} (CONNACK 0x{:02X})", who(), why,
                      static_cast<unsigned>(code));
+    connack_packet connack{false, code, {}};
+    connack.properties.reason_string = told ? std::move(*told) : std::move(why);
+    send(connack);
 }
 
 void mqtt_session::handle_connect(connect_packet& packet, protocol_version version) {
     version_ = version;
     client_id_ = packet.client_id;
     const auto& props = packet.properties;
+    // Before any refusal: its CONNACK obeys them too.
+    client_max_packet_size_ = props.maximum_packet_size.value_or(0);
+    problem_information_ = props.request_problem_information.value_or(1) != 0;
     bool assigned = false;
     if (client_id_.empty()) {
         // 3.1 requires an identifier; 3.1.1 allows none only with a clean
         // session (§3.1.3-8); 5.0 lets the server assign one.
         if (version == protocol_version::v3_1 || (version == protocol_version::v3_1_1 && !packet.clean_start))
             return refuse_connect(reason_code::client_identifier_not_valid,
-                                  "empty client identifier without a clean session");
+                                  "empty client identifier without a clean session: send a client identifier");
         client_id_ = assigned_client_id();
         assigned = version == protocol_version::v5;
     }
     if (props.authentication_method)
         return refuse_connect(reason_code::bad_authentication_method,
-                              "enhanced authentication '" + *props.authentication_method + "' is not supported");
+                              "enhanced authentication '" + *props.authentication_method +
+                                  "' is not supported: connect without an Authentication Method, with a user name "
+                                  "and password");
     if (access_.users) {
         const auto password = packet.password ? std::string_view(reinterpret_cast<const char*>(packet.password->data()),
                                                                  packet.password->size())
@@ -55,10 +62,15 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         if (!who_connects) {
             // 3.1.1 CONNACK 0x04 / 0x05 come from these 5.0 codes (reason_code.cpp).
             const bool anonymous = who_connects.error() == security::security_errc::anonymous_not_allowed;
-            return refuse_connect(anonymous ? reason_code::not_authorized : reason_code::bad_user_name_or_password,
-                                  anonymous ? std::string("anonymous clients are not allowed (allowAnonymous)")
-                                            : "user '" + packet.user_name.value_or("") + "': " +
-                                                  who_connects.error().message());
+            if (anonymous)
+                return refuse_connect(reason_code::not_authorized,
+                                      "anonymous clients are not allowed (allowAnonymous): connect with a user name "
+                                      "and password");
+            // The client is not told which of the two was wrong: that would
+            // tell it which users exist.
+            return refuse_connect(reason_code::bad_user_name_or_password,
+                                  "user '" + packet.user_name.value_or("") + "': " + who_connects.error().message(),
+                                  "the user name or the password is wrong");
         }
         principal_ = std::move(*who_connects);
     }
@@ -79,7 +91,6 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     session_expiry_ = props.session_expiry_interval.value_or(0);
     clean_start_ = packet.clean_start;
     bridge_client_ = packet.bridge;
-    client_max_packet_size_ = props.maximum_packet_size.value_or(0);
     // Outbound aliases up to what the client allows and the broker's own
     // alias limit, which bounds the memory they take.
     outbound_alias_limit_ = std::min(props.topic_alias_maximum.value_or(0), options_.topic_alias_maximum);

@@ -41,20 +41,18 @@ void mqtt_session::handle_publish(publish_packet& packet) {
         const auto why = "topic '" + packet.topic + "': " + address.error().message();
         if (!v5() || packet.qos == 0) return fail(reason_code::topic_name_invalid, why);
         mqtt_log()->warn("refusing a publish of {}: {}", who(), why);
-        if (packet.qos == 1) send(puback_packet{id, reason_code::topic_name_invalid, {}});
-        else send(pubrec_packet{id, reason_code::topic_name_invalid, {}});
-        return;
+        return refuse_publish(packet.qos, id, reason_code::topic_name_invalid, why);
     }
     if (!allowed(security::access_kind::write, packet.topic)) {
         mqtt_log()->info("dropping a publish of {} to '{}': the ACL does not allow it", who(), packet.topic);
-        const auto answer = v5() ? reason_code::not_authorized : reason_code::success;
+        if (packet.qos == 0) return;
+        if (v5())
+            return refuse_publish(packet.qos, id, reason_code::not_authorized,
+                                  "the ACL (aclFile) does not allow this client to publish to '" + packet.topic + "'");
         // 3.x has no refusal: acknowledged and dropped, so the client does not resend it forever.
-        if (packet.qos == 1) send(puback_packet{id, answer, {}});
-        if (packet.qos == 2) {
-            if (!v5()) qos2_received_.insert(id);
-            send(pubrec_packet{id, answer, {}});
-        }
-        return;
+        if (packet.qos == 1) return send(puback_packet{id, reason_code::success, {}});
+        qos2_received_.insert(id);
+        return send(pubrec_packet{id, reason_code::success, {}});
     }
     if (packet.qos == 2) {
         // Exactly once per packet id: a resent PUBLISH is stored only once.
@@ -95,8 +93,7 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
                          (receipt ? std::string("not flushed to disk within syncFlushTimeout") : receipt.error().message());
         if (!v5()) return fail(reason_code::unspecified_error, why);
         mqtt_log()->warn("{} of {}", why, who());
-        if (qos == 1) send(puback_packet{packet_id, reason, {}});
-        else if (qos == 2) send(pubrec_packet{packet_id, reason, {}});
+        if (qos > 0) refuse_publish(qos, packet_id, reason, why);
     } else if (qos == 1) {
         send(puback_packet{packet_id, reason_code::success, {}});
     } else if (qos == 2) {
@@ -107,6 +104,13 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
         input_paused_ = false;
         conn_.resume_input();
     }
+}
+
+void mqtt_session::refuse_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why) {
+    properties explained;
+    explained.reason_string = std::move(why);
+    if (qos == 1) send(puback_packet{packet_id, code, std::move(explained)});
+    else send(pubrec_packet{packet_id, code, std::move(explained)});
 }
 
 std::optional<delayed_will> mqtt_session::publish_will() {

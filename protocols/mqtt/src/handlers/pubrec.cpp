@@ -3,6 +3,8 @@
 // reconnects before PUBCOMP gets PUBREL again, not the message (§4.3.3).
 // The packet id stays in flight until PUBCOMP. A 5.0 failure code ends the
 // exchange: the delivery is done either way.
+#include <fmt/format.h>
+
 #include "../mqtt_session.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -10,8 +12,11 @@ namespace gantry::protocols::mqtt {
 void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
     const auto it = inflight_.find(packet.packet_id);
     if (it == inflight_.end() || it->second.qos != 2) {
-        send(pubrel_packet{packet.packet_id, reason_code::packet_identifier_not_found, {}});
-        return;
+        pubrel_packet unknown{packet.packet_id, reason_code::packet_identifier_not_found, {}};
+        unknown.properties.reason_string = fmt::format(
+            "PUBREC for packet identifier {}, but no QoS 2 delivery with that identifier is in flight",
+            packet.packet_id);
+        return send(unknown);
     }
     auto& delivery = it->second;
     if (!delivery.settled) settle(delivery.sub, delivery.handle);

@@ -1,13 +1,21 @@
 // PUBREL from the client (§3.6): the second half of an inbound QoS 2
 // exchange; the message was stored before PUBREC, so PUBCOMP goes at once.
+#include <fmt/format.h>
+
 #include "../mqtt_session.hpp"
 
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_pubrel(const pubrel_packet& packet) {
-    const bool known = qos2_received_.erase(packet.packet_id) > 0;
+    if (qos2_received_.erase(packet.packet_id) > 0)
+        return send(pubcomp_packet{packet.packet_id, reason_code::success, {}});
     // 3.1.1 has no reason codes: a PUBREL for an unknown id is completed anyway.
-    send(pubcomp_packet{packet.packet_id, known ? reason_code::success : reason_code::packet_identifier_not_found, {}});
+    pubcomp_packet unknown{packet.packet_id, reason_code::packet_identifier_not_found, {}};
+    unknown.properties.reason_string = fmt::format(
+        "PUBREL for packet identifier {}, but no QoS 2 publish with that identifier awaits it (completed already, "
+        "or never stored)",
+        packet.packet_id);
+    send(unknown);
 }
 
 } // namespace gantry::protocols::mqtt

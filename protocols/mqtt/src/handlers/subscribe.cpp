@@ -28,14 +28,16 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
     suback_packet suback;
     suback.packet_id = packet.packet_id;
     const auto now = now_ms();
-    for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier, now));
+    failed_filters failed;
+    for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier, now, failed));
+    if (!failed.empty()) suback.properties.reason_string = failed.reason_string();
     save_session();
     send(suback);
     drain_deliveries();
 }
 
 reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier,
-                                        std::int64_t since_ms) {
+                                        std::int64_t since_ms, failed_filters& failed) {
     // "$share/<name>/<filter>" (5.0 §4.8.2; accepted from 3.x clients too, as
     // Mosquitto does): the members of one share are one engine consumer group.
     const auto parsed = parse_topic_filter(s.filter);
@@ -44,10 +46,13 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     auto mapped = to_engine_filter(filter);
     if (!mapped) {
         mqtt_log()->info("refusing subscription '{}' of {}: {}", s.filter, who(), mapped.error().message());
+        failed.add(s.filter, mapped.error().message());
         return reason_code::topic_filter_invalid;
     }
     if (!allowed(security::access_kind::subscribe, filter)) {
         mqtt_log()->info("refusing subscription '{}' of {}: the ACL does not allow it", s.filter, who());
+        failed.add(s.filter, "not authorized: no rule of the ACL (aclFile) lets this client read everything the "
+                             "filter matches");
         return reason_code::not_authorized; // 0x80 for 3.x
     }
     const auto granted = std::min(s.qos, options_.maximum_qos);
@@ -63,9 +68,11 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         return static_cast<reason_code>(granted);
     }
     if (subscriptions_.size() >= options_.max_subscriptions) {
-        mqtt_log()->warn("refusing subscription '{}' of {}: it already has {} subscriptions, the most one connection "
-                         "may have",
-                         s.filter, who(), options_.max_subscriptions);
+        const auto why = fmt::format("this connection already has {} subscriptions, the most one may have "
+                                     "(mqtt.maxSubscriptions); unsubscribe from one first",
+                                     options_.max_subscriptions);
+        mqtt_log()->warn("refusing subscription '{}' of {}: {}", s.filter, who(), why);
+        failed.add(s.filter, why);
         return reason_code::quota_exceeded;
     }
     auto sub = std::make_shared<subscription_state>();
@@ -94,6 +101,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
                                 std::make_shared<common::subscription_sink<mqtt_session>>(conn_.weak_from_this(), *this, sub->local_id));
     if (!id) {
         mqtt_log()->warn("could not subscribe {} to '{}': {}", who(), s.filter, id.error().message());
+        failed.add(s.filter, "the broker could not subscribe: " + id.error().message());
         return reason_code::unspecified_error;
     }
     sub->engine_id = *id;

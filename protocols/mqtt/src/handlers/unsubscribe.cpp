@@ -13,10 +13,12 @@ namespace gantry::protocols::mqtt {
 void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
     unsuback_packet unsuback;
     unsuback.packet_id = packet.packet_id;
+    failed_filters failed;
     for (const auto& filter : packet.filters) {
         const auto it = subscriptions_.find(filter);
         if (it == subscriptions_.end()) {
             unsuback.reasons.push_back(reason_code::no_subscription_existed);
+            failed.add(filter, "this client has no subscription with exactly this filter");
             continue;
         }
         const auto sub = it->second;
@@ -32,6 +34,7 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
         unsuback.reasons.push_back(reason_code::success);
         mqtt_log()->debug("{} unsubscribed from '{}'", who(), filter);
     }
+    if (!failed.empty()) unsuback.properties.reason_string = failed.reason_string();
     save_session();
     send(unsuback);
 }

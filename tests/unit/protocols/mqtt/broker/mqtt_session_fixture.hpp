@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 #include "gantry/protocols/common/tcp_listener.hpp"
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "gantry/security/acl.hpp"
 #include "gantry/store/message_store.hpp"
 #include "../../../store/store_test_support.hpp"
 #include "../../../support/loopback_stream.hpp"
@@ -111,8 +114,8 @@ protected:
     }
 
     // `output_budget`: the listener's outputBudgetBytes (0: the default).
-    void listen(mqtt_options options = {}, std::size_t output_budget = 0) {
-        module_ = std::make_shared<mqtt_module>(*engine_, options);
+    void listen(mqtt_options options = {}, std::size_t output_budget = 0, mqtt_access access = {}) {
+        module_ = std::make_shared<mqtt_module>(*engine_, options, access);
         auto limits = module_->default_limits();
         if (output_budget > 0) limits.output_budget_bytes = output_budget;
         listener_ = std::make_unique<common::tcp_listener>(accept_pool_.at(0), pool_, module_,
@@ -145,6 +148,15 @@ protected:
         return total;
     }
 
+    // `rules` in aclFile syntax, as the access listen() hands the module.
+    mqtt_access with_acl(std::string_view rules) {
+        const auto file = dir_.path() / "acl";
+        std::ofstream(file) << rules;
+        const auto error = acl_.load(file);
+        EXPECT_FALSE(error) << error->message;
+        return {nullptr, &acl_};
+    }
+
     static publish_packet publish(std::string topic, std::string payload, std::uint8_t qos, std::uint16_t id = 0) {
         publish_packet p;
         p.topic = std::move(topic);
@@ -161,6 +173,7 @@ protected:
     common::io_pool pool_{2, "io"};
     std::unique_ptr<store::message_store> store_;
     std::unique_ptr<core::core_engine> engine_;
+    security::acl acl_; // outlives the module, which points at it
     std::shared_ptr<mqtt_module> module_;
     std::unique_ptr<common::tcp_listener> listener_;
 };
