@@ -10,16 +10,6 @@ namespace {
 using namespace test;
 using enum protocol_version;
 
-publish_packet make_publish(std::string topic, std::string_view payload, std::uint8_t qos = 0,
-                            std::uint16_t packet_id = 0) {
-    publish_packet out;
-    out.topic = std::move(topic);
-    out.payload = to_bytes(payload);
-    out.qos = qos;
-    out.packet_id = packet_id;
-    return out;
-}
-
 TEST(mqtt_publish, v3_qos_0_1_2) {
     for (const auto version : {v3_1, v3_1_1}) {
         expect_both_ways(wire("30 0A 00 03 'a/b' 'hello'"), make_publish("a/b", "hello"), version);

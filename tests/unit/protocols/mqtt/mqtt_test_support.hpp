@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
@@ -40,6 +41,16 @@ inline bytes wire(std::string_view text) {
 inline bytes to_bytes(std::string_view text) {
     bytes out;
     for (const char c : text) out.push_back(static_cast<std::byte>(c));
+    return out;
+}
+
+inline publish_packet make_publish(std::string topic, std::string_view payload, std::uint8_t qos = 0,
+                                   std::uint16_t packet_id = 0) {
+    publish_packet out;
+    out.topic = std::move(topic);
+    out.payload = to_bytes(payload);
+    out.qos = qos;
+    out.packet_id = packet_id;
     return out;
 }
 

@@ -51,7 +51,7 @@ protected:
     // A publish and a subscription the ACL refuses: the failure codes come,
     // their Reason Strings do not.
     void expect_refusals_unexplained(mqtt_client& c) {
-        c.send(publish("closed/x", "m", 1, 1));
+        c.send(make_publish("closed/x", "m", 1, 1));
         const auto puback = c.expect<puback_packet>();
         EXPECT_EQ(puback.reason, reason_code::not_authorized);
         EXPECT_EQ(puback.properties.reason_string, std::nullopt);
@@ -96,17 +96,17 @@ TEST_F(MqttReasonStringTest, PublishTheAclRefusesGetsNotAuthorizedWithTheTopicAn
     listen({}, 0, with_acl(open_only));
     auto c = client();
     c->connect("writer");
-    c->send(publish("closed/x", "m", 1, 1));
+    c->send(make_publish("closed/x", "m", 1, 1));
     const auto puback = c->expect<puback_packet>();
     EXPECT_EQ(puback.reason, reason_code::not_authorized);
     EXPECT_TRUE(says(puback.properties.reason_string, "ACL (aclFile) does not allow this client to publish to "
                                                       "'closed/x'"))
         << puback.properties.reason_string.value_or("(none)");
-    c->send(publish("closed/y", "m", 2, 2));
+    c->send(make_publish("closed/y", "m", 2, 2));
     const auto pubrec = c->expect<pubrec_packet>();
     EXPECT_EQ(pubrec.reason, reason_code::not_authorized);
     EXPECT_TRUE(says(pubrec.properties.reason_string, "'closed/y'"));
-    c->send(publish("open/x", "m", 1, 3));
+    c->send(make_publish("open/x", "m", 1, 3));
     EXPECT_EQ(c->expect<puback_packet>().properties.reason_string, std::nullopt) << "success needs no reason";
 }
 
@@ -114,12 +114,12 @@ TEST_F(MqttReasonStringTest, TopicNameInvalidSaysWhyAndAVeryLongTopicIsCut) {
     listen();
     auto c = client();
     c->connect("long-topic");
-    c->send(publish(std::string(128, 'a') + "/x", "m", 1, 1));
+    c->send(make_publish(std::string(128, 'a') + "/x", "m", 1, 1));
     const auto puback = c->expect<puback_packet>();
     EXPECT_EQ(puback.reason, reason_code::topic_name_invalid);
     EXPECT_TRUE(says(puback.properties.reason_string, "longer than 127 bytes"));
     // Quoted in full, this topic would make a Reason String no packet can carry.
-    c->send(publish(std::string(65'500, 'b') + "/x", "m", 1, 2));
+    c->send(make_publish(std::string(65'500, 'b') + "/x", "m", 1, 2));
     const auto cut = c->expect<puback_packet>();
     EXPECT_EQ(cut.packet_id, 2);
     EXPECT_EQ(cut.reason, reason_code::topic_name_invalid);
@@ -174,14 +174,14 @@ TEST_F(MqttReasonStringTest, RequestProblemInformationZeroKeepsReasonsToConnackA
     expect_refusals_unexplained(*c);
     c->send(pubrel_packet{77, reason_code::success, {}});
     EXPECT_EQ(c->expect<pubcomp_packet>().properties.reason_string, std::nullopt);
-    c->send(publish(std::string(128, 'a'), "m", 0)); // QoS 0 to an invalid topic: DISCONNECT
+    c->send(make_publish(std::string(128, 'a'), "m", 0)); // QoS 0 to an invalid topic: DISCONNECT
     const auto disconnect = c->expect<disconnect_packet>();
     EXPECT_EQ(disconnect.reason, reason_code::topic_name_invalid);
     EXPECT_TRUE(disconnect.properties.reason_string) << "DISCONNECT may still say why";
 
     auto asking = client();
     asking->connect("asking", with_problem_information(1));
-    asking->send(publish("closed/x", "m", 1, 1));
+    asking->send(make_publish("closed/x", "m", 1, 1));
     EXPECT_TRUE(asking->expect<puback_packet>().properties.reason_string);
 }
 

@@ -14,16 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "gantry/core/core_engine.hpp"
 #include "gantry/protocols/common/asio_net.hpp"
-#include "gantry/protocols/common/io_pool.hpp"
-#include "gantry/protocols/common/tcp_listener.hpp"
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/security/acl.hpp"
-#include "gantry/store/message_store.hpp"
-#include "../../../store/store_test_support.hpp"
 #include "../../../support/loopback_stream.hpp"
+#include "../../common/engine_listener_fixture.hpp"
 #include "../mqtt_test_support.hpp"
 
 namespace gantry::protocols::mqtt::test {
@@ -101,38 +97,14 @@ private:
 
 // A real store and engine on a temporary directory behind an MQTT listener
 // on 127.0.0.1 with two io threads.
-class MqttSessionTest : public ::testing::Test {
+class MqttSessionTest : public common::testing::engine_listener_fixture {
 protected:
-    void SetUp() override {
-        core_config_.root_dir = store_config_.root_dir;
-        store_ = std::make_unique<store::message_store>(store_config_);
-        engine_ = std::make_unique<core::core_engine>(*store_, core_config_);
-        ASSERT_FALSE(store_->start());
-        ASSERT_FALSE(engine_->start());
-        accept_pool_.start();
-        pool_.start();
-    }
-
     // `output_budget`: the listener's outputBudgetBytes (0: the default).
     void listen(mqtt_options options = {}, std::size_t output_budget = 0, mqtt_access access = {}) {
         module_ = std::make_shared<mqtt_module>(*engine_, options, access);
         auto limits = module_->default_limits();
         if (output_budget > 0) limits.output_budget_bytes = output_budget;
-        listener_ = std::make_unique<common::tcp_listener>(accept_pool_.at(0), pool_, module_,
-                                                           common::listener_config{"127.0.0.1", 0, limits});
-        const auto error = listener_->start();
-        ASSERT_FALSE(error) << error->message;
-    }
-
-    void TearDown() override {
-        if (listener_) listener_->stop();
-        listener_.reset();
-        pool_.stop(2s);
-        accept_pool_.stop(2s);
-        if (engine_) engine_->stop();
-        if (store_) store_->shutdown();
-        engine_.reset();
-        store_.reset();
+        serve(module_, std::move(limits));
     }
 
     std::unique_ptr<mqtt_client> client(protocol_version version = protocol_version::v5) {
@@ -157,25 +129,8 @@ protected:
         return {nullptr, &acl_};
     }
 
-    static publish_packet publish(std::string topic, std::string payload, std::uint8_t qos, std::uint16_t id = 0) {
-        publish_packet p;
-        p.topic = std::move(topic);
-        p.payload = to_bytes(payload);
-        p.qos = qos;
-        p.packet_id = id;
-        return p;
-    }
-
-    store::testing::temp_dir dir_;
-    store::store_config store_config_ = store::testing::small_config(dir_.path());
-    core::core_config core_config_;
-    common::io_pool accept_pool_{1, "accept"};
-    common::io_pool pool_{2, "io"};
-    std::unique_ptr<store::message_store> store_;
-    std::unique_ptr<core::core_engine> engine_;
     security::acl acl_; // outlives the module, which points at it
     std::shared_ptr<mqtt_module> module_;
-    std::unique_ptr<common::tcp_listener> listener_;
 };
 
 } // namespace gantry::protocols::mqtt::test

@@ -22,7 +22,7 @@ TEST_F(MqttSessionTest, PubackComesOnlyAfterTheEngineStoredTheMessage) {
     auto c = client();
     EXPECT_EQ(c->connect("stored").reason, reason_code::success);
     for (std::uint16_t id = 1; id <= 5; ++id) {
-        c->send(publish("stored/x", "m" + std::to_string(id), 1, id));
+        c->send(make_publish("stored/x", "m" + std::to_string(id), 1, id));
         EXPECT_EQ(c->expect<puback_packet>().packet_id, id);
         // The receipt came from the store: the record is there (dispatch to
         // the consume queue may lag a moment).
@@ -54,7 +54,7 @@ TEST_F(MqttSessionTest, ConnackAnnouncesTheModuleOptions) {
     // QoS 2 above the maximum: granted 1, and a QoS 2 publish is refused.
     const auto suback = c->subscribe(1, "opts/x", 2);
     EXPECT_EQ(suback.reasons, std::vector<reason_code>{reason_code::granted_qos_1});
-    c->send(publish("opts/x", "q2", 2, 1));
+    c->send(make_publish("opts/x", "q2", 2, 1));
     EXPECT_EQ(c->expect<disconnect_packet>().reason, reason_code::qos_not_supported);
     EXPECT_TRUE(c->closed_within(5s));
 }
@@ -69,7 +69,7 @@ TEST_F(MqttSessionTest, DeliveriesStopAtTheClientsReceiveMaximumUntilAcknowledge
     auto pub = client();
     pub->connect("fast");
     for (std::uint16_t id = 1; id <= 5; ++id) {
-        pub->send(publish("flow/x", "m" + std::to_string(id), 1, id));
+        pub->send(make_publish("flow/x", "m" + std::to_string(id), 1, id));
         pub->expect<puback_packet>();
     }
     std::vector<publish_packet> got{sub->expect<publish_packet>(), sub->expect<publish_packet>()};
@@ -90,12 +90,12 @@ TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {
     auto c = client();
     c->connect("long");
     const std::string too_long(128, 'a');
-    c->send(publish(too_long + "/x", "m", 1, 1));
+    c->send(make_publish(too_long + "/x", "m", 1, 1));
     const auto puback = c->expect<puback_packet>();
     EXPECT_EQ(puback.reason, reason_code::topic_name_invalid);
-    c->send(publish("TBW102/x", "m", 2, 2));
+    c->send(make_publish("TBW102/x", "m", 2, 2));
     EXPECT_EQ(c->expect<pubrec_packet>().reason, reason_code::topic_name_invalid);
-    c->send(publish(too_long, "m", 0));
+    c->send(make_publish(too_long, "m", 0));
     EXPECT_EQ(c->expect<disconnect_packet>().reason, reason_code::topic_name_invalid);
     EXPECT_TRUE(c->closed_within(5s));
 }
@@ -112,7 +112,7 @@ TEST_F(MqttSessionTest, UnsubscribeAndUnknownPacketIdentifiers) {
     const auto unsuback = c->expect<unsuback_packet>();
     EXPECT_EQ(unsuback.packet_id, 2);
     EXPECT_EQ(unsuback.reasons, (std::vector<reason_code>{reason_code::success, reason_code::no_subscription_existed}));
-    c->send(publish("u/a", "after", 0));
+    c->send(make_publish("u/a", "after", 0));
     EXPECT_FALSE(c->receive(300ms)) << "delivered after UNSUBSCRIBE";
     c->send(pubrel_packet{77, reason_code::success, {}});
     const auto pubcomp = c->expect<pubcomp_packet>();
@@ -153,7 +153,7 @@ TEST_F(MqttSessionTest, MqttThreeOneOneClientIsClosedOnAFailedPublish) {
     listen();
     auto c = client(protocol_version::v3_1_1);
     c->connect("v3");
-    c->send(publish(std::string(200, 'b'), "m", 1, 1));
+    c->send(make_publish(std::string(200, 'b'), "m", 1, 1));
     EXPECT_TRUE(c->closed_within(5s));
 }
 
@@ -163,7 +163,7 @@ TEST_F(MqttSessionTest, RetainedMessagesForSubscribeObeyTheReceiveMaximum) {
     auto pub = client();
     pub->connect("retainer");
     for (std::uint16_t id = 1; id <= 40; ++id) {
-        auto p = publish("ret/d" + std::to_string(100 + id), "r" + std::to_string(id), 1, id);
+        auto p = make_publish("ret/d" + std::to_string(100 + id), "r" + std::to_string(id), 1, id);
         p.retain = true;
         pub->send(p);
         EXPECT_EQ(pub->expect<puback_packet>().reason, reason_code::success);
@@ -192,7 +192,7 @@ TEST_F(MqttSessionTest, RetainedMessagesForSubscribeObeyTheReceiveMaximum) {
         sub->send(puback_packet{got[i].packet_id, reason_code::success, {}});
     EXPECT_FALSE(sub->receive(300ms)) << "each retained message once";
     // A live publish: RETAIN cleared without Retain As Published.
-    auto live = publish("ret/d101", "live", 0);
+    auto live = make_publish("ret/d101", "live", 0);
     live.retain = true;
     pub->send(live);
     const auto p = sub->expect<publish_packet>();
@@ -216,9 +216,9 @@ protected:
         const std::string filler(1000, 'x');
         constexpr int batch = 32;
         for (int i = 0; i < count; ++i) {
-            ASSERT_TRUE(pub.send(publish("slow/q0", std::to_string(i) + ":" + filler, 0)));
+            ASSERT_TRUE(pub.send(make_publish("slow/q0", std::to_string(i) + ":" + filler, 0)));
             if ((i + 1) % batch != 0 && i + 1 != count) continue;
-            ASSERT_TRUE(pub.send(publish("slow/fence", "", 1, 1)));
+            ASSERT_TRUE(pub.send(make_publish("slow/fence", "", 1, 1)));
             ASSERT_EQ(pub.expect<puback_packet>(10s).packet_id, 1);
         }
     }
@@ -270,7 +270,7 @@ TEST_F(SlowSubscriberTest, SlowSubscriberLosesQos0PastTheOutputBudgetWithDrop) {
     ASSERT_GT(module_->dropped_qos0(), 0u) << "nothing dropped for a subscriber that does not read";
     // QoS 1 published while the client still does not read: it waits.
     for (std::uint16_t id = 2; id <= 101; ++id) {
-        pub->send(publish("slow/q1", "q1-" + std::to_string(id - 1), 1, id));
+        pub->send(make_publish("slow/q1", "q1-" + std::to_string(id - 1), 1, id));
         EXPECT_EQ(pub->expect<puback_packet>().packet_id, id);
     }
     // Still serving others meanwhile.
@@ -289,7 +289,7 @@ TEST_F(SlowSubscriberTest, SlowSubscriberLosesQos0PastTheOutputBudgetWithDrop) {
     ASSERT_EQ(qos1.size(), 100u);
     for (std::size_t i = 0; i < qos1.size(); ++i) EXPECT_EQ(qos1[i], "q1-" + std::to_string(i + 1));
     // Caught up: delivered again.
-    pub->send(publish("slow/q0", "0:after", 0));
+    pub->send(make_publish("slow/q0", "0:after", 0));
     std::vector<std::string> none;
     EXPECT_EQ(read_all(*slow, none, [](std::size_t qos0, std::size_t) { return qos0 >= 1; }), std::vector<int>{0});
     const auto dropped = module_->dropped_qos0();

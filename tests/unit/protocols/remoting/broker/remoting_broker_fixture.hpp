@@ -10,19 +10,15 @@
 #include <thread>
 #include <vector>
 
-#include "gantry/core/core_engine.hpp"
 #include "gantry/protocols/common/asio_net.hpp"
-#include "gantry/protocols/common/io_pool.hpp"
-#include "gantry/protocols/common/tcp_listener.hpp"
 #include "gantry/protocols/remoting/remoting_codec.hpp"
 #include "gantry/namesrv/name_server.hpp"
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/protocols/remoting/self_registration.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
-#include "gantry/store/message_store.hpp"
-#include "../../../store/store_test_support.hpp"
 #include "../../../support/loopback_stream.hpp"
+#include "../../common/engine_listener_fixture.hpp"
 
 namespace gantry::protocols::remoting::test {
 
@@ -134,37 +130,18 @@ inline std::string consumer_heartbeat(const std::string& client_id, const std::s
 
 // A real store and engine on a temporary directory, behind a remoting
 // listener on 127.0.0.1 with two io threads.
-class remoting_broker_fixture : public ::testing::Test {
+class remoting_broker_fixture : public common::testing::engine_listener_fixture {
 protected:
     void SetUp() override {
-        core_config_.root_dir = store_config_.root_dir;
-        store_ = std::make_unique<store::message_store>(store_config_);
-        engine_ = std::make_unique<core::core_engine>(*store_, core_config_);
-        ASSERT_FALSE(store_->start());
-        ASSERT_FALSE(engine_->start());
-        accept_pool_.start();
-        pool_.start();
+        engine_listener_fixture::SetUp();
+        if (HasFatalFailure()) return;
         // One-process mode, as gantryd runs without namesrvAddr.
         module_ = std::make_shared<remoting_module>(
             *engine_, broker_identity{}, name_server_access{&name_server_, [this](std::function<void()> done) {
                 name_server_.register_broker(self_registration(engine_->list_topics(), broker_identity{}));
                 done();
             }});
-        listener_ = std::make_unique<common::tcp_listener>(
-            accept_pool_.at(0), pool_, module_, common::listener_config{"127.0.0.1", 0, module_->default_limits()});
-        const auto error = listener_->start();
-        ASSERT_FALSE(error) << error->message;
-    }
-
-    void TearDown() override {
-        if (listener_) listener_->stop();
-        listener_.reset();
-        pool_.stop(2s);
-        accept_pool_.stop(2s);
-        if (engine_) engine_->stop();
-        if (store_) store_->shutdown();
-        engine_.reset();
-        store_.reset();
+        serve(module_, module_->default_limits());
     }
 
     std::uint16_t port() const { return listener_->port(); }
@@ -207,16 +184,8 @@ protected:
                                {"subVersion", "0"}});
     }
 
-    store::testing::temp_dir dir_;
-    store::store_config store_config_ = store::testing::small_config(dir_.path());
-    core::core_config core_config_;
-    common::io_pool accept_pool_{1, "accept"};
-    common::io_pool pool_{2, "io"};
-    std::unique_ptr<store::message_store> store_;
-    std::unique_ptr<core::core_engine> engine_;
     namesrv::name_server name_server_;
     std::shared_ptr<remoting_module> module_;
-    std::unique_ptr<common::tcp_listener> listener_;
 };
 
 } // namespace gantry::protocols::remoting::test
