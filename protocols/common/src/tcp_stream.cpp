@@ -13,7 +13,7 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
 }
 
 tcp_stream::tcp_stream(asio::ip::tcp::socket socket)
-    : socket_(std::move(socket)), executor_(socket_.get_executor()) {
+    : socket_(std::move(socket)) {
     // A peer that already reset leaves these unset; the first read reports it.
     error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -25,7 +25,7 @@ tcp_stream::tcp_stream(asio::ip::tcp::socket socket)
 }
 
 asio::any_io_executor tcp_stream::executor() const {
-    return executor_;
+    return socket_.get_executor();
 }
 
 void tcp_stream::async_read_some(asio::mutable_buffer buffer, io_handler handler) {
