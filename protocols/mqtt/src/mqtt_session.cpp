@@ -28,7 +28,6 @@ mqtt_session::mqtt_session(common::connection& conn, const common::session_conte
                            std::shared_ptr<session_registry> registry, std::shared_ptr<session_store> sessions,
                            mqtt_counters& counters)
     : conn_(conn),
-      remote_address_(context.remote_address),
       engine_(engine),
       options_(options),
       access_(access),
@@ -70,7 +69,7 @@ void mqtt_session::dispatch(mqtt_packet packet, protocol_version version) {
             close_reason_ = "the first packet was not CONNECT";
             mqtt_log()->warn("closing MQTT connection from {}: the first packet was not CONNECT; is the client "
                              "speaking MQTT?",
-                             remote_address_);
+                             conn_.remote_address());
             return;
         }
         return handle_connect(std::get<connect_packet>(packet), version);
@@ -104,7 +103,7 @@ void mqtt_session::on_decode_error(const mqtt_diagnostic& diagnostic) {
             auto frame = mqtt_codec::encode(refusal, diagnostic.version);
             if (frame) conn_.send(std::move(*frame));
         }
-        mqtt_log()->warn("refusing MQTT connection from {}: {} (reason 0x{:02X})", remote_address_,
+        mqtt_log()->warn("refusing MQTT connection from {}: {} (reason 0x{:02X})", conn_.remote_address(),
                          diagnostic.message, static_cast<unsigned>(diagnostic.reason));
         return;
     }
@@ -169,8 +168,9 @@ void mqtt_session::on_idle_timeout() {
 }
 
 void mqtt_session::on_writable() {
+    if (!outbound_) return;
     // The client caught up: the drops of this episode can be told.
-    if (unreported_drops_ > 0) report_drops(false);
+    if (outbound_->unreported_drops > 0) report_drops(false);
     drain_deliveries();
 }
 
@@ -184,7 +184,7 @@ void mqtt_session::on_closed(std::string_view reason) {
         session = snapshot();
         session->will = delayed; // so that a restart still publishes it
     }
-    if (unreported_drops_ > 0) report_drops(true);
+    if (outbound_ && outbound_->unreported_drops > 0) report_drops(true);
     end_subscriptions();
     if (session) close_session(std::move(*session));
     if (!connected_) return;
@@ -203,6 +203,6 @@ engine::operation_context mqtt_session::context() const {
     return {{}, client_id_, conn_.executor()};
 }
 
-std::string mqtt_session::who() const { return common::describe_client(client_id_, remote_address_); }
+std::string mqtt_session::who() const { return common::describe_client(client_id_, conn_.remote_address()); }
 
 } // namespace gantry::protocols::mqtt

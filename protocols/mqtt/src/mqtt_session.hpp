@@ -97,6 +97,41 @@ private:
         std::string filter;
         std::optional<std::string> after;
     };
+    struct inbound_state {
+        std::set<std::uint16_t> qos2_appending; // QoS 2 packet ids whose append runs
+        std::set<std::uint16_t> qos2_received;  // stored, PUBREC sent, awaiting PUBREL
+        std::unordered_map<std::uint16_t, std::string> topic_aliases;
+    };
+    struct outbound_state {
+        std::uint64_t next_subscription = 1;
+        std::map<std::string, std::shared_ptr<subscription_state>> subscriptions; // by filter
+        std::unordered_map<std::uint64_t, std::shared_ptr<subscription_state>> by_local_id;
+        // boost's deque allocates nothing until used, std::deque ~600 bytes at once.
+        boost::container::deque<queued_delivery> outbox;
+        boost::container::deque<retained_fetch> retained_fetches; // at most one per subscription
+        std::map<std::uint16_t, inflight_delivery> inflight;
+        overlapping_copies overlapping;
+        std::uint16_t next_packet_id = 1;
+        // Deliveries a previous connection of this session left
+        // unacknowledged, by where the message lies, and their ids, kept free
+        // until the message comes back and is sent with its id again.
+        std::map<delivery_place, std::uint16_t> resend_ids;
+        std::set<std::uint16_t> reserved_ids;
+        // 5.0 §3.3.2.3.4: topics given an alias in this connection, first
+        // come first served up to the limit; later topics go in full.
+        std::unordered_map<std::string, std::uint16_t> aliases;
+        // QoS 0 deliveries dropped past the output budget (mqtt.qos0Overflow =
+        // drop): in this connection, since the last report in the log, and in
+        // the whole module (mqtt_counters::qos0_dropped).
+        std::uint64_t dropped_qos0 = 0;
+        std::uint64_t unreported_drops = 0;
+        std::chrono::steady_clock::time_point last_drop_report{};
+    };
+
+    inbound_state& inbound() { return inbound_ ? *inbound_ : *(inbound_ = std::make_unique<inbound_state>()); }
+    outbound_state& outbound() { return outbound_ ? *outbound_ : *(outbound_ = std::make_unique<outbound_state>()); }
+    // QoS 2 publishes stored and awaiting PUBREL.
+    std::size_t qos2_awaiting_pubrel() const noexcept { return inbound_ ? inbound_->qos2_received.size() : 0; }
 
     void dispatch(mqtt_packet packet, protocol_version version);
     void on_decode_error(const mqtt_diagnostic& diagnostic);
@@ -199,7 +234,6 @@ private:
     std::string who() const; // "client 'x' from 1.2.3.4:5", for logs
 
     common::connection& conn_;
-    std::string remote_address_;
     engine::facade& engine_;
     const mqtt_options& options_;
     const mqtt_access& access_;
@@ -237,35 +271,15 @@ private:
     std::size_t pending_appends_ = 0;
     std::size_t pending_acked_appends_ = 0; // QoS 1/2 among them
     bool input_paused_ = false;
-    std::set<std::uint16_t> qos2_appending_;  // QoS 2 packet ids whose append runs
-    std::set<std::uint16_t> qos2_received_;   // stored, PUBREC sent, awaiting PUBREL
-    std::unordered_map<std::uint16_t, std::string> topic_aliases_;
-    // Outbound (5.0 §3.3.2.3.4): topics given an alias in this connection,
-    // first come first served up to the limit; later topics go in full.
-    std::unordered_map<std::string, std::uint16_t> outbound_aliases_;
+
+    // Outbound: the most topic aliases the client accepts (and we give).
     std::uint16_t outbound_alias_limit_ = 0;
 
-    // Outbound.
-    std::uint64_t next_subscription_ = 1;
-    std::map<std::string, std::shared_ptr<subscription_state>> subscriptions_; // by filter
-    std::unordered_map<std::uint64_t, std::shared_ptr<subscription_state>> by_local_id_;
-    // boost's deque allocates nothing until used, std::deque ~600 bytes at once.
-    boost::container::deque<queued_delivery> outbox_;
-    boost::container::deque<retained_fetch> retained_fetches_; // at most one per subscription
-    std::map<std::uint16_t, inflight_delivery> inflight_;
-    overlapping_copies overlapping_;
-    std::uint16_t next_packet_id_ = 1;
-    // Deliveries a previous connection of this session left unacknowledged,
-    // by where the message lies, and their ids, kept free until the message
-    // comes back and is sent with its id again.
-    std::map<delivery_place, std::uint16_t> resend_ids_;
-    std::set<std::uint16_t> reserved_ids_;
-    // QoS 0 deliveries dropped past the output budget (mqtt.qos0Overflow =
-    // drop): in this connection, since the last report in the log, and in
-    // the whole module (mqtt_counters::qos0_dropped).
-    std::uint64_t dropped_qos0_ = 0;
-    std::uint64_t unreported_drops_ = 0;
-    std::chrono::steady_clock::time_point last_drop_report_{};
+    // What an idle connection does not need is made on first use (issue #5:
+    // broker memory per idle connection): the inbound part by the first QoS 2
+    // publish or topic alias, the outbound part by the first subscription.
+    std::unique_ptr<inbound_state> inbound_;
+    std::unique_ptr<outbound_state> outbound_;
     mqtt_counters& counters_;
 };
 

@@ -22,10 +22,11 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
-    const auto it = by_local_id_.find(subscription);
-    if (closed_ || it == by_local_id_.end()) return; // unsubscribed: the engine forgets it with the group
+    if (!outbound_) return;
+    const auto it = outbound_->by_local_id.find(subscription);
+    if (closed_ || it == outbound_->by_local_id.end()) return; // unsubscribed: the engine forgets it with the group
     if (shedding_qos0() && sent_at_qos0(*it->second, d)) return drop_qos0(it->second, d);
-    outbox_.push_back({it->second, std::move(d)});
+    outbound_->outbox.push_back({it->second, std::move(d)});
     drain_deliveries();
 }
 
@@ -36,45 +37,49 @@ constexpr auto drop_report_interval = std::chrono::minutes(1);
 } // namespace
 
 void mqtt_session::queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter) {
-    const auto it = std::find_if(retained_fetches_.begin(), retained_fetches_.end(),
-                                 [&](const retained_fetch& f) { return f.sub == sub; });
-    if (it != retained_fetches_.end()) {
+    auto& fetches = outbound().retained_fetches;
+    const auto it =
+        std::find_if(fetches.begin(), fetches.end(), [&](const retained_fetch& f) { return f.sub == sub; });
+    if (it != fetches.end()) {
         it->after.reset(); // a repeated SUBSCRIBE sends them all again
         return;
     }
-    retained_fetches_.push_back({sub, std::move(engine_filter), std::nullopt});
+    fetches.push_back({sub, std::move(engine_filter), std::nullopt});
 }
 
 void mqtt_session::fetch_retained() {
-    while (outbox_.size() < retained_page_size && !retained_fetches_.empty() && !closed_ && !closing_) {
-        auto& f = retained_fetches_.front();
-        if (!by_local_id_.contains(f.sub->local_id)) { // unsubscribed meanwhile
-            retained_fetches_.pop_front();
+    auto& out = outbound();
+    while (out.outbox.size() < retained_page_size && !out.retained_fetches.empty() && !closed_ && !closing_) {
+        auto& f = out.retained_fetches.front();
+        if (!out.by_local_id.contains(f.sub->local_id)) { // unsubscribed meanwhile
+            out.retained_fetches.pop_front();
             continue;
         }
         auto page = engine_.retained().find_retained({f.filter, f.after, retained_page_size});
         if (!page) {
             mqtt_log()->warn("cannot read the retained messages for subscription '{}' of {}: {}", f.sub->filter, who(),
                              page.error().message());
-            retained_fetches_.pop_front();
+            out.retained_fetches.pop_front();
             continue;
         }
-        for (auto& d : page->messages) outbox_.push_back({f.sub, std::move(d), true});
+        for (auto& d : page->messages) out.outbox.push_back({f.sub, std::move(d), true});
         if (page->next) f.after = std::move(page->next);
-        else retained_fetches_.pop_front();
+        else out.retained_fetches.pop_front();
     }
 }
 
 void mqtt_session::drain_deliveries() {
+    if (!outbound_) return; // nothing subscribed yet
+    auto& outbox = outbound_->outbox;
     fetch_retained();
-    while (!outbox_.empty() && !closed_ && !closing_) {
+    while (!outbox.empty() && !closed_ && !closing_) {
         if (conn_.output_blocked()) {
             if (shedding_qos0()) shed_qos0();
             break;
         }
-        auto& next = outbox_.front();
+        auto& next = outbox.front();
         if (!send_delivery(next)) break;
-        outbox_.pop_front();
+        outbox.pop_front();
         fetch_retained();
     }
     return_credit();
@@ -89,24 +94,26 @@ bool mqtt_session::sent_at_qos0(const subscription_state& sub, const engine::del
 }
 
 void mqtt_session::shed_qos0() {
-    const auto kept = std::remove_if(outbox_.begin(), outbox_.end(), [this](const queued_delivery& q) {
+    auto& outbox = outbound().outbox;
+    const auto kept = std::remove_if(outbox.begin(), outbox.end(), [this](const queued_delivery& q) {
         if (q.retained || !sent_at_qos0(*q.sub, q.d)) return false;
         drop_qos0(q.sub, q.d);
         return true;
     });
-    outbox_.erase(kept, outbox_.end());
+    outbox.erase(kept, outbox.end());
 }
 
 void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d) {
     settle(sub, d.handle);
     // 5.0 §3.8.3.1: never to be sent anyway, so not dropped.
     if (sub->no_local && published_by(d.msg) == client_id_) return;
-    if (unreported_drops_ == 0)
+    auto& out = outbound();
+    if (out.unreported_drops == 0)
         mqtt_log()->debug("{} reads too slowly ({} bytes wait to be written, mqtt.outputBudgetBytes is {}): dropping "
                           "its QoS 0 deliveries (mqtt.qos0Overflow = drop)",
                           who(), conn_.output_queued_bytes(), conn_.limits().output_budget_bytes);
-    ++unreported_drops_;
-    ++dropped_qos0_;
+    ++out.unreported_drops;
+    ++out.dropped_qos0;
     counters_.qos0_dropped.fetch_add(1, std::memory_order_relaxed);
     // Credit in batches, so that dropping costs less than sending; a
     // subscription whose window is taken by QoS 1/2 deliveries waiting for
@@ -115,21 +122,24 @@ void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, con
 }
 
 void mqtt_session::report_drops(bool closing) {
+    auto& out = outbound();
     const auto now = std::chrono::steady_clock::now();
-    if (!closing && last_drop_report_ != std::chrono::steady_clock::time_point{} &&
-        now - last_drop_report_ < drop_report_interval)
+    if (!closing && out.last_drop_report != std::chrono::steady_clock::time_point{} &&
+        now - out.last_drop_report < drop_report_interval)
         return;
-    last_drop_report_ = now;
+    out.last_drop_report = now;
     mqtt_log()->info("{} was too slow: {} QoS 0 messages dropped (mqtt.qos0Overflow = drop){}", who(),
-                     unreported_drops_,
-                     unreported_drops_ == dropped_qos0_ ? std::string{}
-                                                        : fmt::format("; {} since it connected", dropped_qos0_));
-    unreported_drops_ = 0;
+                     out.unreported_drops,
+                     out.unreported_drops == out.dropped_qos0
+                         ? std::string{}
+                         : fmt::format("; {} since it connected", out.dropped_qos0));
+    out.unreported_drops = 0;
 }
 
 bool mqtt_session::send_delivery(queued_delivery& q) {
     auto& sub = q.sub;
-    if (!q.retained && overlapping_.take(q.d.offset_message_id, sub->local_id)) {
+    auto& state = outbound();
+    if (!q.retained && state.overlapping.take(q.d.offset_message_id, sub->local_id)) {
         settle(sub, q.d.handle); // it went out with another subscription's copy
         return true;
     }
@@ -160,7 +170,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     for (const auto* other : others)
         if (other->identifier) identifiers.push_back(*other->identifier);
     if (publish.qos > 0) {
-        if (inflight_.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
+        if (state.inflight.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
         const auto resent = q.retained ? std::nullopt : take_resend_id(*sub, q.d.handle);
         publish.packet_id = resent ? *resent : next_packet_id();
         publish.dup = publish.dup || resent.has_value();
@@ -168,7 +178,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (!others.empty()) {
         std::vector<std::uint64_t> ids;
         for (const auto* other : others) ids.push_back(other->local_id);
-        overlapping_.expect(q.d.offset_message_id, ids);
+        state.overlapping.expect(q.d.offset_message_id, ids);
     }
     auto new_alias_topic = alias_topic(publish);
     if (client_max_packet_size_ > 0) {
@@ -184,20 +194,20 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         }
     }
     send(publish);
-    if (new_alias_topic) outbound_aliases_.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
+    if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
         settle(sub, q.d.handle, q.retained);
         return true;
     }
-    inflight_.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
+    state.inflight.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
     return true;
 }
 
 std::vector<const mqtt_session::subscription_state*>
 mqtt_session::overlapping(const subscription_state& sub, const outbound_message& out, std::int64_t stored_ms) const {
     std::vector<const subscription_state*> others;
-    if (subscriptions_.size() < 2 || out.publish.topic.empty()) return others;
-    for (const auto& [filter, other] : subscriptions_) {
+    if (outbound_->subscriptions.size() < 2 || out.publish.topic.empty()) return others;
+    for (const auto& [filter, other] : outbound_->subscriptions) {
         if (other.get() == &sub || other->shared || other->since_ms > stored_ms) continue;
         if (other->no_local && out.publisher == client_id_) continue;
         if (topic_matches(filter, out.publish.topic)) others.push_back(other.get());
@@ -207,36 +217,40 @@ mqtt_session::overlapping(const subscription_state& sub, const outbound_message&
 
 std::optional<std::uint16_t> mqtt_session::take_resend_id(const subscription_state& sub,
                                                           const engine::delivery_handle& handle) {
-    if (resend_ids_.empty()) return std::nullopt;
-    const auto it = resend_ids_.find({sub.filter, handle.topic, handle.queue_id, handle.queue_offset});
-    if (it == resend_ids_.end()) return std::nullopt;
+    auto& out = outbound();
+    if (out.resend_ids.empty()) return std::nullopt;
+    const auto it = out.resend_ids.find({sub.filter, handle.topic, handle.queue_id, handle.queue_offset});
+    if (it == out.resend_ids.end()) return std::nullopt;
     const auto id = it->second;
-    resend_ids_.erase(it);
-    reserved_ids_.erase(id);
+    out.resend_ids.erase(it);
+    out.reserved_ids.erase(id);
     return id;
 }
 
 std::uint16_t mqtt_session::next_packet_id() {
     // Reserved ids wait for their messages; should they crowd out every
     // free id, the messages go again with new ones.
-    if (inflight_.size() + reserved_ids_.size() >= 0xFFFE) {
-        resend_ids_.clear();
-        reserved_ids_.clear();
+    auto& out = outbound();
+    if (out.inflight.size() + out.reserved_ids.size() >= 0xFFFE) {
+        out.resend_ids.clear();
+        out.reserved_ids.clear();
     }
-    while (next_packet_id_ == 0 || inflight_.contains(next_packet_id_) || reserved_ids_.contains(next_packet_id_))
-        ++next_packet_id_;
-    return next_packet_id_++;
+    while (out.next_packet_id == 0 || out.inflight.contains(out.next_packet_id) ||
+           out.reserved_ids.contains(out.next_packet_id))
+        ++out.next_packet_id;
+    return out.next_packet_id++;
 }
 
 std::optional<std::string> mqtt_session::alias_topic(publish_packet& publish) const {
     if (outbound_alias_limit_ == 0) return std::nullopt;
-    if (const auto known = outbound_aliases_.find(publish.topic); known != outbound_aliases_.end()) {
+    const auto& aliases = outbound_->aliases;
+    if (const auto known = aliases.find(publish.topic); known != aliases.end()) {
         publish.properties.topic_alias = known->second;
         publish.topic.clear();
         return std::nullopt;
     }
-    if (outbound_aliases_.size() >= outbound_alias_limit_) return std::nullopt;
-    publish.properties.topic_alias = static_cast<std::uint16_t>(outbound_aliases_.size() + 1);
+    if (aliases.size() >= outbound_alias_limit_) return std::nullopt;
+    publish.properties.topic_alias = static_cast<std::uint16_t>(aliases.size() + 1);
     return publish.topic;
 }
 
@@ -252,8 +266,8 @@ void mqtt_session::return_credit() {
     // in the log, not in memory (on_writable resumes). Unless QoS 0 is being
     // dropped: then credit flows, and each subscription's window still bounds
     // what waits here.
-    if (closed_ || (conn_.output_blocked() && !shedding_qos0())) return;
-    for (const auto& [filter, sub] : subscriptions_) grant(*sub);
+    if (!outbound_ || closed_ || (conn_.output_blocked() && !shedding_qos0())) return;
+    for (const auto& [filter, sub] : outbound_->subscriptions) grant(*sub);
 }
 
 void mqtt_session::grant(subscription_state& sub) {

@@ -112,13 +112,14 @@ std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
 void mqtt_session::restore_session(const stored_session& session) {
     // [MQTT-4.4.0-1]: what went unacknowledged goes again with its packet id
     // (the engine gives it back to the group when the subscription ends).
+    auto& out = outbound();
     for (const auto& [place, id] : session.unacked) {
-        if (inflight_.contains(id) || !reserved_ids_.insert(id).second) continue;
-        resend_ids_.emplace(place, id);
+        if (out.inflight.contains(id) || !out.reserved_ids.insert(id).second) continue;
+        out.resend_ids.emplace(place, id);
     }
     failed_filters lost;
     for (const auto& [filter, stored] : session.subscriptions) {
-        if (subscriptions_.contains(filter)) continue; // subscribed again before a takeover's handover
+        if (out.subscriptions.contains(filter)) continue; // subscribed again before a takeover's handover
         const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
                              retain_handling::do_not_send};
         subscribe_one(s, stored.identifier, since_of(stored, now_ms()), lost);
@@ -126,14 +127,15 @@ void mqtt_session::restore_session(const stored_session& session) {
     if (!lost.empty())
         mqtt_log()->warn("{} resumed its session without some of its subscriptions: {}", who(), lost.reason_string());
     // §4.4: PUBREL again for every QoS 2 delivery the client had not completed.
-    qos2_received_.insert(session.qos2_received.begin(), session.qos2_received.end());
+    if (!session.qos2_received.empty())
+        inbound().qos2_received.insert(session.qos2_received.begin(), session.qos2_received.end());
     for (const auto id : session.pubrel_sent) {
-        if (!inflight_.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
+        if (!out.inflight.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
         send(pubrel_packet{id, reason_code::success, {}});
     }
     // A will left waiting by an earlier connection is void now (5.0 §3.1.3.2.2).
-    if (subscriptions_.size() != session.subscriptions.size() || session.will) save_session();
-    mqtt_log()->debug("{} resumed its session: {} subscriptions, {} QoS 2 exchanges", who(), subscriptions_.size(),
+    if (out.subscriptions.size() != session.subscriptions.size() || session.will) save_session();
+    mqtt_log()->debug("{} resumed its session: {} subscriptions, {} QoS 2 exchanges", who(), out.subscriptions.size(),
                       session.qos2_received.size() + session.pubrel_sent.size());
     drain_deliveries();
 }
@@ -142,18 +144,19 @@ stored_session mqtt_session::snapshot() const {
     stored_session s;
     s.generation = generation_;
     s.expiry_interval = v5() ? session_expiry_ : stored_session::never_expires;
-    for (const auto& [filter, sub] : subscriptions_)
+    if (inbound_) s.qos2_received = inbound_->qos2_received;
+    if (!outbound_) return s;
+    for (const auto& [filter, sub] : outbound_->subscriptions)
         s.subscriptions.emplace(filter, stored_subscription{sub->qos, sub->no_local, sub->retain_as_published,
                                                             sub->identifier, sub->since_ms});
-    s.qos2_received = qos2_received_;
-    for (const auto& [id, delivery] : inflight_) {
+    for (const auto& [id, delivery] : outbound_->inflight) {
         if (delivery.released) s.pubrel_sent.insert(id);
         else if (delivery.sub && !delivery.settled)
             s.unacked.emplace(delivery_place{delivery.sub->filter, delivery.handle.topic, delivery.handle.queue_id,
                                              delivery.handle.queue_offset},
                               id);
     }
-    s.unacked.insert(resend_ids_.begin(), resend_ids_.end()); // not back yet
+    s.unacked.insert(outbound_->resend_ids.begin(), outbound_->resend_ids.end()); // not back yet
     return s;
 }
 

@@ -5,10 +5,11 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_puback(const puback_packet& packet) {
-    const auto it = inflight_.find(packet.packet_id);
-    if (it == inflight_.end() || it->second.qos != 1) return; // unknown ids are ignored (§4.3.2)
+    auto& inflight = outbound().inflight;
+    const auto it = inflight.find(packet.packet_id);
+    if (it == inflight.end() || it->second.qos != 1) return; // unknown ids are ignored (§4.3.2)
     settle(it->second.sub, it->second.handle, it->second.settled);
-    inflight_.erase(it);
+    inflight.erase(it);
     drain_deliveries();
 }
 

@@ -5,9 +5,10 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_pubcomp(const pubcomp_packet& packet) {
-    const auto it = inflight_.find(packet.packet_id);
-    if (it == inflight_.end() || it->second.qos != 2 || !it->second.released) return;
-    inflight_.erase(it);
+    auto& inflight = outbound().inflight;
+    const auto it = inflight.find(packet.packet_id);
+    if (it == inflight.end() || it->second.qos != 2 || !it->second.released) return;
+    inflight.erase(it);
     drain_deliveries();
 }
 

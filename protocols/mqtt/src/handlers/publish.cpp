@@ -23,12 +23,13 @@ void mqtt_session::handle_publish(publish_packet& packet) {
             return fail(reason_code::topic_alias_invalid,
                         fmt::format("used topic alias {} (the maximum is {})", *alias, options_.topic_alias_maximum));
         if (packet.topic.empty()) {
-            const auto known = topic_aliases_.find(*alias);
-            if (known == topic_aliases_.end())
+            const auto& aliases = inbound().topic_aliases;
+            const auto known = aliases.find(*alias);
+            if (known == aliases.end())
                 return fail(reason_code::protocol_error, fmt::format("used topic alias {} before defining it", *alias));
             packet.topic = known->second;
         } else {
-            topic_aliases_[*alias] = packet.topic;
+            inbound().topic_aliases[*alias] = packet.topic;
         }
         packet.properties.topic_alias.reset();
     }
@@ -51,22 +52,23 @@ void mqtt_session::handle_publish(publish_packet& packet) {
                                   "the ACL (aclFile) does not allow this client to publish to '" + packet.topic + "'");
         // 3.x has no refusal: acknowledged and dropped, so the client does not resend it forever.
         if (packet.qos == 1) return send(puback_packet{id, reason_code::success, {}});
-        qos2_received_.insert(id);
+        inbound().qos2_received.insert(id);
         return send(pubrec_packet{id, reason_code::success, {}});
     }
     if (packet.qos == 2) {
         // Exactly once per packet id: a resent PUBLISH is stored only once.
-        if (qos2_received_.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
-        if (qos2_appending_.contains(id)) return; // PUBREC follows when the append completes
+        const auto& exchanges = inbound();
+        if (exchanges.qos2_received.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
+        if (exchanges.qos2_appending.contains(id)) return; // PUBREC follows when the append completes
     }
-    if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_received_.size() >= options_.receive_maximum)
+    if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= options_.receive_maximum)
         return fail(reason_code::receive_maximum_exceeded,
                     fmt::format("had more than {} QoS 1/2 publishes unacknowledged", options_.receive_maximum));
 
     auto msg = to_engine_message(packet, *address, client_id_, now_ms());
     ++pending_appends_;
     if (packet.qos > 0) ++pending_acked_appends_;
-    if (packet.qos == 2) qos2_appending_.insert(id);
+    if (packet.qos == 2) inbound().qos2_appending.insert(id);
     auto appended = [weak = conn_.weak_from_this(), this, qos = packet.qos, id](result<engine::append_receipt> r) {
         if (auto alive = weak.lock()) on_appended(qos, id, r);
     };
@@ -83,7 +85,7 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
                                const result<engine::append_receipt>& receipt) {
     --pending_appends_;
     if (qos > 0) --pending_acked_appends_;
-    if (qos == 2) qos2_appending_.erase(packet_id);
+    if (qos == 2) inbound().qos2_appending.erase(packet_id);
     if (closed_) return;
     // Stored but not flushed within syncFlushTimeout is no acknowledgement
     // either: a crash could still lose it.
@@ -97,7 +99,7 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
     } else if (qos == 1) {
         send(puback_packet{packet_id, reason_code::success, {}});
     } else if (qos == 2) {
-        qos2_received_.insert(packet_id);
+        inbound().qos2_received.insert(packet_id);
         send(pubrec_packet{packet_id, reason_code::success, {}});
     }
     if (input_paused_ && !closing_ && pending_appends_ < options_.receive_maximum) {

@@ -10,8 +10,9 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
-    const auto it = inflight_.find(packet.packet_id);
-    if (it == inflight_.end() || it->second.qos != 2) {
+    auto& inflight = outbound().inflight;
+    const auto it = inflight.find(packet.packet_id);
+    if (it == inflight.end() || it->second.qos != 2) {
         pubrel_packet unknown{packet.packet_id, reason_code::packet_identifier_not_found, {}};
         unknown.properties.reason_string = fmt::format(
             "PUBREC for packet identifier {}, but no QoS 2 delivery with that identifier is in flight",
@@ -22,7 +23,7 @@ void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
     if (!delivery.settled) settle(delivery.sub, delivery.handle);
     delivery.settled = true;
     if (static_cast<std::uint8_t>(packet.reason) >= 0x80) {
-        inflight_.erase(it);
+        inflight.erase(it);
         drain_deliveries();
         return;
     }

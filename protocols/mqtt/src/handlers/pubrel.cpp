@@ -7,7 +7,7 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_pubrel(const pubrel_packet& packet) {
-    if (qos2_received_.erase(packet.packet_id) > 0)
+    if (inbound_ && inbound_->qos2_received.erase(packet.packet_id) > 0)
         return send(pubcomp_packet{packet.packet_id, reason_code::success, {}});
     // 3.1.1 has no reason codes: a PUBREL for an unknown id is completed anyway.
     pubcomp_packet unknown{packet.packet_id, reason_code::packet_identifier_not_found, {}};

@@ -56,8 +56,9 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         return reason_code::not_authorized; // 0x80 for 3.x
     }
     const auto granted = std::min(s.qos, options_.maximum_qos);
+    auto& out = outbound();
     // §3.8.4: a subscription to the same filter replaces the existing one.
-    if (const auto existing = subscriptions_.find(s.filter); existing != subscriptions_.end()) {
+    if (const auto existing = out.subscriptions.find(s.filter); existing != out.subscriptions.end()) {
         auto& sub = *existing->second;
         sub.qos = granted;
         sub.no_local = (v5() && s.no_local) || bridge_client_;
@@ -67,7 +68,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         if (s.retain_handling == retain_handling::send_on_subscribe) queue_retained(existing->second, mapped->retained);
         return static_cast<reason_code>(granted);
     }
-    if (subscriptions_.size() >= options_.max_subscriptions) {
+    if (out.subscriptions.size() >= options_.max_subscriptions) {
         const auto why = fmt::format("this connection already has {} subscriptions, the most one may have "
                                      "(mqtt.maxSubscriptions); unsubscribe from one first",
                                      options_.max_subscriptions);
@@ -76,7 +77,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         return reason_code::quota_exceeded;
     }
     auto sub = std::make_shared<subscription_state>();
-    sub->local_id = next_subscription_++;
+    sub->local_id = out.next_subscription++;
     sub->filter = s.filter;
     sub->since_ms = since_ms;
     sub->qos = granted;
@@ -105,8 +106,8 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         return reason_code::unspecified_error;
     }
     sub->engine_id = *id;
-    subscriptions_.emplace(s.filter, sub);
-    by_local_id_.emplace(sub->local_id, sub);
+    out.subscriptions.emplace(s.filter, sub);
+    out.by_local_id.emplace(sub->local_id, sub);
     engine_.grant_credit(sub->engine_id, options_.delivery_window);
     // §4.8.2: retained messages are not sent to a new shared subscription.
     if (!shared && s.retain_handling != retain_handling::do_not_send) queue_retained(sub, mapped->retained);
@@ -135,21 +136,24 @@ engine::subscription_options mqtt_session::engine_options(const engine_filter& m
 }
 
 void mqtt_session::on_subscription_closed(std::uint64_t subscription, std::error_code reason) {
-    if (!reason) return; // our own unsubscribe, confirmed
-    const auto it = by_local_id_.find(subscription);
-    if (it == by_local_id_.end()) return;
+    if (!reason || !outbound_) return; // our own unsubscribe, confirmed
+    auto& out = *outbound_;
+    const auto it = out.by_local_id.find(subscription);
+    if (it == out.by_local_id.end()) return;
     mqtt_log()->warn("the broker ended subscription '{}' of {}: {}", it->second->filter, who(), reason.message());
-    subscriptions_.erase(it->second->filter);
-    by_local_id_.erase(it);
+    out.subscriptions.erase(it->second->filter);
+    out.by_local_id.erase(it);
 }
 
 void mqtt_session::end_subscriptions() {
-    for (const auto& [filter, sub] : subscriptions_) engine_.unsubscribe(sub->engine_id);
-    subscriptions_.clear();
-    by_local_id_.clear();
-    outbox_.clear();
-    retained_fetches_.clear();
-    inflight_.clear();
+    if (!outbound_) return;
+    auto& out = *outbound_;
+    for (const auto& [filter, sub] : out.subscriptions) engine_.unsubscribe(sub->engine_id);
+    out.subscriptions.clear();
+    out.by_local_id.clear();
+    out.outbox.clear();
+    out.retained_fetches.clear();
+    out.inflight.clear();
 }
 
 } // namespace gantry::protocols::mqtt

@@ -14,9 +14,10 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
     unsuback_packet unsuback;
     unsuback.packet_id = packet.packet_id;
     failed_filters failed;
+    auto& out = outbound();
     for (const auto& filter : packet.filters) {
-        const auto it = subscriptions_.find(filter);
-        if (it == subscriptions_.end()) {
+        const auto it = out.subscriptions.find(filter);
+        if (it == out.subscriptions.end()) {
             unsuback.reasons.push_back(reason_code::no_subscription_existed);
             failed.add(filter, "this client has no subscription with exactly this filter");
             continue;
@@ -26,11 +27,11 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
         if (!sub->durable_group.empty()) engine_.delete_group(context(), sub->durable_group);
         if (const auto share = parse_topic_filter(filter); share && share->shared() && !generation_.empty())
             release_share(client_id_, filter, *share);
-        subscriptions_.erase(it);
-        by_local_id_.erase(sub->local_id);
-        outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
-                                     [&](const queued_delivery& q) { return q.sub == sub; }),
-                      outbox_.end());
+        out.subscriptions.erase(it);
+        out.by_local_id.erase(sub->local_id);
+        out.outbox.erase(std::remove_if(out.outbox.begin(), out.outbox.end(),
+                                        [&](const queued_delivery& q) { return q.sub == sub; }),
+                         out.outbox.end());
         unsuback.reasons.push_back(reason_code::success);
         mqtt_log()->debug("{} unsubscribed from '{}'", who(), filter);
     }
