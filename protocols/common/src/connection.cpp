@@ -64,8 +64,9 @@ void connection::send(std::span<const asio::const_buffer> buffers, std::shared_p
     if (state_ != state::open) {
         return;
     }
-    output_.push(buffers, std::move(keep_alive));
-    if (output_.bytes() > limits().output_budget_bytes) {
+    if (!output_) output_ = std::make_unique<output_queue>();
+    output_->push(buffers, std::move(keep_alive));
+    if (output_->bytes() > limits().output_budget_bytes) {
         output_blocked_ = true;
     }
     start_write();
@@ -88,10 +89,10 @@ void connection::close_after_flush(std::string reason) {
         return;
     }
     state_ = state::flushing;
-    closing_reason_ = std::move(reason);
+    closing_ = std::make_unique<closing_state>(closing_state{asio::steady_timer(executor()), std::move(reason)});
     close_unless_left(limits().flush_timeout, state::flushing);
     start_write();
-    if (!writing_ && output_.empty()) {
+    if (!writing_ && output_empty()) {
         begin_drain();
     }
 }
@@ -102,7 +103,7 @@ void connection::close(std::string_view reason) {
     }
     state_ = state::closed;
     open_connections::release(*this);
-    if (deadline_) deadline_->cancel();
+    if (closing_) closing_->deadline.cancel();
     stream_->close();
     listener_log()->debug("{} connection #{} from {}: closed ({})", protocol(), id(), remote_address(), reason);
     if (session_) {
@@ -193,7 +194,7 @@ void connection::start_read() {
         // Nothing there: wait without a buffer (an idle connection holds none).
         input_.release();
         waiting_readable_ = true;
-        if (!writing_) output_.trim();
+        release_idle_output();
         stream_->async_wait_readable([self = shared_from_this()](const byte_stream::error_code& waited) {
             self->on_readable(waited);
         });
@@ -213,7 +214,7 @@ void connection::on_read(const byte_stream::error_code& error, std::size_t bytes
     case state::draining:
         // The peer's leftovers are dropped; its end of stream ends the drain.
         if (error) {
-            close(closing_reason_);
+            close(closing_->reason);
         } else {
             start_read();
         }
@@ -243,14 +244,14 @@ void connection::on_readable(const byte_stream::error_code& error) {
 }
 
 void connection::start_write() {
-    if (writing_ || consuming_ || !output_.has_ungathered()) {
+    if (writing_ || consuming_ || !output_ || !output_->has_ungathered()) {
         return;
     }
     if (state_ != state::open && state_ != state::flushing) {
         return;
     }
     writing_ = true;
-    stream_->async_write(output_.gather(),
+    stream_->async_write(output_->gather(),
                          [self = shared_from_this()](const byte_stream::error_code& error, std::size_t) {
                              self->on_write(error);
                          });
@@ -265,8 +266,8 @@ void connection::on_write(const byte_stream::error_code& error) {
         close(fmt::format("write failed: {}", error.message()));
         return;
     }
-    output_.release_gathered();
-    if (output_blocked_ && output_.bytes() <= limits().output_budget_bytes / 2) {
+    output_->release_gathered();
+    if (output_blocked_ && output_->bytes() <= limits().output_budget_bytes / 2) {
         output_blocked_ = false;
         if (state_ == state::open) {
             session_->on_writable();
@@ -274,10 +275,14 @@ void connection::on_write(const byte_stream::error_code& error) {
         pump_input();
     }
     start_write();
-    if (state_ == state::flushing && !writing_ && output_.empty()) {
+    if (state_ == state::flushing && !writing_ && output_empty()) {
         begin_drain();
     }
-    if (waiting_readable_ && !writing_) output_.trim(); // the last write of an exchange: idle now
+    if (waiting_readable_) release_idle_output(); // the last write of an exchange: idle now
+}
+
+void connection::release_idle_output() noexcept {
+    if (!writing_ && output_empty()) output_.reset();
 }
 
 void connection::begin_drain() {
@@ -292,18 +297,17 @@ void connection::begin_drain() {
 }
 
 void connection::close_unless_left(std::chrono::steady_clock::duration after, state expected) {
-    if (!deadline_) deadline_ = std::make_unique<asio::steady_timer>(executor());
-    deadline_->expires_after(after);
-    deadline_->async_wait([self = shared_from_this(), expected](const byte_stream::error_code& error) {
+    closing_->deadline.expires_after(after);
+    closing_->deadline.async_wait([self = shared_from_this(), expected](const byte_stream::error_code& error) {
         if (error || self->state_ != expected) {
             return;
         }
         if (expected == state::flushing) {
             listener_log()->info("{} connection #{} from {}: the peer did not take the last {} bytes within {} ({} ms)",
-                                 self->protocol(), self->id(), self->remote_address(), self->output_.bytes(),
+                                 self->protocol(), self->id(), self->remote_address(), self->output_queued_bytes(),
                                  self->limits().key("flushTimeout"), self->limits().flush_timeout.count());
         }
-        self->close(self->closing_reason_);
+        self->close(self->closing_->reason);
     });
 }
 
@@ -323,7 +327,7 @@ void connection::close_for_idleness() {
     if (session_) session_->on_idle_timeout();
     auto reason = fmt::format("idle for {} ms", idle_timeout_.count());
     // A farewell the session sent goes out first; without one, no linger.
-    if (output_.empty() && !writing_) close(reason);
+    if (output_empty() && !writing_) close(reason);
     else close_after_flush(std::move(reason));
 }
 

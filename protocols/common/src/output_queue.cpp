@@ -46,12 +46,4 @@ void output_queue::release_gathered() {
     gathered_.clear();
 }
 
-void output_queue::trim() {
-    if (!empty()) return;
-    entries_.shrink_to_fit();
-    gathered_.clear();
-    gathered_.shrink_to_fit();
-    gathered_entries_ = 0;
-}
-
 } // namespace gantry::protocols::common

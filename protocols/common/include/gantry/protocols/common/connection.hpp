@@ -102,7 +102,7 @@ public:
     // More than outputBudgetBytes queued: a session should hold further
     // deliveries until on_writable().
     bool output_blocked() const noexcept { return output_blocked_; }
-    std::size_t output_queued_bytes() const noexcept { return output_.bytes(); }
+    std::size_t output_queued_bytes() const noexcept { return output_ ? output_->bytes() : 0; }
     const connection_limits& limits() const noexcept { return options_.shared->limits; }
 
 private:
@@ -127,21 +127,29 @@ private:
     bool idle_timeout_passed(std::chrono::steady_clock::time_point now);
     void close_for_idleness();
     const std::string& protocol() const noexcept { return options_.shared->protocol; }
+    bool output_empty() const noexcept { return !output_ || output_->empty(); }
+    // Frees the output queue of a connection gone quiet (nothing to write).
+    void release_idle_output() noexcept;
 
     std::unique_ptr<byte_stream> stream_;
     options options_;
     std::unique_ptr<protocol_session> session_;
     input_buffer input_;
-    output_queue output_;
-    // The flush and drain deadlines, made when closing begins; the idle
-    // timeout is watched by the io_context's open_connections.
-    std::unique_ptr<asio::steady_timer> deadline_;
+    // Made by the first send and freed whenever everything was written and
+    // the connection waits for its peer, so an idle connection holds none.
+    std::unique_ptr<output_queue> output_;
+    // Made when closing begins; the idle timeout is watched by the
+    // io_context's open_connections.
+    struct closing_state {
+        asio::steady_timer deadline; // of the flush, then of the drain
+        std::string reason;
+    };
+    std::unique_ptr<closing_state> closing_;
     // In open_connections, which owns it (kept_) from start() to close().
     keep_hook keep_hook_;
     std::shared_ptr<connection> kept_;
     std::chrono::milliseconds idle_timeout_;
     std::chrono::steady_clock::time_point last_read_;
-    std::string closing_reason_;
     state state_ = state::created;
     bool reading_ = false;
     bool waiting_readable_ = false; // reading_ without a buffer: the peer has sent nothing since

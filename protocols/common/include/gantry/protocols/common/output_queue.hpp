@@ -36,8 +36,6 @@ public:
     std::span<const asio::const_buffer> gather();
     // The gathered chunks were written: drop them and their tokens.
     void release_gathered();
-    // Frees what an empty queue still holds (for a connection gone idle).
-    void trim();
 
 private:
     struct entry {
