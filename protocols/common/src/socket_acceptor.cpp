@@ -75,13 +75,13 @@ public:
 private:
     void accept() {
         if (stopped_) return;
-        acceptor_.async_accept(asio::any_io_executor(pool_.next().get_executor()),
-                               [self = shared_from_this()](const error_code& error, asio::ip::tcp::socket socket) {
+        acceptor_.async_accept(pool_.next(),
+                               [self = shared_from_this()](const error_code& error, accepted_tcp_socket socket) {
                                    self->on_accept(error, std::move(socket));
                                });
     }
 
-    void on_accept(const error_code& error, asio::ip::tcp::socket socket) {
+    void on_accept(const error_code& error, accepted_tcp_socket socket) {
         if (stopped_) return;
         if (error) {
             if (error == asio::error::operation_aborted) return;
@@ -98,7 +98,7 @@ private:
         accept();
     }
 
-    void admit(asio::ip::tcp::socket socket) {
+    void admit(accepted_tcp_socket socket) {
         const std::uint64_t id = next_id_++;
         auto finished = [weak = weak_from_this(), id] {
             if (auto self = weak.lock()) asio::post(self->strand_, [self, id] { self->forget(id); });
@@ -108,7 +108,7 @@ private:
         live_ = admitted_.size();
     }
 
-    void refuse(asio::ip::tcp::socket socket) {
+    void refuse(accepted_tcp_socket socket) {
         error_code ignored;
         const auto remote = socket.remote_endpoint(ignored);
         socket.close(ignored);

@@ -30,7 +30,7 @@ tcp_listener::tcp_listener(asio::io_context& accept_context, io_pool& pool, std:
                 [module = module_,
                  profile = std::make_shared<const connection::profile>(
                      connection::profile{std::string(module_->name()), config_.limits})](
-                    asio::ip::tcp::socket socket, std::uint64_t id, std::function<void()> finished) {
+                    accepted_tcp_socket socket, std::uint64_t id, std::function<void()> finished) {
                     connection::options options;
                     options.id = id;
                     options.shared = profile;

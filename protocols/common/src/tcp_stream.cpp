@@ -12,8 +12,8 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
     return fmt::format("{}:{}", address.to_string(), endpoint.port());
 }
 
-tcp_stream::tcp_stream(asio::ip::tcp::socket socket)
-    : socket_(std::move(socket)) {
+template <class Socket>
+basic_tcp_stream<Socket>::basic_tcp_stream(Socket socket) : socket_(std::move(socket)) {
     // A peer that already reset leaves these unset; the first read reports it.
     error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -24,34 +24,44 @@ tcp_stream::tcp_stream(asio::ip::tcp::socket socket)
     local_port_ = ignored ? 0 : local.port();
 }
 
-asio::any_io_executor tcp_stream::executor() const {
+template <class Socket>
+asio::any_io_executor basic_tcp_stream<Socket>::executor() const {
     return socket_.get_executor();
 }
 
-void tcp_stream::async_read_some(asio::mutable_buffer buffer, io_handler handler) {
+template <class Socket>
+void basic_tcp_stream<Socket>::async_read_some(asio::mutable_buffer buffer, io_handler handler) {
     socket_.async_read_some(buffer, std::move(handler));
 }
 
-std::size_t tcp_stream::read_some_now(asio::mutable_buffer buffer, error_code& error) {
+template <class Socket>
+std::size_t basic_tcp_stream<Socket>::read_some_now(asio::mutable_buffer buffer, error_code& error) {
     return socket_.read_some(buffer, error);
 }
 
-void tcp_stream::async_wait_readable(std::function<void(const error_code&)> handler) {
+template <class Socket>
+void basic_tcp_stream<Socket>::async_wait_readable(std::function<void(const error_code&)> handler) {
     socket_.async_wait(asio::socket_base::wait_read, std::move(handler));
 }
 
-void tcp_stream::async_write(std::span<const asio::const_buffer> buffers, io_handler handler) {
+template <class Socket>
+void basic_tcp_stream<Socket>::async_write(std::span<const asio::const_buffer> buffers, io_handler handler) {
     asio::async_write(socket_, buffers, std::move(handler));
 }
 
-void tcp_stream::shutdown_send() {
+template <class Socket>
+void basic_tcp_stream<Socket>::shutdown_send() {
     error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(asio::socket_base::shutdown_send, ignored);
 }
 
-void tcp_stream::close() {
+template <class Socket>
+void basic_tcp_stream<Socket>::close() {
     error_code ignored;
     socket_.close(ignored);
 }
+
+template class basic_tcp_stream<accepted_tcp_socket>;
+template class basic_tcp_stream<asio::ip::tcp::socket>;
 
 } // namespace gantry::protocols::common

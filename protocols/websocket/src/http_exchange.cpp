@@ -19,13 +19,13 @@ namespace {
 constexpr std::uint32_t header_limit = 8 * 1024;
 constexpr auto request_timeout = std::chrono::seconds(10);
 
-std::string remote_of(const asio::ip::tcp::socket& socket) {
+std::string remote_of(const common::accepted_tcp_socket& socket) {
     beast::error_code error;
     const auto remote = socket.remote_endpoint(error);
     return error ? std::string("unknown peer") : common::endpoint_text(remote);
 }
 
-std::uint16_t local_port_of(const asio::ip::tcp::socket& socket) {
+std::uint16_t local_port_of(const common::accepted_tcp_socket& socket) {
     beast::error_code error;
     const auto local = socket.local_endpoint(error);
     return error ? 0 : local.port();
@@ -33,7 +33,7 @@ std::uint16_t local_port_of(const asio::ip::tcp::socket& socket) {
 
 } // namespace
 
-http_exchange::http_exchange(asio::ip::tcp::socket socket, std::shared_ptr<const websocket_site> site,
+http_exchange::http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site,
                              std::uint64_t id, std::function<void()> on_done)
     : executor_(socket.get_executor()),
       site_(std::move(site)),
@@ -236,7 +236,7 @@ void http_exchange::finish() {
     timer_.cancel();
     beast::error_code ignored;
     auto& socket = stream_->socket().next_layer();
-    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket.shutdown(common::accepted_tcp_socket::shutdown_send, ignored);
     socket.close(ignored);
 }
 

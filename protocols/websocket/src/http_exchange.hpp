@@ -24,7 +24,7 @@ class http_exchange : public std::enable_shared_from_this<http_exchange>, public
 public:
     // `on_done` runs once, from the destructor, on whichever thread drops the
     // last reference: it must only post.
-    http_exchange(asio::ip::tcp::socket socket, std::shared_ptr<const websocket_site> site, std::uint64_t id,
+    http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site, std::uint64_t id,
                   std::function<void()> on_done);
     ~http_exchange();
     http_exchange(const http_exchange&) = delete;

@@ -52,7 +52,7 @@ websocket_listener::websocket_listener(asio::io_context& accept_context, common:
                                        std::vector<websocket_route> routes, websocket_listener_config config)
     : site_(make_site(std::move(routes), std::move(config), site_problem_)),
       acceptor_(accept_context, pool, settings_of(*site_),
-                [site = site_](asio::ip::tcp::socket socket, std::uint64_t id, std::function<void()> finished) {
+                [site = site_](common::accepted_tcp_socket socket, std::uint64_t id, std::function<void()> finished) {
                     auto exchange = std::make_shared<http_exchange>(std::move(socket), site, id, std::move(finished));
                     asio::post(exchange->executor(), [exchange] { exchange->start(); });
                     return exchange;

@@ -20,7 +20,7 @@ class websocket_stream final : public common::byte_stream {
 public:
     // Over an accepted TCP socket whose WebSocket handshake is still to be
     // done on socket(), before a connection takes the stream over.
-    websocket_stream(asio::ip::tcp::socket socket, std::string remote_address, std::uint16_t local_port);
+    websocket_stream(common::accepted_tcp_socket socket, std::string remote_address, std::uint16_t local_port);
 
     ws_socket& socket() noexcept { return socket_; }
 

@@ -130,7 +130,7 @@ void channel::attach(asio::ip::tcp::socket socket) {
     options.shared = std::make_shared<const common::connection::profile>(
         common::connection::profile{"remoting-client", factory_->default_limits()});
     connection_ = std::make_shared<common::connection>(
-        std::make_unique<common::tcp_stream>(std::move(socket)), std::move(options));
+        std::make_unique<common::client_tcp_stream>(std::move(socket)), std::move(options));
     sweep_timer_ = std::make_unique<asio::steady_timer>(executor);
     connection_->start(*factory_);
 }

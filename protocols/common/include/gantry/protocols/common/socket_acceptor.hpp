@@ -47,7 +47,7 @@ struct acceptor_settings {
 class socket_acceptor {
 public:
     using admit_function = std::function<std::shared_ptr<accepted_socket>(
-        asio::ip::tcp::socket socket, std::uint64_t id, std::function<void()> finished)>;
+        accepted_tcp_socket socket, std::uint64_t id, std::function<void()> finished)>;
 
     socket_acceptor(asio::io_context& accept_context, io_pool& pool, acceptor_settings settings, admit_function admit);
     ~socket_acceptor();

@@ -4,12 +4,15 @@
 
 namespace gantry::protocols::common {
 
-// A byte_stream over an accepted TCP socket, with TCP_NODELAY on: protocol
+// A byte_stream over a connected TCP socket, with TCP_NODELAY on: protocol
 // responses are small and latency matters more than segment count, and the
-// connection already coalesces what it writes.
-class tcp_stream final : public byte_stream {
+// connection already coalesces what it writes. Instantiated for the
+// listeners' accepted_tcp_socket (tcp_stream) and for asio::ip::tcp::socket,
+// whose any executor a client may choose (client_tcp_stream).
+template <class Socket>
+class basic_tcp_stream final : public byte_stream {
 public:
-    explicit tcp_stream(asio::ip::tcp::socket socket);
+    explicit basic_tcp_stream(Socket socket);
 
     asio::any_io_executor executor() const override;
     void async_read_some(asio::mutable_buffer buffer, io_handler handler) override;
@@ -25,10 +28,13 @@ public:
 private:
     // mutable for executor(): get_executor() is not const in Asio 1.18, and a
     // copy of the executor would cost every connection 48 bytes.
-    mutable asio::ip::tcp::socket socket_;
+    mutable Socket socket_;
     std::string remote_address_;
     std::uint16_t local_port_ = 0;
 };
+
+using tcp_stream = basic_tcp_stream<accepted_tcp_socket>;
+using client_tcp_stream = basic_tcp_stream<asio::ip::tcp::socket>;
 
 // "host:port", with brackets around an IPv6 host.
 std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint);
