@@ -127,10 +127,14 @@ void application::make_mqtt_module() {
     auto options = config_.mqtt;
     options.maximum_packet_size = static_cast<std::uint32_t>(config_.mqtt_limits.max_frame_size);
     const auto session_file = config_.store.root_dir / "config" / "mqttSessions.json";
-    mqtt_ = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control(), session_file);
+    // A SUBACK leaves with its session change as durable as the messages are.
+    const bool sync = config_.store.flush_type == store::flush_disk_type::sync_flush;
+    mqtt_ = std::make_shared<protocols::mqtt::mqtt_module>(*engine_, options, access_control(),
+                                                           protocols::mqtt::mqtt_session_storage{session_file, sync});
     if (const auto error = mqtt_->restore_sessions(network_->client_executor()))
-        throw startup_error(fmt::format("cannot read the MQTT persistent sessions from '{}': {}; move the file "
-                                        "(and its .bak) away to start without them",
+        throw startup_error(fmt::format("cannot read the MQTT persistent sessions from '{}' and its journal "
+                                        "mqttSessions.journal: {}; move the files (mqttSessions.*) away to start "
+                                        "without them",
                                         session_file.string(), error.message()));
 }
 

@@ -821,6 +821,29 @@ class mqtt_test(harness.gantryd_test_case):
             self.assertIsNone(again.no_message(0.7))
             again.close()
 
+    def test_session_changes_acknowledged_just_before_a_kill_9_survive_it(self):
+        """SIGKILL at once after SUBACK, and after the CONNACK of a clean
+        start: both changes are in the session journal when the client hears
+        of them (the session file alone is written later)."""
+        for version, flush in ((3, "ASYNC_FLUSH"), (5, "SYNC_FLUSH")):
+            self.restart("--flushDiskType", flush)
+            client_id, topic = "killed-%d" % version, "killed%d/x" % version
+            first = self.persistent(client_id, version)
+            first.subscribe(topic, 1)  # returns on SUBACK
+            self.restart("--flushDiskType", flush, kill=True)
+            first.close()
+            self.paho("killed-pub-%d" % version).publish(topic, b"after the kill", 1)
+            back = self.persistent(client_id, version)
+            self.assertTrue(back.session_present, "MQTT %d, %s: the subscription did not survive" % (version, flush))
+            self.assertEqual(self.receive_payloads(back, 1), [b"after the kill"])
+            back.close()
+            clean = self.paho(client_id, version)  # discards the session
+            self.restart("--flushDiskType", flush, kill=True)
+            clean.close()
+            again = self.persistent(client_id, version)
+            self.assertFalse(again.session_present, "MQTT %d, %s: the discarded session came back" % (version, flush))
+            again.close()
+
     def test_session_expiry_interval_ends_a_5_0_session(self):
         short = self.persistent("short-lived", 5, expiry=1)
         short.subscribe("expire/x", 1)

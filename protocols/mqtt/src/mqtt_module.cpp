@@ -10,12 +10,12 @@
 namespace gantry::protocols::mqtt {
 
 mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options, mqtt_access access,
-                         std::filesystem::path session_file)
+                         mqtt_session_storage storage)
     : engine_(engine),
       options_(options),
       access_(access),
       registry_(std::make_shared<session_registry>()),
-      sessions_(std::make_shared<session_store>(std::move(session_file))) {}
+      sessions_(std::make_shared<session_store>(std::move(storage.file), storage.sync)) {}
 
 mqtt_module::~mqtt_module() = default;
 
@@ -23,9 +23,7 @@ std::error_code mqtt_module::restore_sessions(const asio::any_io_executor& execu
     if (const auto ec = sessions_->load(common::wall_clock_ms())) return ec;
     // Wills their connections left waiting before the restart: due ones at once.
     for (auto& [client_id, will] : sessions_->delayed_wills()) {
-        auto forget = [store = sessions_, client = client_id, due = will.due_ms, executor] {
-            store->will_published(client, due, executor);
-        };
+        auto forget = [store = sessions_, client = client_id, due = will.due_ms] { store->will_published(client, due); };
         registry_->schedule_will(engine_, client_id, std::move(will), executor, std::move(forget));
     }
     return {};

@@ -190,8 +190,9 @@ void mqtt_session::on_closed(std::string_view reason) {
     if (!connected_) return;
     registry_->release(client_id_, serial_);
     if (delayed) {
-        auto forget = [store = session_store_, client = client_id_, due = delayed->due_ms,
-                       executor = conn_.executor()] { store->will_published(client, due, executor); };
+        auto forget = [store = session_store_, client = client_id_, due = delayed->due_ms] {
+            store->will_published(client, due);
+        };
         registry_->schedule_will(engine_, client_id_, std::move(*delayed), conn_.executor(), std::move(forget));
     }
     mqtt_log()->debug("MQTT {} (MQTT {}) disconnected: {}", who(), version_name(version_), reason);

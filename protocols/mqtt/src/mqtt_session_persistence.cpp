@@ -41,7 +41,7 @@ bool mqtt_session::keeps_session() const {
 std::optional<session_store::resumption> mqtt_session::open_session(bool clean_start) {
     // Expiry is checked as clients connect; an expired session's groups only
     // take the space of their offsets until then.
-    for (const auto& [client_id, session] : session_store_->take_expired(now_ms(), conn_.executor())) {
+    for (const auto& [client_id, session] : session_store_->take_expired(now_ms())) {
         mqtt_log()->info("the session of MQTT client '{}' expired; its {} subscriptions and the messages waiting "
                          "for them are deleted",
                          client_id, session.subscriptions.size());
@@ -49,7 +49,7 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
     }
     std::optional<session_store::resumption> resumed;
     if (clean_start) {
-        if (const auto old = session_store_->discard(client_id_, conn_.executor())) delete_groups(client_id_, *old);
+        if (const auto old = session_store_->discard(client_id_)) delete_groups(client_id_, *old);
     } else {
         // A takeover continues from the state the previous connection ends
         // with, posted here once it has ended.
@@ -162,11 +162,11 @@ stored_session mqtt_session::snapshot() const {
 
 void mqtt_session::save_session() {
     if (generation_.empty()) return;
-    session_store_->update(client_id_, serial_, snapshot(), conn_.executor());
+    session_store_->update(client_id_, serial_, snapshot());
 }
 
 void mqtt_session::close_session(stored_session session) {
-    if (session_store_->end_connection(client_id_, serial_, session, keeps_session(), now_ms(), conn_.executor()))
+    if (session_store_->end_connection(client_id_, serial_, session, keeps_session(), now_ms()))
         delete_groups(client_id_, session);
 }
 

@@ -20,8 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-// Changes within this long of each other are saved together.
-constexpr auto save_delay = std::chrono::milliseconds(200);
 constexpr auto never = std::numeric_limits<std::int64_t>::max();
 
 json to_json(const stored_session& s) {
@@ -77,14 +75,19 @@ stored_session from_json(const json& j) {
 
 } // namespace
 
-session_store::session_store(std::filesystem::path file) : file_(std::move(file)) {}
+session_store::session_store(std::filesystem::path file, bool sync, std::uint64_t journal_limit)
+    : file_(std::move(file)), journal_limit_(journal_limit) {
+    if (!file_.empty())
+        journal_ = std::make_unique<session_journal>(std::filesystem::path(file_).replace_extension(".journal"), sync);
+}
 
 session_store::~session_store() {
+    if (!journal_) return;
+    if (compactor_.joinable()) compactor_.join();
     if (!dirty_) return;
-    if (const auto ec = save())
-        mqtt_log()->error("cannot save the MQTT sessions to {}: {}; persistent sessions changed since the last save "
-                          "are lost",
-                          file_.string(), ec.message());
+    if (const auto ec = compact())
+        mqtt_log()->error("cannot write the MQTT sessions to {}: {}; the next start reads them from {} instead",
+                          file_.string(), ec.message(), journal_->path().string());
 }
 
 std::error_code session_store::load(std::int64_t now_ms) {
@@ -101,7 +104,25 @@ std::error_code session_store::load(std::int64_t now_ms) {
         }
     });
     if (!found) return found.error();
+    std::size_t changes = 0;
+    const auto replayed = journal_->replay([&](std::string_view payload) -> std::error_code {
+        try {
+            const auto change = json::parse(payload);
+            const auto client_id = change.at("client").get<std::string>();
+            if (change.contains("session")) loaded.insert_or_assign(client_id, from_json(change["session"]));
+            else loaded.erase(client_id);
+            ++changes;
+            return {};
+        } catch (const json::exception&) {
+            return core::core_errc::metadata_corrupt;
+        }
+    });
+    if (replayed) return replayed;
+    if (changes > 0)
+        mqtt_log()->info("MQTT sessions: {} changes since the last snapshot read from {}", changes,
+                         journal_->path().string());
     std::lock_guard lock(mutex_);
+    dirty_ = changes > 0;
     for (auto& [client_id, session] : loaded) {
         auto& e = sessions_[client_id];
         e.session = std::move(session);
@@ -112,26 +133,34 @@ std::error_code session_store::load(std::int64_t now_ms) {
 
 std::optional<session_store::resumption> session_store::resume(const std::string& client_id, std::uint64_t serial,
                                                                 handover on_handover) {
-    std::lock_guard lock(mutex_);
-    const auto it = sessions_.find(client_id);
-    if (it == sessions_.end()) return std::nullopt;
-    auto& e = it->second;
-    forget_expiry(client_id, e);
-    const bool held = e.owner != 0;
-    if (held) {
-        // A handover already waiting (a third connection) comes from the first holder.
-        if (e.handover_from == 0) e.handover_from = e.owner;
-        e.on_handover = std::move(on_handover);
+    written change;
+    std::optional<resumption> resumed;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = sessions_.find(client_id);
+        if (it == sessions_.end()) return std::nullopt;
+        auto& e = it->second;
+        forget_expiry(client_id, e);
+        const bool held = e.owner != 0;
+        if (held) {
+            // A handover already waiting (a third connection) comes from the first holder.
+            if (e.handover_from == 0) e.handover_from = e.owner;
+            e.on_handover = std::move(on_handover);
+        }
+        e.owner = serial;
+        resumed = resumption{e.session, held};
+        if (e.session.will) {
+            e.session.will.reset(); // 5.0 §3.1.3.2.2: the client is back before its will was due
+            change = record(client_id, &e.session);
+        }
     }
-    e.owner = serial;
-    auto resumed = resumption{e.session, held};
-    e.session.will.reset(); // 5.0 §3.1.3.2.2: the client is back before its will was due
+    make_durable(change);
     return resumed;
 }
 
-std::optional<stored_session> session_store::discard(const std::string& client_id,
-                                                     const asio::any_io_executor& executor) {
+std::optional<stored_session> session_store::discard(const std::string& client_id) {
     std::optional<stored_session> session;
+    written change;
     {
         std::lock_guard lock(mutex_);
         const auto it = sessions_.find(client_id);
@@ -139,27 +168,31 @@ std::optional<stored_session> session_store::discard(const std::string& client_i
         if (it->second.owner == 0) session = std::move(it->second.session);
         forget_expiry(client_id, it->second);
         sessions_.erase(it);
+        change = record(client_id, nullptr);
     }
-    changed(executor);
+    make_durable(change);
     return session;
 }
 
-void session_store::update(const std::string& client_id, std::uint64_t serial, const stored_session& session,
-                           const asio::any_io_executor& executor) {
+void session_store::update(const std::string& client_id, std::uint64_t serial, const stored_session& session) {
+    written change;
     {
         std::lock_guard lock(mutex_);
         auto [it, inserted] = sessions_.try_emplace(client_id);
         if (!inserted && it->second.owner != serial) return;
         it->second.owner = serial;
         it->second.session = session;
+        change = record(client_id, &it->second.session);
     }
-    changed(executor);
+    make_durable(change);
 }
 
 bool session_store::end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end,
-                                   bool keep, std::int64_t now_ms, const asio::any_io_executor& executor) {
+                                   bool keep, std::int64_t now_ms) {
     handover handed_to;
     stored_session handed_state;
+    bool taken_over = false;
+    written change;
     {
         std::lock_guard lock(mutex_);
         const auto it = sessions_.find(client_id);
@@ -171,8 +204,9 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
             e.handover_from = 0;
             e.session = std::move(at_end);
             handed_to = std::exchange(e.on_handover, nullptr);
-            if (!handed_to) return false;
-            handed_state = e.session;
+            taken_over = true;
+            change = record(client_id, &e.session);
+            if (handed_to) handed_state = e.session;
         } else if (e.owner != serial) {
             return e.session.generation != at_end.generation;
         } else if (e.handover_from != 0) {
@@ -186,18 +220,16 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
             e.owner = 0;
             e.session = std::move(at_end);
             expire_at(client_id, e, now_ms);
+            change = record(client_id, &e.session);
         } else {
             sessions_.erase(it);
+            change = record(client_id, nullptr);
         }
     }
-    changed(executor);
-    if (handed_to) {
-        handed_to(std::move(handed_state));
-        return false;
-    }
-    return !keep;
+    make_durable(change);
+    if (handed_to) handed_to(std::move(handed_state));
+    return !taken_over && !keep;
 }
-
 bool session_store::holds(const std::string& filter, const std::string& client_id) const {
     std::lock_guard lock(mutex_);
     return std::any_of(sessions_.begin(), sessions_.end(), [&](const auto& s) {
@@ -213,8 +245,8 @@ std::vector<std::pair<std::string, delayed_will>> session_store::delayed_wills()
     return wills;
 }
 
-void session_store::will_published(const std::string& client_id, std::int64_t due_ms,
-                                   const asio::any_io_executor& executor) {
+void session_store::will_published(const std::string& client_id, std::int64_t due_ms) {
+    written change;
     {
         std::lock_guard lock(mutex_);
         const auto it = sessions_.find(client_id);
@@ -222,13 +254,14 @@ void session_store::will_published(const std::string& client_id, std::int64_t du
         auto& will = it->second.session.will;
         if (!will || will->due_ms != due_ms) return;
         will.reset();
+        change = record(client_id, &it->second.session);
     }
-    changed(executor);
+    make_durable(change);
 }
 
-std::vector<std::pair<std::string, stored_session>> session_store::take_expired(std::int64_t now_ms,
-                                                                                const asio::any_io_executor& executor) {
+std::vector<std::pair<std::string, stored_session>> session_store::take_expired(std::int64_t now_ms) {
     std::vector<std::pair<std::string, stored_session>> expired;
+    written change;
     {
         std::lock_guard lock(mutex_);
         while (!expiries_.empty() && expiries_.begin()->first <= now_ms) {
@@ -238,29 +271,14 @@ std::vector<std::pair<std::string, stored_session>> session_store::take_expired(
             if (it == sessions_.end() || it->second.owner != 0) continue;
             expired.emplace_back(client_id, std::move(it->second.session));
             sessions_.erase(it);
+            change = record(client_id, nullptr); // each into the same file: the last one's sync covers all
         }
     }
-    if (!expired.empty()) changed(executor);
+    make_durable(change);
     return expired;
 }
 
-std::error_code session_store::save() {
-    if (file_.empty()) return {};
-    std::lock_guard file_lock(file_mutex_);
-    json sessions = json::object();
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& [client_id, e] : sessions_) sessions[client_id] = to_json(e.session);
-        dirty_ = false;
-        save_scheduled_ = false;
-    }
-    const auto ec = core::json_file(file_).save({{"sessions", std::move(sessions)}});
-    if (ec) {
-        std::lock_guard lock(mutex_);
-        dirty_ = true;
-    }
-    return ec;
-}
+std::error_code session_store::save() { return compact(); }
 
 std::size_t session_store::size() const {
     std::lock_guard lock(mutex_);
@@ -285,21 +303,84 @@ void session_store::expire_at(const std::string& client_id, entry& e, std::int64
     if (e.expires_at != never) expiries_.emplace(e.expires_at, client_id);
 }
 
-void session_store::changed(const asio::any_io_executor& executor) {
+session_store::written session_store::record(const std::string& client_id, const stored_session* session) {
+    if (!journal_) return nullptr;
+    dirty_ = true;
+    json change{{"client", client_id}};
+    if (session) change["session"] = to_json(*session);
+    else change["removed"] = true;
+    auto appended = journal_->append(change.dump(-1, ' ', false, json::error_handler_t::replace));
+    if (!appended) {
+        journal_failed(journal_->path(), appended.error());
+        compact_soon(); // the change reaches the disk with the table once the disk takes writes again
+        return nullptr;
+    }
+    // After a failure, until a compaction has the table on disk again.
+    if (journal_->size() >= journal_limit_ || failing_) compact_soon();
+    return std::move(*appended);
+}
+
+void session_store::make_durable(const written& written_to) {
+    if (!written_to) return;
+    if (const auto ec = journal_->sync(written_to)) {
+        journal_failed(journal_->path(), ec);
+        std::lock_guard lock(mutex_);
+        compact_soon();
+    }
+}
+
+void session_store::compact_soon() {
+    if (compacting_) return;
+    compacting_ = true;
+    if (compactor_.joinable()) compactor_.join(); // the last one, done: it cleared compacting_
+    compactor_ = std::thread([this] {
+        if (const auto ec = compact()) journal_failed(file_, ec);
+        else journal_works();
+        std::lock_guard lock(mutex_);
+        compacting_ = false;
+    });
+}
+
+// The table is copied, and new changes go to a fresh journal, in one step
+// under mutex_: each change is in the snapshot or in the fresh journal. Then,
+// without mutex_: the rotated journal is made durable (the load replays it if
+// the snapshot does not replace the old one), the snapshot is written (to a
+// temporary file, made durable, renamed over the old), and the rotated
+// journal goes. A crash at any point loads the latest state.
+std::error_code session_store::compact() {
+    if (!journal_) return {};
+    std::lock_guard compaction_lock(compaction_mutex_);
+    json sessions = json::object();
+    written covered;
     {
         std::lock_guard lock(mutex_);
-        dirty_ = true;
-        if (file_.empty() || save_scheduled_) return;
-        save_scheduled_ = true;
+        auto rotated = journal_->rotate();
+        if (!rotated) return rotated.error();
+        covered = std::move(*rotated);
+        for (const auto& [client_id, e] : sessions_) sessions[client_id] = to_json(e.session);
+        dirty_ = false;
     }
-    auto timer = std::make_shared<asio::steady_timer>(executor, save_delay);
-    timer->async_wait([timer, weak = weak_from_this()](const boost::system::error_code& ec) {
-        const auto self = weak.lock();
-        if (ec || !self) return; // stopping: the destructor saves what is left
-        if (const auto error = self->save())
-            mqtt_log()->error("cannot save the MQTT sessions to {}: {}; will try again with the next change",
-                              self->file_.string(), error.message());
-    });
+    auto ec = journal_->make_durable(covered);
+    if (!ec) ec = core::json_file(file_).save({{"sessions", std::move(sessions)}});
+    if (!ec) ec = journal_->drop_old();
+    if (ec) {
+        std::lock_guard lock(mutex_);
+        dirty_ = true;
+    }
+    return ec;
+}
+
+void session_store::journal_failed(const std::filesystem::path& file, std::error_code ec) {
+    if (failing_.exchange(true)) return;
+    mqtt_log()->error("cannot write {}: {}; MQTT persistent sessions work on in memory, but a crash loses their "
+                      "changes from now until they are written again (tried with each change; a message says when "
+                      "it worked): free space on that disk or repair it",
+                      file.string(), ec.message());
+}
+
+void session_store::journal_works() {
+    if (failing_.exchange(false))
+        mqtt_log()->info("the MQTT persistent sessions are written again: {} holds every change", file_.string());
 }
 
 } // namespace gantry::protocols::mqtt

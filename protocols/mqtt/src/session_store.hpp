@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -11,11 +12,12 @@
 #include <set>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "delayed_will.hpp"
-#include "gantry/protocols/common/asio_net.hpp"
+#include "session_journal.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -64,16 +66,26 @@ struct stored_session {
 
 // Every persistent session of the MQTT module, connected or not, kept in
 // <storePathRootDir>/config/mqttSessions.json (an empty path keeps them in
-// memory only). Changes are saved together shortly after they happen, and
-// whatever is unsaved when the store is destroyed; a kill -9 loses the
-// changes of the last moment (README, "Persistent sessions"). Called from
-// every io thread: one mutex around the table, another around the file.
-class session_store : public std::enable_shared_from_this<session_store> {
+// memory only). Each change is appended to the journal beside it,
+// mqttSessions.journal (session_journal), before the call returns: a kill -9
+// loses none, and with `sync` (flushDiskType = SYNC_FLUSH) neither does a
+// power loss. Once the journal has grown past `journal_limit` bytes, a
+// thread of the store's own writes the table to the snapshot and starts an
+// empty journal (compaction); so does the destructor. A load is the
+// snapshot plus the journal's changes. Called from every io thread: one
+// mutex around the table and the journal, another around compaction.
+class session_store {
 public:
-    explicit session_store(std::filesystem::path file);
-    ~session_store();
+    static constexpr std::uint64_t default_journal_limit = 4 << 20;
 
-    // Reads the file at start: every session in it is disconnected from now.
+    explicit session_store(std::filesystem::path file, bool sync = false,
+                           std::uint64_t journal_limit = default_journal_limit);
+    ~session_store();
+    session_store(const session_store&) = delete;
+    session_store& operator=(const session_store&) = delete;
+
+    // Reads the snapshot and the journal at start: every session in them is
+    // disconnected from now.
     std::error_code load(std::int64_t now_ms);
 
     // What a connection continues: the stored session, and whether another
@@ -92,18 +104,17 @@ public:
     // A clean start: the session is forgotten. Returned when no connection
     // holds it any more, so the caller deletes its groups; a connection that
     // still holds it deletes them itself when it ends (end_connection).
-    std::optional<stored_session> discard(const std::string& client_id, const asio::any_io_executor& executor);
+    std::optional<stored_session> discard(const std::string& client_id);
     // Records the session a connection with `serial` holds (a new one, or
     // changed subscriptions), unless another connection took it over.
-    void update(const std::string& client_id, std::uint64_t serial, const stored_session& session,
-                const asio::any_io_executor& executor);
+    void update(const std::string& client_id, std::uint64_t serial, const stored_session& session);
     // The connection with `serial` ended with the session in state `at_end`.
     // With `keep`, the session stays and expires `at_end.expiry_interval`
     // seconds from now; without, it ends. True when the caller must delete
     // the durable groups of `at_end`: the session ended, or it now belongs
     // to a clean start.
     bool end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end, bool keep,
-                        std::int64_t now_ms, const asio::any_io_executor& executor);
+                        std::int64_t now_ms);
     // Whether a session other than `client_id`'s has a subscription to
     // `filter` (a share's group is kept while one does).
     bool holds(const std::string& filter, const std::string& client_id) const;
@@ -112,11 +123,11 @@ public:
     std::vector<std::pair<std::string, delayed_will>> delayed_wills() const;
     // The will due at `due_ms` of `client_id` was published: it goes from
     // the session, unless a connection resumed it meanwhile.
-    void will_published(const std::string& client_id, std::int64_t due_ms, const asio::any_io_executor& executor);
+    void will_published(const std::string& client_id, std::int64_t due_ms);
     // Removes and returns the disconnected sessions whose expiry has passed.
-    std::vector<std::pair<std::string, stored_session>> take_expired(std::int64_t now_ms,
-                                                                     const asio::any_io_executor& executor);
+    std::vector<std::pair<std::string, stored_session>> take_expired(std::int64_t now_ms);
 
+    // Compacts now: the snapshot holds every change made before the call.
     std::error_code save();
     std::size_t size() const;
 
@@ -129,19 +140,30 @@ private:
         std::uint64_t handover_from = 0;
         handover on_handover;
     };
+    using written = std::shared_ptr<session_journal::file>;
 
     void forget_expiry(const std::string& client_id, const entry& e);
     void expire_at(const std::string& client_id, entry& e, std::int64_t now_ms);
-    // Marks the table changed and saves it soon on `executor`.
-    void changed(const asio::any_io_executor& executor);
+    // Appends the state of `client_id` (nullptr: removed) to the journal;
+    // mutex_ held. make_durable() of the result once mutex_ is released.
+    written record(const std::string& client_id, const stored_session* session);
+    void make_durable(const written& written_to);
+    void compact_soon(); // mutex_ held
+    std::error_code compact();
+    void journal_failed(const std::filesystem::path& file, std::error_code ec);
+    void journal_works();
 
     const std::filesystem::path file_;
+    const std::uint64_t journal_limit_;
+    std::unique_ptr<session_journal> journal_; // none without a file
     mutable std::mutex mutex_;
     std::map<std::string, entry> sessions_;
     std::multimap<std::int64_t, std::string> expiries_; // disconnected sessions by expiry
-    bool dirty_ = false;
-    bool save_scheduled_ = false;
-    std::mutex file_mutex_;
+    bool dirty_ = false;      // the journal holds changes the snapshot lacks
+    bool compacting_ = false; // compactor_ runs
+    std::thread compactor_;
+    std::mutex compaction_mutex_; // one compaction at a time
+    std::atomic<bool> failing_{false}; // a write failed; logged once until one works again
 };
 
 } // namespace gantry::protocols::mqtt

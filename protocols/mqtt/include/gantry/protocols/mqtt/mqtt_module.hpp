@@ -81,6 +81,17 @@ struct mqtt_counters {
 // Who may connect and what they may do (shared by every protocol).
 using mqtt_access = security::access_control;
 
+// Where the persistent sessions are kept: `file` (gantryd:
+// <storePathRootDir>/config/mqttSessions.json) and a journal beside it;
+// an empty `file` keeps them in memory only. With `sync` (gantryd:
+// flushDiskType = SYNC_FLUSH) each change is on disk before the
+// acknowledgement that follows it (a SUBACK) leaves, so a power loss keeps
+// it too; without, it is in the page cache, which a kill -9 does not lose.
+struct mqtt_session_storage {
+    std::filesystem::path file;
+    bool sync = false;
+};
+
 // MQTT's listener limits before configuration (keys "mqtt.*"): frames up to
 // the options' maximum packet size.
 common::connection_limits mqtt_default_limits(const mqtt_options& options = {});
@@ -88,18 +99,18 @@ common::connection_limits mqtt_default_limits(const mqtt_options& options = {});
 // MQTT 3.1 / 3.1.1 / 5.0 as the listener layer sees it: one mqtt_session per
 // connection, all sharing the engine, the options, the registry of
 // connected client identifiers (session takeover, delayed wills) and the
-// persistent sessions (`session_file`; empty keeps them in memory only).
+// persistent sessions (`storage`).
 class mqtt_module final : public common::protocol_module {
 public:
     static constexpr std::uint16_t port = 1883;
 
     explicit mqtt_module(engine::facade& engine, mqtt_options options = {}, mqtt_access access = {},
-                         std::filesystem::path session_file = {});
+                         mqtt_session_storage storage = {});
     ~mqtt_module() override;
 
     // Reads the persistent sessions a previous run left, before the first
     // connection, and schedules the delayed wills they keep on `executor`.
-    // An error names what is wrong with the file.
+    // An error names what is wrong with the file or its journal.
     std::error_code restore_sessions(const asio::any_io_executor& executor);
     // Before the io threads stop: wills still waiting for their delay stay
     // with their sessions for the next start instead of holding the threads.
