@@ -23,23 +23,15 @@ const char* version_name(protocol_version v) {
 
 } // namespace
 
-mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context,
-                           engine::facade& engine, const mqtt_options& options, const mqtt_access& access,
-                           std::shared_ptr<session_registry> registry, std::shared_ptr<session_store> sessions,
-                           mqtt_counters& counters)
+mqtt_session::mqtt_session(common::connection& conn, const common::session_context& context, module_state& module)
     : conn_(conn),
-      engine_(engine),
-      options_(options),
-      access_(access),
-      registry_(std::move(registry)),
-      session_store_(std::move(sessions)),
-      codec_(std::min<std::size_t>(context.limits.max_frame_size, options.maximum_packet_size)),
-      counters_(counters) {}
+      module_(module),
+      codec_(std::min<std::size_t>(context.limits.max_frame_size, module.options.maximum_packet_size)) {}
 
 mqtt_session::~mqtt_session() = default;
 
 bool mqtt_session::allowed(security::access_kind kind, std::string_view topic) const {
-    return access_.allows(kind, principal_, client_id_, topic);
+    return module_.access.allows(kind, principal_, client_id_, topic);
 }
 
 common::consume_result mqtt_session::consume(std::span<const std::byte> input) {
@@ -188,12 +180,13 @@ void mqtt_session::on_closed(std::string_view reason) {
     end_subscriptions();
     if (session) close_session(std::move(*session));
     if (!connected_) return;
-    registry_->release(client_id_, serial_);
+    module_.registry->release(client_id_, serial_);
     if (delayed) {
-        auto forget = [store = session_store_, client = client_id_, due = delayed->due_ms] {
+        auto forget = [store = module_.sessions, client = client_id_, due = delayed->due_ms] {
             store->will_published(client, due);
         };
-        registry_->schedule_will(engine_, client_id_, std::move(*delayed), conn_.executor(), std::move(forget));
+        module_.registry->schedule_will(module_.engine, client_id_, std::move(*delayed), conn_.executor(),
+                                        std::move(forget));
     }
     mqtt_log()->debug("MQTT {} (MQTT {}) disconnected: {}", who(), version_name(version_), reason);
 }

@@ -26,6 +26,7 @@
 #include "gantry/protocols/mqtt/topic_filter.hpp"
 #include "failed_filters.hpp"
 #include "overlapping_copies.hpp"
+#include "module_state.hpp"
 #include "session_registry.hpp"
 #include "session_store.hpp"
 
@@ -41,9 +42,7 @@ namespace gantry::protocols::mqtt {
 // handlers/.
 class mqtt_session final : public common::protocol_session {
 public:
-    mqtt_session(common::connection& conn, const common::session_context& context, engine::facade& engine,
-                 const mqtt_options& options, const mqtt_access& access, std::shared_ptr<session_registry> registry,
-                 std::shared_ptr<session_store> sessions, mqtt_counters& counters);
+    mqtt_session(common::connection& conn, const common::session_context& context, module_state& module);
     ~mqtt_session() override;
 
     common::consume_result consume(std::span<const std::byte> input) override;
@@ -234,11 +233,7 @@ private:
     std::string who() const; // "client 'x' from 1.2.3.4:5", for logs
 
     common::connection& conn_;
-    engine::facade& engine_;
-    const mqtt_options& options_;
-    const mqtt_access& access_;
-    std::shared_ptr<session_registry> registry_;
-    std::shared_ptr<session_store> session_store_;
+    module_state& module_;
     mqtt_codec codec_;
 
     // Connection state.
@@ -280,7 +275,6 @@ private:
     // publish or topic alias, the outbound part by the first subscription.
     std::unique_ptr<inbound_state> inbound_;
     std::unique_ptr<outbound_state> outbound_;
-    mqtt_counters& counters_;
 };
 
 } // namespace gantry::protocols::mqtt

@@ -55,7 +55,7 @@ void mqtt_session::fetch_retained() {
             out.retained_fetches.pop_front();
             continue;
         }
-        auto page = engine_.retained().find_retained({f.filter, f.after, retained_page_size});
+        auto page = module_.engine.retained().find_retained({f.filter, f.after, retained_page_size});
         if (!page) {
             mqtt_log()->warn("cannot read the retained messages for subscription '{}' of {}: {}", f.sub->filter, who(),
                              page.error().message());
@@ -86,7 +86,7 @@ void mqtt_session::drain_deliveries() {
 }
 
 bool mqtt_session::shedding_qos0() const noexcept {
-    return options_.qos0_overflow == qos0_overflow_policy::drop && !closing_ && conn_.output_blocked();
+    return module_.options.qos0_overflow == qos0_overflow_policy::drop && !closing_ && conn_.output_blocked();
 }
 
 bool mqtt_session::sent_at_qos0(const subscription_state& sub, const engine::delivery& d) noexcept {
@@ -114,11 +114,11 @@ void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, con
                           who(), conn_.output_queued_bytes(), conn_.limits().output_budget_bytes);
     ++out.unreported_drops;
     ++out.dropped_qos0;
-    counters_.qos0_dropped.fetch_add(1, std::memory_order_relaxed);
+    module_.counters.qos0_dropped.fetch_add(1, std::memory_order_relaxed);
     // Credit in batches, so that dropping costs less than sending; a
     // subscription whose window is taken by QoS 1/2 deliveries waiting for
     // the client gets the rest with the next drain.
-    if (sub->credit_to_return >= std::max(1, options_.delivery_window / 4)) grant(*sub);
+    if (sub->credit_to_return >= std::max(1, module_.options.delivery_window / 4)) grant(*sub);
 }
 
 void mqtt_session::report_drops(bool closing) {
@@ -257,7 +257,7 @@ std::optional<std::string> mqtt_session::alias_topic(publish_packet& publish) co
 void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
                           bool retained) {
     if (retained) return;
-    engine_.settle(sub->engine_id, handle, engine::outcome::accepted);
+    module_.engine.settle(sub->engine_id, handle, engine::outcome::accepted);
     ++sub->credit_to_return;
 }
 
@@ -272,7 +272,7 @@ void mqtt_session::return_credit() {
 
 void mqtt_session::grant(subscription_state& sub) {
     if (closed_ || sub.credit_to_return <= 0) return;
-    engine_.grant_credit(sub.engine_id, sub.credit_to_return);
+    module_.engine.grant_credit(sub.engine_id, sub.credit_to_return);
     sub.credit_to_return = 0;
 }
 

@@ -41,7 +41,7 @@ bool mqtt_session::keeps_session() const {
 std::optional<session_store::resumption> mqtt_session::open_session(bool clean_start) {
     // Expiry is checked as clients connect; an expired session's groups only
     // take the space of their offsets until then.
-    for (const auto& [client_id, session] : session_store_->take_expired(now_ms())) {
+    for (const auto& [client_id, session] : module_.sessions->take_expired(now_ms())) {
         mqtt_log()->info("the session of MQTT client '{}' expired; its {} subscriptions and the messages waiting "
                          "for them are deleted",
                          client_id, session.subscriptions.size());
@@ -49,7 +49,7 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
     }
     std::optional<session_store::resumption> resumed;
     if (clean_start) {
-        if (const auto old = session_store_->discard(client_id_)) delete_groups(client_id_, *old);
+        if (const auto old = module_.sessions->discard(client_id_)) delete_groups(client_id_, *old);
     } else {
         // A takeover continues from the state the previous connection ends
         // with, posted here once it has ended.
@@ -58,7 +58,7 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
                 if (auto alive = weak.lock(); alive && !closed_) restore_session(s);
             });
         };
-        resumed = session_store_->resume(client_id_, serial_, std::move(on_handover));
+        resumed = module_.sessions->resume(client_id_, serial_, std::move(on_handover));
     }
     if (resumed) {
         generation_ = resumed->session.generation;
@@ -83,7 +83,7 @@ std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
         options.durable = true;
         groups.push_back(std::move(options));
     }
-    const auto skipped = engine_.trim_backlog(context(), groups, options_.max_offline_messages);
+    const auto skipped = module_.engine.trim_backlog(context(), groups, module_.options.max_offline_messages);
     if (!skipped) {
         mqtt_log()->warn("cannot apply mqtt.maxOfflineMessages to the session of {}: {}; it gets everything that "
                          "waits for it",
@@ -91,19 +91,19 @@ std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
         return 0;
     }
     if (*skipped == 0) return 0;
-    counters_.offline_skipped.fetch_add(*skipped, std::memory_order_relaxed);
+    module_.counters.offline_skipped.fetch_add(*skipped, std::memory_order_relaxed);
     mqtt_log()->warn("{} was away while more than mqtt.maxOfflineMessages = {} messages arrived for its session: the "
                      "oldest {} were skipped (quota exceeded, 0x97; total in the runtime info as "
                      "mqtt.offlineSkipped). Raise the limit for this client's use, or 0 keeps everything the log "
                      "retains",
-                     who(), options_.max_offline_messages, *skipped);
+                     who(), module_.options.max_offline_messages, *skipped);
     // Deliveries in flight when it left may be among them: their packet
     // identifiers are free again (the groups no longer give them back). A
     // share's group has no such name, so its deliveries stay.
     std::erase_if(session.unacked, [&](const auto& entry) {
         const auto& place = entry.first;
-        const auto resume = engine_.committed_offset(durable_group_name(client_id_, session.generation, place.filter),
-                                                     place.topic, place.queue_id);
+        const auto group = durable_group_name(client_id_, session.generation, place.filter);
+        const auto resume = module_.engine.committed_offset(group, place.topic, place.queue_id);
         return resume && *resume > place.queue_offset;
     });
     return *skipped;
@@ -162,11 +162,11 @@ stored_session mqtt_session::snapshot() const {
 
 void mqtt_session::save_session() {
     if (generation_.empty()) return;
-    session_store_->update(client_id_, serial_, snapshot());
+    module_.sessions->update(client_id_, serial_, snapshot());
 }
 
 void mqtt_session::close_session(stored_session session) {
-    if (session_store_->end_connection(client_id_, serial_, session, keeps_session(), now_ms()))
+    if (module_.sessions->end_connection(client_id_, serial_, session, keeps_session(), now_ms()))
         delete_groups(client_id_, session);
 }
 
@@ -178,15 +178,15 @@ void mqtt_session::delete_groups(const std::string& client_id, const stored_sess
             continue;
         }
         const auto group = durable_group_name(client_id, session.generation, filter);
-        if (const auto ec = engine_.delete_group(context(), group))
+        if (const auto ec = module_.engine.delete_group(context(), group))
             mqtt_log()->warn("cannot delete group {} of the ended session of MQTT client '{}': {}", group, client_id,
                              ec.message());
     }
 }
 
 void mqtt_session::release_share(const std::string& client_id, const std::string& filter, const topic_filter& share) {
-    if (session_store_->holds(filter, client_id)) return;
-    engine_.release_group(context(), shared_group_name(share.share_name, share.filter));
+    if (module_.sessions->holds(filter, client_id)) return;
+    module_.engine.release_group(context(), shared_group_name(share.share_name, share.filter));
 }
 
 } // namespace gantry::protocols::mqtt

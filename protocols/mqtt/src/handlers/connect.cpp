@@ -54,11 +54,11 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
                               "enhanced authentication '" + *props.authentication_method +
                                   "' is not supported: connect without an Authentication Method, with a user name "
                                   "and password");
-    if (access_.users) {
+    if (module_.access.users) {
         const auto password = packet.password ? std::string_view(reinterpret_cast<const char*>(packet.password->data()),
                                                                  packet.password->size())
                                               : std::string_view{};
-        auto who_connects = access_.users->authenticate(packet.user_name, password);
+        auto who_connects = module_.access.users->authenticate(packet.user_name, password);
         if (!who_connects) {
             // 3.1.1 CONNACK 0x04 / 0x05 come from these 5.0 codes (reason_code.cpp).
             const bool anonymous = who_connects.error() == security::security_errc::anonymous_not_allowed;
@@ -75,11 +75,11 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         principal_ = std::move(*who_connects);
     }
     if (packet.will) {
-        if (packet.will->qos > options_.maximum_qos)
+        if (packet.will->qos > module_.options.maximum_qos)
             return refuse_connect(reason_code::qos_not_supported,
                                   fmt::format("will QoS {} is above the maximum QoS {}", packet.will->qos,
-                                              options_.maximum_qos));
-        if (packet.will->retain && !options_.retain_available)
+                                              module_.options.maximum_qos));
+        if (packet.will->retain && !module_.options.retain_available)
             return refuse_connect(reason_code::retain_not_supported, "retained will, but retain is not available");
         if (auto address = to_engine_address(packet.will->topic); !address)
             return refuse_connect(reason_code::topic_name_invalid,
@@ -93,39 +93,40 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     bridge_client_ = packet.bridge;
     // Outbound aliases up to what the client allows and the broker's own
     // alias limit, which bounds the memory they take.
-    outbound_alias_limit_ = std::min(props.topic_alias_maximum.value_or(0), options_.topic_alias_maximum);
-    inflight_limit_ = std::min<std::size_t>(props.receive_maximum.value_or(65535), options_.max_inflight_deliveries);
+    outbound_alias_limit_ = std::min(props.topic_alias_maximum.value_or(0), module_.options.topic_alias_maximum);
+    inflight_limit_ =
+        std::min<std::size_t>(props.receive_maximum.value_or(65535), module_.options.max_inflight_deliveries);
     if (inflight_limit_ == 0) inflight_limit_ = 1;
 
     // Only a 5.0 client learns the server's keep-alive (CONNACK); a 3.x
     // client is held to its own.
     const std::uint16_t keep_alive =
-        v5() && options_.server_keep_alive ? options_.server_keep_alive : packet.keep_alive;
+        v5() && module_.options.server_keep_alive ? module_.options.server_keep_alive : packet.keep_alive;
     // §3.1.2.10 / §3.1.2-22: one and a half keep-alive periods of silence.
     conn_.set_idle_timeout(std::chrono::milliseconds(std::int64_t{keep_alive} * 1500));
 
-    serial_ = registry_->next_serial();
+    serial_ = module_.registry->next_serial();
     auto resumed = open_session(packet.clean_start);
     // A session taken over from a live connection has nothing waiting.
-    const std::uint64_t skipped = resumed && !resumed->handed_over_later && options_.max_offline_messages > 0
+    const std::uint64_t skipped = resumed && !resumed->handed_over_later && module_.options.max_offline_messages > 0
                                       ? limit_offline_backlog(resumed->session)
                                       : 0;
-    registry_->claim(client_id_, {conn_.weak_from_this(), this, serial_});
+    module_.registry->claim(client_id_, {conn_.weak_from_this(), this, serial_});
 
     connack_packet connack;
     connack.session_present = resumed.has_value();
     if (v5()) {
         auto& out = connack.properties;
         if (assigned) out.assigned_client_identifier = client_id_;
-        out.receive_maximum = options_.receive_maximum;
-        if (options_.maximum_qos < 2) out.maximum_qos = options_.maximum_qos;
-        if (!options_.retain_available) out.retain_available = 0;
+        out.receive_maximum = module_.options.receive_maximum;
+        if (module_.options.maximum_qos < 2) out.maximum_qos = module_.options.maximum_qos;
+        if (!module_.options.retain_available) out.retain_available = 0;
         out.maximum_packet_size = static_cast<std::uint32_t>(codec_.max_packet_size());
-        out.topic_alias_maximum = options_.topic_alias_maximum;
-        if (options_.server_keep_alive) out.server_keep_alive = options_.server_keep_alive;
+        out.topic_alias_maximum = module_.options.topic_alias_maximum;
+        if (module_.options.server_keep_alive) out.server_keep_alive = module_.options.server_keep_alive;
         if (props.request_response_information.value_or(0) == 1) {
-            out.response_information = response_information(options_.response_topic_prefix, client_id_);
-            if (!out.response_information && !options_.response_topic_prefix.empty())
+            out.response_information = response_information(module_.options.response_topic_prefix, client_id_);
+            if (!out.response_information && !module_.options.response_topic_prefix.empty())
                 mqtt_log()->info("no Response Information for {}: its client id cannot stand for %c in "
                                  "mqtt.responseTopicPrefix (it holds '/', '+' or '#', or is too long)",
                                  who());
@@ -133,7 +134,7 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         if (skipped > 0) {
             out.reason_string = fmt::format("{} messages published while you were away were skipped: the broker keeps "
                                             "at most {} for a session (quota exceeded)",
-                                            skipped, options_.max_offline_messages);
+                                            skipped, module_.options.max_offline_messages);
             out.user_properties.push_back({"gantry-offline-skipped", std::to_string(skipped)});
         }
     }

@@ -11,17 +11,19 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_publish(publish_packet& packet) {
-    if (packet.qos > options_.maximum_qos)
+    if (packet.qos > module_.options.maximum_qos)
         return fail(reason_code::qos_not_supported,
-                    fmt::format("published at QoS {} above the maximum QoS {}", packet.qos, options_.maximum_qos));
-    if (packet.retain && !options_.retain_available)
+                    fmt::format("published at QoS {} above the maximum QoS {}", packet.qos,
+                                module_.options.maximum_qos));
+    if (packet.retain && !module_.options.retain_available)
         return fail(reason_code::retain_not_supported, "published a retained message, but retain is not available");
 
     // 5.0 §3.3.2.3.4: an alias names the topic from now on; alone it recalls it.
     if (const auto alias = packet.properties.topic_alias) {
-        if (*alias == 0 || *alias > options_.topic_alias_maximum)
+        if (*alias == 0 || *alias > module_.options.topic_alias_maximum)
             return fail(reason_code::topic_alias_invalid,
-                        fmt::format("used topic alias {} (the maximum is {})", *alias, options_.topic_alias_maximum));
+                        fmt::format("used topic alias {} (the maximum is {})", *alias,
+                                    module_.options.topic_alias_maximum));
         if (packet.topic.empty()) {
             const auto& aliases = inbound().topic_aliases;
             const auto known = aliases.find(*alias);
@@ -61,9 +63,9 @@ void mqtt_session::handle_publish(publish_packet& packet) {
         if (exchanges.qos2_received.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
         if (exchanges.qos2_appending.contains(id)) return; // PUBREC follows when the append completes
     }
-    if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= options_.receive_maximum)
+    if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= module_.options.receive_maximum)
         return fail(reason_code::receive_maximum_exceeded,
-                    fmt::format("had more than {} QoS 1/2 publishes unacknowledged", options_.receive_maximum));
+                    fmt::format("had more than {} QoS 1/2 publishes unacknowledged", module_.options.receive_maximum));
 
     auto msg = to_engine_message(packet, *address, client_id_, now_ms());
     ++pending_appends_;
@@ -72,10 +74,10 @@ void mqtt_session::handle_publish(publish_packet& packet) {
     auto appended = [weak = conn_.weak_from_this(), this, qos = packet.qos, id](result<engine::append_receipt> r) {
         if (auto alive = weak.lock()) on_appended(qos, id, r);
     };
-    if (packet.retain) engine_.retained().retain(context(), std::move(msg), std::move(appended));
-    else engine_.append(context(), std::move(msg), std::move(appended));
+    if (packet.retain) module_.engine.retained().retain(context(), std::move(msg), std::move(appended));
+    else module_.engine.append(context(), std::move(msg), std::move(appended));
     // Bounded: past the receive maximum of pending appends, stop reading.
-    if (pending_appends_ >= options_.receive_maximum && !input_paused_) {
+    if (pending_appends_ >= module_.options.receive_maximum && !input_paused_) {
         input_paused_ = true;
         conn_.pause_input();
     }
@@ -102,7 +104,7 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
         inbound().qos2_received.insert(packet_id);
         send(pubrec_packet{packet_id, reason_code::success, {}});
     }
-    if (input_paused_ && !closing_ && pending_appends_ < options_.receive_maximum) {
+    if (input_paused_ && !closing_ && pending_appends_ < module_.options.receive_maximum) {
         input_paused_ = false;
         conn_.resume_input();
     }
@@ -132,7 +134,7 @@ std::optional<delayed_will> mqtt_session::publish_will() {
     }
     auto address = to_engine_address(publish.topic);
     if (!address) return std::nullopt; // checked at CONNECT
-    publish_will_message(engine_, context(), to_engine_message(publish, *address, client_id_, now_ms()));
+    publish_will_message(module_.engine, context(), to_engine_message(publish, *address, client_id_, now_ms()));
     return std::nullopt;
 }
 

@@ -55,7 +55,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
                              "filter matches");
         return reason_code::not_authorized; // 0x80 for 3.x
     }
-    const auto granted = std::min(s.qos, options_.maximum_qos);
+    const auto granted = std::min(s.qos, module_.options.maximum_qos);
     auto& out = outbound();
     // §3.8.4: a subscription to the same filter replaces the existing one.
     if (const auto existing = out.subscriptions.find(s.filter); existing != out.subscriptions.end()) {
@@ -68,10 +68,10 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         if (s.retain_handling == retain_handling::send_on_subscribe) queue_retained(existing->second, mapped->retained);
         return static_cast<reason_code>(granted);
     }
-    if (out.subscriptions.size() >= options_.max_subscriptions) {
+    if (out.subscriptions.size() >= module_.options.max_subscriptions) {
         const auto why = fmt::format("this connection already has {} subscriptions, the most one may have "
                                      "(mqtt.maxSubscriptions); unsubscribe from one first",
-                                     options_.max_subscriptions);
+                                     module_.options.max_subscriptions);
         mqtt_log()->warn("refusing subscription '{}' of {}: {}", s.filter, who(), why);
         failed.add(s.filter, why);
         return reason_code::quota_exceeded;
@@ -98,7 +98,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
         options.group = sub->durable_group;
         options.durable = true;
     }
-    auto id = engine_.subscribe(context(), std::move(options),
+    auto id = module_.engine.subscribe(context(), std::move(options),
                                 std::make_shared<common::subscription_sink<mqtt_session>>(conn_.weak_from_this(), *this, sub->local_id));
     if (!id) {
         mqtt_log()->warn("could not subscribe {} to '{}': {}", who(), s.filter, id.error().message());
@@ -108,7 +108,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->engine_id = *id;
     out.subscriptions.emplace(s.filter, sub);
     out.by_local_id.emplace(sub->local_id, sub);
-    engine_.grant_credit(sub->engine_id, options_.delivery_window);
+    module_.engine.grant_credit(sub->engine_id, module_.options.delivery_window);
     // §4.8.2: retained messages are not sent to a new shared subscription.
     if (!shared && s.retain_handling != retain_handling::do_not_send) queue_retained(sub, mapped->retained);
     mqtt_log()->debug("{} subscribed to '{}' at QoS {} (engine topic '{}', filter '{}')", who(), s.filter, granted,
@@ -131,7 +131,7 @@ engine::subscription_options mqtt_session::engine_options(const engine_filter& m
     options.start = engine::start_position::at_time(since_ms);
     // 5.0 §4.4: a message goes again only when the session reconnects, never
     // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
-    options.ack_timeout = v5() ? never_redeliver_while_connected : options_.delivery_ack_timeout;
+    options.ack_timeout = v5() ? never_redeliver_while_connected : module_.options.delivery_ack_timeout;
     return options;
 }
 
@@ -148,7 +148,7 @@ void mqtt_session::on_subscription_closed(std::uint64_t subscription, std::error
 void mqtt_session::end_subscriptions() {
     if (!outbound_) return;
     auto& out = *outbound_;
-    for (const auto& [filter, sub] : out.subscriptions) engine_.unsubscribe(sub->engine_id);
+    for (const auto& [filter, sub] : out.subscriptions) module_.engine.unsubscribe(sub->engine_id);
     out.subscriptions.clear();
     out.by_local_id.clear();
     out.outbox.clear();

@@ -23,8 +23,8 @@ void mqtt_session::handle_unsubscribe(const unsubscribe_packet& packet) {
             continue;
         }
         const auto sub = it->second;
-        engine_.unsubscribe(sub->engine_id);
-        if (!sub->durable_group.empty()) engine_.delete_group(context(), sub->durable_group);
+        module_.engine.unsubscribe(sub->engine_id);
+        if (!sub->durable_group.empty()) module_.engine.delete_group(context(), sub->durable_group);
         if (const auto share = parse_topic_filter(filter); share && share->shared() && !generation_.empty())
             release_share(client_id_, filter, *share);
         out.subscriptions.erase(it);

@@ -17,8 +17,7 @@
 
 namespace gantry::protocols::mqtt {
 
-class session_registry;
-class session_store;
+struct module_state;
 
 // What a QoS 0 delivery does while its connection's output is over budget
 // (mqtt.qos0Overflow).
@@ -123,24 +122,16 @@ public:
     std::unique_ptr<common::protocol_session> make_session(common::connection& conn,
                                                            const common::session_context& context) override;
 
-    const mqtt_options& options() const noexcept { return options_; }
+    const mqtt_options& options() const noexcept;
     // Safe from any thread.
-    std::uint64_t dropped_qos0() const noexcept { return counters_.qos0_dropped.load(std::memory_order_relaxed); }
-    std::uint64_t offline_skipped() const noexcept {
-        return counters_.offline_skipped.load(std::memory_order_relaxed);
-    }
+    std::uint64_t dropped_qos0() const noexcept;
+    std::uint64_t offline_skipped() const noexcept;
     // The module's counters for GET_BROKER_RUNTIME_INFO ("mqtt.qos0Dropped",
     // "mqtt.offlineSkipped").
     void add_runtime_info(std::map<std::string, std::string>& table) const;
 
 private:
-    engine::facade& engine_;
-    const mqtt_options options_;
-    const mqtt_access access_;
-    // Shared with delayed wills, which may outlive every session.
-    std::shared_ptr<session_registry> registry_;
-    std::shared_ptr<session_store> sessions_;
-    mqtt_counters counters_;
+    std::unique_ptr<module_state> state_;
 };
 
 } // namespace gantry::protocols::mqtt
