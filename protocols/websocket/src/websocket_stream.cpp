@@ -4,7 +4,8 @@
 
 namespace gantry::protocols::websocket {
 
-websocket_stream::websocket_stream(common::accepted_tcp_socket socket, std::string remote_address, std::uint16_t local_port)
+websocket_stream::websocket_stream(common::accepted_tcp_socket socket, std::string remote_address,
+                                   std::uint16_t local_port)
     : socket_(std::move(socket)),
       executor_(socket_.get_executor()),
       remote_address_(std::move(remote_address)),
