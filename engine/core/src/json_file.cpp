@@ -11,12 +11,12 @@
 
 #include "core_log.hpp"
 #include "gantry/core/core_error.hpp"
+#include "gantry/core/durable_file.hpp"
 
 namespace gantry::core {
 
 namespace {
 
-std::error_code last_error() { return {errno, std::system_category()}; }
 
 std::filesystem::path with_suffix(const std::filesystem::path& path, const char* suffix) {
     auto p = path;
@@ -33,53 +33,13 @@ result<std::optional<std::string>> read_text(const std::filesystem::path& path) 
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return std::optional<std::string>{};
-        return last_error();
+        return last_os_error();
     }
     std::string text;
-    char buffer[16 * 1024];
-    for (;;) {
-        const auto n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const auto ec = last_error();
-            ::close(fd);
-            return ec;
-        }
-        if (n == 0) break;
-        text.append(buffer, static_cast<std::size_t>(n));
-    }
+    const auto ec = read_whole(fd, text);
     ::close(fd);
+    if (ec) return ec;
     return std::optional<std::string>{std::move(text)};
-}
-
-std::error_code write_all(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return last_error();
-        done += static_cast<std::size_t>(n);
-    }
-    return {};
-}
-
-std::error_code write_durably(const std::filesystem::path& path, const std::string& text) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return last_error();
-    auto ec = write_all(fd, text);
-    if (!ec && ::fsync(fd) != 0) ec = last_error();
-    if (::close(fd) != 0 && !ec) ec = last_error();
-    return ec;
-}
-
-// The rename is durable only once the directory entry is.
-std::error_code sync_directory(const std::filesystem::path& dir) {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return last_error();
-    const int rc = ::fsync(fd);
-    const auto ec = rc != 0 ? last_error() : std::error_code{};
-    ::close(fd);
-    return ec;
 }
 
 // Empty string when `text` decodes; else why it does not.
@@ -144,15 +104,15 @@ void json_file::restore_from_backup(const std::string& text, bool file_exists) c
         if (::rename(path_.c_str(), aside.c_str()) != 0) {
             core_log()->warn("cannot move the unusable {} aside to {}: {}; the next save will replace the backup "
                              "with it",
-                             path_.string(), aside.string(), last_error().message());
+                             path_.string(), aside.string(), last_os_error().message());
             return;
         }
         core_log()->warn("kept the unusable {} as {} for inspection", path_.string(), aside.string());
     }
     const auto tmp = with_suffix(path_, ".tmp");
     auto ec = write_durably(tmp, text);
-    if (!ec && ::rename(tmp.c_str(), path_.c_str()) != 0) ec = last_error();
-    if (!ec) ec = sync_directory(directory_of(path_));
+    if (!ec && ::rename(tmp.c_str(), path_.c_str()) != 0) ec = last_os_error();
+    if (!ec) ec = sync_parent_directory(path_);
     if (ec)
         core_log()->warn("cannot restore {} from its backup: {}; the backup stays and is loaded again next time",
                          path_.string(), ec.message());
@@ -169,8 +129,8 @@ std::error_code json_file::save(const nlohmann::json& document) const {
     const auto tmp = with_suffix(path_, ".tmp");
     if ((ec = write_durably(tmp, text))) return ec;
     keep_backup();
-    if (::rename(tmp.c_str(), path_.c_str()) != 0) return last_error();
-    return sync_directory(dir);
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) return last_os_error();
+    return sync_parent_directory(path_);
 }
 
 std::error_code json_file::save(const nlohmann::json& document, std::string_view what) const {
@@ -188,7 +148,7 @@ void json_file::keep_backup() const {
     if (::access(path_.c_str(), F_OK) != 0) return; // no current version: the old backup stays
     const auto backup = backup_path();
     if (::unlink(backup.c_str()) != 0 && errno != ENOENT) {
-        core_log()->warn("cannot replace the backup {}: {}", backup.string(), last_error().message());
+        core_log()->warn("cannot replace the backup {}: {}", backup.string(), last_os_error().message());
         return;
     }
     if (::link(path_.c_str(), backup.c_str()) == 0 || errno == ENOENT) return;

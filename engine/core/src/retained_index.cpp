@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core_log.hpp"
+#include "gantry/core/durable_file.hpp"
 #include "gantry/core/message_codec.hpp"
 #include "gantry/core/mqtt_filter.hpp"
 #include "gantry/core/topic_config.hpp"
@@ -25,7 +26,6 @@ constexpr std::uint32_t snapshot_version = 1;
 // so a replay after a crash stays short.
 constexpr std::int64_t snapshot_log_growth = 64LL * 1024 * 1024;
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
 
 template <typename T>
 void put_le(std::string& out, T value) {
@@ -65,14 +65,9 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     std::string text;
-    char buffer[64 * 1024];
-    for (;;) {
-        const auto n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        text.append(buffer, static_cast<std::size_t>(n));
-    }
+    const auto failed = read_whole(fd, text);
     ::close(fd);
+    if (failed) return std::nullopt; // as if absent: the whole log is replayed
     return text;
 }
 
@@ -83,24 +78,9 @@ std::error_code write_atomically(const std::filesystem::path& path, const std::s
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return ec;
     const auto tmp = std::filesystem::path(path.string() + ".tmp");
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return last_error();
-    std::size_t done = 0;
-    while (done < data.size() && !ec) {
-        const auto n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) ec = last_error();
-        else done += static_cast<std::size_t>(n);
-    }
-    if (!ec && ::fsync(fd) != 0) ec = last_error();
-    if (::close(fd) != 0 && !ec) ec = last_error();
-    if (!ec && ::rename(tmp.c_str(), path.c_str()) != 0) ec = last_error();
-    if (ec) return ec;
-    const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return last_error();
-    if (::fsync(dir) != 0) ec = last_error();
-    ::close(dir);
-    return ec;
+    if ((ec = write_durably(tmp, data))) return ec;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return last_os_error();
+    return sync_parent_directory(path);
 }
 
 bool is_retained_record(const store::decoded_record& record) {

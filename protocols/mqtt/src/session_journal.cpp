@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "gantry/core/durable_file.hpp"
 #include "gantry/engine/byte_order.hpp"
 #include "mqtt_log.hpp"
 
@@ -21,8 +22,6 @@ constexpr std::size_t header_size = 8; // length, CRC-32
 // A longer record is damage: a session is a few KiB.
 constexpr std::uint32_t max_payload = 64u << 20;
 
-std::error_code last_error() { return {errno, std::system_category()}; }
-
 std::uint32_t crc_of(std::string_view payload) {
     return static_cast<std::uint32_t>(
         ::crc32(0L, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
@@ -32,33 +31,12 @@ std::uint32_t u32_at(const std::string& text, std::size_t at) {
     return load_be<std::uint32_t>(reinterpret_cast<const std::byte*>(text.data() + at));
 }
 
-// The rename or creation of a file is durable only once its directory is.
-std::error_code sync_directory(const std::filesystem::path& file) {
-    const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return last_error();
-    const auto ec = ::fsync(fd) != 0 ? last_error() : std::error_code{};
-    ::close(fd);
-    return ec;
-}
-
-std::error_code read_all(int fd, std::string& text) {
-    char buffer[64 * 1024];
-    for (;;) {
-        const auto n = ::pread(fd, buffer, sizeof buffer, static_cast<off_t>(text.size()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return last_error();
-        if (n == 0) return {};
-        text.append(buffer, static_cast<std::size_t>(n));
-    }
-}
-
 // Replays the file open as `fd` and cuts it after its last whole record;
 // returns that length.
 result<std::uint64_t> replay_file(int fd, const std::filesystem::path& path,
                                   const std::function<std::error_code(std::string_view)>& apply) {
     std::string text;
-    if (const auto ec = read_all(fd, text)) return ec;
+    if (const auto ec = core::read_whole(fd, text)) return ec;
     std::size_t at = 0;
     while (text.size() - at >= header_size) {
         const auto length = u32_at(text, at);
@@ -73,7 +51,7 @@ result<std::uint64_t> replay_file(int fd, const std::filesystem::path& path,
         mqtt_log()->warn("the MQTT session journal {} ends in {} bytes that hold no whole record (a write cut short "
                          "by a crash, or damage): they are dropped, and the sessions load as of the record before",
                          path.string(), text.size() - at);
-        if (::ftruncate(fd, static_cast<off_t>(at)) != 0) return last_error();
+        if (::ftruncate(fd, static_cast<off_t>(at)) != 0) return core::last_os_error();
     }
     return std::uint64_t{at};
 }
@@ -102,11 +80,11 @@ session_journal::~session_journal() = default;
 std::error_code session_journal::replay(const std::function<std::error_code(std::string_view)>& apply) {
     if (const int fd = ::open(old_path_.c_str(), O_RDWR | O_CLOEXEC); fd >= 0) {
         auto replayed = replay_file(fd, old_path_, apply);
-        const auto ec = !replayed ? replayed.error() : ::fdatasync(fd) != 0 ? last_error() : std::error_code{};
+        const auto ec = !replayed ? replayed.error() : ::fdatasync(fd) != 0 ? core::last_os_error() : std::error_code{};
         ::close(fd);
         if (ec) return ec;
     } else if (errno != ENOENT) {
-        return last_error();
+        return core::last_os_error();
     }
     current_.reset();
     if (const auto ec = open_current()) return ec;
@@ -122,21 +100,15 @@ result<std::shared_ptr<session_journal::file>> session_journal::append(std::stri
     }
     auto& f = *current_;
     // O_APPEND: the next write goes where the cut leaves the end.
-    if (f.torn && ::ftruncate(f.fd, static_cast<off_t>(f.size)) != 0) return last_error();
+    if (f.torn && ::ftruncate(f.fd, static_cast<off_t>(f.size)) != 0) return core::last_os_error();
     f.torn = false;
     std::string record(header_size, '\0');
     store_be(reinterpret_cast<std::byte*>(record.data()), static_cast<std::uint32_t>(payload.size()));
     store_be(reinterpret_cast<std::byte*>(record.data() + 4), crc_of(payload));
     record.append(payload);
-    std::size_t done = 0;
-    while (done < record.size()) {
-        const auto n = ::write(f.fd, record.data() + done, record.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            f.torn = true;
-            return last_error();
-        }
-        done += static_cast<std::size_t>(n);
+    if (const auto ec = core::write_all(f.fd, record)) {
+        f.torn = true;
+        return ec;
     }
     f.size += record.size();
     return current_;
@@ -153,20 +125,20 @@ result<std::shared_ptr<session_journal::file>> session_journal::rotate() {
         if (const auto ec = open_current()) return ec;
     }
     if (::access(old_path_.c_str(), F_OK) == 0) return current_;
-    if (::rename(path_.c_str(), old_path_.c_str()) != 0) return last_error();
+    if (::rename(path_.c_str(), old_path_.c_str()) != 0) return core::last_os_error();
     return std::exchange(current_, nullptr); // the next append makes the new file
 }
 
 std::error_code session_journal::make_durable(const std::shared_ptr<file>& covered) {
-    if (::fdatasync(covered->fd) != 0) return last_error();
+    if (::fdatasync(covered->fd) != 0) return core::last_os_error();
     if (covered->entry_durable.load(std::memory_order_acquire)) return {};
-    if (const auto ec = sync_directory(path_)) return ec;
+    if (const auto ec = core::sync_parent_directory(path_)) return ec;
     covered->entry_durable.store(true, std::memory_order_release);
     return {};
 }
 
 std::error_code session_journal::drop_old() {
-    if (::unlink(old_path_.c_str()) != 0 && errno != ENOENT) return last_error();
+    if (::unlink(old_path_.c_str()) != 0 && errno != ENOENT) return core::last_os_error();
     return {};
 }
 
@@ -180,10 +152,10 @@ std::error_code session_journal::open_current() {
         fd = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         created = true;
     }
-    if (fd < 0) return last_error();
+    if (fd < 0) return core::last_os_error();
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
-        ec = last_error();
+        ec = core::last_os_error();
         ::close(fd);
         return ec;
     }
