@@ -190,7 +190,7 @@ private:
     // The session's other subscriptions that are handed their own copy of
     // `out` (stored at `stored_ms`) and whose copy it sends for them: not
     // shared ones, not those made after it was stored, not a no-local one
-    // for its publisher.
+    // for its publisher. Called by send_delivery, so outbound_ exists.
     std::vector<const subscription_state*> overlapping(const subscription_state& sub, const outbound_message& out,
                                                        std::int64_t stored_ms) const;
     // The packet id the previous connection of this session sent the message
@@ -212,7 +212,8 @@ private:
     void report_drops(bool closing);
     // Gives `publish` the alias of its topic (dropping the topic when the
     // client knows it); returns the topic when the alias is new, to be
-    // recorded once the packet is actually sent.
+    // recorded once the packet is actually sent. Called by send_delivery, so
+    // outbound_ exists.
     std::optional<std::string> alias_topic(publish_packet& publish) const;
     void return_credit();
     void grant(subscription_state& sub);

@@ -7,14 +7,13 @@ namespace gantry::protocols::websocket {
 websocket_stream::websocket_stream(common::accepted_tcp_socket socket, std::string remote_address,
                                    std::uint16_t local_port)
     : socket_(std::move(socket)),
-      executor_(socket_.get_executor()),
       remote_address_(std::move(remote_address)),
       local_port_(local_port) {
     socket_.binary(true);
 }
 
 asio::any_io_executor websocket_stream::executor() const {
-    return executor_;
+    return socket_.get_executor();
 }
 
 void websocket_stream::async_read_some(asio::mutable_buffer buffer, io_handler handler) {

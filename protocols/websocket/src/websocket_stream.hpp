@@ -33,8 +33,9 @@ public:
     std::uint16_t local_port() const override { return local_port_; }
 
 private:
-    ws_socket socket_;
-    asio::any_io_executor executor_;
+    // mutable for executor(), as in tcp_stream: get_executor() is not const,
+    // and a copy of the executor would cost every connection 48 bytes.
+    mutable ws_socket socket_;
     std::string remote_address_;
     std::uint16_t local_port_ = 0;
     bool close_sent_ = false;
