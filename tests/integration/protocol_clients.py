@@ -303,6 +303,9 @@ class raw_websocket:
             request += "Sec-WebSocket-Protocol: %s\r\n" % subprotocols
         self.sock.sendall((request + "\r\n").encode())
         self.pending = b""
+        self.pongs = []
+        self.close_code = None
+        self.close_reason = ""
         while b"\r\n\r\n" not in self.pending:
             chunk = self.sock.recv(4096)
             if not chunk:
@@ -331,19 +334,26 @@ class raw_websocket:
         data, self.pending = self.pending[:n], self.pending[n:]
         return data
 
-    def send(self, payload, opcode=0x2):
+    def send(self, payload, opcode=0x2, fin=True, masked=True):
         n = len(payload)
+        first = (0x80 if fin else 0) | opcode
+        mask_bit = 0x80 if masked else 0
         if n < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+            header = struct.pack("!BB", first, mask_bit | n)
         elif n < 65536:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+            header = struct.pack("!BBH", first, mask_bit | 126, n)
         else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
+            header = struct.pack("!BBQ", first, mask_bit | 127, n)
+        if not masked:
+            self.sock.sendall(header + payload)
+            return
         mask = os.urandom(4)
         self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
 
     def receive(self):
-        """The next data message's payload; None once the server closed."""
+        """The next data message's payload; None once the server closed
+        (close_code then holds its status, 1005 for none). Pings are
+        answered; pongs are kept in pongs."""
         message = b""
         while True:
             first, second = self._exactly(2)
@@ -355,15 +365,25 @@ class raw_websocket:
             payload = self._exactly(n)
             opcode = first & 0x0F
             if opcode == 0x8:
+                self.close_code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+                self.close_reason = payload[2:].decode()
                 return None
             if opcode == 0x9:
                 self.send(payload, 0xA)
                 continue
             if opcode == 0xA:
+                self.pongs.append(payload)
                 continue
             message += payload
             if first & 0x80:
                 return message
+
+    def closed_by_server(self):
+        """Whether the server then closes the TCP connection (within the socket's timeout)."""
+        try:
+            return self.sock.recv(1) == b""
+        except OSError:
+            return False
 
     def close(self):
         try:

@@ -15,6 +15,7 @@ by PID.
 
 import http.client
 import os
+import struct
 
 from proton import Delivery, Message
 from proton.utils import BlockingConnection
@@ -23,6 +24,17 @@ import gantryd_harness as harness
 import protocol_clients as clients
 
 WAIT = clients.WAIT
+
+
+def mqtt_connect(client_id):
+    """An MQTT 3.1.1 CONNECT: clean session, keep-alive 60 s."""
+    variable = b"\x00\x04MQTT\x04\x02\x00\x3c" + struct.pack("!H", len(client_id)) + client_id.encode()
+    return bytes([0x10, len(variable)]) + variable
+
+
+MQTT_CONNACK_ACCEPTED = b"\x20\x02\x00\x00"
+MQTT_PINGREQ = b"\xc0\x00"
+MQTT_PINGRESP = b"\xd0\x00"
 
 
 class websocket_test(harness.gantryd_test_case):
@@ -137,6 +149,79 @@ class websocket_test(harness.gantryd_test_case):
         self.assertEqual((back.body, back.correlation_id), (b"tcp to ws", "c-1"))
 
     # --- refusals and plain HTTP -------------------------------------------------
+
+    # --- RFC 6455 framing ---------------------------------------------------
+
+    def mqtt_ws(self):
+        ws = clients.raw_websocket(self.websocket_port, "mqtt", path="/mqtt")
+        self.assertEqual(ws.status, 101, ws.body)
+        self.close_at_end(ws.sock.close)
+        return ws
+
+    def receive_bytes(self, ws, n):
+        """n bytes of message payload, whatever messages they came in."""
+        data = b""
+        while len(data) < n:
+            message = ws.receive()
+            self.assertIsNotNone(message, "the broker closed the WebSocket (%s)" % ws.close_code)
+            data += message
+        return data
+
+    def test_fragments_pings_and_packets_sharing_a_message_are_read_as_one_stream(self):
+        ws = self.mqtt_ws()
+        connect = mqtt_connect("ws-frames")
+        # One CONNECT over three fragments, with a ping between two of them.
+        ws.send(connect[:5], 0x2, fin=False)
+        ws.send(connect[5:9], 0x0, fin=False)
+        ws.send(b"are you there", 0x9)
+        ws.send(connect[9:], 0x0)
+        self.assertEqual(self.receive_bytes(ws, 4), MQTT_CONNACK_ACCEPTED)
+        self.assertEqual(ws.pongs, [b"are you there"])
+        # Three PINGREQs in one message; an empty message changes nothing.
+        ws.send(b"", 0x2)
+        ws.send(MQTT_PINGREQ * 3, 0x2)
+        self.assertEqual(self.receive_bytes(ws, 6), MQTT_PINGRESP * 3)
+
+    def test_the_peers_close_is_answered_with_its_status_and_the_socket_closed(self):
+        ws = self.mqtt_ws()
+        ws.send(mqtt_connect("ws-closer"), 0x2)
+        self.assertEqual(self.receive_bytes(ws, 4), MQTT_CONNACK_ACCEPTED)
+        ws.send(struct.pack("!H", 1001) + b"bye", 0x8)
+        self.assertIsNone(ws.receive())
+        self.assertEqual(ws.close_code, 1001)
+        self.assertTrue(ws.closed_by_server())
+
+    def assert_refused(self, ws, status, reason_part):
+        self.assertIsNone(ws.receive(), "the broker answered instead of closing")
+        self.assertEqual(ws.close_code, status, ws.close_reason)
+        self.assertIn(reason_part, ws.close_reason)
+        self.assertTrue(ws.closed_by_server())
+
+    def test_frames_breaking_rfc_6455_are_closed_with_the_status_they_earned(self):
+        unmasked = self.mqtt_ws()
+        unmasked.send(mqtt_connect("ws-unmasked"), 0x2, masked=False)
+        self.assert_refused(unmasked, 1002, "mask")
+
+        text = self.mqtt_ws()  # MQTT over WebSocket is binary only [MQTT-6.0.0-1]
+        text.send(b"hello", 0x1)
+        self.assert_refused(text, 1003, "text")
+
+        continuation = self.mqtt_ws()
+        continuation.send(b"\x10", 0x0)
+        self.assert_refused(continuation, 1002, "continuation")
+
+        # mqtt.maxFrameSize (1 MiB) is also the largest WebSocket message:
+        # refused on the header that announces more.
+        big = self.mqtt_ws()
+        big.sock.sendall(struct.pack("!BBQ", 0x82, 0x80 | 127, 2 * 1024 * 1024) + os.urandom(4))
+        self.assert_refused(big, 1009, "")
+
+        bad_utf8 = clients.stomp_over_websocket(self.websocket_port)
+        self.close_at_end(bad_utf8.ws.sock.close)
+        bad_utf8.ws.send(b"CONNECT\n\xc3\x28", 0x1)
+        self.assert_refused(bad_utf8.ws, 1007, "UTF-8")
+        # The broker serves on.
+        self.paho("after-refusals")
 
     def test_unknown_subprotocol_is_refused_with_400_naming_the_offered_ones(self):
         refused = clients.raw_websocket(self.websocket_port, "bogus.v1", path="/mqtt")

@@ -109,10 +109,8 @@ void connection::close(std::string_view reason) {
     if (session_) {
         session_->on_closed(reason);
     }
-    if (options_.on_finished) {
-        auto finished = std::move(options_.on_finished);
-        options_.on_finished = nullptr;
-        finished();
+    if (const auto& listener = options_.shared->admitted) {
+        listener->finished();
     }
 }
 
@@ -195,9 +193,7 @@ void connection::start_read() {
         input_.release();
         waiting_readable_ = true;
         release_idle_output();
-        stream_->async_wait_readable([self = shared_from_this()](const byte_stream::error_code& waited) {
-            self->on_readable(waited);
-        });
+        stream_->async_wait_readable(shared_from_this());
         return;
     }
     stream_->async_read_some(input_.prepare(),

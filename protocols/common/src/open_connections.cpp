@@ -24,6 +24,7 @@ void open_connections::shutdown() {
     std::vector<std::shared_ptr<connection>> held;
     open_.clear_and_dispose([&](connection* conn) { held.push_back(std::move(conn->kept_)); });
     held.clear();
+    others_.clear();
     timer_.reset();
     next_tick_.reset();
 }
@@ -39,12 +40,30 @@ void open_connections::keep(connection& conn) {
     timeout_changed(conn);
 }
 
+void open_connections::list(accepted_socket& socket) {
+    others_.push_back(socket);
+}
+
+void open_connections::abort_admitted_by(const admission& listener) {
+    // Aborted after the walk: aborting unlinks.
+    std::vector<std::shared_ptr<connection>> connections;
+    for (auto& conn : open_) {
+        if (conn.admitted_by() == &listener) connections.push_back(conn.shared_from_this());
+    }
+    std::vector<accepted_socket*> others;
+    for (auto& socket : others_) {
+        if (socket.admitted_by() == &listener) others.push_back(&socket);
+    }
+    for (auto& conn : connections) conn->abort_for_stop();
+    for (auto* socket : others) socket->abort_for_stop();
+}
+
 void open_connections::timeout_changed(connection& conn) {
     if (conn.idle_timeout_.count() > 0) tick_within(period_for(conn.idle_timeout_));
 }
 
 void open_connections::release(connection& conn) {
-    conn.keep_hook_.unlink();
+    conn.open_socket_hook::unlink();
     if (conn.kept_) asio::post(conn.executor(), [last = std::move(conn.kept_)] {});
 }
 

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <future>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/open_connections.hpp"
 #include "gantry/protocols/common/tcp_stream.hpp"
 #include "listener_log.hpp"
 
@@ -55,21 +55,23 @@ public:
         retry_timer_.cancel();
         if (started_) {
             listener_log()->info("{} listener on {} stopped; closing {} connections", settings_.what,
-                                 host_port(settings_.host, port_), admitted_.size());
+                                 host_port(settings_.host, port_), settings_.admitted->live());
         }
-        for (const auto& [id, weak] : admitted_) {
-            if (auto admitted = weak.lock()) {
-                asio::post(admitted->executor(), [admitted] { admitted->abort_for_stop(); });
-            }
+        // Posted after every admitted socket's start: each io_context runs
+        // its handlers in order.
+        for (std::size_t i = 0; i < pool_.size(); ++i) {
+            asio::post(pool_.at(i), [&context = pool_.at(i), admitted = settings_.admitted] {
+                open_connections::of(context.get_executor()).abort_admitted_by(*admitted);
+            });
         }
     }
 
+    std::size_t live() const noexcept { return settings_.admitted->live(); }
     bool running_here() const noexcept { return strand_.running_in_this_thread(); }
     const std::string& what() const noexcept { return settings_.what; }
     void post(std::function<void()> work) { asio::post(strand_, std::move(work)); }
 
     std::atomic<std::uint16_t> port_{0};
-    std::atomic<std::size_t> live_{0};
     std::atomic<bool> started_{false};
 
 private:
@@ -93,19 +95,14 @@ private:
             });
             return;
         }
-        if (admitted_.size() >= settings_.max_connections) refuse(std::move(socket));
+        if (settings_.admitted->live() >= settings_.max_connections) refuse(std::move(socket));
         else admit(std::move(socket));
         accept();
     }
 
     void admit(accepted_tcp_socket socket) {
-        const std::uint64_t id = next_id_++;
-        auto finished = [weak = weak_from_this(), id] {
-            if (auto self = weak.lock()) asio::post(self->strand_, [self, id] { self->forget(id); });
-        };
-        auto admitted = admit_(std::move(socket), id, std::move(finished));
-        admitted_.emplace(id, admitted);
-        live_ = admitted_.size();
+        settings_.admitted->admitted();
+        admit_(std::move(socket), next_id_++);
     }
 
     void refuse(accepted_tcp_socket socket) {
@@ -115,12 +112,8 @@ private:
         warnings_.warn(fmt::format("{}: refused the connection from {}: {} connections are open (limit {} = {}); "
                                    "raise the limit or find the client that opens so many",
                                    settings_.what, ignored ? std::string("an unknown peer") : endpoint_text(remote),
-                                   admitted_.size(), settings_.max_connections_key, settings_.max_connections));
-    }
-
-    void forget(std::uint64_t id) {
-        admitted_.erase(id);
-        live_ = admitted_.size();
+                                   settings_.admitted->live(), settings_.max_connections_key,
+                                   settings_.max_connections));
     }
 
     asio::strand<asio::io_context::executor_type> strand_;
@@ -129,7 +122,6 @@ private:
     io_pool& pool_;
     acceptor_settings settings_;
     admit_function admit_;
-    std::unordered_map<std::uint64_t, std::weak_ptr<accepted_socket>> admitted_;
     std::uint64_t next_id_ = 1;
     bool stopped_ = false;
     warning_limiter warnings_;
@@ -165,6 +157,6 @@ void socket_acceptor::stop() {
 
 std::uint16_t socket_acceptor::port() const noexcept { return state_->port_; }
 
-std::size_t socket_acceptor::live_connections() const noexcept { return state_->live_; }
+std::size_t socket_acceptor::live_connections() const noexcept { return state_->live(); }
 
 } // namespace gantry::protocols::common

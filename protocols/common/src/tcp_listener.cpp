@@ -11,13 +11,15 @@ namespace gantry::protocols::common {
 
 namespace {
 
-acceptor_settings settings_of(const protocol_module& module, const listener_config& config) {
+acceptor_settings settings_of(const protocol_module& module, const listener_config& config,
+                              std::shared_ptr<admission> admitted) {
     return {std::string(module.name()),
             config.host,
             config.port,
             {config.limits.key("listenHost"), config.limits.key("listenPort")},
             config.limits.max_connections,
-            config.limits.key("maxConnections")};
+            config.limits.key("maxConnections"),
+            std::move(admitted)};
 }
 
 } // namespace
@@ -26,19 +28,13 @@ tcp_listener::tcp_listener(asio::io_context& accept_context, io_pool& pool, std:
                            listener_config config)
     : module_(std::move(module)),
       config_(std::move(config)),
-      acceptor_(accept_context, pool, settings_of(*module_, config_),
-                [module = module_,
-                 profile = std::make_shared<const connection::profile>(
-                     connection::profile{std::string(module_->name()), config_.limits})](
-                    accepted_tcp_socket socket, std::uint64_t id, std::function<void()> finished) {
-                    connection::options options;
-                    options.id = id;
-                    options.shared = profile;
-                    options.on_finished = std::move(finished);
+      acceptor_(accept_context, pool, settings_of(*module_, config_, admitted_),
+                [module = module_, profile = std::make_shared<const connection::profile>(connection::profile{
+                                       std::string(module_->name()), config_.limits, admitted_})](
+                    accepted_tcp_socket socket, std::uint64_t id) {
                     auto conn = std::make_shared<connection>(std::make_unique<tcp_stream>(std::move(socket)),
-                                                             std::move(options));
+                                                             connection::options{id, profile});
                     asio::post(conn->executor(), [conn, module] { conn->start(*module); });
-                    return conn;
                 }) {}
 
 tcp_listener::~tcp_listener() = default;

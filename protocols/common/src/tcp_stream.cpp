@@ -40,8 +40,9 @@ std::size_t basic_tcp_stream<Socket>::read_some_now(asio::mutable_buffer buffer,
 }
 
 template <class Socket>
-void basic_tcp_stream<Socket>::async_wait_readable(std::function<void(const error_code&)> handler) {
-    socket_.async_wait(asio::socket_base::wait_read, std::move(handler));
+void basic_tcp_stream<Socket>::async_wait_readable(std::shared_ptr<readable_waiter> waiter) {
+    socket_.async_wait(asio::socket_base::wait_read,
+                       [waiter = std::move(waiter)](const error_code& error) { waiter->on_readable(error); });
 }
 
 template <class Socket>

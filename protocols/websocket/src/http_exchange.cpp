@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/open_connections.hpp"
 #include "gantry/protocols/common/tcp_stream.hpp"
 #include "websocket_log.hpp"
 
@@ -34,43 +35,41 @@ std::uint16_t local_port_of(const common::accepted_tcp_socket& socket) {
 } // namespace
 
 http_exchange::http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site,
-                             std::uint64_t id, std::function<void()> on_done)
-    : executor_(socket.get_executor()),
+                             std::uint64_t id)
+    : remote_address_(remote_of(socket)),
+      local_port_(local_port_of(socket)),
+      executor_(socket.get_executor()),
       site_(std::move(site)),
       id_(id),
-      on_done_(std::move(on_done)),
       timer_(executor_) {
-    auto remote = remote_of(socket);
-    const auto port = local_port_of(socket);
     beast::error_code ignored;
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-    stream_ = std::make_unique<websocket_stream>(std::move(socket), std::move(remote), port);
-    parser_.header_limit(header_limit);
+    socket_ = std::make_unique<ws_socket>(std::move(socket));
+    parser_.emplace();
+    parser_->header_limit(header_limit);
 }
 
 http_exchange::~http_exchange() {
-    if (on_done_) {
-        on_done_();
+    if (!upgraded_) {
+        site_->admitted->finished();
     }
 }
 
 void http_exchange::start() {
+    common::open_connections::of(executor_).list(*this);
     arm_timer();
-    http::async_read(stream_->socket().next_layer(), buffer_, parser_,
+    http::async_read(socket_->next_layer(), buffer_, *parser_,
                      [self = shared_from_this()](const beast::error_code& error, std::size_t) {
                          self->on_request(error);
                      });
 }
 
-void http_exchange::abort() {
+void http_exchange::abort_for_stop() {
     aborted_ = true;
-    if (auto conn = connection_.lock()) {
-        conn->close("listener stopped");
-        return;
-    }
     timer_.cancel();
-    if (stream_) {
-        stream_->close();
+    if (socket_) {
+        beast::error_code ignored;
+        socket_->next_layer().close(ignored);
     }
 }
 
@@ -78,12 +77,13 @@ void http_exchange::arm_timer() {
     timer_.expires_after(request_timeout);
     timer_.async_wait([weak = weak_from_this()](const beast::error_code& error) {
         auto self = weak.lock();
-        if (error || !self || !self->stream_) {
+        if (error || !self || !self->socket_) {
             return;
         }
         websocket_log()->debug("WebSocket port: {} sent no complete request (or took no answer) within {} s; closed",
-                               self->stream_->remote_address(), request_timeout.count());
-        self->stream_->close();
+                               self->remote_address_, request_timeout.count());
+        beast::error_code ignored;
+        self->socket_->next_layer().close(ignored);
     });
 }
 
@@ -99,14 +99,14 @@ void http_exchange::on_request(const beast::error_code& error) {
     }
     if (error == http::error::end_of_stream || error == asio::error::eof ||
         error == asio::error::operation_aborted || error == asio::error::connection_reset) {
-        websocket_log()->debug("WebSocket port: {} closed before sending a request", stream_->remote_address());
+        websocket_log()->debug("WebSocket port: {} closed before sending a request", remote_address_);
         return;
     }
     if (error) {
         respond_text(http::status::bad_request, fmt::format("malformed HTTP request: {}\n", error.message()));
         return;
     }
-    const auto& request = parser_.get();
+    const auto& request = parser_->get();
     version_ = request.version();
     if (ws::is_upgrade(request)) {
         upgrade(request);
@@ -121,7 +121,7 @@ void http_exchange::upgrade(const http::request<http::empty_body>& request) {
     if (!choice) {
         const auto spoken = fmt::format("{}", fmt::join(site_->subprotocols(), ", "));
         websocket_log()->info("WebSocket port: refused the upgrade from {}: it offered {}, the broker speaks {}",
-                              stream_->remote_address(),
+                              remote_address_,
                               offered.empty() ? std::string("no subprotocol") : fmt::format("'{}'", offered), spoken);
         respond_text(http::status::bad_request,
                      fmt::format("no WebSocket subprotocol this broker speaks was offered ({}); "
@@ -131,11 +131,9 @@ void http_exchange::upgrade(const http::request<http::empty_body>& request) {
                                  spoken));
         return;
     }
-    const auto& route = site_->routes[choice->route];
-    auto& socket = stream_->socket();
-    // Idleness is the connection's to judge (websocket.idleTimeout joins the
-    // protocol's own, on_upgraded): Beast's idle timer is re-armed on every
-    // read, a system call per message.
+    auto& socket = *socket_;
+    // Beast does the opening handshake only; idleness is then the
+    // connection's to judge (websocket.idleTimeout joins the protocol's own).
     ws::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = request_timeout;
     timeouts.idle_timeout = ws::stream_base::none();
@@ -145,9 +143,6 @@ void http_exchange::upgrade(const http::request<http::empty_body>& request) {
         response.set(http::field::sec_websocket_protocol, subprotocol);
         response.set(http::field::server, "Gantry");
     }));
-    socket.read_message_max(route.limits.max_frame_size);
-    // One frame per message: the connection already gathers what it writes.
-    socket.auto_fragment(false);
     socket.async_accept(request, [self = shared_from_this(), choice = *choice](const beast::error_code& error) {
         self->on_upgraded(error, choice);
     });
@@ -158,21 +153,23 @@ void http_exchange::on_upgraded(const beast::error_code& error, const websocket_
         return;
     }
     if (error) {
-        websocket_log()->debug("WebSocket port: the handshake with {} failed: {}", stream_->remote_address(),
+        websocket_log()->debug("WebSocket port: the handshake with {} failed: {}", remote_address_,
                                error.message());
         return;
     }
+    parser_.reset();
+    buffer_ = {};
     const auto& route = site_->routes[choice.route];
-    common::connection::options options;
-    options.id = id_;
-    options.shared = site_->profiles[choice.route];
-    // The exchange holds the listener's place for this socket until the
-    // connection is over.
-    options.on_finished = [self = shared_from_this()] {};
+    const frame_reader_limits limits{route.limits.max_frame_size, route.module->accepts_websocket_text()};
+    auto stream = std::make_unique<websocket_stream>(std::move(socket_->next_layer()), std::move(remote_address_),
+                                                     local_port_, limits);
+    socket_.reset();
+    upgraded_ = true;
+    unlink(); // from open_connections: the connection is listed there now
     websocket_log()->debug("WebSocket port: {} upgraded to {} (subprotocol {}) as connection #{}",
-                           stream_->remote_address(), route.module->name(), choice.subprotocol, id_);
-    auto conn = std::make_shared<common::connection>(std::move(stream_), std::move(options));
-    connection_ = conn;
+                           stream->remote_address(), route.module->name(), choice.subprotocol, id_);
+    auto conn = std::make_shared<common::connection>(std::move(stream),
+                                                     common::connection::options{id_, site_->profiles[choice.route]});
     conn->start(*route.module);
 }
 
@@ -193,7 +190,7 @@ void http_exchange::serve(const http::request<http::empty_body>& request) {
     const auto file = site_->find_static(target);
     if (file.outcome == websocket_site::static_file::kind::forbidden) {
         websocket_log()->info("WebSocket port: refused {} a path outside websocket.staticDir: {}",
-                              stream_->remote_address(), target);
+                              remote_address_, target);
         respond_text(http::status::forbidden, "forbidden\n");
         return;
     }
@@ -228,14 +225,14 @@ void http_exchange::respond(http::response<Body> response) {
     response.keep_alive(false);
     auto held = std::make_shared<http::response<Body>>(std::move(response));
     arm_timer();
-    http::async_write(stream_->socket().next_layer(), *held,
+    http::async_write(socket_->next_layer(), *held,
                       [self = shared_from_this(), held](const beast::error_code&, std::size_t) { self->finish(); });
 }
 
 void http_exchange::finish() {
     timer_.cancel();
     beast::error_code ignored;
-    auto& socket = stream_->socket().next_layer();
+    auto& socket = socket_->next_layer();
     socket.shutdown(common::accepted_tcp_socket::shutdown_send, ignored);
     socket.close(ignored);
 }

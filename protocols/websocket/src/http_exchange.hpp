@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "beast.hpp"
@@ -15,27 +15,24 @@ namespace gantry::protocols::websocket {
 // One accepted socket of the WebSocket port, from its HTTP request to its
 // end: reads one request (8 KiB of headers, 10 s), then answers it (health,
 // static file, refusal) and closes, or completes the WebSocket handshake and
-// hands the stream to a common::connection running the chosen module's
-// session. The exchange then lives as long as that connection, so the
-// listener counts and stops both alike.
+// hands the socket to a common::connection running the chosen module's
+// session. The connection then counts for the port (the site's admission) in
+// the exchange's stead, and the exchange ends.
 //
-// Lives on its socket's executor; start() and abort() run there.
+// Lives on its socket's executor; start() and abort_for_stop() run there.
 class http_exchange : public std::enable_shared_from_this<http_exchange>, public common::accepted_socket {
 public:
-    // `on_done` runs once, from the destructor, on whichever thread drops the
-    // last reference: it must only post.
-    http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site, std::uint64_t id,
-                  std::function<void()> on_done);
-    ~http_exchange();
+    http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site, std::uint64_t id);
+    ~http_exchange() override;
     http_exchange(const http_exchange&) = delete;
     http_exchange& operator=(const http_exchange&) = delete;
 
-    asio::any_io_executor executor() const override { return executor_; }
+    asio::any_io_executor executor() const { return executor_; }
 
     void start();
-    // The listener stops: drop the request, or close the connection it became.
-    void abort();
-    void abort_for_stop() override { abort(); }
+    const common::admission* admitted_by() const noexcept override { return site_->admitted.get(); }
+    // The listener stops: drop the request.
+    void abort_for_stop() override;
 
 private:
     void on_request(const beast::error_code& error);
@@ -48,17 +45,20 @@ private:
     void finish();
     void arm_timer();
 
-    std::unique_ptr<websocket_stream> stream_; // its TCP socket until the handshake
+    // The TCP socket, under Beast's WebSocket stream for the handshake only;
+    // then a websocket_stream of ours takes it over.
+    std::unique_ptr<ws_socket> socket_;
+    std::string remote_address_;
+    std::uint16_t local_port_ = 0;
     asio::any_io_executor executor_;
     std::shared_ptr<const websocket_site> site_;
     std::uint64_t id_;
-    std::function<void()> on_done_;
     beast::flat_buffer buffer_;
-    http::request_parser<http::empty_body> parser_;
+    std::optional<http::request_parser<http::empty_body>> parser_; // until the upgrade
     asio::steady_timer timer_;
     unsigned version_ = 11;
-    std::weak_ptr<common::connection> connection_;
     bool aborted_ = false;
+    bool upgraded_ = false; // the connection counts for the port from then on
 };
 
 } // namespace gantry::protocols::websocket

@@ -12,12 +12,13 @@ namespace gantry::protocols::websocket {
 namespace {
 
 std::shared_ptr<const common::connection::profile> route_profile(const websocket_route& route,
-                                                                 std::chrono::milliseconds websocket_idle) {
+                                                                 const websocket_site& site) {
     auto limits = route.limits;
+    const auto websocket_idle = site.config.idle_timeout;
     if (websocket_idle.count() > 0 && (limits.idle_timeout.count() == 0 || websocket_idle < limits.idle_timeout))
         limits.idle_timeout = websocket_idle;
-    return std::make_shared<const common::connection::profile>(
-        common::connection::profile{fmt::format("{} over WebSocket", route.module->name()), std::move(limits)});
+    return std::make_shared<const common::connection::profile>(common::connection::profile{
+        fmt::format("{} over WebSocket", route.module->name()), std::move(limits), site.admitted});
 }
 
 std::shared_ptr<websocket_site> make_site(std::vector<websocket_route> routes, websocket_listener_config config,
@@ -25,7 +26,7 @@ std::shared_ptr<websocket_site> make_site(std::vector<websocket_route> routes, w
     auto site = std::make_shared<websocket_site>();
     site->routes = std::move(routes);
     site->config = std::move(config);
-    for (const auto& route : site->routes) site->profiles.push_back(route_profile(route, site->config.idle_timeout));
+    for (const auto& route : site->routes) site->profiles.push_back(route_profile(route, *site));
     if (site->config.static_dir.empty()) return site;
     std::error_code error;
     site->static_root = std::filesystem::canonical(site->config.static_dir, error);
@@ -43,7 +44,8 @@ common::acceptor_settings settings_of(const websocket_site& site) {
             site.config.port,
             {"listenHost", "websocketPort"},
             site.config.max_connections,
-            "websocket.maxConnections"};
+            "websocket.maxConnections",
+            site.admitted};
 }
 
 } // namespace
@@ -52,10 +54,9 @@ websocket_listener::websocket_listener(asio::io_context& accept_context, common:
                                        std::vector<websocket_route> routes, websocket_listener_config config)
     : site_(make_site(std::move(routes), std::move(config), site_problem_)),
       acceptor_(accept_context, pool, settings_of(*site_),
-                [site = site_](common::accepted_tcp_socket socket, std::uint64_t id, std::function<void()> finished) {
-                    auto exchange = std::make_shared<http_exchange>(std::move(socket), site, id, std::move(finished));
+                [site = site_](common::accepted_tcp_socket socket, std::uint64_t id) {
+                    auto exchange = std::make_shared<http_exchange>(std::move(socket), site, id);
                     asio::post(exchange->executor(), [exchange] { exchange->start(); });
-                    return exchange;
                 }) {}
 
 websocket_listener::~websocket_listener() = default;

@@ -30,8 +30,11 @@ struct websocket_site {
     };
 
     std::vector<websocket_route> routes;
-    // What the connections of each route share: the module's name and its
-    // limits, with the idle timeout of the WebSocket port where shorter.
+    // The port's count of open sockets, upgraded or not.
+    std::shared_ptr<common::admission> admitted = std::make_shared<common::admission>();
+    // What the connections of each route share: the module's name, its
+    // limits, with the idle timeout of the WebSocket port where shorter, and
+    // the port's count.
     std::vector<std::shared_ptr<const common::connection::profile>> profiles;
     websocket_listener_config config;
     // config.static_dir made canonical at start; empty: no static files.

@@ -1,39 +1,174 @@
 #include "websocket_stream.hpp"
 
+#include <optional>
 #include <utility>
+
+#include <boost/beast/core/buffers_cat.hpp>
 
 namespace gantry::protocols::websocket {
 
+namespace {
+
+// websocket_errc as the byte_stream's Boost error codes carry it, so a
+// refused peer's connection logs why ("read failed: a client frame ...").
+// Boost's categories are static objects with a protected, non-virtual
+// destructor by design.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
+class refusal_category final : public boost::system::error_category {
+public:
+    const char* name() const noexcept override { return "websocket"; }
+    std::string message(int value) const override { return websocket_category().message(value); }
+};
+#pragma GCC diagnostic pop
+
+const boost::system::error_category& refusal() noexcept {
+    static const refusal_category category;
+    return category;
+}
+
+} // namespace
+
+struct websocket_stream::control_writes {
+    struct frame_then {
+        control_frame frame;
+        then_function then;
+    };
+    struct data_write {
+        std::span<const asio::const_buffer> buffers;
+        io_handler handler;
+    };
+    std::optional<control_frame> writing;
+    std::optional<frame_then> next;      // waits for the frame being written
+    std::optional<data_write> data_next; // a data frame asked for meanwhile
+};
+
 websocket_stream::websocket_stream(common::accepted_tcp_socket socket, std::string remote_address,
-                                   std::uint16_t local_port)
+                                   std::uint16_t local_port, frame_reader_limits limits)
     : socket_(std::move(socket)),
       remote_address_(std::move(remote_address)),
-      local_port_(local_port) {
-    socket_.binary(true);
-}
+      reader_(limits),
+      local_port_(local_port) {}
+
+websocket_stream::~websocket_stream() = default;
 
 asio::any_io_executor websocket_stream::executor() const {
     return socket_.get_executor();
 }
 
 void websocket_stream::async_read_some(asio::mutable_buffer buffer, io_handler handler) {
+    if (reader_.error() || reader_.close_received()) {
+        end_reading(std::move(handler));
+        return;
+    }
     // `this` outlives the read: the handler holds the connection that owns us.
     socket_.async_read_some(buffer, [this, buffer, handler = std::move(handler)](const error_code& error,
                                                                                  std::size_t bytes) mutable {
-        if (error == ws::error::closed) {
-            // The peer's close frame, answered by Beast: the end of the stream.
-            handler(asio::error::eof, 0);
-        } else if (!error && bytes == 0) {
-            // An empty message, or the end of one: a byte_stream read gives at least one byte.
-            async_read_some(buffer, std::move(handler));
-        } else {
-            handler(error, bytes);
-        }
+        on_read(buffer, std::move(handler), error, bytes);
     });
 }
 
+void websocket_stream::on_read(asio::mutable_buffer buffer, io_handler handler, const error_code& error,
+                               std::size_t bytes) {
+    if (error) {
+        handler(error, 0);
+        return;
+    }
+    const auto payload = reader_.decode({static_cast<std::uint8_t*>(buffer.data()), bytes});
+    if (reader_.ping_pending()) {
+        if (!close_sent_) {
+            send_control(control_frame::pong(reader_.ping_payload()), [owner = handler](const error_code&) {});
+        }
+        reader_.ping_answered();
+    }
+    if (payload > 0) {
+        // A close or a refusal after it ends the next read.
+        handler({}, payload);
+    } else if (reader_.error() || reader_.close_received()) {
+        end_reading(std::move(handler));
+    } else {
+        // Headers and control frames only: a byte_stream read gives at least one byte.
+        async_read_some(buffer, std::move(handler));
+    }
+}
+
+void websocket_stream::end_reading(io_handler handler) {
+    const auto refused = reader_.error();
+    const error_code end = refused ? error_code(refused.value(), refusal()) : error_code(asio::error::eof);
+    auto complete = [handler = std::move(handler), end](const error_code&) { handler(end, 0); };
+    if (close_sent_) {
+        asio::post(socket_.get_executor(), [complete = std::move(complete)] { complete({}); });
+        return;
+    }
+    close_sent_ = true;
+    const auto frame = refused ? control_frame::close(close_status_for(static_cast<websocket_errc>(refused.value())),
+                                                      refused.message())
+                               : control_frame::close_reply(reader_.peer_close_code());
+    send_control(frame, std::move(complete));
+}
+
 void websocket_stream::async_write(std::span<const asio::const_buffer> buffers, io_handler handler) {
-    socket_.async_write(buffers, std::move(handler));
+    if (control_ && control_->writing) {
+        control_->data_next = control_writes::data_write{buffers, std::move(handler)};
+        return;
+    }
+    write_data(buffers, std::move(handler));
+}
+
+void websocket_stream::write_data(std::span<const asio::const_buffer> buffers, io_handler handler) {
+    const auto payload = asio::buffer_size(buffers);
+    header_ = data_frame_header(payload);
+    const auto header = header_.bytes();
+    writing_data_ = true;
+    asio::async_write(socket_, boost::beast::buffers_cat(asio::const_buffer(header.data(), header.size()), buffers),
+                      [this, payload, handler = std::move(handler)](const error_code& error, std::size_t) {
+                          // `this` lives: the handler holds the connection that owns us.
+                          writing_data_ = false;
+                          if (!error && control_ && control_->next) {
+                              write_next_control();
+                          }
+                          handler(error, error ? 0 : payload);
+                      });
+}
+
+void websocket_stream::send_control(const control_frame& frame, then_function then) {
+    if (!control_) {
+        control_ = std::make_shared<control_writes>();
+    }
+    // Only a pong waits and is replaced: the latest ping's answers it, and a
+    // close makes it moot.
+    control_->next = control_writes::frame_then{frame, std::move(then)};
+    if (!writing_data_ && !control_->writing) {
+        write_next_control();
+    }
+}
+
+void websocket_stream::write_next_control() {
+    auto next = std::move(*control_->next);
+    control_->next.reset();
+    control_->writing = next.frame;
+    const auto bytes = control_->writing->bytes();
+    asio::async_write(socket_, asio::const_buffer(bytes.data(), bytes.size()),
+                      [this, alive = std::weak_ptr<control_writes>(control_),
+                       then = std::move(next.then)](const error_code& error, std::size_t) {
+                          // A close sent by shutdown_send has no owner to
+                          // hold: its completion may find the stream gone.
+                          if (const auto control = alive.lock()) {
+                              control->writing.reset();
+                              if (!error && control->next) {
+                                  write_next_control();
+                              } else if (control->data_next) {
+                                  auto data = std::move(*control->data_next);
+                                  control->data_next.reset();
+                                  if (error) {
+                                      data.handler(error, 0);
+                                  } else {
+                                      write_data(data.buffers, std::move(data.handler));
+                                  }
+                              }
+                          }
+                          then(error);
+                      });
 }
 
 void websocket_stream::shutdown_send() {
@@ -41,15 +176,13 @@ void websocket_stream::shutdown_send() {
         return;
     }
     close_sent_ = true;
-    // The handler owns nothing: Beast's operation keeps only a weak reference
-    // to the stream, so it completes harmlessly if the connection is gone. The
-    // pending read ends with the peer's close frame (eof above).
-    socket_.async_close(ws::close_code::normal, [](const error_code&) {});
+    // The pending read ends with the peer's answering close (eof above).
+    send_control(control_frame::close(close_status::normal, {}), [](const error_code&) {});
 }
 
 void websocket_stream::close() {
     error_code ignored;
-    beast::get_lowest_layer(socket_).close(ignored);
+    socket_.close(ignored);
 }
 
 } // namespace gantry::protocols::websocket

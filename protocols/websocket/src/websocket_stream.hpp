@@ -1,28 +1,33 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
-#include "beast.hpp"
 #include "gantry/protocols/common/byte_stream.hpp"
+#include "gantry/protocols/websocket/frame_reader.hpp"
+#include "gantry/protocols/websocket/frame_writer.hpp"
 
 namespace gantry::protocols::websocket {
 
-// A byte_stream over an accepted WebSocket: the payloads of the peer's
-// messages (binary or text) read as one stream of bytes, so a protocol packet
-// may span messages and a message may hold several packets, as MQTT and STOMP
-// over WebSocket allow. Each async_write sends its gathered buffers as one
-// binary message; shutdown_send is the WebSocket close handshake; ping, pong
-// and the idle timeout are Beast's (set on the stream before it is handed
-// over). Same threading as every byte_stream: one executor, one read and one
-// write at a time.
+// A byte_stream over an upgraded WebSocket, framed by our own codec: the
+// payloads of the peer's messages read as one stream of bytes, so a protocol
+// packet may span messages and a message may hold several packets, as MQTT,
+// STOMP and AMQP over WebSocket allow. Frames are decoded in place in the
+// caller's buffer, so one TCP read yields every packet it carries, and each
+// async_write goes out as one binary message in one gathered write.
+//
+// Pings are answered, the peer's close is answered and then reads as end of
+// stream, shutdown_send is our close, and a peer breaking RFC 6455 gets the
+// close status it earned before its read fails. Same threading as every
+// byte_stream: one executor, one read and one write at a time.
 class websocket_stream final : public common::byte_stream {
 public:
-    // Over an accepted TCP socket whose WebSocket handshake is still to be
-    // done on socket(), before a connection takes the stream over.
-    websocket_stream(common::accepted_tcp_socket socket, std::string remote_address, std::uint16_t local_port);
-
-    ws_socket& socket() noexcept { return socket_; }
+    // Over a TCP socket whose opening handshake is done.
+    websocket_stream(common::accepted_tcp_socket socket, std::string remote_address, std::uint16_t local_port,
+                     frame_reader_limits limits);
+    ~websocket_stream() override;
 
     asio::any_io_executor executor() const override;
     void async_read_some(asio::mutable_buffer buffer, io_handler handler) override;
@@ -33,11 +38,30 @@ public:
     std::uint16_t local_port() const override { return local_port_; }
 
 private:
+    struct control_writes;
+    using then_function = std::function<void(const error_code&)>;
+
+    void on_read(asio::mutable_buffer buffer, io_handler handler, const error_code& error, std::size_t bytes);
+    // The peer's close or a refusal: answers with our close unless it went
+    // out already, then completes `handler` with eof or the refusal.
+    void end_reading(io_handler handler);
+    void write_data(std::span<const asio::const_buffer> buffers, io_handler handler);
+    // Queues `frame` behind the data frame being written, if any; `then`
+    // runs once it is written (and holds the owner of a read meanwhile).
+    void send_control(const control_frame& frame, then_function then);
+    void write_next_control();
+
     // mutable for executor(), as in tcp_stream: get_executor() is not const,
     // and a copy of the executor would cost every connection 48 bytes.
-    mutable ws_socket socket_;
+    mutable common::accepted_tcp_socket socket_;
     std::string remote_address_;
+    frame_reader reader_;
+    data_frame_header header_{0}; // of the data frame being written
+    // Made by the first control frame to send; shared only so that a write's
+    // completion can tell whether the stream is still there.
+    std::shared_ptr<control_writes> control_;
     std::uint16_t local_port_ = 0;
+    bool writing_data_ = false;
     bool close_sent_ = false;
 };
 

@@ -128,7 +128,7 @@ void channel::attach(asio::ip::tcp::socket socket) {
     factory_ = std::make_unique<session_factory>(weak_from_this());
     common::connection::options options;
     options.shared = std::make_shared<const common::connection::profile>(
-        common::connection::profile{"remoting-client", factory_->default_limits()});
+        common::connection::profile{"remoting-client", factory_->default_limits(), nullptr});
     connection_ = std::make_shared<common::connection>(
         std::make_unique<common::client_tcp_stream>(std::move(socket)), std::move(options));
     sweep_timer_ = std::make_unique<asio::steady_timer>(executor);

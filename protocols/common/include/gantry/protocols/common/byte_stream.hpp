@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -31,11 +32,22 @@ public:
     // Reads at least one byte into `buffer` (eof at the end of the stream).
     virtual void async_read_some(asio::mutable_buffer buffer, io_handler handler) = 0;
 
+    // What waits for a stream to turn readable (a connection), kept alive
+    // by the pending wait. Not a std::function: an idle connection's wait
+    // then holds one pointer, not a handler on the heap.
+    class readable_waiter {
+    public:
+        virtual void on_readable(const error_code& error) = 0;
+
+    protected:
+        ~readable_waiter() = default;
+    };
+
     // So that an idle connection holds no read buffer: a stream that can
     // tell it is readable without reading (a plain socket) says so here,
     // and a connection with nothing buffered then waits without a buffer
-    // and reads what is there once woken. A stream that buffers beneath
-    // (WebSocket) keeps the defaults and is only read with async_read_some.
+    // and reads what is there once woken. A stream that does not keeps the
+    // defaults and is only read with async_read_some.
     virtual bool can_wait_readable() const noexcept { return false; }
     // Reads what is there now without waiting: asio::error::would_block
     // when nothing is, eof at the end of the stream.
@@ -43,9 +55,11 @@ public:
         error = asio::error::operation_not_supported;
         return 0;
     }
-    // Completes once read_some_now would find bytes or the end of the stream.
-    virtual void async_wait_readable(std::function<void(const error_code&)> handler) {
-        asio::post(executor(), [handler = std::move(handler)] { handler(asio::error::operation_not_supported); });
+    // Calls waiter->on_readable once read_some_now would find bytes or the
+    // end of the stream.
+    virtual void async_wait_readable(std::shared_ptr<readable_waiter> waiter) {
+        asio::post(executor(),
+                   [waiter = std::move(waiter)] { waiter->on_readable(asio::error::operation_not_supported); });
     }
 
     // Writes every byte of `buffers` in order (scatter/gather), then

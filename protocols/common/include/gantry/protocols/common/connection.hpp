@@ -2,22 +2,19 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/intrusive/list_hook.hpp>
-
+#include "gantry/protocols/common/accepted_socket.hpp"
 #include "gantry/protocols/common/asio_net.hpp"
 #include "gantry/protocols/common/byte_stream.hpp"
 #include "gantry/protocols/common/connection_limits.hpp"
 #include "gantry/protocols/common/input_buffer.hpp"
 #include "gantry/protocols/common/output_queue.hpp"
 #include "gantry/protocols/common/protocol_session.hpp"
-#include "gantry/protocols/common/socket_acceptor.hpp"
 
 namespace gantry::protocols::common {
 
@@ -40,19 +37,21 @@ class protocol_module;
 // Owned by shared_ptr: from start() until close() by its io_context's
 // open_connections, and by pending reads, writes and timers, so it lives
 // until the stream is closed and those have completed.
-class connection : public std::enable_shared_from_this<connection>, public accepted_socket {
+class connection : public std::enable_shared_from_this<connection>,
+                   public accepted_socket,
+                   public byte_stream::readable_waiter {
 public:
     // What the connections of one listener (or WebSocket route) share.
     struct profile {
         std::string protocol; // the module's name, for logs
         connection_limits limits;
+        // The listener's, which counts the connection until it closes; null
+        // for a connection the broker opened.
+        std::shared_ptr<admission> admitted;
     };
     struct options {
         std::uint64_t id = 0; // unique per listener, for logs
         std::shared_ptr<const profile> shared;
-        // Runs once after the connection closed, on its executor (the
-        // listener uses it to forget the connection).
-        std::function<void()> on_finished;
     };
 
     connection(std::unique_ptr<byte_stream> stream, options opts);
@@ -61,7 +60,7 @@ public:
     connection& operator=(const connection&) = delete;
 
     // Safe from any thread.
-    asio::any_io_executor executor() const override { return stream_->executor(); }
+    asio::any_io_executor executor() const { return stream_->executor(); }
     std::uint64_t id() const noexcept { return options_.id; }
     const std::string& remote_address() const noexcept { return stream_->remote_address(); }
 
@@ -85,6 +84,7 @@ public:
     // Closes now: queued output is dropped, the session's on_closed(reason)
     // runs once. Idempotent.
     void close(std::string_view reason);
+    const admission* admitted_by() const noexcept override { return options_.shared->admitted.get(); }
     // The listener stops: close("listener stopped").
     void abort_for_stop() override { close("listener stopped"); }
 
@@ -107,13 +107,12 @@ public:
 
 private:
     friend class open_connections;
-    using keep_hook = boost::intrusive::list_member_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
     enum class state { created, open, flushing, draining, closed };
 
     void pump_input();
     void start_read();
     void on_read(const byte_stream::error_code& error, std::size_t bytes);
-    void on_readable(const byte_stream::error_code& error);
+    void on_readable(const byte_stream::error_code& error) override;
     void start_write();
     void on_write(const byte_stream::error_code& error);
     void begin_drain();
@@ -145,8 +144,7 @@ private:
         std::string reason;
     };
     std::unique_ptr<closing_state> closing_;
-    // In open_connections, which owns it (kept_) from start() to close().
-    keep_hook keep_hook_;
+    // In open_connections (the hook, a base), which owns it from start() to close().
     std::shared_ptr<connection> kept_;
     std::chrono::milliseconds idle_timeout_;
     std::chrono::steady_clock::time_point last_read_;

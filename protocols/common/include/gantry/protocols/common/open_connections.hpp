@@ -10,9 +10,11 @@
 
 namespace gantry::protocols::common {
 
-// The open connections of one io_context. It owns each from start() until
-// close(): a connection whose input is paused and which has nothing to write
-// has no pending operation to keep it alive. And it closes those silent for
+// The open connections of one io_context, and the other sockets listeners
+// admitted there (HTTP exchanges not yet upgraded). It owns each connection
+// from start() until close(): a connection whose input is paused and which
+// has nothing to write has no pending operation to keep it alive. It aborts
+// a listener's sockets when the listener stops. And it closes those silent for
 // their idle timeout with one timer for all of them, where a timer and its
 // pending wait per connection were a tenth of an idle connection's memory.
 // Each tick asks every connection whether its timeout has passed; ticks come
@@ -35,6 +37,11 @@ public:
 
     // Holds `conn`, opened just now, until release().
     void keep(connection& conn);
+    // Lists `socket` (not a connection) until it is destroyed or unlinked,
+    // so that abort_admitted_by finds it; does not own it.
+    void list(accepted_socket& socket);
+    // Aborts every socket listed here that `listener` admitted.
+    void abort_admitted_by(const admission& listener);
     // `conn` has a new idle timeout: ticks come often enough for it.
     void timeout_changed(connection& conn);
     // Lets go of `conn`, which closed; it is destroyed later on its own
@@ -42,10 +49,11 @@ public:
     static void release(connection& conn);
 
 private:
-    using hook_option = boost::intrusive::member_hook<connection, connection::keep_hook, &connection::keep_hook_>;
-    // Not constant-time size: auto-unlinking hooks leave the list unaware.
-    using connection_list =
-        boost::intrusive::list<connection, hook_option, boost::intrusive::constant_time_size<false>>;
+    // Not constant-time size: auto-unlinking hooks leave the lists unaware.
+    using connection_list = boost::intrusive::list<connection, boost::intrusive::base_hook<open_socket_hook>,
+                                                   boost::intrusive::constant_time_size<false>>;
+    using socket_list = boost::intrusive::list<accepted_socket, boost::intrusive::base_hook<open_socket_hook>,
+                                               boost::intrusive::constant_time_size<false>>;
 
     void shutdown() override;
     // A tick within `period` from now, unless one comes sooner already.
@@ -54,6 +62,7 @@ private:
     static std::chrono::steady_clock::duration period_for(std::chrono::milliseconds timeout);
 
     connection_list open_;
+    socket_list others_;
     std::optional<asio::steady_timer> timer_; // made with the first connection's executor
     std::optional<std::chrono::steady_clock::time_point> next_tick_;
 };

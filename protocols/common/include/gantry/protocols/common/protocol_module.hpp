@@ -37,6 +37,10 @@ public:
     // WebSocket subprotocols it answers ("mqtt"); empty = not over WebSocket.
     virtual std::vector<std::string> websocket_subprotocols() const = 0;
 
+    // Whether text messages carry it over WebSocket, as binary ones do
+    // (STOMP), or a peer sending one is closed (MQTT, AMQP: binary only).
+    virtual bool accepts_websocket_text() const { return false; }
+
     // Limits for its listeners before configuration overrides them; at least
     // max_frame_size is the protocol's own.
     virtual connection_limits default_limits() const = 0;

@@ -8,22 +8,14 @@
 #include <optional>
 #include <string>
 
+#include "gantry/protocols/common/accepted_socket.hpp"
+#include "gantry/protocols/common/admission.hpp"
 #include "gantry/protocols/common/asio_net.hpp"
 #include "gantry/protocols/common/io_pool.hpp"
 #include "gantry/protocols/common/listen_error.hpp"
 #include "gantry/protocols/common/listen_socket.hpp"
 
 namespace gantry::protocols::common {
-
-// What an acceptor made of an accepted socket (a connection, or an HTTP
-// exchange that may become one), as the acceptor needs to end it.
-class accepted_socket {
-public:
-    virtual ~accepted_socket() = default;
-    virtual asio::any_io_executor executor() const = 0;
-    // The listener stops; called on executor().
-    virtual void abort_for_stop() = 0;
-};
 
 struct acceptor_settings {
     std::string what;  // "MQTT", "WebSocket": names the listener in logs
@@ -32,6 +24,8 @@ struct acceptor_settings {
     listen_keys keys;       // what a bind failure tells the operator to change
     std::size_t max_connections = 0;
     std::string max_connections_key; // "mqtt.maxConnections"
+    // Shared with what the sockets become, which count themselves out.
+    std::shared_ptr<admission> admitted;
 };
 
 // The accept loop every listener shares (TCP protocols, WebSocket): binds,
@@ -39,15 +33,15 @@ struct acceptor_settings {
 // io_pool context and hands it to `admit` there, closes one over
 // maxConnections with a rate-limited warning, retries a failed accept after
 // a pause, and at stop() closes the port and aborts everything it admitted
-// that still lives. `admit` returns what the socket became and calls
-// `finished` (from any thread; it only posts) once that ends.
+// that still lives (each io_context's open_connections knows them). What
+// `admit` makes of a socket is an accepted_socket whose admitted_by() is
+// settings.admitted, and counts itself out of it when it ends.
 //
 // start() (once) and stop() may be called from any thread but the accept
 // context's own, stop() while that context is still running.
 class socket_acceptor {
 public:
-    using admit_function = std::function<std::shared_ptr<accepted_socket>(
-        accepted_tcp_socket socket, std::uint64_t id, std::function<void()> finished)>;
+    using admit_function = std::function<void(accepted_tcp_socket socket, std::uint64_t id)>;
 
     socket_acceptor(asio::io_context& accept_context, io_pool& pool, acceptor_settings settings, admit_function admit);
     ~socket_acceptor();

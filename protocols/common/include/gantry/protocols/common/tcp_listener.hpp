@@ -55,6 +55,7 @@ public:
 private:
     std::shared_ptr<protocol_module> module_;
     listener_config config_;
+    std::shared_ptr<admission> admitted_ = std::make_shared<admission>();
     socket_acceptor acceptor_;
 };
 

@@ -18,7 +18,7 @@ public:
     void async_read_some(asio::mutable_buffer buffer, io_handler handler) override;
     bool can_wait_readable() const noexcept override { return true; }
     std::size_t read_some_now(asio::mutable_buffer buffer, error_code& error) override;
-    void async_wait_readable(std::function<void(const error_code&)> handler) override;
+    void async_wait_readable(std::shared_ptr<readable_waiter> waiter) override;
     void async_write(std::span<const asio::const_buffer> buffers, io_handler handler) override;
     void shutdown_send() override;
     void close() override;

@@ -64,6 +64,8 @@ public:
     std::vector<std::string> websocket_subprotocols() const override {
         return {"v12.stomp", "v11.stomp", "v10.stomp"};
     }
+    // STOMP is text, and browser clients (stomp.js) send it in text messages.
+    bool accepts_websocket_text() const override { return true; }
     common::connection_limits default_limits() const override { return stomp_default_limits(); }
     std::unique_ptr<common::protocol_session> make_session(common::connection& conn,
                                                            const common::session_context& context) override;
