@@ -77,7 +77,7 @@ void websocket_stream::on_read(asio::mutable_buffer buffer, io_handler handler, 
     const auto payload = reader_.decode({static_cast<std::uint8_t*>(buffer.data()), bytes});
     if (reader_.ping_pending()) {
         if (!close_sent_) {
-            send_control(control_frame::pong(reader_.ping_payload()), [owner = handler](const error_code&) {});
+            send_control(control_frame::pong(reader_.ping_payload()), [](const error_code&) {});
         }
         reader_.ping_answered();
     }
@@ -135,8 +135,8 @@ void websocket_stream::send_control(const control_frame& frame, then_function th
     if (!control_) {
         control_ = std::make_shared<control_writes>();
     }
-    // Only a pong waits and is replaced: the latest ping's answers it, and a
-    // close makes it moot.
+    // What waits here is only ever a pong, fine to replace: the pong of the
+    // latest ping answers for it, and a close makes it moot.
     control_->next = control_writes::frame_then{frame, std::move(then)};
     if (!writing_data_ && !control_->writing) {
         write_next_control();
@@ -151,8 +151,9 @@ void websocket_stream::write_next_control() {
     asio::async_write(socket_, asio::const_buffer(bytes.data(), bytes.size()),
                       [this, alive = std::weak_ptr<control_writes>(control_),
                        then = std::move(next.then)](const error_code& error, std::size_t) {
-                          // A close sent by shutdown_send has no owner to
-                          // hold: its completion may find the stream gone.
+                          // Only a read completed by `then` holds the stream's
+                          // owner: a pong's or shutdown_send's completion may
+                          // find the stream gone.
                           if (const auto control = alive.lock()) {
                               control->writing.reset();
                               if (!error && control->next) {

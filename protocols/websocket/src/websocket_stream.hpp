@@ -47,7 +47,7 @@ private:
     void end_reading(io_handler handler);
     void write_data(std::span<const asio::const_buffer> buffers, io_handler handler);
     // Queues `frame` behind the data frame being written, if any; `then`
-    // runs once it is written (and holds the owner of a read meanwhile).
+    // runs once it is written (a read waiting for our close to be out).
     void send_control(const control_frame& frame, then_function then);
     void write_next_control();
 

@@ -35,8 +35,10 @@ struct websocket_listener_config {
     // they are (an HTTP request being read, a WebSocket of any protocol). Past
     // it a new one is closed at once, as tcp_listener does.
     std::size_t max_connections = 10'000;
-    // websocket.idleTimeout: a WebSocket silent for half of it is pinged, one
-    // silent for all of it is closed; zero turns both off.
+    // websocket.idleTimeout: a WebSocket that sends no data for this long is
+    // closed (the shorter of this and the protocol's idleTimeout applies);
+    // zero leaves only the protocol's. The broker answers pings but sends
+    // none: MQTT keep-alive and STOMP heart-beats are the liveness checks.
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
     // websocket.staticDir: GET requests other than /healthz are answered with
     // files under it; empty: none (404).
