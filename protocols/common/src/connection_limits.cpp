@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/input_buffer.hpp"
+
 namespace gantry::protocols::common {
 
 connection_limits connection_limits::for_frame_size(std::size_t max_frame) {
@@ -21,6 +23,10 @@ std::optional<std::string> connection_limits::validate() const {
     if (input_budget_bytes < max_frame_size) {
         return fmt::format("{} ({}) must be at least {} ({}): a frame of the largest size could never be read",
                            key("inputBudgetBytes"), input_budget_bytes, key("maxFrameSize"), max_frame_size);
+    }
+    if (input_budget_bytes > input_buffer::max_budget) {
+        return fmt::format("{} ({}) must be at most {}", key("inputBudgetBytes"), input_budget_bytes,
+                           input_buffer::max_budget);
     }
     if (output_budget_bytes == 0) {
         return fmt::format("{} must be at least 1", key("outputBudgetBytes"));

@@ -20,13 +20,20 @@ basic_tcp_stream<Socket>::basic_tcp_stream(Socket socket) : socket_(std::move(so
     socket_.non_blocking(true, ignored); // read_some_now; Asio's own operations do not mind
     const auto remote = socket_.remote_endpoint(ignored);
     remote_address_ = ignored ? std::string("unknown peer") : endpoint_text(remote);
-    const auto local = socket_.local_endpoint(ignored);
-    local_port_ = ignored ? 0 : local.port();
 }
 
 template <class Socket>
 asio::any_io_executor basic_tcp_stream<Socket>::executor() const {
     return socket_.get_executor();
+}
+
+// Asked of the socket, not kept: only a new session asks, and two bytes kept
+// would cost every connection sixteen (the allocation's size class).
+template <class Socket>
+std::uint16_t basic_tcp_stream<Socket>::local_port() const {
+    error_code ignored;
+    const auto local = socket_.local_endpoint(ignored);
+    return ignored ? 0 : local.port();
 }
 
 template <class Socket>

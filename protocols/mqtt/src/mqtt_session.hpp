@@ -237,45 +237,43 @@ private:
     module_state& module_;
     mqtt_codec codec_;
 
-    // Connection state.
+    // Ordered by size, so that nothing is padding: one session per
+    // connection (issue #5: broker memory per idle connection).
+    std::string client_id_;
+    // The verified username (none: anonymous) ACL checks use.
+    security::principal principal_;
+    std::string close_reason_;
+    // The persistent session's generation (its groups' names); empty: the
+    // subscriptions are not kept beyond the connection.
+    std::string generation_;
+    std::uint64_t serial_ = 0;
+    std::unique_ptr<will_message> will_; // on the heap: most clients have none
+    // What an idle connection does not need is made on first use: the
+    // inbound part by the first QoS 2 publish or topic alias, the outbound
+    // part by the first subscription.
+    std::unique_ptr<inbound_state> inbound_;
+    std::unique_ptr<outbound_state> outbound_;
+    std::uint32_t session_expiry_ = 0;
+    std::uint32_t client_max_packet_size_ = 0; // 0: no limit announced
+    std::uint32_t inflight_limit_ = 0;
+    // Inbound appends not yet stored, and the QoS 1/2 ones among them.
+    std::uint32_t pending_appends_ = 0;
+    std::uint32_t pending_acked_appends_ = 0;
+    // Outbound: the most topic aliases the client accepts (and we give).
+    std::uint16_t outbound_alias_limit_ = 0;
     protocol_version version_ = protocol_version::v5;
     bool connected_ = false;
     bool consuming_ = false;
     bool closing_ = false;
     bool closed_ = false;
     bool clean_disconnect_ = false;
-    std::string close_reason_;
-    std::string client_id_;
-    // The verified username (none: anonymous) ACL checks use.
-    security::principal principal_;
-    std::uint64_t serial_ = 0;
-    std::unique_ptr<will_message> will_; // on the heap: most clients have none
-    std::uint32_t session_expiry_ = 0;
     bool clean_start_ = true;
     // A 3.x bridge (Mosquitto's try_private): none of its own messages back.
     bool bridge_client_ = false;
-    // The persistent session's generation (its groups' names); empty: the
-    // subscriptions are not kept beyond the connection.
-    std::string generation_;
-    std::uint32_t client_max_packet_size_ = 0;  // 0: no limit announced
     // 5.0 Request Problem Information: 0 keeps Reason Strings and User
     // Properties to CONNACK, DISCONNECT and PUBLISH.
     bool problem_information_ = true;
-    std::size_t inflight_limit_ = 0;
-
-    // Inbound.
-    std::size_t pending_appends_ = 0;
-    std::size_t pending_acked_appends_ = 0; // QoS 1/2 among them
     bool input_paused_ = false;
-
-    // Outbound: the most topic aliases the client accepts (and we give).
-    std::uint16_t outbound_alias_limit_ = 0;
-
-    // What an idle connection does not need is made on first use (issue #5:
-    // broker memory per idle connection): the inbound part by the first QoS 2
-    // publish or topic alias, the outbound part by the first subscription.
-    std::unique_ptr<inbound_state> inbound_;
-    std::unique_ptr<outbound_state> outbound_;
 };
 
 } // namespace gantry::protocols::mqtt

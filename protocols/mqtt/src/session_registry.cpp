@@ -36,11 +36,11 @@ void session_registry::claim(const std::string& client_id, holder h) {
     std::shared_ptr<pending_will> will;
     {
         std::lock_guard lock(mutex_);
-        auto [it, inserted] = holders_.try_emplace(client_id, h);
-        if (!inserted) {
+        if (const auto it = holders_.find(client_id); it != holders_.end()) {
             previous = it->second;
-            it->second = h;
+            holders_.erase(it); // its key views the previous holder's id
         }
+        holders_.emplace(client_id, h);
         if (auto w = wills_.find(client_id); w != wills_.end()) {
             will = std::move(w->second);
             wills_.erase(w);

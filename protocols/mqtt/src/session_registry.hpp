@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "gantry/engine/facade.hpp"
@@ -34,6 +35,8 @@ public:
     // Makes `h` the holder of `client_id`; the previous holder, if any, is
     // asked (on its own executor) to close with "session taken over". Also
     // cancels a will still waiting for its delay under this client id.
+    // `client_id` is kept as a view: it must be the holding session's own,
+    // unchanged until it calls release().
     void claim(const std::string& client_id, holder h);
     // Forgets `client_id` if `serial` still holds it.
     void release(const std::string& client_id, std::uint64_t serial);
@@ -54,7 +57,9 @@ private:
     static void publish(pending_will& pending);
 
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, holder> holders_;
+    // Keyed by a view of the holder's client id: a copy would cost every
+    // connected client a second string.
+    std::unordered_map<std::string_view, holder> holders_;
     std::unordered_map<std::string, std::shared_ptr<pending_will>> wills_;
     std::uint64_t serial_ = 0;
     bool stopped_ = false;

@@ -94,8 +94,8 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
     // Outbound aliases up to what the client allows and the broker's own
     // alias limit, which bounds the memory they take.
     outbound_alias_limit_ = std::min(props.topic_alias_maximum.value_or(0), module_.options.topic_alias_maximum);
-    inflight_limit_ =
-        std::min<std::size_t>(props.receive_maximum.value_or(65535), module_.options.max_inflight_deliveries);
+    inflight_limit_ = static_cast<std::uint32_t>(
+        std::min<std::size_t>(props.receive_maximum.value_or(65535), module_.options.max_inflight_deliveries));
     if (inflight_limit_ == 0) inflight_limit_ = 1;
 
     // Only a 5.0 client learns the server's keep-alive (CONNACK); a 3.x

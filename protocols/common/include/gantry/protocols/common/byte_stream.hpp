@@ -79,7 +79,7 @@ public:
     // is still known after the peer is gone.
     virtual const std::string& remote_address() const = 0;
 
-    // The local port the peer connected to.
+    // The local port the peer connected to (0 once the stream is closed).
     virtual std::uint16_t local_port() const = 0;
 };
 

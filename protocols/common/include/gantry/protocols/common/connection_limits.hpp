@@ -21,7 +21,7 @@ struct connection_limits {
     std::size_t max_frame_size = 4 * 1024 * 1024;
     // inputBudgetBytes: bytes read but not yet consumed by the session. A
     // session that needs more than this to make progress is closed. Must be at
-    // least max_frame_size.
+    // least max_frame_size, and at most 2 GiB.
     std::size_t input_budget_bytes = 5 * 1024 * 1024;
     // outputBudgetBytes: bytes queued for the peer. Past it the connection
     // stops reading (and consuming) until the queue drains to half of it.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 
@@ -16,7 +17,11 @@ namespace gantry::protocols::common {
 class input_buffer {
 public:
     static constexpr std::size_t initial_capacity = 4096;
+    // The largest budget: the offsets are 32 bits, as one connection's
+    // unread bytes are bounded far below this (connection_limits::validate).
+    static constexpr std::size_t max_budget = std::size_t{1} << 31;
 
+    // `budget` is at most max_budget.
     explicit input_buffer(std::size_t budget);
 
     std::span<const std::byte> data() const noexcept { return {storage_.get() + begin_, end_ - begin_}; }
@@ -41,10 +46,10 @@ private:
     void reallocate(std::size_t capacity);
 
     std::unique_ptr<std::byte[]> storage_;
-    std::size_t capacity_ = 0;
-    std::size_t begin_ = 0;
-    std::size_t end_ = 0;
-    std::size_t budget_;
+    std::uint32_t capacity_ = 0;
+    std::uint32_t begin_ = 0;
+    std::uint32_t end_ = 0;
+    std::uint32_t budget_;
 };
 
 } // namespace gantry::protocols::common

@@ -23,14 +23,13 @@ public:
     void shutdown_send() override;
     void close() override;
     const std::string& remote_address() const override { return remote_address_; }
-    std::uint16_t local_port() const override { return local_port_; }
+    std::uint16_t local_port() const override;
 
 private:
     // mutable for executor(): get_executor() is not const in Asio 1.18, and a
     // copy of the executor would cost every connection 48 bytes.
     mutable Socket socket_;
     std::string remote_address_;
-    std::uint16_t local_port_ = 0;
 };
 
 using tcp_stream = basic_tcp_stream<accepted_tcp_socket>;
