@@ -844,6 +844,37 @@ class mqtt_test(harness.gantryd_test_case):
             self.assertFalse(again.session_present, "MQTT %d, %s: the discarded session came back" % (version, flush))
             again.close()
 
+    def test_a_qos2_publish_awaiting_pubrel_at_a_kill_9_is_stored_once_and_completed(self):
+        """SIGKILL after PUBREC: the client resends the PUBLISH (DUP) to the
+        restarted broker, which answers PUBREC without storing it again, and
+        completes its PUBREL; the subscriber gets the message once."""
+        for version, flush in ((4, "ASYNC_FLUSH"), (5, "SYNC_FLUSH")):
+            self.restart("--flushDiskType", flush)
+            client_id, topic = "q2-killed-%d" % version, "q2killed%d/x" % version
+            expiry = struct.pack(">BI", 0x11, 300) if version == 5 else b""
+            sub = self.persistent(client_id + "-sub", version)
+            sub.subscribe(topic, 2)
+            pub = self.raw()
+            pub.connect(client_id, version=version, clean=False, props=expiry)
+            publish = lambda dup: publish_packet(topic, b"exactly once", qos=2, packet_id=7, version=version, dup=dup)
+            pub.send(publish(False))
+            self.assertEqual(pub.read_packet(), (0x50, struct.pack(">H", 7)))  # PUBREC
+            self.restart("--flushDiskType", flush, kill=True)
+            sub.close()
+            pub.close()
+
+            pub = self.raw()
+            self.assertEqual(pub.connect(client_id, version=version, clean=False, props=expiry)[:1], b"\x01",
+                             "Session Present")
+            pub.send(publish(True))
+            self.assertEqual(pub.read_packet(), (0x50, struct.pack(">H", 7)), "MQTT %d, %s" % (version, flush))
+            pub.send(packet(0x62, struct.pack(">H", 7)))  # PUBREL
+            self.assertEqual(pub.read_packet(), (0x70, struct.pack(">H", 7)), "PUBCOMP, packet id known")
+            back = self.persistent(client_id + "-sub", version)
+            self.assertEqual(self.receive_payloads(back, 1), [b"exactly once"], "MQTT %d, %s" % (version, flush))
+            back.close()
+            pub.close()
+
     def test_session_expiry_interval_ends_a_5_0_session(self):
         short = self.persistent("short-lived", 5, expiry=1)
         short.subscribe("expire/x", 1)

@@ -162,6 +162,10 @@ private:
     void restore_session(const stored_session& session);
     stored_session snapshot() const;
     void save_session();
+    // An inbound QoS 2 exchange begins (stored, PUBREC goes) or ends
+    // (PUBREL came, PUBCOMP goes); a persistent session journals it first.
+    void begin_inbound_qos2(std::uint16_t packet_id);
+    void end_inbound_qos2(std::uint16_t packet_id);
     // At the end of the connection, once its subscriptions ended: keeps
     // `session` (its state at the end) or deletes its groups.
     void close_session(stored_session session);

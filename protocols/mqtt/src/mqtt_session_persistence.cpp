@@ -165,6 +165,16 @@ void mqtt_session::save_session() {
     module_.sessions->update(client_id_, serial_, snapshot());
 }
 
+void mqtt_session::begin_inbound_qos2(std::uint16_t packet_id) {
+    inbound().qos2_received.insert(packet_id);
+    if (!generation_.empty()) module_.sessions->inbound_qos2(client_id_, serial_, packet_id, true);
+}
+
+void mqtt_session::end_inbound_qos2(std::uint16_t packet_id) {
+    inbound().qos2_received.erase(packet_id);
+    if (!generation_.empty()) module_.sessions->inbound_qos2(client_id_, serial_, packet_id, false);
+}
+
 void mqtt_session::close_session(stored_session session) {
     if (module_.sessions->end_connection(client_id_, serial_, session, keeps_session(), now_ms()))
         delete_groups(client_id_, session);

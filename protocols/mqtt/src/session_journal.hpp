@@ -23,8 +23,9 @@ namespace gantry::protocols::mqtt {
 // table and rotate() (the file becomes <journal>.old, new records go to a
 // fresh one); then, without the lock, make_durable() of what rotate()
 // returned, the snapshot, and drop_old(). A load reads the snapshot,
-// <journal>.old if present, then <journal>. Records hold whole states, so
-// replaying some that the snapshot already holds changes nothing, provided
+// <journal>.old if present, then <journal>. Records hold whole states or
+// set one thing (a packet id in or out of a set), so replaying in order
+// some that the snapshot already holds ends where the snapshot is, provided
 // none is missing before the snapshot's copy: make_durable() sees to that
 // before the snapshot replaces the old one.
 //

@@ -73,6 +73,16 @@ stored_session from_json(const json& j) {
     return s;
 }
 
+// The keys of a journal record that is one step of an inbound QoS 2
+// exchange (session_store::inbound_qos2) rather than a whole session.
+constexpr const char* qos2_received_key = "qos2Received";
+constexpr const char* qos2_completed_key = "qos2Completed";
+
+void apply_inbound_qos2(stored_session& s, std::uint16_t packet_id, bool awaiting_pubrel) {
+    if (awaiting_pubrel) s.qos2_received.insert(packet_id);
+    else s.qos2_received.erase(packet_id);
+}
+
 } // namespace
 
 session_store::session_store(std::filesystem::path file, bool sync, std::uint64_t journal_limit)
@@ -109,8 +119,17 @@ std::error_code session_store::load(std::int64_t now_ms) {
         try {
             const auto change = json::parse(payload);
             const auto client_id = change.at("client").get<std::string>();
-            if (change.contains("session")) loaded.insert_or_assign(client_id, from_json(change["session"]));
-            else loaded.erase(client_id);
+            if (change.contains("session")) {
+                loaded.insert_or_assign(client_id, from_json(change["session"]));
+            } else if (change.contains(qos2_received_key) || change.contains(qos2_completed_key)) {
+                // A step of a session a later record may have removed already.
+                const bool awaiting = change.contains(qos2_received_key);
+                const auto id = change.at(awaiting ? qos2_received_key : qos2_completed_key).get<std::uint16_t>();
+                if (const auto it = loaded.find(client_id); it != loaded.end())
+                    apply_inbound_qos2(it->second, id, awaiting);
+            } else {
+                loaded.erase(client_id);
+            }
             ++changes;
             return {};
         } catch (const json::exception&) {
@@ -183,6 +202,19 @@ void session_store::update(const std::string& client_id, std::uint64_t serial, c
         it->second.owner = serial;
         it->second.session = session;
         change = record(client_id, &it->second.session);
+    }
+    make_durable(change);
+}
+
+void session_store::inbound_qos2(const std::string& client_id, std::uint64_t serial, std::uint16_t packet_id,
+                                 bool awaiting_pubrel) {
+    written change;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = sessions_.find(client_id);
+        if (it == sessions_.end() || it->second.owner != serial) return; // its end state goes to the successor
+        apply_inbound_qos2(it->second.session, packet_id, awaiting_pubrel);
+        change = record_inbound_qos2(client_id, packet_id, awaiting_pubrel);
     }
     make_durable(change);
 }
@@ -305,11 +337,22 @@ void session_store::expire_at(const std::string& client_id, entry& e, std::int64
 
 session_store::written session_store::record(const std::string& client_id, const stored_session* session) {
     if (!journal_) return nullptr;
-    dirty_ = true;
     json change{{"client", client_id}};
     if (session) change["session"] = to_json(*session);
     else change["removed"] = true;
-    auto appended = journal_->append(change.dump(-1, ' ', false, json::error_handler_t::replace));
+    return append_to_journal(change.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+session_store::written session_store::record_inbound_qos2(const std::string& client_id, std::uint16_t packet_id,
+                                                          bool awaiting_pubrel) {
+    if (!journal_) return nullptr;
+    const json change{{"client", client_id}, {awaiting_pubrel ? qos2_received_key : qos2_completed_key, packet_id}};
+    return append_to_journal(change.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+session_store::written session_store::append_to_journal(const std::string& payload) {
+    dirty_ = true;
+    auto appended = journal_->append(payload);
     if (!appended) {
         journal_failed(journal_->path(), appended.error());
         compact_soon(); // the change reaches the disk with the table once the disk takes writes again

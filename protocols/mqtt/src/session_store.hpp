@@ -108,6 +108,13 @@ public:
     // Records the session a connection with `serial` holds (a new one, or
     // changed subscriptions), unless another connection took it over.
     void update(const std::string& client_id, std::uint64_t serial, const stored_session& session);
+    // A step of an inbound QoS 2 exchange (§4.3.3) of the connection with
+    // `serial`: the publish with `packet_id` is stored and PUBREC goes
+    // (`awaiting_pubrel`), or its PUBREL came and PUBCOMP goes. Journaled
+    // before that packet is sent, so that after a kill -9 a resent PUBLISH
+    // is still not stored twice and its PUBREL still completes it.
+    void inbound_qos2(const std::string& client_id, std::uint64_t serial, std::uint16_t packet_id,
+                      bool awaiting_pubrel);
     // The connection with `serial` ended with the session in state `at_end`.
     // With `keep`, the session stays and expires `at_end.expiry_interval`
     // seconds from now; without, it ends. True when the caller must delete
@@ -147,6 +154,8 @@ private:
     // Appends the state of `client_id` (nullptr: removed) to the journal;
     // mutex_ held. make_durable() of the result once mutex_ is released.
     written record(const std::string& client_id, const stored_session* session);
+    written record_inbound_qos2(const std::string& client_id, std::uint16_t packet_id, bool awaiting_pubrel);
+    written append_to_journal(const std::string& payload); // mutex_ held
     void make_durable(const written& written_to);
     void compact_soon(); // mutex_ held
     std::error_code compact();

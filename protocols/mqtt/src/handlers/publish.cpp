@@ -54,7 +54,7 @@ void mqtt_session::handle_publish(publish_packet& packet) {
                                   "the ACL (aclFile) does not allow this client to publish to '" + packet.topic + "'");
         // 3.x has no refusal: acknowledged and dropped, so the client does not resend it forever.
         if (packet.qos == 1) return send(puback_packet{id, reason_code::success, {}});
-        inbound().qos2_received.insert(id);
+        begin_inbound_qos2(id);
         return send(pubrec_packet{id, reason_code::success, {}});
     }
     if (packet.qos == 2) {
@@ -101,7 +101,7 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
     } else if (qos == 1) {
         send(puback_packet{packet_id, reason_code::success, {}});
     } else if (qos == 2) {
-        inbound().qos2_received.insert(packet_id);
+        begin_inbound_qos2(packet_id);
         send(pubrec_packet{packet_id, reason_code::success, {}});
     }
     if (input_paused_ && !closing_ && pending_appends_ < module_.options.receive_maximum) {

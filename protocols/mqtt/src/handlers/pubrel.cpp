@@ -7,8 +7,10 @@
 namespace gantry::protocols::mqtt {
 
 void mqtt_session::handle_pubrel(const pubrel_packet& packet) {
-    if (inbound_ && inbound_->qos2_received.erase(packet.packet_id) > 0)
+    if (inbound_ && inbound_->qos2_received.contains(packet.packet_id)) {
+        end_inbound_qos2(packet.packet_id);
         return send(pubcomp_packet{packet.packet_id, reason_code::success, {}});
+    }
     // 3.1.1 has no reason codes: a PUBREL for an unknown id is completed anyway.
     pubcomp_packet unknown{packet.packet_id, reason_code::packet_identifier_not_found, {}};
     unknown.properties.reason_string = fmt::format(

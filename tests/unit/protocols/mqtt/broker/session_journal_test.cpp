@@ -119,6 +119,52 @@ TEST_F(SessionJournalTest, EveryKindOfChangeSurvivesAKill9WithoutASnapshot) {
     }
 }
 
+TEST_F(SessionJournalTest, InboundQos2ExchangesOfALiveConnectionSurviveAKill9) {
+    for (const bool sync : {false, true}) {
+        temp_dir dir, crashed;
+        auto s = open_store(file_in(dir), sync);
+        const auto session = session_with("g", 300, "a");
+        s->update("dev", 1, session);
+        s->inbound_qos2("dev", 1, 7, true); // stored, PUBREC sent
+        s->inbound_qos2("dev", 1, 8, true);
+        s->inbound_qos2("dev", 1, 7, false); // PUBREL came
+        s->inbound_qos2("dev", 2, 9, true);  // a connection that does not hold the session
+        s->inbound_qos2("none", 1, 5, true); // no such session
+        s->update("discarded", 3, session);
+        s->inbound_qos2("discarded", 3, 4, true);
+        s->discard("discarded");
+
+        crash_copy(dir, crashed);
+        auto expected = session;
+        expected.qos2_received = {8};
+        EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected) << "sync " << sync;
+        EXPECT_FALSE(after_restart(file_in(crashed), "none"));
+        EXPECT_FALSE(after_restart(file_in(crashed), "discarded"));
+    }
+}
+
+TEST_F(SessionJournalTest, Qos2StepsOnBothSidesOfACompactionLoadTheLatestState) {
+    temp_dir dir;
+    auto s = open_store(file_in(dir));
+    const auto session = session_with("g", 300, "a");
+    s->update("dev", 1, session);
+    s->inbound_qos2("dev", 1, 7, true);
+    s->inbound_qos2("dev", 1, 8, true);
+    const auto before_compaction = read_bytes(journal_in(dir));
+    ASSERT_FALSE(s->save());
+    s->inbound_qos2("dev", 1, 7, false);
+    s->inbound_qos2("dev", 1, 9, true);
+
+    auto expected = session;
+    expected.qos2_received = {8, 9};
+    temp_dir crashed;
+    crash_copy(dir, crashed);
+    EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected);
+    // Killed after the snapshot's rename, before the rotated journal was deleted.
+    write_bytes(crashed.path() / "mqttSessions.journal.old", before_compaction);
+    EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected);
+}
+
 TEST_F(SessionJournalTest, AResumedSessionsVoidWillSurvivesAKill9) {
     temp_dir dir, crashed;
     auto s = open_store(file_in(dir));
