@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "complete_on.hpp"
 #include "core_log.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
@@ -21,12 +22,6 @@ using engine_clock = std::chrono::system_clock;
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(engine_clock::now().time_since_epoch()).count();
-}
-
-// Runs `f(args)` on `ex`: every completion leaves the engine this way.
-template <typename F, typename... A>
-void complete_on(const asio::any_io_executor& ex, F f, A... args) {
-    asio::post(ex, [f = std::move(f), ... args = std::move(args)]() mutable { f(std::move(args)...); });
 }
 
 bool is_retry_topic_name(std::string_view topic) { return topic.starts_with("%RETRY%"); }
@@ -98,21 +93,15 @@ void core_engine::declare(const engine::operation_context& ctx, engine::declare_
     complete_on(ctx.executor, std::move(done), ec);
 }
 
-void core_engine::append(const engine::operation_context& ctx, engine::message msg,
-                         std::function<void(result<engine::append_receipt>)> done) {
-    std::function<void(result<engine::append_receipt>)> finish =
-        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
-            complete_on(ex, done, std::move(r));
-        };
+void core_engine::append(const engine::operation_context& ctx, engine::message msg, append_callback done) {
     std::string properties;
     auto m = prepare(ctx, msg, properties);
-    if (!m) return finish(m.error());
+    if (!m) return complete_on(ctx.executor, std::move(done), result<engine::append_receipt>(m.error()));
     // A delivery time to come: through the scheduler's delay levels
     // (delay_scheduler::level_for), stored now, delivered when it is due.
-    if (const auto wait = msg.deliver_at_ms - now_ms(); wait > 0)
-        return complete_when_durable(scheduler_.schedule(*m, scheduler_.level_for(wait)), m->queue_id,
-                                     msg.message_id, std::move(finish));
-    store_and_complete(*m, msg.message_id, std::move(finish));
+    const auto wait = msg.deliver_at_ms - now_ms();
+    complete_when_durable(wait > 0 ? scheduler_.schedule(*m, scheduler_.level_for(wait)) : store_.put(*m),
+                          m->queue_id, std::move(msg.message_id), ctx.executor, std::move(done));
 }
 
 result<store::message_to_store> core_engine::prepare(const engine::operation_context& ctx, engine::message& msg,
@@ -174,16 +163,13 @@ result<store::message_to_store> core_engine::to_message(const engine::record_app
 }
 
 void core_engine::append_record(const engine::operation_context& ctx, engine::record_append record,
-                                std::function<void(result<engine::append_receipt>)> done) {
-    std::function<void(result<engine::append_receipt>)> finish =
-        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
-            complete_on(ex, done, std::move(r));
-        };
+                                append_callback done) {
     std::string properties;
     auto m = to_message(record, properties);
-    if (!m) return finish(m.error());
+    if (!m) return complete_on(ctx.executor, std::move(done), result<engine::append_receipt>(m.error()));
     auto id = store::find_property(properties, store::property::unique_key);
-    store_and_complete(*m, id ? std::string(*id) : std::string(), std::move(finish));
+    complete_when_durable(store_.put(*m), m->queue_id, id ? std::string(*id) : std::string(), ctx.executor,
+                          std::move(done));
 }
 
 void core_engine::append_records(const engine::operation_context& ctx, std::vector<engine::record_append> records,
@@ -219,22 +205,24 @@ void core_engine::append_records(const engine::operation_context& ctx, std::vect
                         });
 }
 
-void core_engine::store_and_complete(const store::message_to_store& m, std::string message_id,
-                                     std::function<void(result<engine::append_receipt>)> finish) {
-    complete_when_durable(store_.put(m), m.queue_id, std::move(message_id), std::move(finish));
-}
-
 void core_engine::complete_when_durable(const result<store::append_result>& stored, std::int32_t queue_id,
-                                        std::string message_id,
-                                        std::function<void(result<engine::append_receipt>)> finish) {
-    if (!stored) return finish(stored.error());
+                                        std::string message_id, const asio::any_io_executor& executor,
+                                        append_callback done) {
+    using answer = result<engine::append_receipt>;
+    if (!stored) return complete_on(executor, std::move(done), answer(stored.error()));
     auto offset_id = store::offset_message_id(store_.config().store_host, stored->physical_offset);
     if (message_id.empty()) message_id = offset_id;
     engine::append_receipt receipt{std::move(message_id), std::move(offset_id), queue_id, stored->queue_offset};
-    store_.when_durable(stored->end_offset(), [finish = std::move(finish), receipt](std::error_code ec) mutable {
-        if (ec && ec != store::store_errc::flush_timeout) return finish(ec);
+    // Under ASYNC_FLUSH, every append: no callback for the store to keep.
+    if (store_.durable_at_once(stored->end_offset())) {
+        receipt.durable = true;
+        return complete_on(executor, std::move(done), answer(std::move(receipt)));
+    }
+    store_.when_durable(stored->end_offset(), [executor, done = std::move(done),
+                                               receipt = std::move(receipt)](std::error_code ec) mutable {
+        if (ec && ec != store::store_errc::flush_timeout) return complete_on(executor, std::move(done), answer(ec));
         receipt.durable = !ec;
-        finish(std::move(receipt));
+        complete_on(executor, std::move(done), answer(std::move(receipt)));
     });
 }
 
@@ -597,7 +585,7 @@ std::optional<engine::delivery> core_engine::to_delivery(const store::record_ref
     d.msg = decode_message(record);
     d.delivery_count = delivery_count;
     d.store_timestamp = record.store_timestamp;
-    d.offset_message_id = store::offset_message_id(record.store_host, record.physical_offset);
+    d.physical_offset = record.physical_offset;
     return d;
 }
 

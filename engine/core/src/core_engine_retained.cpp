@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include "gantry/core/core_engine.hpp"
+
+#include "complete_on.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
 #include "gantry/core/mqtt_filter.hpp"
@@ -31,12 +33,10 @@ std::string retained_name(const engine::message& msg) {
 
 } // namespace
 
-void core_engine::retain(const engine::operation_context& ctx, engine::message msg,
-                         std::function<void(result<engine::append_receipt>)> done) {
-    std::function<void(result<engine::append_receipt>)> finish =
-        [ex = ctx.executor, done = std::move(done)](result<engine::append_receipt> r) {
-            asio::post(ex, [done, r = std::move(r)]() mutable { done(std::move(r)); });
-        };
+void core_engine::retain(const engine::operation_context& ctx, engine::message msg, append_callback done) {
+    auto finish = [&](std::error_code ec) {
+        complete_on(ctx.executor, std::move(done), result<engine::append_receipt>(ec));
+    };
     if (is_system_topic(msg.topic) || is_retry_topic(msg.topic) || is_dlq_topic(msg.topic))
         return finish(core_errc::reserved_topic_name);
     const auto name = retained_name(msg);
@@ -52,7 +52,7 @@ void core_engine::retain(const engine::operation_context& ctx, engine::message m
     if (properties.size() > store::max_properties_length) return finish(core_errc::properties_too_long);
     m->properties = properties;
     complete_when_durable(retained_.put(*m, name, msg.body.empty()), m->queue_id, std::move(msg.message_id),
-                          std::move(finish));
+                          ctx.executor, std::move(done));
 }
 
 result<engine::retained_page> core_engine::find_retained(const engine::retained_query& query) {

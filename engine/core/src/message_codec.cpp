@@ -45,6 +45,7 @@ std::int64_t to_int64(std::string_view s, std::int64_t fallback) {
 
 class property_writer {
 public:
+    explicit property_writer(std::size_t expected_size) { out_.reserve(expected_size); }
     bool add(std::string_view name, std::string_view value) {
         if (value.empty()) return true; // an empty value cannot be stored (Java drops it)
         if (holds_reserved_byte(name) || holds_reserved_byte(value)) return false;
@@ -70,8 +71,19 @@ bool is_reserved_property(std::string_view name) {
     return false;
 }
 
+// Enough for the properties of `msg` in most cases, so that they are
+// written with one allocation.
+std::size_t expected_properties_size(const engine::message& msg) {
+    constexpr std::size_t per_property = 24; // a name and two separators
+    std::size_t size = 10 * per_property + msg.tag.size() + msg.message_id.size() + msg.correlation_id.size() +
+                       msg.reply_to.size() + msg.content_type.size() + msg.type.size();
+    for (const auto& key : msg.keys) size += key.size() + 1;
+    for (const auto& [name, value] : msg.properties) size += name.size() + value.size() + 2;
+    return size;
+}
+
 result<std::string> encode_properties(const engine::message& msg) {
-    property_writer w;
+    property_writer w(expected_properties_size(msg));
     std::string keys;
     for (const auto& key : msg.keys) {
         if (key.empty()) continue;
@@ -103,6 +115,11 @@ engine::message decode_message(const store::decoded_record& record) {
     msg.topic = record.topic;
     msg.body = store::as_chars(record.body);
     msg.born_time_ms = record.born_timestamp;
+    // Room for a few at the first: one allocation for most messages.
+    auto add_property = [&](std::string_view name, std::string_view value) {
+        if (msg.properties.empty()) msg.properties.reserve(4);
+        msg.properties.emplace_back(name, value);
+    };
     store::for_each_property(record.properties, [&](std::string_view name, std::string_view value) {
         if (name == property::tags) msg.tag = value;
         else if (name == property::unique_key) msg.message_id = value;
@@ -122,11 +139,11 @@ engine::message decode_message(const store::decoded_record& record) {
                 at = space + 1;
             }
         } else if (starts_with(name, header::empty_prefix)) {
-            msg.properties.emplace_back(name.substr(header::empty_prefix.size()), std::string());
+            add_property(name.substr(header::empty_prefix.size()), std::string_view());
         } else if (starts_with(name, header::escaped_prefix)) {
-            msg.properties.emplace_back(name.substr(header::escaped_prefix.size()), value);
+            add_property(name.substr(header::escaped_prefix.size()), value);
         } else if (!is_reserved_property(name)) {
-            msg.properties.emplace_back(name, value);
+            add_property(name, value);
         }
     });
     return msg;

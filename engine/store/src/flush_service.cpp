@@ -63,8 +63,12 @@ void flush_service::flush_periodically() {
                       config_.commit_log_dir().string());
 }
 
+bool flush_service::durable_at_once(std::int64_t end_offset) const {
+    return config_.flush_type == flush_disk_type::async_flush || log_.files().flushed_offset() >= end_offset;
+}
+
 void flush_service::when_durable(std::int64_t end_offset, durable_callback done) {
-    if (config_.flush_type == flush_disk_type::async_flush || log_.files().flushed_offset() >= end_offset) {
+    if (durable_at_once(end_offset)) {
         done({});
         return;
     }

@@ -67,10 +67,8 @@ std::int64_t index_file::file_size(std::int32_t slot_count, std::int32_t max_ent
 }
 
 std::int32_t index_file::key_hash(std::string_view topic, std::string_view key) {
-    std::string full;
-    full.reserve(topic.size() + 1 + key.size());
-    full.append(topic).append(1, '#').append(key);
-    const std::int32_t h = java_string_hash(full);
+    // The hash of "<topic>#<key>", as RocketMQ builds it.
+    const std::int32_t h = java_string_hash(key, java_string_hash("#", java_string_hash(topic)));
     // Java's Math.abs leaves MIN_VALUE negative; RocketMQ then uses 0.
     return h == std::numeric_limits<std::int32_t>::min() ? 0 : (h < 0 ? -h : h);
 }

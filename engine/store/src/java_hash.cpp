@@ -41,8 +41,8 @@ std::uint32_t next_code_point(std::string_view s, std::size_t& i) {
 
 } // namespace
 
-std::int32_t java_string_hash(std::string_view utf8) noexcept {
-    std::uint32_t h = 0;
+std::int32_t java_string_hash(std::string_view utf8, std::int32_t hash_before) noexcept {
+    auto h = static_cast<std::uint32_t>(hash_before);
     for (std::size_t i = 0; i < utf8.size();) {
         const std::uint32_t cp = next_code_point(utf8, i);
         if (cp >= 0x10000) {

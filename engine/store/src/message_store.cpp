@@ -201,6 +201,8 @@ void message_store::when_durable(std::int64_t end_offset, durable_callback done)
     flush_->when_durable(end_offset, std::move(done));
 }
 
+bool message_store::durable_at_once(std::int64_t end_offset) const { return flush_->durable_at_once(end_offset); }
+
 std::optional<record_ref> message_store::read_record(std::int64_t physical_offset, std::int32_t size) const {
     return commit_log_->read(physical_offset, size);
 }

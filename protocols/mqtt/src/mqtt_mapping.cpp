@@ -85,6 +85,7 @@ engine::message to_engine_message(const publish_packet& publish, const engine_ad
     if (props.content_type) msg.content_type = *props.content_type;
     if (props.response_topic) msg.reply_to = *props.response_topic;
     auto& out = msg.properties;
+    out.reserve(4 + props.user_properties.size()); // what follows adds, in one allocation
     if (props.correlation_data) {
         auto data = to_text(*props.correlation_data);
         if (storable(data) && !data.empty()) msg.correlation_id = std::move(data);

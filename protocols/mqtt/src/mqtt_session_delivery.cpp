@@ -139,7 +139,7 @@ void mqtt_session::report_drops(bool closing) {
 bool mqtt_session::send_delivery(queued_delivery& q) {
     auto& sub = q.sub;
     auto& state = outbound();
-    if (!q.retained && state.overlapping.take(q.d.offset_message_id, sub->local_id)) {
+    if (!q.retained && state.overlapping.take(q.d.physical_offset, sub->local_id)) {
         settle(sub, q.d.handle); // it went out with another subscription's copy
         return true;
     }
@@ -178,7 +178,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (!others.empty()) {
         std::vector<std::uint64_t> ids;
         for (const auto* other : others) ids.push_back(other->local_id);
-        state.overlapping.expect(q.d.offset_message_id, ids);
+        state.overlapping.expect(q.d.physical_offset, ids);
     }
     auto new_alias_topic = alias_topic(publish);
     if (client_max_packet_size_ > 0) {

@@ -4,14 +4,14 @@
 
 namespace gantry::protocols::mqtt {
 
-void overlapping_copies::expect(const std::string& record, const std::vector<std::uint64_t>& subscriptions) {
+void overlapping_copies::expect(std::int64_t record, const std::vector<std::uint64_t>& subscriptions) {
     if (subscriptions.empty()) return;
     if (pending_.size() >= max_records && !pending_.contains(record)) pending_.clear();
     auto& waiting = pending_[record];
     waiting.insert(waiting.end(), subscriptions.begin(), subscriptions.end());
 }
 
-bool overlapping_copies::take(const std::string& record, std::uint64_t subscription) {
+bool overlapping_copies::take(std::int64_t record, std::uint64_t subscription) {
     if (pending_.empty()) return false;
     const auto it = pending_.find(record);
     if (it == pending_.end()) return false;

@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -19,16 +18,16 @@ class overlapping_copies {
 public:
     static constexpr std::size_t max_records = 4096;
 
-    // The copies of `record` (the engine's offset message id) that
-    // `subscriptions` will be handed were sent already.
-    void expect(const std::string& record, const std::vector<std::uint64_t>& subscriptions);
+    // The copies of `record` (its commit-log offset) that `subscriptions`
+    // will be handed were sent already.
+    void expect(std::int64_t record, const std::vector<std::uint64_t>& subscriptions);
     // Whether `subscription`'s copy of `record` went out with another's;
     // true once per expected copy.
-    bool take(const std::string& record, std::uint64_t subscription);
+    bool take(std::int64_t record, std::uint64_t subscription);
     std::size_t size() const noexcept { return pending_.size(); }
 
 private:
-    std::unordered_map<std::string, std::vector<std::uint64_t>> pending_;
+    std::unordered_map<std::int64_t, std::vector<std::uint64_t>> pending_;
 };
 
 } // namespace gantry::protocols::mqtt

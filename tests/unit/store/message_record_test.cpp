@@ -150,6 +150,12 @@ TEST(JavaHash, MatchesJavaStringHashCode) {
     EXPECT_EQ(java_string_hash("\xF0\x9F\x98\x80"), 0xD83D * 31 + 0xDE00);
 }
 
+TEST(JavaHash, ContinuesTheHashOfWhatCameBefore) {
+    EXPECT_EQ(java_string_hash("world", java_string_hash("hello ")), 1794106052);
+    EXPECT_EQ(java_string_hash("k\xC3\xA9y", java_string_hash("#", java_string_hash("topic"))),
+              java_string_hash("topic#k\xC3\xA9y"));
+}
+
 TEST(MessageProperties, ParsesLikeJavaAndSkipsMalformedItems) {
     const std::string props = std::string("TAGS\x01tagA\x02KEYS\x01k1 k2\x02") + "\x01x\x02" + "EMPTY\x01\x02" + "ab\x02";
     EXPECT_EQ(find_property(props, "TAGS"), "tagA");

@@ -28,7 +28,9 @@ struct delivery {
     // header delivery-count.
     int failed_attempts = 0;
     std::int64_t store_timestamp = 0;
-    std::string offset_message_id; // RocketMQ offset msgId of the record (specs §3.6)
+    // Where the delivered record lies in the commit log: one record, one
+    // offset (its RocketMQ offset msgId, specs §3.6, is made of it).
+    std::int64_t physical_offset = 0;
 };
 
 // The AMQP outcome set (DESIGN.md): MQTT PUBACK and STOMP ACK map to

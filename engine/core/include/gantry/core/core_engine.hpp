@@ -149,11 +149,11 @@ private:
     // points to) and the queue one caller's messages of one tag share.
     result<store::message_to_store> prepare(const engine::operation_context& ctx, engine::message& msg,
                                             std::string& properties);
-    // Answers `finish` with the receipt once `stored` is durable (or not in time).
+    using append_callback = std::function<void(result<engine::append_receipt>)>;
+    // Answers `done` on `executor` with the receipt once `stored` is durable
+    // (or not in time).
     void complete_when_durable(const result<store::append_result>& stored, std::int32_t queue_id,
-                               std::string message_id, std::function<void(result<engine::append_receipt>)> finish);
-    void store_and_complete(const store::message_to_store& m, std::string message_id,
-                            std::function<void(result<engine::append_receipt>)> finish);
+                               std::string message_id, const asio::any_io_executor& executor, append_callback done);
     void post_pump(const std::shared_ptr<subscription>& sub);
     void pump(const std::shared_ptr<subscription>& sub);
     struct prepared_delivery {

@@ -38,6 +38,8 @@ public:
     // ASYNC_FLUSH, from the flush thread under SYNC_FLUSH (flush_timeout if
     // that takes longer than syncFlushTimeout).
     void when_durable(std::int64_t end_offset, durable_callback done);
+    // Whether when_durable(end_offset, ...) would call back at once.
+    bool durable_at_once(std::int64_t end_offset) const;
 
     // Flushes everything written so far on the calling thread.
     std::error_code flush_all();

@@ -96,6 +96,9 @@ public:
     // configuration asks: at once under ASYNC_FLUSH, after the group commit
     // under SYNC_FLUSH (on the flush thread).
     void when_durable(std::int64_t end_offset, durable_callback done);
+    // Whether when_durable(end_offset, ...) would call back at once (always
+    // under ASYNC_FLUSH): a caller then needs no callback.
+    bool durable_at_once(std::int64_t end_offset) const;
 
     get_result get_messages(const get_request& request) const;
     std::optional<record_ref> read_record(std::int64_t physical_offset, std::int32_t size) const;
