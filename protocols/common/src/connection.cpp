@@ -61,27 +61,28 @@ void connection::start(protocol_module& module) {
 }
 
 void connection::send(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive) {
+    queue_output([&](output_queue& out) { out.push(buffers, std::move(keep_alive)); });
+}
+
+void connection::send(std::string bytes) {
+    queue_output([&](output_queue& out) { out.push(std::move(bytes)); });
+}
+
+void connection::send(std::vector<std::byte> bytes) {
+    queue_output([&](output_queue& out) { out.push(std::move(bytes)); });
+}
+
+template <typename Push>
+void connection::queue_output(Push push) {
     if (state_ != state::open) {
         return;
     }
     if (!output_) output_ = std::make_unique<output_queue>();
-    output_->push(buffers, std::move(keep_alive));
+    push(*output_);
     if (output_->bytes() > limits().output_budget_bytes) {
         output_blocked_ = true;
     }
     start_write();
-}
-
-void connection::send(std::string bytes) {
-    auto owned = std::make_shared<const std::string>(std::move(bytes));
-    const asio::const_buffer buffer(owned->data(), owned->size());
-    send(std::span(&buffer, 1), std::move(owned));
-}
-
-void connection::send(std::vector<std::byte> bytes) {
-    auto owned = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
-    const asio::const_buffer buffer(owned->data(), owned->size());
-    send(std::span(&buffer, 1), std::move(owned));
 }
 
 void connection::close_after_flush(std::string reason) {

@@ -4,9 +4,26 @@
 
 namespace gantry::protocols::common {
 
+void output_queue::push(std::vector<std::byte> bytes) { push_owned(std::move(bytes)); }
+
+void output_queue::push(std::string bytes) { push_owned(std::move(bytes)); }
+
+template <typename Bytes>
+void output_queue::push_owned(Bytes bytes) {
+    if (bytes.empty()) {
+        return;
+    }
+    // The buffer is taken where the bytes stay: a short string's bytes move
+    // with it, and entries do not move once queued.
+    auto& e = entries_.emplace_back();
+    auto& owned = e.owned.template emplace<Bytes>(std::move(bytes));
+    e.buffers.push_back(asio::buffer(owned));
+    e.bytes = owned.size();
+    bytes_ += e.bytes;
+}
+
 void output_queue::push(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive) {
     entry e;
-    e.buffers.reserve(buffers.size());
     for (const auto& buffer : buffers) {
         if (buffer.size() > 0) {
             e.buffers.push_back(buffer);

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gantry/protocols/common/output_queue.hpp"
 
@@ -62,6 +63,19 @@ TEST(OutputQueueTest, LimitsOneGatherButAlwaysTakesAWholeChunk) {
     push_text(queue, std::string(output_queue::max_gather_bytes * 2, 'y'));
     push_text(queue, "z");
     EXPECT_EQ(flatten(queue.gather()).size(), output_queue::max_gather_bytes * 2);
+}
+
+TEST(OutputQueueTest, OwnsBytesItIsGivenShortOrLong) {
+    output_queue queue;
+    push_text(queue, "<");
+    queue.push(std::string("short"));
+    queue.push(std::string(100, 'l'));
+    queue.push(std::vector<std::byte>{std::byte{'v'}});
+    queue.push(std::string());
+    EXPECT_EQ(queue.bytes(), 107u);
+    EXPECT_EQ(flatten(queue.gather()), "<short" + std::string(100, 'l') + "v");
+    queue.release_gathered();
+    EXPECT_TRUE(queue.empty());
 }
 
 TEST(OutputQueueTest, IgnoresEmptyBuffers) {

@@ -113,6 +113,10 @@ private:
     void start_read();
     void on_read(const byte_stream::error_code& error, std::size_t bytes);
     void on_readable(const byte_stream::error_code& error) override;
+    // Runs `push` on the output queue (made by the first send) and starts
+    // writing; nothing once closing.
+    template <typename Push>
+    void queue_output(Push push);
     void start_write();
     void on_write(const byte_stream::error_code& error);
     void begin_drain();

@@ -3,18 +3,22 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include <boost/container/deque.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "gantry/protocols/common/asio_net.hpp"
 
 namespace gantry::protocols::common {
 
-// Bytes waiting for the peer, in send order, as buffer descriptors plus the
-// token that keeps their memory alive (an owned copy, or a mapped commit-log
-// segment for a zero-copy send). gather() hands the front chunks to one
-// scatter/gather write; release_gathered() drops them once it completed.
+// Bytes waiting for the peer, in send order: buffer descriptors plus the
+// token that keeps their memory alive (a mapped commit-log segment for a
+// zero-copy send), or bytes the queue owns. gather() hands the front chunks
+// to one scatter/gather write; release_gathered() drops them once it
+// completed.
 class output_queue {
 public:
     // At most this many buffers, and roughly this many bytes, per write: what
@@ -24,6 +28,9 @@ public:
     static constexpr std::size_t max_gather_bytes = 1024 * 1024;
 
     void push(std::span<const asio::const_buffer> buffers, std::shared_ptr<const void> keep_alive);
+    // Queues bytes the queue takes ownership of.
+    void push(std::vector<std::byte> bytes);
+    void push(std::string bytes);
 
     // Bytes queued, the ones being written included.
     std::size_t bytes() const noexcept { return bytes_; }
@@ -39,10 +46,14 @@ public:
 
 private:
     struct entry {
-        std::vector<asio::const_buffer> buffers;
+        // Most chunks are one or two buffers (a frame; a header and a payload).
+        boost::container::small_vector<asio::const_buffer, 2> buffers;
         std::shared_ptr<const void> keep_alive;
+        std::variant<std::monostate, std::vector<std::byte>, std::string> owned;
         std::size_t bytes = 0;
     };
+    template <typename Bytes>
+    void push_owned(Bytes bytes);
 
     boost::container::deque<entry> entries_; // unlike std::deque, allocates nothing until used
     std::vector<asio::const_buffer> gathered_;
