@@ -192,10 +192,9 @@ void core_engine::append_records(const engine::operation_context& ctx, std::vect
     std::vector<engine::append_receipt> receipts;
     receipts.reserve(stored.size());
     for (std::size_t i = 0; i < stored.size(); ++i) {
-        auto offset_id = store::offset_message_id(store_.config().store_host, stored[i].physical_offset);
         const auto id = store::find_property(properties[i], store::property::unique_key);
-        receipts.push_back({id ? std::string(*id) : offset_id, std::move(offset_id), messages[i].queue_id,
-                            stored[i].queue_offset});
+        receipts.push_back({id ? std::string(*id) : offset_message_id(stored[i].physical_offset),
+                            stored[i].physical_offset, messages[i].queue_id, stored[i].queue_offset});
     }
     store_.when_durable(stored.back().end_offset(),
                         [finish = std::move(finish), receipts = std::move(receipts)](std::error_code ec) mutable {
@@ -210,9 +209,8 @@ void core_engine::complete_when_durable(const result<store::append_result>& stor
                                         append_callback done) {
     using answer = result<engine::append_receipt>;
     if (!stored) return complete_on(executor, std::move(done), answer(stored.error()));
-    auto offset_id = store::offset_message_id(store_.config().store_host, stored->physical_offset);
-    if (message_id.empty()) message_id = offset_id;
-    engine::append_receipt receipt{std::move(message_id), std::move(offset_id), queue_id, stored->queue_offset};
+    if (message_id.empty()) message_id = offset_message_id(stored->physical_offset);
+    engine::append_receipt receipt{std::move(message_id), stored->physical_offset, queue_id, stored->queue_offset};
     // Under ASYNC_FLUSH, every append: no callback for the store to keep.
     if (store_.durable_at_once(stored->end_offset())) {
         receipt.durable = true;
@@ -538,6 +536,10 @@ result<engine::queue_state> core_engine::query_queue(const std::string& topic, s
 std::int64_t core_engine::offset_at_time(const std::string& topic, std::int32_t queue_id,
                                          std::int64_t timestamp_ms) const {
     return store_.offset_for_timestamp(topic, queue_id, timestamp_ms);
+}
+
+std::string core_engine::offset_message_id(std::int64_t physical_offset) const {
+    return store::offset_message_id(store_.config().store_host, physical_offset);
 }
 
 result<engine::delivery> core_engine::find_by_offset_id(const std::string& offset_message_id) {

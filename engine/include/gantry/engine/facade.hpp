@@ -77,8 +77,10 @@ struct stored_record {
 };
 
 struct append_receipt {
-    std::string message_id;        // UNIQ_KEY (assigned when the message had none)
-    std::string offset_message_id; // RocketMQ offset msgId
+    std::string message_id; // UNIQ_KEY (assigned when the message had none)
+    // Where the record lies in the commit log: facade::offset_message_id()
+    // names it as RocketMQ's offset msgId.
+    std::int64_t physical_offset = 0;
     std::int32_t queue_id = 0;
     std::int64_t queue_offset = 0;
     // False when SYNC_FLUSH did not make it durable within syncFlushTimeout:
@@ -250,6 +252,9 @@ public:
     virtual std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
                                         std::int64_t timestamp_ms) const = 0;
 
+    // RocketMQ's offset msgId of the record at `physical_offset`: this
+    // broker's store host and the offset, in hex.
+    virtual std::string offset_message_id(std::int64_t physical_offset) const = 0;
     // Look-ups: by RocketMQ offset msgId, or by key / unique key within a topic.
     virtual result<delivery> find_by_offset_id(const std::string& offset_message_id) = 0;
     virtual std::vector<delivery> find_by_key(const std::string& topic, const std::string& key,

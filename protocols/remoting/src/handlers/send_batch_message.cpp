@@ -56,7 +56,7 @@ void send_batch(request_context ctx, engine::record_append header) {
                                     std::string ids;
                                     for (const auto& receipt : *stored) {
                                         if (!ids.empty()) ids += ',';
-                                        ids += receipt.offset_message_id;
+                                        ids += ctx.engine().offset_message_id(receipt.physical_offset);
                                     }
                                     auto response = ctx.response(stored->front().durable
                                                                      ? response_code::success

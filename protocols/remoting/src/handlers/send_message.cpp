@@ -52,7 +52,7 @@ void send_with_keys(request_context ctx, const send_header_keys& keys, bool batc
         if (!stored) return ctx.fail(to_response_code(stored.error()), stored.error().message());
         // Stored but not flushed in time: Java answers FLUSH_DISK_TIMEOUT with the receipt.
         auto response = ctx.response(stored->durable ? response_code::success : response_code::flush_disk_timeout);
-        response.set_ext("msgId", stored->offset_message_id);
+        response.set_ext("msgId", ctx.engine().offset_message_id(stored->physical_offset));
         response.set_ext("queueId", std::to_string(stored->queue_id));
         response.set_ext("queueOffset", std::to_string(stored->queue_offset));
         response.set_ext("MSG_REGION", "DefaultRegion");

@@ -8,7 +8,6 @@
 #include "engine_test_support.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/topic_config.hpp"
-#include "gantry/store/message_id.hpp"
 #include "gantry/store/message_properties.hpp"
 
 namespace gantry::core {
@@ -51,10 +50,6 @@ protected:
         return store::decode_record(got.messages.front().bytes);
     }
 
-    static std::int64_t physical_offset(const std::string& offset_message_id) {
-        return store::decode_offset_message_id(offset_message_id)->physical_offset;
-    }
-
     store::mapped_file_ptr keep_;
 };
 
@@ -65,10 +60,10 @@ TEST_F(CoreEngineRecordsTest, ABatchTakesConsecutiveOffsetsAndIsFoundInStoredFor
     EXPECT_EQ(receipts[1].message_id, "U2");
     ASSERT_TRUE(store::testing::wait_dispatched(*store_));
 
-    const auto at = engine_->stored_record_at(physical_offset(receipts[2].offset_message_id));
+    const auto at = engine_->stored_record_at(receipts[2].physical_offset);
     ASSERT_TRUE(at);
     EXPECT_EQ(store::as_chars(store::decode_record(at->bytes)->body), "c");
-    EXPECT_FALSE(engine_->stored_record_at(physical_offset(receipts[2].offset_message_id) + 1));
+    EXPECT_FALSE(engine_->stored_record_at(receipts[2].physical_offset + 1));
 
     const auto found = engine_->find_stored_by_key("orders", "order-7", 10, 0, INT64_MAX);
     EXPECT_EQ(found.size(), 3u);
@@ -81,7 +76,7 @@ TEST_F(CoreEngineRecordsTest, SendBackRetriesWithBackOffThenDeadLettersAfterMaxR
     const auto retry = retry_topic_name("billing");
 
     // The id the client knows (its originMsgId) names the origin of a first copy.
-    engine::send_back_request back{"billing", physical_offset(receipts[0].offset_message_id), 0, 2, "client-id"};
+    engine::send_back_request back{"billing", receipts[0].physical_offset, 0, 2, "client-id"};
     ASSERT_FALSE(send_back(back));
     const auto first = wait_record(retry, 0);
     ASSERT_TRUE(first) << "the scheduler moves the copy to the retry topic";
@@ -105,7 +100,7 @@ TEST_F(CoreEngineRecordsTest, SendBackRetriesWithBackOffThenDeadLettersAfterMaxR
     EXPECT_EQ(store::find_property(dead->properties, "ORIGIN_MESSAGE_ID"), "client-id")
         << "later copies keep the first origin";
 
-    back.physical_offset = physical_offset(receipts[0].offset_message_id);
+    back.physical_offset = receipts[0].physical_offset;
     back.delay_level = -1;
     ASSERT_FALSE(send_back(back));
     EXPECT_TRUE(wait_record(dlq_topic_name("billing"), 1)) << "a negative level goes straight to dead letters";
@@ -123,7 +118,7 @@ TEST_F(CoreEngineRecordsTest, SendBackWithoutALimitUsesTheGroupsRetryMaxTimes) {
     ASSERT_EQ(receipts.size(), 1u);
 
     // No limit in the request (-1): the group's retryMaxTimes, 1.
-    engine::send_back_request back{"billing", physical_offset(receipts[0].offset_message_id), 0, -1, {}};
+    engine::send_back_request back{"billing", receipts[0].physical_offset, 0, -1, {}};
     ASSERT_FALSE(send_back(back));
     const auto retried = wait_record(retry_topic_name("billing"), 0);
     ASSERT_TRUE(retried) << "not yet reconsumed: a retry";

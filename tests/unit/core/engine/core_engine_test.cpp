@@ -467,7 +467,7 @@ TEST_F(CoreEngineTest, FindsMessagesByOffsetIdAndByKey) {
     m.body = "found";
     const auto receipt = append(m);
     ASSERT_TRUE(store::testing::wait_dispatched(*store_));
-    auto by_id = engine_->find_by_offset_id(receipt.offset_message_id);
+    auto by_id = engine_->find_by_offset_id(engine_->offset_message_id(receipt.physical_offset));
     ASSERT_TRUE(by_id);
     EXPECT_EQ(by_id->msg.body, "found");
     const auto by_key = engine_->find_by_key("find", "order-42", 10);

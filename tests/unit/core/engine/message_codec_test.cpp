@@ -61,6 +61,13 @@ TEST(MessageCodec, EveryFieldSurvivesARecord) {
     EXPECT_EQ(back.properties, m.properties) << "repeated names, empty values and reserved names come back as sent";
 }
 
+TEST(MessageCodec, ReservesRocketMqSystemNamesAndGantrysPrefixOnly) {
+    for (const auto* name : {"1ST_POP_TIME", "KEYS", "TAGS", "UNIQ_KEY", "__transactionId__", "GANTRY_ANY"})
+        EXPECT_TRUE(is_reserved_property(name)) << name;
+    for (const auto* name : {"", "1ST", "KEY", "KEYSS", "tags", "__transactionid__", "GANTRY", "ZZZ"})
+        EXPECT_FALSE(is_reserved_property(name)) << name;
+}
+
 TEST(MessageCodec, UnsetFieldsStayUnset) {
     engine::message m;
     m.topic = "t";
