@@ -103,38 +103,30 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
 std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscription& sub, pop_queue& queue,
                                                                          const subscription::source& src,
                                                                          const pop_queue::taken& t) {
-    const auto got = store_.get_messages({.topic = src.topic, .queue_id = src.queue_id, .offset = t.offset,
-                                          .max_messages = 1, .max_bytes = INT64_MAX, .filter = &sub.filter()});
+    const auto got = store_.read_queue_record(src.topic, src.queue_id, t.offset, &sub.filter());
     // Filtered out, or gone with retention: settled for this group.
-    if (got.status != store::get_status::found) {
+    if (!got) {
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;
     }
-    const auto& ref = got.messages.front();
-    const auto record = store::decode_record(ref.bytes);
-    // A filter makes the store read on past a record it rejects: a later
-    // record is not this offset's, and is taken in its own turn.
-    if (!record || record->queue_offset != t.offset) {
+    const auto& [ref, record] = *got;
+    if (record.reconsume_times == 0 && t.redeliveries == 0 && record.store_timestamp < sub.group().not_before_ms()) {
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;
     }
-    if (record->reconsume_times == 0 && t.redeliveries == 0 && record->store_timestamp < sub.group().not_before_ms()) {
-        queue.ack(t.offset, t.delivery_id);
-        return std::nullopt;
-    }
-    if (expired(*record, now_ms())) {
+    if (expired(record, now_ms())) {
         queue.ack(t.offset, t.delivery_id);
         expired_.fetch_add(1, std::memory_order_relaxed);
         return std::nullopt;
     }
-    auto d = to_delivery(ref, *record, record->reconsume_times + 1 + t.redeliveries);
+    auto d = to_delivery(ref, record, record.reconsume_times + 1 + t.redeliveries);
     if (!d) {
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;
     }
     d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};
-    d->failed_attempts = record->reconsume_times + t.failures;
-    return prepared_delivery{record->physical_offset, std::move(*d)};
+    d->failed_attempts = record.reconsume_times + t.failures;
+    return prepared_delivery{record.physical_offset, std::move(*d)};
 }
 
 void core_engine::hand_over(subscription& sub, engine::delivery&& d) {
@@ -197,22 +189,20 @@ void core_engine::redeliver(consumer_group& group, const std::string& topic, std
                             std::int64_t offset, std::uint64_t delivery_id, bool dead_letter, bool back_off) {
     auto queue = group.find(topic, queue_id);
     if (!queue) return;
-    const auto got = store_.get_messages({.topic = topic, .queue_id = queue_id, .offset = offset, .max_messages = 1,
-                                          .max_bytes = INT64_MAX});
-    const auto record = got.status == store::get_status::found ? store::decode_record(got.messages.front().bytes)
-                                                                : std::nullopt;
-    if (!record) {
+    const auto got = store_.read_queue_record(topic, queue_id, offset, nullptr);
+    if (!got) {
         queue->ack(offset, delivery_id); // nothing left to redeliver
         return;
     }
-    const auto origin = origin_of(*record, store::offset_message_id(record->store_host, record->physical_offset));
+    const auto& record = got->record;
+    const auto origin = origin_of(record, store::offset_message_id(record.store_host, record.physical_offset));
     const bool to_dead_letters =
         dead_letter ||
-        record->reconsume_times + 1 >= group_configs_.effective_group_config(group.name()).retry_max_times;
+        record.reconsume_times + 1 >= group_configs_.effective_group_config(group.name()).retry_max_times;
     // RocketMQ's back-off: delay level 3 + attempts so far (10 s, 30 s, 1 min, ...).
-    const int delay_level = !to_dead_letters && back_off ? 3 + record->reconsume_times : 0;
+    const int delay_level = !to_dead_letters && back_off ? 3 + record.reconsume_times : 0;
     // The original counts as settled only once its copy is durable.
-    const auto failed = copy_for_group(group.name(), *record, origin, to_dead_letters, delay_level,
+    const auto failed = copy_for_group(group.name(), record, origin, to_dead_letters, delay_level,
                                        [queue, offset, delivery_id](std::error_code ec) {
                                            if (ec) queue->release(offset, delivery_id);
                                            else queue->ack(offset, delivery_id);

@@ -255,12 +255,9 @@ get_result message_store::get_messages(const get_request& request) const {
                 missing = true;
                 continue;
             }
-            const auto record = decode_record(ref->bytes);
-            if (!record || !body_crc_matches(*record)) {
-                store_log()->error("record at commit-log offset {} ({}/{} offset {}) is corrupt and not served",
-                              e.physical_offset, request.topic, request.queue_id, offset + static_cast<std::int64_t>(i));
-                continue;
-            }
+            const auto record =
+                checked_record(*ref, request.topic, request.queue_id, offset + static_cast<std::int64_t>(i));
+            if (!record) continue;
             if (request.filter && !request.filter->matches_record(*record)) continue;
             if (!out.messages.empty() && out.total_bytes + e.size > request.max_bytes) break;
             out.total_bytes += e.size;
@@ -273,6 +270,28 @@ get_result message_store::get_messages(const get_request& request) const {
     if (!out.messages.empty()) out.status = get_status::found;
     else if (missing) out.status = get_status::offset_found_null;
     return out;
+}
+
+std::optional<queue_record> message_store::read_queue_record(std::string_view topic, std::int32_t queue_id,
+                                                             std::int64_t queue_offset,
+                                                             const message_filter* filter) const {
+    const auto entry = queue_entry(topic, queue_id, queue_offset);
+    if (!entry || (filter && !filter->matches_tag_code(entry->tag_code))) return std::nullopt;
+    auto ref = commit_log_->read(entry->physical_offset, entry->size);
+    if (!ref) return std::nullopt;
+    const auto record = checked_record(*ref, topic, queue_id, queue_offset);
+    if (!record || (filter && !filter->matches_record(*record))) return std::nullopt;
+    return queue_record{std::move(*ref), *record};
+}
+
+std::optional<decoded_record> message_store::checked_record(const record_ref& ref, std::string_view topic,
+                                                            std::int32_t queue_id, std::int64_t queue_offset) const {
+    auto record = decode_record(ref.bytes);
+    if (record && body_crc_matches(*record)) return record;
+    const auto physical_offset = ref.file->from_offset() + (ref.bytes.data() - ref.file->data());
+    store_log()->error("record at commit-log offset {} ({}/{} offset {}) is corrupt and not served",
+                       physical_offset, topic, queue_id, queue_offset);
+    return std::nullopt;
 }
 
 std::optional<cq_entry> message_store::queue_entry(std::string_view topic, std::int32_t queue_id,

@@ -99,6 +99,26 @@ TEST_F(MessageStoreTest, MaxBytesAndTagFilterBoundAReadWithoutCopying) {
     EXPECT_EQ(limited.next_begin_offset, 3);
 }
 
+TEST_F(MessageStoreTest, ReadsOneQueueOffsetsRecordDecodedOrNothing) {
+    message_store store(config_);
+    ASSERT_FALSE(store.start());
+    for (int i = 0; i < 4; ++i) {
+        const auto tag = i % 2 == 0 ? "even" : "odd";
+        ASSERT_TRUE(store.put(test_message{"t", 0, "m" + std::to_string(i), tagged(tag)}.view()));
+    }
+    ASSERT_TRUE(wait_dispatched(store));
+    const auto second = store.read_queue_record("t", 0, 1, nullptr);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(as_chars(second->record.body), "m1");
+    EXPECT_EQ(second->record.queue_offset, 1);
+    EXPECT_EQ(body_of(second->ref.bytes), "m1");
+    const tag_filter odd("odd");
+    EXPECT_TRUE(store.read_queue_record("t", 0, 3, &odd));
+    EXPECT_FALSE(store.read_queue_record("t", 0, 2, &odd)) << "the filter's, not the next one it takes";
+    EXPECT_FALSE(store.read_queue_record("t", 0, 4, nullptr)) << "past the end";
+    EXPECT_FALSE(store.read_queue_record("t", 1, 0, nullptr)) << "no such queue";
+}
+
 TEST_F(MessageStoreTest, FindsMessagesByKeyAndUniqueKey) {
     message_store store(config_);
     ASSERT_FALSE(store.start());

@@ -55,6 +55,12 @@ enum class get_status {
     offset_found_null,       // the record behind the entry is gone
 };
 
+// One queue entry's record, checked and decoded (its views point into `ref`).
+struct queue_record {
+    record_ref ref;
+    decoded_record record;
+};
+
 struct get_result {
     get_status status = get_status::no_matched_logic_queue;
     std::int64_t next_begin_offset = 0;
@@ -101,6 +107,12 @@ public:
     bool durable_at_once(std::int64_t end_offset) const;
 
     get_result get_messages(const get_request& request) const;
+    // The record at one queue offset when `filter` (if any) takes it: what
+    // a consumer taking messages one at a time reads, without get_messages'
+    // batch. Nothing when the offset is not readable, the record is corrupt
+    // or the filter rejects it.
+    std::optional<queue_record> read_queue_record(std::string_view topic, std::int32_t queue_id,
+                                                  std::int64_t queue_offset, const message_filter* filter) const;
     std::optional<record_ref> read_record(std::int64_t physical_offset, std::int32_t size) const;
     // Reads the record at a commit-log offset, its size taken from the record.
     std::optional<record_ref> read_record_at(std::int64_t physical_offset) const;
@@ -144,6 +156,9 @@ public:
 private:
     std::error_code lock_directory();
     void recover(bool crashed, bool queues_missing, bool index_missing);
+    // `ref` decoded with its body checked; a corrupt one is logged and not served.
+    std::optional<decoded_record> checked_record(const record_ref& ref, std::string_view topic,
+                                                 std::int32_t queue_id, std::int64_t queue_offset) const;
     std::optional<std::int64_t> store_time_at(const consume_queue& cq, std::int64_t queue_offset) const;
     // Flushes queues and index, then records how far they reach.
     void flush_queues();
