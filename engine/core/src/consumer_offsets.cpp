@@ -86,6 +86,7 @@ std::error_code consumer_offsets::load() {
     {
         std::unique_lock lock(mutex_);
         table_ = std::move(loaded);
+        durable_ = table_;
         dirty_ = false;
     }
     if (*found)
@@ -96,21 +97,22 @@ std::error_code consumer_offsets::load() {
 std::error_code consumer_offsets::persist() {
     std::lock_guard persist_lock(persist_mutex_);
     json document;
+    offset_table written;
     {
         std::unique_lock lock(mutex_);
         if (!dirty_) return {};
-        auto& stored = document["offsetTable"] = json::object();
-        for (const auto& [key, queues] : table_) {
-            auto& entry = stored[key] = json::object();
-            for (const auto& [queue_id, offset] : queues) entry[std::to_string(queue_id)] = offset;
-        }
+        written = table_;
         dirty_ = false;
     }
-    const auto ec = json_file(path_).save(document);
-    if (ec) {
-        std::unique_lock lock(mutex_);
-        dirty_ = true;
+    auto& stored = document["offsetTable"] = json::object();
+    for (const auto& [key, queues] : written) {
+        auto& entry = stored[key] = json::object();
+        for (const auto& [queue_id, offset] : queues) entry[std::to_string(queue_id)] = offset;
     }
+    const auto ec = json_file(path_).save(document);
+    std::unique_lock lock(mutex_);
+    if (ec) dirty_ = true;
+    else durable_ = std::move(written);
     return ec;
 }
 
@@ -122,15 +124,25 @@ void consumer_offsets::commit(std::string_view group, std::string_view topic, st
     dirty_ = true;
 }
 
-std::optional<std::int64_t> consumer_offsets::query(std::string_view group, std::string_view topic,
-                                                    std::int32_t queue_id) const {
-    const auto key = key_of(topic, group);
-    std::shared_lock lock(mutex_);
-    const auto entry = table_.find(key);
-    if (entry == table_.end()) return std::nullopt;
+std::optional<std::int64_t> consumer_offsets::find(const offset_table& table, std::string_view group,
+                                                   std::string_view topic, std::int32_t queue_id) {
+    const auto entry = table.find(key_of(topic, group));
+    if (entry == table.end()) return std::nullopt;
     const auto queue = entry->second.find(queue_id);
     if (queue == entry->second.end()) return std::nullopt;
     return queue->second;
+}
+
+std::optional<std::int64_t> consumer_offsets::query(std::string_view group, std::string_view topic,
+                                                    std::int32_t queue_id) const {
+    std::shared_lock lock(mutex_);
+    return find(table_, group, topic, queue_id);
+}
+
+std::optional<std::int64_t> consumer_offsets::query_durable(std::string_view group, std::string_view topic,
+                                                            std::int32_t queue_id) const {
+    std::shared_lock lock(mutex_);
+    return find(durable_, group, topic, queue_id);
 }
 
 queue_offsets consumer_offsets::offsets_of(std::string_view group, std::string_view topic) const {

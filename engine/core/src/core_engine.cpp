@@ -439,6 +439,11 @@ std::optional<std::int64_t> core_engine::committed_offset(const std::string& gro
     return offsets_.query(group, topic, queue_id);
 }
 
+std::optional<std::int64_t> core_engine::durable_offset(const std::string& group, const std::string& topic,
+                                                        std::int32_t queue_id) const {
+    return offsets_.query_durable(group, topic, queue_id);
+}
+
 std::int64_t core_engine::position_offset(const engine::start_position& at, std::string_view topic,
                                          std::int32_t queue_id) const {
     switch (at.from) {

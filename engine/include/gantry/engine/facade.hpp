@@ -191,6 +191,11 @@ public:
     // The offset a group last committed for a queue; nothing when it never did.
     virtual std::optional<std::int64_t> committed_offset(const std::string& group, const std::string& topic,
                                                          std::int32_t queue_id) const = 0;
+    // Where a group resumes a queue after a crash: its committed offset as
+    // last written to disk (flushConsumerOffsetInterval, or when its last
+    // member left); nothing when none was written.
+    virtual std::optional<std::int64_t> durable_offset(const std::string& group, const std::string& topic,
+                                                       std::int32_t queue_id) const = 0;
     // Moves a group's position in every queue of a topic: to the earliest or
     // latest message, a time, or an offset. Live members continue from there.
     virtual std::error_code reset_offsets(const operation_context& ctx, const std::string& group,

@@ -80,6 +80,32 @@ TEST(ConsumerOffsets, PersistsOnlyWhenSomethingChanged) {
     EXPECT_FALSE(std::filesystem::exists(offsets.file_path())) << "removing nothing is no change";
 }
 
+TEST(ConsumerOffsets, DurableOffsetsAreWhatTheLastWriteHolds) {
+    temp_dir dir;
+    {
+        consumer_offsets offsets(dir.path());
+        offsets.commit("g", "t", 0, 5);
+        EXPECT_FALSE(offsets.query_durable("g", "t", 0)) << "committed, not yet written";
+        ASSERT_FALSE(offsets.persist());
+        offsets.commit("g", "t", 0, 9);
+        EXPECT_EQ(offsets.query("g", "t", 0), 9);
+        EXPECT_EQ(offsets.query_durable("g", "t", 0), 5);
+
+        // A write that fails leaves the durable view where the file is.
+        std::filesystem::remove_all(dir.path() / "config");
+        write_file(dir.path() / "config", "not a directory");
+        EXPECT_TRUE(offsets.persist());
+        EXPECT_EQ(offsets.query_durable("g", "t", 0), 5);
+        std::filesystem::remove(dir.path() / "config");
+        ASSERT_FALSE(offsets.persist()) << "still dirty, written now";
+        EXPECT_EQ(offsets.query_durable("g", "t", 0), 9);
+        EXPECT_FALSE(offsets.query_durable("g", "t", 1));
+    }
+    consumer_offsets reloaded(dir.path());
+    ASSERT_FALSE(reloaded.load());
+    EXPECT_EQ(reloaded.query_durable("g", "t", 0), 9) << "what is loaded is on disk";
+}
+
 TEST(ConsumerOffsets, LoadFallsBackToTheBackupAndRejectsGarbage) {
     temp_dir dir;
     {

@@ -60,6 +60,10 @@ public:
     void commit(std::string_view group, std::string_view topic, std::int32_t queue_id, std::int64_t offset);
     // nullopt: the group never committed on that queue.
     std::optional<std::int64_t> query(std::string_view group, std::string_view topic, std::int32_t queue_id) const;
+    // The same as the file last written (or loaded) has it: where the group
+    // resumes after a crash. nullopt: the file has no offset for the queue.
+    std::optional<std::int64_t> query_durable(std::string_view group, std::string_view topic,
+                                              std::int32_t queue_id) const;
     queue_offsets offsets_of(std::string_view group, std::string_view topic) const;
     // Sorted, without duplicates.
     std::vector<std::string> groups_of_topic(std::string_view topic) const;
@@ -82,6 +86,9 @@ public:
     const std::filesystem::path& file_path() const noexcept { return path_; }
 
 private:
+    using offset_table = std::unordered_map<std::string, queue_offsets>;
+    static std::optional<std::int64_t> find(const offset_table& table, std::string_view group, std::string_view topic,
+                                            std::int32_t queue_id);
     using key_part = std::string_view (*)(std::string_view key);
     // `pick` of every key whose `match` part is `value`: sorted, without duplicates.
     std::vector<std::string> keys_part(key_part match, std::string_view value, key_part pick) const;
@@ -89,7 +96,8 @@ private:
     std::filesystem::path path_;
     mutable std::shared_mutex mutex_;
     // Keyed "topic@group" like the file; topics cannot contain '@'.
-    std::unordered_map<std::string, queue_offsets> table_;
+    offset_table table_;
+    offset_table durable_; // the table as the file holds it
     bool dirty_ = false;
     std::mutex persist_mutex_; // saves in order, each with the newest table
 };

@@ -63,6 +63,8 @@ public:
                                   const std::string& topic, std::int32_t queue_id, std::int64_t offset) override;
     std::optional<std::int64_t> committed_offset(const std::string& group, const std::string& topic,
                                                  std::int32_t queue_id) const override;
+    std::optional<std::int64_t> durable_offset(const std::string& group, const std::string& topic,
+                                               std::int32_t queue_id) const override;
     std::error_code reset_offsets(const engine::operation_context& ctx, const std::string& group,
                                   const std::string& topic, engine::start_position to) override;
     std::error_code delete_group(const engine::operation_context& ctx, const std::string& group) override;
