@@ -875,6 +875,68 @@ class mqtt_test(harness.gantryd_test_case):
             back.close()
             pub.close()
 
+    def test_qos2_deliveries_are_not_repeated_after_a_kill_9(self):
+        """Three QoS 2 deliveries to a persistent session when gantryd is
+        killed, with the group's offsets not yet on disk: one completed, one
+        awaiting PUBCOMP, one awaiting PUBREC. After the restart the engine
+        gives all three back; the client gets PUBREL for the second and the
+        third again with its packet id (DUP), and neither of the others."""
+        for version, flush in ((4, "ASYNC_FLUSH"), (5, "SYNC_FLUSH")):
+            args = ("--flushDiskType", flush, "--flushConsumerOffsetInterval", "600000")
+            self.restart(*args)
+            client_id, topic = "q2-out-killed-%d" % version, "q2outkilled%d/x" % version
+            expiry = struct.pack(">BI", 0x11, 300) if version == 5 else b""
+            sub = self.raw()
+            self.assertEqual(sub.connect(client_id, version=version, clean=False, props=expiry)[:1], b"\x00")
+            sub.send(subscribe_packet(1, topic, 2, version=version))
+            self.assertEqual(sub.read_packet()[0], 0x90)
+            pub = self.paho(client_id + "-pub")
+            ids = {}
+            for body in (b"completed", b"released", b"unanswered"):
+                pub.publish(topic, body, 2)
+                first, packet_body = sub.read_packet()
+                self.assertEqual(first & 0xF6, 0x34, "expected a QoS 2 PUBLISH")
+                self.assertTrue(packet_body.endswith(body))
+                ids[body] = packet_body[2 + len(topic):4 + len(topic)]
+            for body in (b"completed", b"released"):
+                sub.send(packet(0x50, ids[body]))  # PUBREC
+                self.assertEqual(sub.read_packet(), (0x62, ids[body]))  # PUBREL
+            sub.send(packet(0x70, ids[b"completed"]))  # PUBCOMP
+            sub.send(packet(0xC0, b""))  # PINGREQ: its answer means PUBCOMP was handled
+            self.assertEqual(sub.read_packet(), (0xD0, b""))
+            self.restart(*args, kill=True)
+            sub.close()
+
+            sub = self.raw()
+            self.assertEqual(sub.connect(client_id, version=version, clean=False, props=expiry)[:1], b"\x01",
+                             "Session Present")
+            sub.sock.settimeout(1.5)
+            got = []
+            try:
+                while len(got) < 5:
+                    got.append(sub.read_packet())
+            except socket.timeout:
+                pass
+            case = "MQTT %d, %s" % (version, flush)
+            self.assertIn((0x62, ids[b"released"]), got, case)
+            publishes = [(first, body) for first, body in got if first & 0xF0 == 0x30]
+            self.assertEqual(len(got), 2, "%s: PUBREL and one PUBLISH, got %r" % (case, got))
+            first, body = publishes[0]
+            self.assertEqual((first, body[2 + len(topic):4 + len(topic)]), (0x3C, ids[b"unanswered"]),
+                             "%s: QoS 2, DUP, the same packet id" % case)
+            self.assertTrue(body.endswith(b"unanswered"), case)
+            sub.send(packet(0x70, ids[b"released"]))
+            sub.send(packet(0x50, ids[b"unanswered"]))
+            sub.sock.settimeout(WAIT)
+            self.assertEqual(sub.read_packet(), (0x62, ids[b"unanswered"]))
+            sub.send(packet(0x70, ids[b"unanswered"]))
+            sub.close()
+            sub = self.raw()
+            sub.connect(client_id, version=version, clean=False, props=expiry)
+            self.assertFalse(sub.closed_within(0.7), "%s: nothing more was owed" % case)
+            sub.close()
+            pub.close()
+
     def test_session_expiry_interval_ends_a_5_0_session(self):
         short = self.persistent("short-lived", 5, expiry=1)
         short.subscribe("expire/x", 1)

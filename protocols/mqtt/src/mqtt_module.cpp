@@ -14,7 +14,13 @@ mqtt_module::mqtt_module(engine::facade& engine, mqtt_options options, mqtt_acce
                          mqtt_session_storage storage)
     : state_(std::make_unique<module_state>(engine, std::move(options), std::move(access),
                                            std::make_shared<session_registry>(),
-                                           std::make_shared<session_store>(std::move(storage.file), storage.sync))) {}
+                                           std::make_shared<session_store>(std::move(storage.file), storage.sync))) {
+    state_->sessions->check_redelivery_with(
+        [&engine = state_->engine](const std::string& client_id, const stored_session& session,
+                                   const delivery_place& place) {
+            return mqtt_session::may_redeliver(engine, client_id, session, place);
+        });
+}
 
 mqtt_module::~mqtt_module() = default;
 
@@ -29,7 +35,12 @@ std::error_code mqtt_module::restore_sessions(const asio::any_io_executor& execu
     return {};
 }
 
-void mqtt_module::stop() { state_->registry->stop_wills(); }
+void mqtt_module::stop() {
+    state_->registry->stop_wills();
+    // The engine may go before the session store: its last compactions keep
+    // every place rather than ask an engine that is gone.
+    state_->sessions->check_redelivery_with(nullptr);
+}
 
 const mqtt_options& mqtt_module::options() const noexcept { return state_->options; }
 

@@ -56,6 +56,12 @@ public:
     void on_delivery(std::uint64_t subscription, engine::delivery d);
     void on_subscription_closed(std::uint64_t subscription, std::error_code reason);
 
+    // Whether the engine may still give the delivery at `place` of the
+    // stored session of `client_id` back after a crash: its group's offset
+    // on disk does not pass it (session_store's redelivery check).
+    static bool may_redeliver(const engine::facade& engine, const std::string& client_id,
+                              const stored_session& session, const delivery_place& place);
+
 private:
     // What the ACL (if any) says of this client doing `kind` on `topic`.
     bool allowed(security::access_kind kind, std::string_view topic) const;
@@ -116,6 +122,10 @@ private:
         // until the message comes back and is sent with its id again.
         std::map<delivery_place, std::uint16_t> resend_ids;
         std::set<std::uint16_t> reserved_ids;
+        // QoS 2 deliveries an earlier connection of this session had PUBREC
+        // for (stored_session::qos2_delivered): given back by the engine
+        // after a crash, they are settled unsent.
+        std::set<delivery_place> delivered_before;
         // 5.0 §3.3.2.3.4: topics given an alias in this connection, first
         // come first served up to the limit; later topics go in full.
         std::unordered_map<std::string, std::uint16_t> aliases;
@@ -166,6 +176,9 @@ private:
     // (PUBREL came, PUBCOMP goes); a persistent session journals it first.
     void begin_inbound_qos2(std::uint16_t packet_id);
     void end_inbound_qos2(std::uint16_t packet_id);
+    // A persistent session journals each step of a QoS 2 exchange before
+    // the packet it names leaves.
+    void journal_qos2(const qos2_step& step);
     // At the end of the connection, once its subscriptions ended: keeps
     // `session` (its state at the end) or deletes its groups.
     void close_session(stored_session session);
@@ -197,6 +210,10 @@ private:
     // for its publisher. Called by send_delivery, so outbound_ exists.
     std::vector<const subscription_state*> overlapping(const subscription_state& sub, const outbound_message& out,
                                                        std::int64_t stored_ms) const;
+    static delivery_place place_of(const subscription_state& sub, const engine::delivery_handle& handle);
+    // Whether an earlier connection had PUBREC for the delivery at `handle`
+    // of `sub` (the engine gave it back after a crash); forgets it if so.
+    bool delivered_before(const subscription_state& sub, const engine::delivery_handle& handle);
     // The packet id the previous connection of this session sent the message
     // at `handle` with, if it went unacknowledged ([MQTT-4.4.0-1]), once.
     std::optional<std::uint16_t> take_resend_id(const subscription_state& sub, const engine::delivery_handle& handle);

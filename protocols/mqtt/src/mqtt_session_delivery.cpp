@@ -143,6 +143,10 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         settle(sub, q.d.handle); // it went out with another subscription's copy
         return true;
     }
+    if (!q.retained && delivered_before(*sub, q.d.handle)) {
+        settle(sub, q.d.handle); // the client has it: exactly once across a crash (§4.3.3)
+        return true;
+    }
     auto out = from_engine_message(q.d.msg, now_ms());
     if (sub->no_local && out.publisher == client_id_) {
         settle(sub, q.d.handle, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
@@ -193,6 +197,8 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
             return true;
         }
     }
+    if (publish.qos == 2 && !q.retained)
+        journal_qos2({qos2_step::kind::sent, publish.packet_id, place_of(*sub, q.d.handle)});
     send(publish);
     if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
@@ -215,11 +221,20 @@ mqtt_session::overlapping(const subscription_state& sub, const outbound_message&
     return others;
 }
 
+delivery_place mqtt_session::place_of(const subscription_state& sub, const engine::delivery_handle& handle) {
+    return {sub.filter, handle.topic, handle.queue_id, handle.queue_offset};
+}
+
+bool mqtt_session::delivered_before(const subscription_state& sub, const engine::delivery_handle& handle) {
+    auto& delivered = outbound().delivered_before;
+    return !delivered.empty() && delivered.erase(place_of(sub, handle)) > 0;
+}
+
 std::optional<std::uint16_t> mqtt_session::take_resend_id(const subscription_state& sub,
                                                           const engine::delivery_handle& handle) {
     auto& out = outbound();
     if (out.resend_ids.empty()) return std::nullopt;
-    const auto it = out.resend_ids.find({sub.filter, handle.topic, handle.queue_id, handle.queue_offset});
+    const auto it = out.resend_ids.find(place_of(sub, handle));
     if (it == out.resend_ids.end()) return std::nullopt;
     const auto id = it->second;
     out.resend_ids.erase(it);

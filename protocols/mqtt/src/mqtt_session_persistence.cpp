@@ -117,6 +117,7 @@ void mqtt_session::restore_session(const stored_session& session) {
         if (out.inflight.contains(id) || !out.reserved_ids.insert(id).second) continue;
         out.resend_ids.emplace(place, id);
     }
+    out.delivered_before.insert(session.qos2_delivered.begin(), session.qos2_delivered.end());
     failed_filters lost;
     for (const auto& [filter, stored] : session.subscriptions) {
         if (out.subscriptions.contains(filter)) continue; // subscribed again before a takeover's handover
@@ -151,10 +152,7 @@ stored_session mqtt_session::snapshot() const {
                                                             sub->identifier, sub->since_ms});
     for (const auto& [id, delivery] : outbound_->inflight) {
         if (delivery.released) s.pubrel_sent.insert(id);
-        else if (delivery.sub && !delivery.settled)
-            s.unacked.emplace(delivery_place{delivery.sub->filter, delivery.handle.topic, delivery.handle.queue_id,
-                                             delivery.handle.queue_offset},
-                              id);
+        else if (delivery.sub && !delivery.settled) s.unacked.emplace(place_of(*delivery.sub, delivery.handle), id);
     }
     s.unacked.insert(outbound_->resend_ids.begin(), outbound_->resend_ids.end()); // not back yet
     return s;
@@ -167,12 +165,28 @@ void mqtt_session::save_session() {
 
 void mqtt_session::begin_inbound_qos2(std::uint16_t packet_id) {
     inbound().qos2_received.insert(packet_id);
-    if (!generation_.empty()) module_.sessions->inbound_qos2(client_id_, serial_, packet_id, true);
+    journal_qos2({qos2_step::kind::stored, packet_id, std::nullopt});
 }
 
 void mqtt_session::end_inbound_qos2(std::uint16_t packet_id) {
     inbound().qos2_received.erase(packet_id);
-    if (!generation_.empty()) module_.sessions->inbound_qos2(client_id_, serial_, packet_id, false);
+    journal_qos2({qos2_step::kind::completed, packet_id, std::nullopt});
+}
+
+void mqtt_session::journal_qos2(const qos2_step& step) {
+    if (!generation_.empty()) module_.sessions->qos2_exchange(client_id_, serial_, step);
+}
+
+bool mqtt_session::may_redeliver(const engine::facade& engine, const std::string& client_id,
+                                 const stored_session& session, const delivery_place& place) {
+    // Unsubscribed: a private group went with the subscription, and a
+    // share's gives what it still has to its other members.
+    if (!session.subscriptions.contains(place.filter)) return false;
+    const auto parsed = parse_topic_filter(place.filter);
+    const auto group = parsed && parsed->shared() ? shared_group_name(parsed->share_name, parsed->filter)
+                                                  : durable_group_name(client_id, session.generation, place.filter);
+    const auto resumes_at = engine.durable_offset(group, place.topic, place.queue_id);
+    return !resumes_at || *resumes_at <= place.queue_offset;
 }
 
 void mqtt_session::close_session(stored_session session) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "gantry/core/core_error.hpp"
@@ -22,6 +23,15 @@ using nlohmann::json;
 
 constexpr auto never = std::numeric_limits<std::int64_t>::max();
 
+json to_json(const delivery_place& place) {
+    return {{"filter", place.filter}, {"topic", place.topic}, {"queue", place.queue_id}, {"offset", place.queue_offset}};
+}
+
+delivery_place place_from_json(const json& j) {
+    return {j.at("filter").get<std::string>(), j.at("topic").get<std::string>(), j.at("queue").get<std::int32_t>(),
+            j.at("offset").get<std::int64_t>()};
+}
+
 json to_json(const stored_session& s) {
     json subscriptions = json::array();
     for (const auto& [filter, sub] : s.subscriptions) {
@@ -31,15 +41,20 @@ json to_json(const stored_session& s) {
         subscriptions.push_back(std::move(j));
     }
     json unacked = json::array();
-    for (const auto& [place, packet_id] : s.unacked)
-        unacked.push_back({{"filter", place.filter}, {"topic", place.topic}, {"queue", place.queue_id},
-                           {"offset", place.queue_offset}, {"packetId", packet_id}});
+    for (const auto& [place, packet_id] : s.unacked) {
+        auto j = to_json(place);
+        j["packetId"] = packet_id;
+        unacked.push_back(std::move(j));
+    }
+    json delivered = json::array();
+    for (const auto& place : s.qos2_delivered) delivered.push_back(to_json(place));
     json j{{"generation", s.generation},
            {"expiryInterval", s.expiry_interval},
            {"subscriptions", std::move(subscriptions)},
            {"qos2Received", s.qos2_received},
            {"pubrelSent", s.pubrel_sent},
-           {"unacked", std::move(unacked)}};
+           {"unacked", std::move(unacked)},
+           {"qos2Delivered", std::move(delivered)}};
     if (s.will) j["will"] = {{"publish", to_hex(to_text(s.will->publish))}, {"due", s.will->due_ms}};
     return j;
 }
@@ -60,11 +75,10 @@ stored_session from_json(const json& j) {
     s.qos2_received = j.at("qos2Received").get<std::set<std::uint16_t>>();
     s.pubrel_sent = j.at("pubrelSent").get<std::set<std::uint16_t>>();
     if (j.contains("unacked")) { // absent from files written before the ids were kept
-        for (const auto& u : j["unacked"])
-            s.unacked.emplace(delivery_place{u.at("filter").get<std::string>(), u.at("topic").get<std::string>(),
-                                             u.at("queue").get<std::int32_t>(), u.at("offset").get<std::int64_t>()},
-                              u.at("packetId").get<std::uint16_t>());
+        for (const auto& u : j["unacked"]) s.unacked.emplace(place_from_json(u), u.at("packetId").get<std::uint16_t>());
     }
+    if (j.contains("qos2Delivered")) // absent from files written before they were kept
+        for (const auto& place : j["qos2Delivered"]) s.qos2_delivered.insert(place_from_json(place));
     if (j.contains("will")) {
         auto publish = from_hex(j["will"].at("publish").get<std::string>());
         if (!publish) throw json::other_error::create(501, "will.publish is not hexadecimal", &j);
@@ -73,14 +87,62 @@ stored_session from_json(const json& j) {
     return s;
 }
 
-// The keys of a journal record that is one step of an inbound QoS 2
-// exchange (session_store::inbound_qos2) rather than a whole session.
-constexpr const char* qos2_received_key = "qos2Received";
-constexpr const char* qos2_completed_key = "qos2Completed";
+// The key naming each kind of QoS 2 step in a journal record (whose value
+// is the packet id); "qos2Received" and "qos2Completed" are the inbound
+// ones journals held before outbound steps were kept.
+constexpr std::array<std::pair<qos2_step::kind, const char*>, 6> qos2_step_keys{{
+    {qos2_step::kind::stored, "qos2Received"},
+    {qos2_step::kind::completed, "qos2Completed"},
+    {qos2_step::kind::sent, "qos2Sent"},
+    {qos2_step::kind::received, "qos2Pubrec"},
+    {qos2_step::kind::refused, "qos2Refused"},
+    {qos2_step::kind::acknowledged, "qos2Pubcomp"},
+}};
 
-void apply_inbound_qos2(stored_session& s, std::uint16_t packet_id, bool awaiting_pubrel) {
-    if (awaiting_pubrel) s.qos2_received.insert(packet_id);
-    else s.qos2_received.erase(packet_id);
+const char* key_of(qos2_step::kind what) {
+    for (const auto& [kind, key] : qos2_step_keys)
+        if (kind == what) return key;
+    return nullptr;
+}
+
+// The step a journal record holds, if it holds one.
+std::optional<qos2_step> step_from_json(const json& change) {
+    for (const auto& [kind, key] : qos2_step_keys) {
+        if (!change.contains(key)) continue;
+        qos2_step step{kind, change[key].get<std::uint16_t>(), std::nullopt};
+        if (change.contains("place")) step.place = place_from_json(change["place"]);
+        return step;
+    }
+    return std::nullopt;
+}
+
+void apply_step(stored_session& s, const qos2_step& step) {
+    const auto id = step.packet_id;
+    switch (step.what) {
+    case qos2_step::kind::stored: s.qos2_received.insert(id); return;
+    case qos2_step::kind::completed: s.qos2_received.erase(id); return;
+    case qos2_step::kind::sent:
+        if (!step.place) return;
+        std::erase_if(s.unacked, [id](const auto& entry) { return entry.second == id; }); // an id names one delivery
+        s.unacked.insert_or_assign(*step.place, id);
+        return;
+    case qos2_step::kind::received:
+        s.pubrel_sent.insert(id);
+        [[fallthrough]];
+    case qos2_step::kind::refused:
+        if (!step.place) return;
+        s.unacked.erase(*step.place);
+        s.qos2_delivered.insert(*step.place);
+        return;
+    case qos2_step::kind::acknowledged: s.pubrel_sent.erase(id); return;
+    }
+}
+
+// A connection's state replaces the stored one, except for what only the
+// store keeps.
+void replace(stored_session& stored, stored_session next) {
+    next.qos2_delivered = std::move(stored.qos2_delivered);
+    stored = std::move(next);
 }
 
 } // namespace
@@ -121,12 +183,9 @@ std::error_code session_store::load(std::int64_t now_ms) {
             const auto client_id = change.at("client").get<std::string>();
             if (change.contains("session")) {
                 loaded.insert_or_assign(client_id, from_json(change["session"]));
-            } else if (change.contains(qos2_received_key) || change.contains(qos2_completed_key)) {
+            } else if (const auto step = step_from_json(change)) {
                 // A step of a session a later record may have removed already.
-                const bool awaiting = change.contains(qos2_received_key);
-                const auto id = change.at(awaiting ? qos2_received_key : qos2_completed_key).get<std::uint16_t>();
-                if (const auto it = loaded.find(client_id); it != loaded.end())
-                    apply_inbound_qos2(it->second, id, awaiting);
+                if (const auto it = loaded.find(client_id); it != loaded.end()) apply_step(it->second, *step);
             } else {
                 loaded.erase(client_id);
             }
@@ -200,23 +259,27 @@ void session_store::update(const std::string& client_id, std::uint64_t serial, c
         auto [it, inserted] = sessions_.try_emplace(client_id);
         if (!inserted && it->second.owner != serial) return;
         it->second.owner = serial;
-        it->second.session = session;
+        replace(it->second.session, session);
         change = record(client_id, &it->second.session);
     }
     make_durable(change);
 }
 
-void session_store::inbound_qos2(const std::string& client_id, std::uint64_t serial, std::uint16_t packet_id,
-                                 bool awaiting_pubrel) {
+void session_store::qos2_exchange(const std::string& client_id, std::uint64_t serial, const qos2_step& step) {
     written change;
     {
         std::lock_guard lock(mutex_);
         const auto it = sessions_.find(client_id);
         if (it == sessions_.end() || it->second.owner != serial) return; // its end state goes to the successor
-        apply_inbound_qos2(it->second.session, packet_id, awaiting_pubrel);
-        change = record_inbound_qos2(client_id, packet_id, awaiting_pubrel);
+        apply_step(it->second.session, step);
+        change = record_qos2_step(client_id, step);
     }
     make_durable(change);
+}
+
+void session_store::check_redelivery_with(redelivery_check check) {
+    std::lock_guard lock(mutex_);
+    may_redeliver_ = std::move(check);
 }
 
 bool session_store::end_connection(const std::string& client_id, std::uint64_t serial, stored_session at_end,
@@ -234,7 +297,7 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
             // Taken over: the successor continues from this state, whatever
             // this connection's own expiry said.
             e.handover_from = 0;
-            e.session = std::move(at_end);
+            replace(e.session, std::move(at_end));
             handed_to = std::exchange(e.on_handover, nullptr);
             taken_over = true;
             change = record(client_id, &e.session);
@@ -250,7 +313,7 @@ bool session_store::end_connection(const std::string& client_id, std::uint64_t s
             return false;
         } else if (keep) {
             e.owner = 0;
-            e.session = std::move(at_end);
+            replace(e.session, std::move(at_end));
             expire_at(client_id, e, now_ms);
             change = record(client_id, &e.session);
         } else {
@@ -343,11 +406,18 @@ session_store::written session_store::record(const std::string& client_id, const
     return append_to_journal(change.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-session_store::written session_store::record_inbound_qos2(const std::string& client_id, std::uint16_t packet_id,
-                                                          bool awaiting_pubrel) {
+session_store::written session_store::record_qos2_step(const std::string& client_id, const qos2_step& step) {
     if (!journal_) return nullptr;
-    const json change{{"client", client_id}, {awaiting_pubrel ? qos2_received_key : qos2_completed_key, packet_id}};
+    json change{{"client", client_id}, {key_of(step.what), step.packet_id}};
+    if (step.place) change["place"] = to_json(*step.place);
     return append_to_journal(change.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void session_store::forget_undeliverable() {
+    if (!may_redeliver_) return;
+    for (auto& [client_id, e] : sessions_)
+        std::erase_if(e.session.qos2_delivered,
+                      [&](const delivery_place& place) { return !may_redeliver_(client_id, e.session, place); });
 }
 
 session_store::written session_store::append_to_journal(const std::string& payload) {
@@ -400,6 +470,7 @@ std::error_code session_store::compact() {
         auto rotated = journal_->rotate();
         if (!rotated) return rotated.error();
         covered = std::move(*rotated);
+        forget_undeliverable();
         for (const auto& [client_id, e] : sessions_) sessions[client_id] = to_json(e.session);
         dirty_ = false;
     }

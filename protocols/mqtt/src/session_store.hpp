@@ -60,8 +60,34 @@ struct stored_session {
     std::set<std::uint16_t> qos2_received; // inbound: stored, PUBREC sent, awaiting PUBREL
     std::set<std::uint16_t> pubrel_sent;   // outbound: PUBREC came, PUBREL sent, awaiting PUBCOMP
     std::map<delivery_place, std::uint16_t> unacked; // outbound QoS 1/2 sent, awaiting PUBACK / PUBREC
+    // Outbound QoS 2 deliveries the client has (PUBREC came) that their
+    // group's offset on disk may not pass yet: after a crash the engine
+    // gives such a one back, and it is settled unsent. Kept by the store
+    // (a connection's own state never carries them) until its redelivery
+    // check says the engine cannot give it back any more.
+    std::set<delivery_place> qos2_delivered;
     std::optional<delayed_will> will;                // left by the last connection, not yet due
     friend bool operator==(const stored_session&, const stored_session&) = default;
+};
+
+// One packet of a QoS 2 exchange (§4.3.3), journaled by a persistent
+// session before that packet leaves: after a kill -9, a resent PUBLISH is
+// still not stored twice (inbound), and a message the client has is not
+// delivered again, nor one it may have with another packet id (outbound).
+struct qos2_step {
+    enum class kind : std::uint8_t {
+        stored,      // inbound: the PUBLISH is stored, PUBREC goes
+        completed,   // inbound: PUBREL came, PUBCOMP goes
+        sent,        // outbound: the PUBLISH of the message at `place` goes
+        received,    // outbound: PUBREC came, PUBREL goes
+        refused,     // outbound: PUBREC with a failure code came: the delivery is over
+        acknowledged // outbound: PUBCOMP came
+    };
+    kind what = kind::stored;
+    std::uint16_t packet_id = 0;
+    // Outbound: where the message lies; none for a retained copy, which the
+    // engine never gives back.
+    std::optional<delivery_place> place;
 };
 
 // Every persistent session of the MQTT module, connected or not, kept in
@@ -108,13 +134,16 @@ public:
     // Records the session a connection with `serial` holds (a new one, or
     // changed subscriptions), unless another connection took it over.
     void update(const std::string& client_id, std::uint64_t serial, const stored_session& session);
-    // A step of an inbound QoS 2 exchange (§4.3.3) of the connection with
-    // `serial`: the publish with `packet_id` is stored and PUBREC goes
-    // (`awaiting_pubrel`), or its PUBREL came and PUBCOMP goes. Journaled
-    // before that packet is sent, so that after a kill -9 a resent PUBLISH
-    // is still not stored twice and its PUBREL still completes it.
-    void inbound_qos2(const std::string& client_id, std::uint64_t serial, std::uint16_t packet_id,
-                      bool awaiting_pubrel);
+    // A step of a QoS 2 exchange of the connection with `serial`, journaled
+    // before it returns (so before the caller sends the packet it names).
+    void qos2_exchange(const std::string& client_id, std::uint64_t serial, const qos2_step& step);
+    // Whether the engine may still give the delivery at `place` of the
+    // session of `client_id` back after a crash. Compactions ask it of every
+    // place in qos2_delivered and forget those it cannot; without it, they
+    // are kept as long as their session.
+    using redelivery_check =
+        std::function<bool(const std::string& client_id, const stored_session&, const delivery_place&)>;
+    void check_redelivery_with(redelivery_check check);
     // The connection with `serial` ended with the session in state `at_end`.
     // With `keep`, the session stays and expires `at_end.expiry_interval`
     // seconds from now; without, it ends. True when the caller must delete
@@ -154,7 +183,8 @@ private:
     // Appends the state of `client_id` (nullptr: removed) to the journal;
     // mutex_ held. make_durable() of the result once mutex_ is released.
     written record(const std::string& client_id, const stored_session* session);
-    written record_inbound_qos2(const std::string& client_id, std::uint16_t packet_id, bool awaiting_pubrel);
+    written record_qos2_step(const std::string& client_id, const qos2_step& step);
+    void forget_undeliverable(); // mutex_ held
     written append_to_journal(const std::string& payload); // mutex_ held
     void make_durable(const written& written_to);
     void compact_soon(); // mutex_ held
@@ -168,6 +198,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, entry> sessions_;
     std::multimap<std::int64_t, std::string> expiries_; // disconnected sessions by expiry
+    redelivery_check may_redeliver_;
     bool dirty_ = false;      // the journal holds changes the snapshot lacks
     bool compacting_ = false; // compactor_ runs
     std::thread compactor_;

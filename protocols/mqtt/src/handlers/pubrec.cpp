@@ -20,9 +20,18 @@ void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
         return send(unknown);
     }
     auto& delivery = it->second;
+    const bool refused = static_cast<std::uint8_t>(packet.reason) >= 0x80;
+    if (!delivery.released) {
+        // The client has it (or will never take it): not sent again, should
+        // the engine give it back after a crash.
+        std::optional<delivery_place> place;
+        if (!delivery.settled) place = place_of(*delivery.sub, delivery.handle);
+        journal_qos2({refused ? qos2_step::kind::refused : qos2_step::kind::received, packet.packet_id,
+                      std::move(place)});
+    }
     if (!delivery.settled) settle(delivery.sub, delivery.handle);
     delivery.settled = true;
-    if (static_cast<std::uint8_t>(packet.reason) >= 0x80) {
+    if (refused) {
         inflight.erase(it);
         drain_deliveries();
         return;

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "../../../../../protocols/mqtt/src/session_store.hpp"
 #include "../../../support/temp_dir.hpp"
@@ -31,6 +32,12 @@ stored_session session_with(std::string generation, std::uint32_t expiry, std::s
     s.expiry_interval = expiry;
     s.subscriptions[std::move(filter)] = stored_subscription{1, false, true, std::nullopt, 1'700'000'000'000};
     return s;
+}
+
+qos2_step inbound_stored(std::uint16_t id) { return {qos2_step::kind::stored, id, std::nullopt}; }
+qos2_step inbound_completed(std::uint16_t id) { return {qos2_step::kind::completed, id, std::nullopt}; }
+qos2_step outbound(qos2_step::kind what, std::uint16_t id, std::optional<delivery_place> place = std::nullopt) {
+    return {what, id, std::move(place)};
 }
 
 std::string read_bytes(const fs::path& path) {
@@ -125,13 +132,13 @@ TEST_F(SessionJournalTest, InboundQos2ExchangesOfALiveConnectionSurviveAKill9) {
         auto s = open_store(file_in(dir), sync);
         const auto session = session_with("g", 300, "a");
         s->update("dev", 1, session);
-        s->inbound_qos2("dev", 1, 7, true); // stored, PUBREC sent
-        s->inbound_qos2("dev", 1, 8, true);
-        s->inbound_qos2("dev", 1, 7, false); // PUBREL came
-        s->inbound_qos2("dev", 2, 9, true);  // a connection that does not hold the session
-        s->inbound_qos2("none", 1, 5, true); // no such session
+        s->qos2_exchange("dev", 1, inbound_stored(7)); // stored, PUBREC sent
+        s->qos2_exchange("dev", 1, inbound_stored(8));
+        s->qos2_exchange("dev", 1, inbound_completed(7)); // PUBREL came
+        s->qos2_exchange("dev", 2, inbound_stored(9));  // a connection that does not hold the session
+        s->qos2_exchange("none", 1, inbound_stored(5)); // no such session
         s->update("discarded", 3, session);
-        s->inbound_qos2("discarded", 3, 4, true);
+        s->qos2_exchange("discarded", 3, inbound_stored(4));
         s->discard("discarded");
 
         crash_copy(dir, crashed);
@@ -148,12 +155,12 @@ TEST_F(SessionJournalTest, Qos2StepsOnBothSidesOfACompactionLoadTheLatestState) 
     auto s = open_store(file_in(dir));
     const auto session = session_with("g", 300, "a");
     s->update("dev", 1, session);
-    s->inbound_qos2("dev", 1, 7, true);
-    s->inbound_qos2("dev", 1, 8, true);
+    s->qos2_exchange("dev", 1, inbound_stored(7));
+    s->qos2_exchange("dev", 1, inbound_stored(8));
     const auto before_compaction = read_bytes(journal_in(dir));
     ASSERT_FALSE(s->save());
-    s->inbound_qos2("dev", 1, 7, false);
-    s->inbound_qos2("dev", 1, 9, true);
+    s->qos2_exchange("dev", 1, inbound_completed(7));
+    s->qos2_exchange("dev", 1, inbound_stored(9));
 
     auto expected = session;
     expected.qos2_received = {8, 9};
@@ -163,6 +170,84 @@ TEST_F(SessionJournalTest, Qos2StepsOnBothSidesOfACompactionLoadTheLatestState) 
     // Killed after the snapshot's rename, before the rotated journal was deleted.
     write_bytes(crashed.path() / "mqttSessions.journal.old", before_compaction);
     EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected);
+}
+
+TEST_F(SessionJournalTest, OutboundQos2ExchangesOfALiveConnectionSurviveAKill9) {
+    using kind = qos2_step::kind;
+    for (const bool sync : {false, true}) {
+        temp_dir dir, crashed;
+        auto s = open_store(file_in(dir), sync);
+        const auto session = session_with("g", 300, "a");
+        const delivery_place p1{"a", "a", 0, 10}, p2{"a", "a", 1, 4}, p3{"a", "a", 0, 11}, p4{"a", "a", 2, 0};
+        s->update("dev", 1, session);
+        s->qos2_exchange("dev", 1, outbound(kind::sent, 1, p1));
+        s->qos2_exchange("dev", 1, outbound(kind::sent, 2, p2));
+        s->qos2_exchange("dev", 1, outbound(kind::sent, 3, p3));
+        s->qos2_exchange("dev", 1, outbound(kind::sent, 4, p4));
+        s->qos2_exchange("dev", 1, outbound(kind::received, 1, p1));     // PUBREL went
+        s->qos2_exchange("dev", 1, outbound(kind::received, 2, p2));
+        s->qos2_exchange("dev", 1, outbound(kind::acknowledged, 2));     // PUBCOMP came
+        s->qos2_exchange("dev", 1, outbound(kind::refused, 3, p3));      // PUBREC 0x80
+        s->qos2_exchange("dev", 1, outbound(kind::received, 5));         // a retained copy
+        s->qos2_exchange("dev", 2, outbound(kind::sent, 6, p4));         // not the holder
+
+        crash_copy(dir, crashed);
+        auto expected = session;
+        expected.unacked = {{p4, 4}};
+        expected.pubrel_sent = {1, 5};
+        expected.qos2_delivered = {p1, p2, p3};
+        EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected) << "sync " << sync;
+    }
+}
+
+TEST_F(SessionJournalTest, APacketIdNamesOneDeliveryAndTheStoreKeepsWhatTheClientHas) {
+    using kind = qos2_step::kind;
+    temp_dir dir;
+    auto s = open_store(file_in(dir));
+    auto session = session_with("g", 300, "a");
+    const delivery_place p1{"a", "a", 0, 10}, p2{"a", "a", 0, 11};
+    session.unacked = {{p1, 7}};
+    s->update("dev", 1, session);
+    s->qos2_exchange("dev", 1, outbound(kind::sent, 7, p2)); // id 7 again, for another message
+    temp_dir crashed;
+    crash_copy(dir, crashed);
+    EXPECT_EQ(after_restart(file_in(crashed), "dev")->unacked, (std::map<delivery_place, std::uint16_t>{{p2, 7}}));
+    s->qos2_exchange("dev", 1, outbound(kind::received, 7, p2));
+    // The connection's own state never carries what the client has: an
+    // update, its end and a takeover's handover keep the store's.
+    s->update("dev", 1, session_with("g", 300, "a"));
+    s->end_connection("dev", 1, session_with("g", 300, "a"), true, 0);
+    std::optional<stored_session> handed;
+    ASSERT_TRUE(s->resume("dev", 2, nullptr));
+    ASSERT_TRUE(s->resume("dev", 3, [&](stored_session at_end) { handed = std::move(at_end); }));
+    s->end_connection("dev", 2, session_with("g", 300, "a"), true, 0);
+    ASSERT_TRUE(handed);
+    EXPECT_EQ(handed->qos2_delivered, std::set<delivery_place>{p2});
+    crash_copy(dir, crashed);
+    EXPECT_EQ(after_restart(file_in(crashed), "dev")->qos2_delivered, std::set<delivery_place>{p2});
+}
+
+TEST_F(SessionJournalTest, CompactionForgetsWhatTheEngineCanNoLongerGiveBack) {
+    using kind = qos2_step::kind;
+    temp_dir dir;
+    auto s = open_store(file_in(dir));
+    const delivery_place kept{"a", "a", 0, 10}, passed{"a", "a", 0, 3};
+    s->update("dev", 1, session_with("g", 300, "a"));
+    s->qos2_exchange("dev", 1, outbound(kind::received, 1, kept));
+    s->qos2_exchange("dev", 1, outbound(kind::received, 2, passed));
+    ASSERT_FALSE(s->save());
+    EXPECT_EQ(after_restart(file_in(dir), "dev")->qos2_delivered, (std::set<delivery_place>{passed, kept}))
+        << "without a check, every place is kept";
+
+    std::vector<std::string> asked_for;
+    s->check_redelivery_with([&](const std::string& client_id, const stored_session& session,
+                                 const delivery_place& place) {
+        asked_for.push_back(client_id + "/" + session.generation);
+        return place.queue_offset >= 5; // the group's offset on disk is 5
+    });
+    ASSERT_FALSE(s->save());
+    EXPECT_EQ(asked_for, (std::vector<std::string>{"dev/g", "dev/g"}));
+    EXPECT_EQ(after_restart(file_in(dir), "dev")->qos2_delivered, std::set<delivery_place>{kept});
 }
 
 TEST_F(SessionJournalTest, AResumedSessionsVoidWillSurvivesAKill9) {

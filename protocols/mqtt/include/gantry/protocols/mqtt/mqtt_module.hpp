@@ -111,8 +111,10 @@ public:
     // connection, and schedules the delayed wills they keep on `executor`.
     // An error names what is wrong with the file or its journal.
     std::error_code restore_sessions(const asio::any_io_executor& executor);
-    // Before the io threads stop: wills still waiting for their delay stay
-    // with their sessions for the next start instead of holding the threads.
+    // Before the io threads stop, and before the engine goes: wills still
+    // waiting for their delay stay with their sessions for the next start
+    // instead of holding the threads, and the session store asks the engine
+    // nothing more.
     void stop();
 
     std::string_view name() const override { return "mqtt"; }
