@@ -847,20 +847,23 @@ class mqtt_test(harness.gantryd_test_case):
     def test_a_qos2_publish_awaiting_pubrel_at_a_kill_9_is_stored_once_and_completed(self):
         """SIGKILL after PUBREC: the client resends the PUBLISH (DUP) to the
         restarted broker, which answers PUBREC without storing it again, and
-        completes its PUBREL; the subscriber gets the message once."""
+        completes its PUBREL; the subscriber, offline until then, gets the
+        message once."""
         for version, flush in ((4, "ASYNC_FLUSH"), (5, "SYNC_FLUSH")):
             self.restart("--flushDiskType", flush)
             client_id, topic = "q2-killed-%d" % version, "q2killed%d/x" % version
             expiry = struct.pack(">BI", 0x11, 300) if version == 5 else b""
+            # Offline, so that no delivery before the kill settles the message
+            # for this session (QoS 2 deliveries are exactly once across a kill).
             sub = self.persistent(client_id + "-sub", version)
             sub.subscribe(topic, 2)
+            sub.close()
             pub = self.raw()
             pub.connect(client_id, version=version, clean=False, props=expiry)
             publish = lambda dup: publish_packet(topic, b"exactly once", qos=2, packet_id=7, version=version, dup=dup)
             pub.send(publish(False))
             self.assertEqual(pub.read_packet(), (0x50, struct.pack(">H", 7)))  # PUBREC
             self.restart("--flushDiskType", flush, kill=True)
-            sub.close()
             pub.close()
 
             pub = self.raw()
