@@ -3,28 +3,23 @@
 #include <algorithm>
 #include <cstring>
 
+#include "frame_format.hpp"
+
 namespace gantry::protocols::websocket {
 
 namespace {
 
-constexpr std::uint8_t fin_bit = 0x80;
+using frame_format::fin_bit;
+using frame_format::max_control_payload;
+namespace opcodes = frame_format::opcodes;
+
 constexpr std::uint8_t reserved_bits = 0x70;
 constexpr std::uint8_t mask_bit = 0x80;
-constexpr std::size_t max_control_payload = 125;
 
 // Header sizes of a masked frame by length form (§5.2): 7-bit, 16-bit, 64-bit.
 constexpr std::uint8_t short_header = 6;
 constexpr std::uint8_t header_16 = 8;
 constexpr std::uint8_t header_64 = 14;
-
-namespace opcodes {
-constexpr std::uint8_t continuation = 0;
-constexpr std::uint8_t text = 1;
-constexpr std::uint8_t binary = 2;
-constexpr std::uint8_t close = 8;
-constexpr std::uint8_t ping = 9;
-constexpr std::uint8_t pong = 10;
-} // namespace opcodes
 
 // Unmasks `size` bytes from `from` to `to`, then turns the mask to apply to
 // the byte after them. `to` may equal `from` or lie before it: every word is

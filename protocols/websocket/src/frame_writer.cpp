@@ -2,14 +2,19 @@
 
 #include <algorithm>
 
+#include "frame_format.hpp"
+
 namespace gantry::protocols::websocket {
 
 namespace {
 
-constexpr std::uint8_t fin_binary = 0x82;
-constexpr std::uint8_t fin_close = 0x88;
-constexpr std::uint8_t fin_pong = 0x8A;
-constexpr std::size_t max_control_payload = 125;
+using frame_format::fin_bit;
+using frame_format::max_control_payload;
+namespace opcodes = frame_format::opcodes;
+
+constexpr std::uint8_t fin_binary = fin_bit | opcodes::binary;
+constexpr std::uint8_t fin_close = fin_bit | opcodes::close;
+constexpr std::uint8_t fin_pong = fin_bit | opcodes::pong;
 constexpr std::size_t max_close_reason = max_control_payload - 2;
 constexpr std::uint16_t no_status = 1005;
 
