@@ -10,8 +10,8 @@
 
 #include "amqp_bridge_session.hpp"
 #include "bridge_log.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/amqp/amqp_mapping.hpp"
-#include "gantry/protocols/common/client_identity.hpp"
 #include "gantry/protocols/naming/topic_names.hpp"
 
 namespace gantry::bridge {
@@ -30,7 +30,7 @@ void amqp_bridge_session::on_incoming(pn_delivery_t* delivery) {
     const bool answer = !pn_delivery_settled(delivery);
     if (!answer) pn_delivery_settle(delivery);
 
-    auto msg = protocols::amqp::decode_message(std::as_bytes(std::span(encoded)), protocols::common::wall_clock_ms());
+    auto msg = protocols::amqp::decode_message(std::as_bytes(std::span(encoded)), engine::wall_clock_ms());
     if (!msg) {
         bridge_log()->warn("bridge '{}': a transfer from '{}' at {} is no AMQP message ({}); rejected", name(),
                            config_.links[rule].remote, link_->address(), msg.error().message());

@@ -10,8 +10,8 @@
 
 #include "amqp_bridge_session.hpp"
 #include "bridge_log.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/amqp/amqp_mapping.hpp"
-#include "gantry/protocols/common/client_identity.hpp"
 
 namespace gantry::bridge {
 
@@ -39,7 +39,7 @@ void amqp_bridge_session::pump_outbound() {
             mark_origin(d.msg);
             encoded.clear();
             protocols::amqp::encode_message(d.msg, static_cast<std::uint32_t>(d.failed_attempts),
-                                            protocols::common::wall_clock_ms(), encoded);
+                                            engine::wall_clock_ms(), encoded);
             // A message the remote would refuse to take would end the link each time it is tried.
             if (max_size > 0 && encoded.size() > max_size) {
                 bridge_log()->warn("bridge '{}': a {}-byte message for '{}' is over {}'s maximum message size {}; "

@@ -12,7 +12,7 @@
 #include <proton/terminus.h>
 
 #include "bridge_log.hpp"
-#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/naming/jms_consumer.hpp"
 #include "gantry/protocols/naming/topic_names.hpp"
 
@@ -36,7 +36,7 @@ std::vector<bridge_session::sending_source> sources_of(const amqp_bridge_config&
         protocols::naming::jms_consumer consumer;
         consumer.point_to_point = local->queue;
         consumer.route = std::move(local->route);
-        consumer.now_ms = protocols::common::wall_clock_ms();
+        consumer.now_ms = engine::wall_clock_ms();
         if (!local->queue)
             consumer.durable_group = protocols::naming::group_name("GANTRY_BRIDGE", {config.name, link.local});
         sources.push_back({i, protocols::naming::jms_subscription_options(consumer), link.local});

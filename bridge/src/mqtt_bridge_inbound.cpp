@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "bridge_log.hpp"
-#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/protocols/mqtt/topic_filter.hpp"
 #include "mqtt_bridge_session.hpp"
@@ -59,7 +59,7 @@ void mqtt_bridge_session::on_remote_publish(mqtt::publish_packet& publish) {
     }
     const auto bytes = publish.payload.size();
     publish.topic = std::move(*local);
-    auto msg = mqtt::to_engine_message(publish, *address, client_id(), protocols::common::wall_clock_ms());
+    auto msg = mqtt::to_engine_message(publish, *address, client_id(), engine::wall_clock_ms());
     msg.properties.emplace_back(protocols::naming::bridge_hop_property, name());
     count_in(bytes);
     const auto qos = publish.qos;

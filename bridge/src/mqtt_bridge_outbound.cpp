@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "bridge_log.hpp"
-#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "mqtt_bridge_session.hpp"
 
@@ -39,7 +39,7 @@ void mqtt_bridge_session::pump_outbound() {
 
 void mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d) {
     const auto& rule = config_.topics[rule_index];
-    auto out = mqtt::from_engine_message(d.msg, protocols::common::wall_clock_ms());
+    auto out = mqtt::from_engine_message(d.msg, engine::wall_clock_ms());
     auto remote = rule.to_remote(out.publish.topic);
     if (!remote) {
         bridge_log()->warn("bridge '{}': '{}' has no remote name under rule '{}'; set aside", name(),

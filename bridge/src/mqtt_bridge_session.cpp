@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "bridge_log.hpp"
-#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/protocols/naming/topic_names.hpp"
 
@@ -38,7 +38,7 @@ std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config&
         options.group = protocols::naming::group_name("GANTRY_BRIDGE", {config.name, rule.local_filter()});
         options.mode = engine::delivery_mode::shared;
         // Where a new bridge starts; afterwards its committed position.
-        options.start = engine::start_position::at_time(protocols::common::wall_clock_ms());
+        options.start = engine::start_position::at_time(engine::wall_clock_ms());
         sources.push_back(std::move(source));
     }
     return sources;

@@ -1,6 +1,5 @@
 #include "gantry/core/core_engine.hpp"
 
-#include <chrono>
 
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include "core_log.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/message_id.hpp"
 #include "gantry/store/store_error.hpp"
 #include "gantry/store/message_properties.hpp"
@@ -17,12 +17,6 @@
 namespace gantry::core {
 
 namespace {
-
-using engine_clock = std::chrono::system_clock;
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(engine_clock::now().time_since_epoch()).count();
-}
 
 bool is_retry_topic_name(std::string_view topic) { return topic.starts_with("%RETRY%"); }
 
@@ -45,7 +39,7 @@ core_engine::core_engine(store::message_store& store, core_config config)
         arrivals_.notify(topic, queue_id, max_offset);
         scheduler_.on_arrival(topic, queue_id, max_offset);
     });
-    private_group_prefix_ = fmt::format("GANTRY_PRIVATE_{:X}_", now_ms());
+    private_group_prefix_ = fmt::format("GANTRY_PRIVATE_{:X}_", engine::wall_clock_ms());
 }
 
 core_engine::~core_engine() { stop(); }
@@ -99,14 +93,14 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     if (!m) return complete_on(ctx.executor, std::move(done), result<engine::append_receipt>(m.error()));
     // A delivery time to come: through the scheduler's delay levels
     // (delay_scheduler::level_for), stored now, delivered when it is due.
-    const auto wait = msg.deliver_at_ms - now_ms();
+    const auto wait = msg.deliver_at_ms - engine::wall_clock_ms();
     complete_when_durable(wait > 0 ? scheduler_.schedule(*m, scheduler_.level_for(wait)) : store_.put(*m),
                           m->queue_id, std::move(msg.message_id), ctx.executor, std::move(done));
 }
 
 result<store::message_to_store> core_engine::prepare(const engine::operation_context& ctx, engine::message& msg,
                                                      std::string& properties) {
-    const std::int64_t now = now_ms();
+    const std::int64_t now = engine::wall_clock_ms();
     auto topic = topics_.find_or_auto_create(msg.topic);
     if (!topic) return topic.error();
     if (!topic->writable() || topic->write_queue_nums <= 0) return core_errc::no_permission;

@@ -10,6 +10,7 @@
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
 #include "gantry/core/redelivery.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/message_id.hpp"
 #include "gantry/store/message_properties.hpp"
 
@@ -21,20 +22,6 @@ namespace {
 constexpr int pump_scan_limit = 4096;
 // How many offsets one pump takes from a queue at a time.
 constexpr int pump_batch = 32;
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-bool expired(const store::decoded_record& record, std::int64_t now) {
-    const auto v = store::find_property(record.properties, header::expires_at);
-    if (!v) return false;
-    std::int64_t at = 0;
-    std::from_chars(v->data(), v->data() + v->size(), at);
-    return at > 0 && at <= now;
-}
 
 int effective_priority(const engine::message& m) {
     return m.priority == engine::message::unset_priority ? engine::message::default_priority : m.priority;
@@ -114,14 +101,14 @@ std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscri
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;
     }
-    if (expired(record, now_ms())) {
-        queue.ack(t.offset, t.delivery_id);
-        expired_.fetch_add(1, std::memory_order_relaxed);
-        return std::nullopt;
-    }
     auto d = to_delivery(ref, record, record.reconsume_times + 1 + t.redeliveries);
     if (!d) {
         queue.ack(t.offset, t.delivery_id);
+        return std::nullopt;
+    }
+    if (d->msg.expired_at(engine::wall_clock_ms())) {
+        queue.ack(t.offset, t.delivery_id);
+        expired_.fetch_add(1, std::memory_order_relaxed);
         return std::nullopt;
     }
     d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};

@@ -1,7 +1,6 @@
 // The engine as its own retained_store: a retained message is appended like
 // any message (core_engine::append's rules) with GANTRY_RETAINED set, through
 // retained_index::put so the name index follows the log's order.
-#include <chrono>
 
 #include "gantry/core/core_engine.hpp"
 
@@ -9,6 +8,7 @@
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
 #include "gantry/core/mqtt_filter.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/message_id.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/store_error.hpp"
@@ -16,11 +16,6 @@
 namespace gantry::core {
 
 namespace {
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // The name retained_index::name_of gives the record this message becomes.
 std::string retained_name(const engine::message& msg) {
@@ -42,7 +37,7 @@ void core_engine::retain(const engine::operation_context& ctx, engine::message m
     const auto name = retained_name(msg);
     if (retained_trie::levels_of(name) > retained_trie::max_levels) return finish(core_errc::invalid_topic_name);
     // A retained message is the topic's state now; it has no delivery time.
-    if (msg.deliver_at_ms > now_ms()) return finish(core_errc::retained_with_delivery_time);
+    if (msg.deliver_at_ms > engine::wall_clock_ms()) return finish(core_errc::retained_with_delivery_time);
     std::string properties;
     // The queue append() would choose, so a client's retained and plain
     // messages on one name stay in order.
@@ -58,11 +53,11 @@ void core_engine::retain(const engine::operation_context& ctx, engine::message m
 result<engine::retained_page> core_engine::find_retained(const engine::retained_query& query) {
     if (retained_trie::filter_problem(query.filter)) return core_errc::invalid_filter;
     engine::retained_page page;
-    const auto now = now_ms();
+    const auto now = engine::wall_clock_ms();
     for (auto& f : retained_.find(query.filter, query.after, std::max<std::size_t>(1, query.max_messages), page.next)) {
         auto d = to_delivery(f.ref, f.record, 1);
         if (!d) continue;
-        if (d->msg.expires_at_ms > 0 && d->msg.expires_at_ms <= now) {
+        if (d->msg.expired_at(now)) {
             expired_.fetch_add(1, std::memory_order_relaxed);
             continue;
         }

@@ -5,6 +5,7 @@
 #include "core_log.hpp"
 #include "delay_properties.hpp"
 #include "gantry/core/message_codec.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/store_error.hpp"
 
@@ -19,11 +20,6 @@ namespace property = store::property;
 
 // Deliveries from one level before the others get their turn.
 constexpr int max_deliveries_per_pass = 1024;
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(delay_scheduler::clock::now().time_since_epoch())
-        .count();
-}
 
 std::optional<std::int32_t> parse_queue_id(std::optional<std::string_view> text) {
     std::int32_t id = 0;
@@ -69,7 +65,7 @@ delay_scheduler::level_pass delay_scheduler::deliver_level(int level) {
         // The entry's tag code is the delivery time (the store's dispatcher
         // writes it so), so nothing is read before it is due.
         if (const auto entry = store_.queue_entry(store::schedule_topic, level - 1, next)) {
-            const auto now = now_ms();
+            const auto now = engine::wall_clock_ms();
             // A delivery time further out than the level's delay comes from
             // a clock that went back since the message was stored: deliver
             // now rather than hold it for the gap (as RocketMQ does).
@@ -139,7 +135,7 @@ bool delay_scheduler::deliver_record(int level, std::int64_t queue_offset, const
     const auto slot = static_cast<std::size_t>(level - 1);
     // A delivery time not reached yet: another round through the levels.
     const auto deliver_at = parse_time(store::find_property(record.properties, header::deliver_at));
-    const auto now = now_ms();
+    const auto now = engine::wall_clock_ms();
     const auto put = deliver_at > now ? schedule(msg, level_for(deliver_at - now)) : store_.put(msg);
     if (!put && is_permanent(put.error())) {
         core_log()->error("delay level {}: the store refuses the message at schedule-queue offset {} for {}/{}: {}; "

@@ -1,20 +1,11 @@
 #include "gantry/store/commit_log.hpp"
 
-#include <chrono>
 #include <vector>
 
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/store_error.hpp"
 
 namespace gantry::store {
-
-namespace {
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 commit_log::commit_log(const store_config& config)
     : config_(config), files_(config.commit_log_dir(), config.commit_log_file_size) {}
@@ -80,7 +71,7 @@ result<append_result> commit_log::append(const message_to_store& msg) {
     result<append_result> r = std::error_code(store_errc::not_writable);
     {
         std::lock_guard lock(append_mutex_);
-        r = append_locked(msg, size, crc, now_ms());
+        r = append_locked(msg, size, crc, engine::wall_clock_ms());
     }
     return r;
 }
@@ -96,7 +87,7 @@ std::error_code commit_log::append_batch(std::span<const message_to_store> msgs,
     std::error_code ec;
     {
         std::lock_guard lock(append_mutex_);
-        const std::int64_t now = now_ms();
+        const std::int64_t now = engine::wall_clock_ms();
         for (std::size_t i = 0; i < msgs.size(); ++i) {
             auto r = append_locked(msgs[i], prepared[i].first, prepared[i].second, now);
             if (!r) {

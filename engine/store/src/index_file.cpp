@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <limits>
 #include <string>
 
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/java_hash.hpp"
 #include "gantry/store/store_error.hpp"
 
@@ -55,11 +55,6 @@ std::string name_after(std::string_view name) {
     return format_name(next, ms % 1000);
 }
 
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 } // namespace
 
 std::int64_t index_file::file_size(std::int32_t slot_count, std::int32_t max_entries) noexcept {
@@ -90,7 +85,7 @@ index_file::index_file(mapped_file_ptr file, std::int32_t slot_count, std::int32
 result<std::shared_ptr<index_file>> index_file::create(const std::filesystem::path& dir,
                                                        std::string_view previous_name, std::int32_t slot_count,
                                                        std::int32_t max_entries) {
-    std::string name = file_name(now_ms());
+    std::string name = file_name(engine::wall_clock_ms());
     if (previous_name.size() == name_length && name <= previous_name) name = name_after(previous_name);
     auto mapped = mapped_file::create_at(dir / name, 0, file_size(slot_count, max_entries));
     if (!mapped) return mapped.error();

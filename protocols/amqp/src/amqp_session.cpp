@@ -13,6 +13,7 @@
 #include <proton/session.h>
 #include <proton/transport.h>
 
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/common/client_identity.hpp"
 #include "amqp_log.hpp"
 
@@ -168,7 +169,7 @@ amqp_session::outgoing_link* amqp_session::find_outgoing(pn_link_t* link) {
     return out == outgoing_.end() ? nullptr : &out->second;
 }
 
-std::int64_t amqp_session::now_ms() const { return common::wall_clock_ms(); }
+std::int64_t amqp_session::now_ms() const { return engine::wall_clock_ms(); }
 
 engine::operation_context amqp_session::context() const {
     return {principal_.username.value_or(""), container_id_, conn_.executor()};

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "module_state.hpp"
 #include "mqtt_session.hpp"
 #include "session_registry.hpp"
@@ -26,7 +26,7 @@ mqtt_module::~mqtt_module() = default;
 
 std::error_code mqtt_module::restore_sessions(const asio::any_io_executor& executor) {
     auto& sessions = state_->sessions;
-    if (const auto ec = sessions->load(common::wall_clock_ms())) return ec;
+    if (const auto ec = sessions->load(engine::wall_clock_ms())) return ec;
     // Wills their connections left waiting before the restart: due ones at once.
     for (auto& [client_id, will] : sessions->delayed_wills()) {
         auto forget = [store = sessions, client = client_id, due = will.due_ms] { store->will_published(client, due); };

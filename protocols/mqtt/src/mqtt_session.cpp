@@ -1,9 +1,9 @@
 #include "mqtt_session.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/common/client_identity.hpp"
 #include "diagnostics.hpp"
 #include "mqtt_log.hpp"
@@ -191,7 +191,7 @@ void mqtt_session::on_closed(std::string_view reason) {
     mqtt_log()->debug("MQTT {} (MQTT {}) disconnected: {}", who(), version_name(version_), reason);
 }
 
-std::int64_t mqtt_session::now_ms() const { return common::wall_clock_ms(); }
+std::int64_t mqtt_session::now_ms() const { return engine::wall_clock_ms(); }
 
 engine::operation_context mqtt_session::context() const {
     return {{}, client_id_, conn_.executor()};

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "gantry/protocols/common/client_identity.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "mqtt_log.hpp"
 #include "mqtt_session.hpp"
 
@@ -75,7 +75,7 @@ void session_registry::schedule_will(engine::facade& engine, const std::string& 
         }
         wills_[client_id] = pending;
     }
-    const auto wait = std::max<std::int64_t>(0, pending->will.due_ms - common::wall_clock_ms());
+    const auto wait = std::max<std::int64_t>(0, pending->will.due_ms - engine::wall_clock_ms());
     pending->timer.expires_after(std::chrono::milliseconds(wait));
     pending->timer.async_wait([pending, weak = weak_from_this()](const boost::system::error_code& ec) {
         if (auto self = weak.lock()) {
@@ -95,7 +95,7 @@ void session_registry::schedule_will(engine::facade& engine, const std::string& 
 
 void session_registry::publish(pending_will& pending) {
     const auto& client = pending.client_id;
-    auto msg = will_to_publish(pending.will, client, common::wall_clock_ms());
+    auto msg = will_to_publish(pending.will, client, engine::wall_clock_ms());
     if (!msg) {
         mqtt_log()->warn("could not publish the delayed will of MQTT client '{}': {}", client, msg.error().message());
         return;

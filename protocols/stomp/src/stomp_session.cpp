@@ -1,12 +1,12 @@
 #include "stomp_session.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <random>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/common/client_identity.hpp"
 #include "stomp_log.hpp"
 
@@ -131,7 +131,7 @@ void stomp_session::on_closed(std::string_view reason) {
     if (connected_) stomp_log()->debug("STOMP {} (STOMP {}) disconnected: {}", who(), version_name(version_), reason);
 }
 
-std::int64_t stomp_session::now_ms() const { return common::wall_clock_ms(); }
+std::int64_t stomp_session::now_ms() const { return engine::wall_clock_ms(); }
 
 engine::operation_context stomp_session::context() const {
     return {principal_.username.value_or(""), client_id_, conn_.executor()};

@@ -28,6 +28,8 @@ struct message {
     // Application properties in the order sent; a name may repeat.
     std::vector<std::pair<std::string, std::string>> properties;
 
+    bool expired_at(std::int64_t now_ms) const { return expires_at_ms > 0 && expires_at_ms <= now_ms; }
+
     static constexpr int unset_priority = -1;
     static constexpr int default_priority = 4; // JMS
 };

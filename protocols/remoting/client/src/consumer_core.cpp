@@ -6,6 +6,7 @@
 #include "broker_call.hpp"
 #include "client_log.hpp"
 #include "countdown.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "group_bodies.hpp"
@@ -19,11 +20,6 @@ namespace {
 constexpr std::string_view retry_prefix = "%RETRY%";
 // Java's default for CONSUME_FROM_TIMESTAMP: half an hour back.
 constexpr std::chrono::minutes default_timestamp_back{30};
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 } // namespace
 
@@ -257,7 +253,7 @@ void consumer_core::start_offset(const message_queue& queue, std::function<void(
     if (request.code == request_code::search_offset_by_timestamp) {
         const auto ts = options_.start_timestamp_ms > 0
                             ? options_.start_timestamp_ms
-                            : now_ms() - std::chrono::milliseconds(default_timestamp_back).count();
+                            : engine::wall_clock_ms() - std::chrono::milliseconds(default_timestamp_back).count();
         request.set_ext("timestamp", std::to_string(ts));
     }
     invoke_broker(runtime_, queue, std::move(request), [done = std::move(done)](result<remoting_command> response) {

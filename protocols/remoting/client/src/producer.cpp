@@ -1,9 +1,9 @@
 #include "gantry/protocols/remoting/client/producer.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <functional>
 
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
@@ -18,11 +18,6 @@ namespace {
 
 // Java producers create unknown topics through this template topic's route.
 constexpr std::string_view auto_create_template = "TBW102";
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::optional<send_status> status_of(std::int32_t code) {
     switch (code) {
@@ -109,7 +104,7 @@ void producer::start(std::shared_ptr<attempt> a) {
         request.set_ext("d", std::to_string(options_.default_topic_queue_nums));
         request.set_ext("e", std::to_string(queue.queue_id));
         request.set_ext("f", "0");
-        request.set_ext("g", std::to_string(now_ms()));
+        request.set_ext("g", std::to_string(engine::wall_clock_ms()));
         request.set_ext("h", std::to_string(a->flag));
         request.set_ext("i", a->properties);
         request.set_ext("j", "0");
@@ -148,7 +143,7 @@ void producer::start(std::shared_ptr<attempt> a) {
 void producer::submit(message m, std::shared_ptr<attempt> a) {
     asio::post(runtime_.executor(), [this, a, m = std::move(m)] {
         a->topic = m.topic;
-        a->msg_id = unique_keys_.next(now_ms());
+        a->msg_id = unique_keys_.next(engine::wall_clock_ms());
         a->properties = encode_properties(m, a->msg_id);
         a->body = m.body;
         a->flag = m.flag;
@@ -183,7 +178,7 @@ void producer::send_batch_async(std::vector<message> batch, send_handler done) {
         a->topic = batch.front().topic;
         std::vector<std::byte> body;
         for (const auto& m : batch) {
-            const auto key = unique_keys_.next(now_ms());
+            const auto key = unique_keys_.next(engine::wall_clock_ms());
             if (!a->msg_id.empty()) a->msg_id += ',';
             a->msg_id += key;
             store::append_batch_entry(body, m.flag, m.body, encode_properties(m, key));

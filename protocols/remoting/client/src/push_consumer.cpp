@@ -6,6 +6,7 @@
 
 #include "client_log.hpp"
 #include "consumer_core.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/remoting/reset_offset_body.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
@@ -14,11 +15,6 @@
 namespace gantry::protocols::remoting::client {
 
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Programming errors of the application (STYLE.md 7).
 [[noreturn]] void misuse(const char* what) {
@@ -47,7 +43,8 @@ push_consumer::~push_consumer() { shutdown(); }
 void push_consumer::subscribe(std::string topic, std::string expression, std::string type) {
     if (started_) misuse("subscribe() after start()");
     std::erase_if(core_->subscriptions, [&](const subscription& s) { return s.topic == topic; });
-    core_->subscriptions.push_back(make_subscription(std::move(topic), std::move(expression), std::move(type), now_ms()));
+    core_->subscriptions.push_back(
+        make_subscription(std::move(topic), std::move(expression), std::move(type), engine::wall_clock_ms()));
 }
 
 void push_consumer::listen(concurrent_listener listener) {
@@ -68,7 +65,8 @@ std::error_code push_consumer::start() {
     auto subscriptions = core_->subscriptions;
     // Java's clustering consumers also read their group's retry topic.
     if (core_->options.model == message_model::clustering)
-        subscriptions.push_back(make_subscription("%RETRY%" + core_->options.group, "*", "TAG", now_ms()));
+        subscriptions.push_back(
+            make_subscription("%RETRY%" + core_->options.group, "*", "TAG", engine::wall_clock_ms()));
     core_->running = std::make_shared<consumer_core>(runtime_, core_->options, std::move(subscriptions),
                                                      core_->listeners);
     std::weak_ptr<consumer_core> weak = core_->running;

@@ -1,7 +1,8 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
+
+#include "gantry/engine/wall_clock.hpp"
 
 namespace gantry::core {
 
@@ -12,21 +13,15 @@ struct data_version {
     std::int64_t counter = 0;   // changes so far
 
     // A table's version before any change: made now (Java's new DataVersion()).
-    static data_version fresh() { return {now_ms(), 0}; }
+    static data_version fresh() { return {engine::wall_clock_ms(), 0}; }
 
     // One more change, now.
     void advance() {
-        timestamp = now_ms();
+        timestamp = engine::wall_clock_ms();
         ++counter;
     }
 
     friend bool operator==(const data_version&, const data_version&) = default;
-
-private:
-    static std::int64_t now_ms() {
-        using namespace std::chrono;
-        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-    }
 };
 
 } // namespace gantry::core

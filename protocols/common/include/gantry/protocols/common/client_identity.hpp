@@ -1,7 +1,5 @@
 #pragma once
 
-#include <chrono>
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,13 +11,6 @@ namespace gantry::protocols::common {
 inline std::string describe_client(std::string_view client_id, std::string_view remote_address) {
     std::string text = client_id.empty() ? "client" : "client '" + std::string(client_id) + "'";
     return text + " from " + std::string(remote_address);
-}
-
-// Milliseconds since the epoch: message times (born, expiry, a subscription's
-// start) are wall-clock times, comparable with the records' store times.
-inline std::int64_t wall_clock_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 } // namespace gantry::protocols::common
