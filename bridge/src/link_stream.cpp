@@ -3,7 +3,8 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <stdexcept>
+
+#include "gantry/protocols/common/tls_context.hpp"
 
 namespace gantry::bridge {
 
@@ -54,23 +55,7 @@ void link_stream::close() {
 }
 
 std::shared_ptr<asio::ssl::context> make_tls_context(const tls_options& tls) {
-    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                         asio::ssl::context::no_tlsv1_1);
-    boost::system::error_code error;
-    if (tls.ca_file.empty()) context->set_default_verify_paths(error);
-    else context->load_verify_file(tls.ca_file, error);
-    if (error)
-        throw std::runtime_error("cannot read the CA file '" + tls.ca_file + "': " + error.message());
-    if (!tls.cert_file.empty()) {
-        context->use_certificate_chain_file(tls.cert_file, error);
-        if (error)
-            throw std::runtime_error("cannot read the certificate file '" + tls.cert_file + "': " + error.message());
-        context->use_private_key_file(tls.key_file, asio::ssl::context::pem, error);
-        if (error) throw std::runtime_error("cannot read the key file '" + tls.key_file + "': " + error.message());
-    }
-    return context;
+    return protocols::common::make_tls_client_context({tls.ca_file, tls.cert_file, tls.key_file});
 }
 
 } // namespace gantry::bridge

@@ -4,12 +4,15 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
+#include <string_view>
 #include <system_error>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "gantry/broker/startup_error.hpp"
+#include "gantry/protocols/common/tls_context.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/protocols/amqp/amqp_module.hpp"
 #include "gantry/protocols/stomp/stomp_module.hpp"
@@ -80,20 +83,22 @@ void application::start_listeners() {
     name_servers_ = std::make_unique<name_server_link>(config_, *engine_, identity);
     make_bridges();
     // Before the native listener, whose runtime info reports the module's counters.
-    if (config_.mqtt_port != 0) make_mqtt_module();
+    if (config_.mqtt_port != 0 || config_.mqtt_tls_port != 0) make_mqtt_module();
     auto remoting = std::make_shared<protocols::remoting::remoting_module>(
         *engine_, std::move(identity), name_servers_->access(), [this] { return runtime_info(); });
     protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
-                                              config_.remoting_limits};
+                                              config_.remoting_limits, nullptr, "listenPort"};
     network_->listen(std::move(remoting), std::move(listen));
     // The WebSocket listener serves the very module objects the TCP listeners use.
     std::vector<protocols::websocket::websocket_route> websocket_routes;
     if (mqtt_) {
-        protocols::common::listener_config mqtt_listen{config_.listen_host,
-                                                       static_cast<std::uint16_t>(config_.mqtt_port),
-                                                       config_.mqtt_limits};
         websocket_routes.push_back({mqtt_, config_.mqtt_limits});
-        network_->listen(mqtt_, std::move(mqtt_listen));
+        if (config_.mqtt_port != 0)
+            network_->listen(mqtt_, {config_.listen_host, static_cast<std::uint16_t>(config_.mqtt_port),
+                                     config_.mqtt_limits, nullptr, "mqttPort"});
+        if (config_.mqtt_tls_port != 0)
+            network_->listen(mqtt_, {config_.listen_host, static_cast<std::uint16_t>(config_.mqtt_tls_port),
+                                     config_.mqtt_limits, tls_context(), "mqttTlsPort"});
     }
     if (config_.stomp_port != 0) {
         auto options = config_.stomp;
@@ -101,7 +106,7 @@ void application::start_listeners() {
         auto stomp = std::make_shared<protocols::stomp::stomp_module>(*engine_, options, access_control());
         websocket_routes.push_back({stomp, config_.stomp_limits});
         network_->listen(std::move(stomp), {config_.listen_host, static_cast<std::uint16_t>(config_.stomp_port),
-                                            config_.stomp_limits});
+                                            config_.stomp_limits, nullptr, "stompPort"});
     }
     if (config_.amqp_port != 0) {
         auto options = config_.amqp;
@@ -112,7 +117,7 @@ void application::start_listeners() {
         auto amqp = std::make_shared<protocols::amqp::amqp_module>(*engine_, options, access_control());
         websocket_routes.push_back({amqp, config_.amqp_limits});
         network_->listen(std::move(amqp), {config_.listen_host, static_cast<std::uint16_t>(config_.amqp_port),
-                                           config_.amqp_limits});
+                                           config_.amqp_limits, nullptr, "amqpPort"});
     }
     if (config_.websocket_port != 0) {
         auto websocket = config_.websocket;
@@ -121,6 +126,19 @@ void application::start_listeners() {
         websocket_subprotocols_ = network_->listen_websocket(std::move(websocket_routes), std::move(websocket));
     }
     name_servers_->start();
+}
+
+std::shared_ptr<asio::ssl::context> application::tls_context() {
+    if (!tls_) {
+        try {
+            tls_ = protocols::common::make_tls_server_context(
+                {config_.tls_ca_file, config_.tls_cert_file, config_.tls_key_file},
+                config_.tls_require_client_certificate);
+        } catch (const std::runtime_error& error) {
+            throw startup_error(fmt::format("{} (tlsCertFile, tlsKeyFile, tlsCaFile)", error.what()));
+        }
+    }
+    return tls_;
 }
 
 void application::make_mqtt_module() {
@@ -181,6 +199,21 @@ void application::load_security() {
     }
 }
 
+void application::reload_access_files() {
+    const auto reload = [this](auto& table, const std::filesystem::path& path, std::string_view key) {
+        if (path.empty()) return;
+        if (auto error = table.reload())
+            log_->error("{} ({}): not reloaded, the previous file stays in force; correct it and send SIGHUP again",
+                        error->message, key);
+        else
+            log_->info("reloaded {} ({})", path.string(), key);
+    };
+    if (config_.password_file.empty() && config_.acl_file.empty())
+        log_->info("nothing to reload: neither passwordFile nor aclFile is configured");
+    reload(users_, config_.password_file, "passwordFile");
+    reload(acl_, config_.acl_file, "aclFile");
+}
+
 void application::stop() {
     // Connections go first, then the engine; the store's dispatcher calls
     // into the engine until the store is shut down, so neither is destroyed
@@ -220,6 +253,14 @@ void application::prepare_data_dir() const {
     }
 }
 
+std::string application::mqtt_listeners_text() const {
+    auto text = config_.mqtt_port != 0 ? fmt::format("MQTT on {}:{}", config_.listen_host, config_.mqtt_port)
+                                       : std::string("no MQTT listener (mqttPort 0)");
+    if (config_.mqtt_tls_port != 0)
+        text += fmt::format(", MQTT over TLS on {}:{}", config_.listen_host, config_.mqtt_tls_port);
+    return text;
+}
+
 void application::log_started(std::chrono::milliseconds took) const {
     const auto& store = config_.store;
     std::error_code error;
@@ -231,8 +272,7 @@ void application::log_started(std::chrono::milliseconds took) const {
                "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
                config_.listen_port,
-               config_.mqtt_port != 0 ? fmt::format("MQTT on {}:{}", config_.listen_host, config_.mqtt_port)
-                                      : std::string("no MQTT listener (mqttPort 0)"),
+               mqtt_listeners_text(),
                config_.stomp_port != 0 ? fmt::format("STOMP on {}:{}", config_.listen_host, config_.stomp_port)
                                        : std::string("no STOMP listener (stompPort 0)"),
                config_.amqp_port != 0 ? fmt::format("AMQP on {}:{}", config_.listen_host, config_.amqp_port)

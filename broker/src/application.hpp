@@ -36,14 +36,21 @@ public:
     void start();
     // Stops the modules in reverse order, flushing the store. Idempotent.
     void stop();
+    // Rereads passwordFile and aclFile; one that does not load leaves the
+    // previous one in force, with an error in the log.
+    void reload_access_files();
 
 private:
     void prepare_data_dir() const;
     // The effective configuration in one line, once the start succeeded, so
     // that a failed start leaves only its error on stderr.
     void log_started(std::chrono::milliseconds took) const;
+    std::string mqtt_listeners_text() const;
 
     void start_listeners();
+    // The TLS listeners' context, made from tlsCertFile, tlsKeyFile and
+    // tlsCaFile when the first one needs it; throws startup_error.
+    std::shared_ptr<asio::ssl::context> tls_context();
     // The MQTT module, restoring its persistent sessions; throws startup_error.
     void make_mqtt_module();
     // Bridges exist before the listeners (GET_BROKER_RUNTIME_INFO reports
@@ -68,6 +75,7 @@ private:
     std::shared_ptr<protocols::mqtt::mqtt_module> mqtt_;
     security::user_store users_;
     security::acl acl_;
+    std::shared_ptr<asio::ssl::context> tls_;
     std::vector<std::string> websocket_subprotocols_; // for the start-up line
 };
 

@@ -50,6 +50,11 @@ void register_broker_keys(config_registry& registry) {
         "mqttPort", "Port of the MQTT 3.1/3.1.1/5.0 listener, on listenHost (0: no MQTT listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.mqtt_port; }));
     add(integer_key(
+        "mqttTlsPort",
+        "Port of the MQTT listener over TLS (mqtts, usually 8883), on listenHost, with tlsCertFile and tlsKeyFile "
+        "(0: none)",
+        between(0, 65535), [](auto& c) -> auto& { return c.mqtt_tls_port; }));
+    add(integer_key(
         "stompPort", "Port of the STOMP 1.0/1.1/1.2 listener, on listenHost (0: no STOMP listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.stomp_port; }));
     add(integer_key(

@@ -1,7 +1,9 @@
 // gantryd: the Gantry broker. Reads its configuration, starts the modules,
-// runs until SIGINT or SIGTERM and stops cleanly. Start-up problems end the
+// runs until SIGINT or SIGTERM and stops cleanly; SIGHUP rereads the
+// password and ACL files. Start-up problems end the
 // process with one line on stderr and exit status 2.
 
+#include <csignal>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -14,7 +16,7 @@
 #include "gantry/broker/config_loader.hpp"
 #include "gantry/broker/startup_error.hpp"
 #include "logging.hpp"
-#include "stop_signals.hpp"
+#include "process_signals.hpp"
 
 namespace {
 
@@ -29,7 +31,7 @@ void log_effective_config(const config_registry& registry, const broker_config& 
     }
 }
 
-int run(int argc, char** argv, stop_signals& signals) {
+int run(int argc, char** argv, process_signals& signals) {
     broker_config config;
     try {
         const auto registry = make_broker_registry();
@@ -55,7 +57,11 @@ int run(int argc, char** argv, stop_signals& signals) {
         return exit_startup_failure;
     }
 
-    const int signal_number = signals.wait();
+    int signal_number = signals.wait();
+    for (; signal_number == SIGHUP; signal_number = signals.wait()) {
+        log->info("received SIGHUP, reloading the password and ACL files");
+        app.reload_access_files();
+    }
     log->info("received SIG{}, stopping", sigabbrev_np(signal_number));
     app.stop();
     log->info("stopped cleanly");
@@ -65,7 +71,7 @@ int run(int argc, char** argv, stop_signals& signals) {
 } // namespace
 
 int main(int argc, char** argv) {
-    stop_signals signals;
+    process_signals signals;
     int status = 1;
     try {
         status = run(argc, argv, signals);

@@ -33,6 +33,15 @@ void register_limit_keys(config_registry& registry, const std::string& group, co
     registry.add_finisher([limits](broker_config& config) -> config_problem { return limits(config).validate(); });
 }
 
+// Caught before anything starts, with the keys to set.
+config_problem check_tls_files(broker_config& config) {
+    if (config.mqtt_tls_port != 0 && (config.tls_cert_file.empty() || config.tls_key_file.empty()))
+        return "mqttTlsPort needs tlsCertFile and tlsKeyFile: the listener's certificate chain and private key (PEM)";
+    if (config.tls_require_client_certificate && config.tls_ca_file.empty())
+        return "tlsRequireClientCertificate needs tlsCaFile: the authorities client certificates must chain to";
+    return std::nullopt;
+}
+
 } // namespace
 
 void register_protocol_keys(config_registry& registry) {
@@ -46,6 +55,20 @@ void register_protocol_keys(config_registry& registry) {
     security(bool_key(
         "allowAnonymous", "Whether clients without a username (or with one no password file can verify) may connect",
         [](auto& c) -> auto& { return c.allow_anonymous; }));
+    security(string_key(
+        "tlsCertFile", "Certificate chain (PEM) the TLS listeners present; needed by mqttTlsPort",
+        [](auto& c) -> auto& { return c.tls_cert_file; }));
+    security(string_key(
+        "tlsKeyFile", "Private key (PEM) of tlsCertFile", [](auto& c) -> auto& { return c.tls_key_file; }));
+    security(string_key(
+        "tlsCaFile",
+        "Authorities (PEM) TLS clients' certificates must chain to; clients are asked for one when set (empty: none "
+        "asked)",
+        [](auto& c) -> auto& { return c.tls_ca_file; }));
+    security(bool_key(
+        "tlsRequireClientCertificate", "Whether a TLS client without a certificate from tlsCaFile is refused",
+        [](auto& c) -> auto& { return c.tls_require_client_certificate; }));
+    registry.add_finisher(check_tls_files);
 
     register_limit_keys(registry, "Native protocol (RocketMQ remoting)", "remoting.",
                         [](auto& c) -> auto& { return c.remoting_limits; });

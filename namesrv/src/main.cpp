@@ -61,7 +61,7 @@ int run(int argc, char** argv, asio::io_context& main_context, asio::signal_set&
     // Operators set these on the command line: "set --listenPort".
     limits.key_prefix = "--";
     protocols::common::tcp_listener listener(pool.at(0), pool, module,
-                                             {options.listen_host, options.listen_port, limits});
+                                             {options.listen_host, options.listen_port, limits, nullptr, {}});
     if (auto error = listener.start()) {
         pool.stop();
         return refuse_start(error->message);

@@ -23,6 +23,7 @@ import paho.mqtt.client as paho
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+import certificates
 import gantryd_harness as harness
 import protocol_clients as clients
 
@@ -122,24 +123,6 @@ class scripted_remote:
 
     def close(self):
         self.server.close()
-
-
-def make_certificates(folder):
-    """A test CA, a server certificate for 127.0.0.1 and a client
-    certificate it signed, and a second CA that signed nothing here."""
-    def run(*args):
-        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True, timeout=30)
-    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    for ca in ("ca", "other-ca"):
-        run("req", "-x509", *key, "-days", "2", "-subj", "/CN=gantry test " + ca, "-keyout", ca + ".key",
-            "-out", ca + ".crt")
-    with open(os.path.join(folder, "san.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
-    for name, subject in (("server", "/CN=127.0.0.1"), ("client", "/CN=gantry-bridge")):
-        run("req", *key, "-subj", subject, "-keyout", name + ".key", "-out", name + ".csr")
-        run("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-            "-days", "2", "-extfile", "san.ext", "-out", name + ".crt")
-    return lambda name: os.path.join(folder, name)
 
 
 def bridge_entry(name, port, topics, **keys):
@@ -465,7 +448,7 @@ class bridge_test(stream_checks, harness.gantryd_test_case):
     def tls_mosquitto(self):
         """A second Mosquitto whose bridge port wants TLS and a client
         certificate from the test CA; its plain port is for the test's clients."""
-        cert = make_certificates(self.workdir)
+        cert = certificates.make_certificates(self.workdir)
         tls_port = harness.free_port()
         tls = mosquitto_broker(self.workdir, harness.free_port(), name="tls-mosquitto", extra=(
             "listener %d 127.0.0.1\ncafile %s\ncertfile %s\nkeyfile %s\nrequire_certificate true\n"

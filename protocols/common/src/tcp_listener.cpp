@@ -5,18 +5,24 @@
 #include "gantry/protocols/common/connection.hpp"
 #include "gantry/protocols/common/listen_socket.hpp"
 #include "gantry/protocols/common/tcp_stream.hpp"
+#include "gantry/protocols/common/tls_stream.hpp"
 #include "listener_log.hpp"
 
 namespace gantry::protocols::common {
 
 namespace {
 
+std::string name_of(const protocol_module& module, const listener_config& config) {
+    return config.tls ? std::string(module.name()) + " over TLS" : std::string(module.name());
+}
+
 acceptor_settings settings_of(const protocol_module& module, const listener_config& config,
                               std::shared_ptr<admission> admitted) {
-    return {std::string(module.name()),
+    return {name_of(module, config),
             config.host,
             config.port,
-            {config.limits.key("listenHost"), config.limits.key("listenPort")},
+            {config.limits.key("listenHost"),
+             config.port_key.empty() ? config.limits.key("listenPort") : config.port_key},
             config.limits.max_connections,
             config.limits.key("maxConnections"),
             std::move(admitted)};
@@ -29,11 +35,14 @@ tcp_listener::tcp_listener(asio::io_context& accept_context, io_pool& pool, std:
     : module_(std::move(module)),
       config_(std::move(config)),
       acceptor_(accept_context, pool, settings_of(*module_, config_, admitted_),
-                [module = module_, profile = std::make_shared<const connection::profile>(connection::profile{
-                                       std::string(module_->name()), config_.limits, admitted_})](
+                [module = module_, tls = config_.tls,
+                 profile = std::make_shared<const connection::profile>(
+                     connection::profile{name_of(*module_, config_), config_.limits, admitted_})](
                     accepted_tcp_socket socket, std::uint64_t id) {
-                    auto conn = std::make_shared<connection>(std::make_unique<tcp_stream>(std::move(socket)),
-                                                             connection::options{id, profile});
+                    std::unique_ptr<byte_stream> stream;
+                    if (tls) stream = std::make_unique<tls_stream>(std::move(socket), tls);
+                    else stream = std::make_unique<tcp_stream>(std::move(socket));
+                    auto conn = std::make_shared<connection>(std::move(stream), connection::options{id, profile});
                     asio::post(conn->executor(), [conn, module] { conn->start(*module); });
                 }) {}
 
@@ -46,7 +55,7 @@ std::optional<listen_error> tcp_listener::start() {
                                         module_->name(), *problem)};
     }
     if (auto problem = acceptor_.start()) return problem;
-    listener_log()->info("{} listening on {}", module_->name(), host_port(config_.host, acceptor_.port()));
+    listener_log()->info("{} listening on {}", name_of(*module_, config_), host_port(config_.host, acceptor_.port()));
     return std::nullopt;
 }
 

@@ -45,6 +45,7 @@ struct broker_config {
     std::string broker_ip1 = "127.0.0.1";               // brokerIP1
     std::int32_t listen_port = 10911;                   // listenPort
     std::int32_t mqtt_port = 1883;                      // mqttPort: 0 = no MQTT listener
+    std::int32_t mqtt_tls_port = 0;                     // mqttTlsPort: 0 = no MQTT over TLS listener
     std::int32_t stomp_port = 61613;                    // stompPort: 0 = no STOMP listener
     std::int32_t amqp_port = 5672;                      // amqpPort: 0 = no AMQP listener
     std::int32_t websocket_port = 8080;                 // websocketPort: 0 = no WebSocket/HTTP listener
@@ -77,6 +78,11 @@ struct broker_config {
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
     bool allow_anonymous = true;         // allowAnonymous
+    // The TLS listeners' certificate (mqttTlsPort).
+    std::string tls_cert_file;                   // tlsCertFile: the certificate chain (PEM)
+    std::string tls_key_file;                    // tlsKeyFile: its private key (PEM)
+    std::string tls_ca_file;                     // tlsCaFile: client certificates must chain to it; empty: none asked
+    bool tls_require_client_certificate = false; // tlsRequireClientCertificate
     // [[bridge]] entries of the configuration file (no command-line form).
     std::vector<bridge::bridge_config> bridges;
 };

@@ -43,7 +43,7 @@ protected:
     // Listens for `module` on an ephemeral port of 127.0.0.1.
     void serve(std::shared_ptr<protocol_module> module, connection_limits limits) {
         listener_ = std::make_unique<tcp_listener>(accept_pool_.at(0), pool_, std::move(module),
-                                                   listener_config{"127.0.0.1", 0, std::move(limits)});
+                                                   listener_config{"127.0.0.1", 0, std::move(limits), nullptr, {}});
         const auto error = listener_->start();
         ASSERT_FALSE(error) << error->message;
     }

@@ -35,10 +35,11 @@ protected:
         return limits;
     }
 
-    // Starts the listener on an ephemeral port and returns it.
-    std::uint16_t listen(connection_limits limits) {
+    // Starts the listener (TLS with a `tls` context) on an ephemeral port and returns it.
+    std::uint16_t listen(connection_limits limits, std::shared_ptr<asio::ssl::context> tls = nullptr) {
         listener_ = std::make_unique<tcp_listener>(accept_pool_.at(0), pool_, module_,
-                                                   listener_config{"127.0.0.1", 0, std::move(limits)});
+                                                   listener_config{"127.0.0.1", 0, std::move(limits),
+                                                                   std::move(tls), {}});
         const auto error = listener_->start();
         EXPECT_FALSE(error) << error->message;
         return listener_->port();

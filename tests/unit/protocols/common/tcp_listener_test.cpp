@@ -175,7 +175,8 @@ TEST_F(TcpListenerTest, StopClosesEveryConnection) {
 
 TEST_F(TcpListenerTest, BindingAPortInUseReturnsAnErrorNamingIt) {
     const auto port = listen(small_limits());
-    tcp_listener second(accept_pool_.at(0), pool_, module_, listener_config{"127.0.0.1", port, small_limits()});
+    tcp_listener second(accept_pool_.at(0), pool_, module_,
+                        listener_config{"127.0.0.1", port, small_limits(), nullptr, {}});
     const auto error = second.start();
     ASSERT_TRUE(error.has_value());
     EXPECT_EQ(error->code, std::errc::address_in_use);
@@ -186,7 +187,7 @@ TEST_F(TcpListenerTest, BindingAPortInUseReturnsAnErrorNamingIt) {
 TEST_F(TcpListenerTest, RefusesLimitsThatCannotWork) {
     auto limits = small_limits();
     limits.input_budget_bytes = limits.max_frame_size - 1;
-    tcp_listener listener(accept_pool_.at(0), pool_, module_, listener_config{"127.0.0.1", 0, limits});
+    tcp_listener listener(accept_pool_.at(0), pool_, module_, listener_config{"127.0.0.1", 0, limits, nullptr, {}});
     const auto error = listener.start();
     ASSERT_TRUE(error.has_value());
     EXPECT_EQ(error->code, std::errc::invalid_argument);

@@ -14,15 +14,23 @@
 #include "gantry/protocols/common/protocol_module.hpp"
 #include "gantry/protocols/common/socket_acceptor.hpp"
 
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
+
 namespace gantry::protocols::common {
 
 struct listener_config {
     std::string host = "0.0.0.0"; // key_prefix + "listenHost"
-    std::uint16_t port = 0;       // key_prefix + "listenPort"; 0 = any free port (tests)
+    std::uint16_t port = 0;       // 0 = any free port (tests)
     connection_limits limits;     // usually module.default_limits() with overrides
+    // TLS on every accepted connection (make_tls_server_context); null: plain TCP.
+    std::shared_ptr<asio::ssl::context> tls;
+    // The key that sets `port`, named when it cannot be bound; empty: key_prefix + "listenPort".
+    std::string port_key;
 };
 
-// Accepts TCP connections for one protocol module. Accepting runs on
+// Accepts TCP connections, plain or TLS, for one protocol module. Accepting runs on
 // `accept_context` (a context of its own, or any one thread runs); each new
 // connection is handed to the next io_pool context and lives there. Over
 // maxConnections, a new connection is closed at once with a warning.
