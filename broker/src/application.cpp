@@ -86,29 +86,22 @@ void application::start_listeners() {
     if (config_.mqtt_port != 0 || config_.mqtt_tls_port != 0) make_mqtt_module();
     auto remoting = std::make_shared<protocols::remoting::remoting_module>(
         *engine_, std::move(identity), name_servers_->access(), [this] { return runtime_info(); });
-    protocols::common::listener_config listen{config_.listen_host, static_cast<std::uint16_t>(config_.listen_port),
-                                              config_.remoting_limits, nullptr, "listenPort"};
-    network_->listen(std::move(remoting), std::move(listen));
+    listen(remoting, config_.remoting_limits, {config_.listen_port, "listenPort", 0, {}});
     // The WebSocket listener serves the very module objects the TCP listeners use.
     std::vector<protocols::websocket::websocket_route> websocket_routes;
     if (mqtt_) {
         websocket_routes.push_back({mqtt_, config_.mqtt_limits});
-        if (config_.mqtt_port != 0)
-            network_->listen(mqtt_, {config_.listen_host, static_cast<std::uint16_t>(config_.mqtt_port),
-                                     config_.mqtt_limits, nullptr, "mqttPort"});
-        if (config_.mqtt_tls_port != 0)
-            network_->listen(mqtt_, {config_.listen_host, static_cast<std::uint16_t>(config_.mqtt_tls_port),
-                                     config_.mqtt_limits, tls_context(), "mqttTlsPort"});
+        listen(mqtt_, config_.mqtt_limits, {config_.mqtt_port, "mqttPort", config_.mqtt_tls_port, "mqttTlsPort"});
     }
-    if (config_.stomp_port != 0) {
+    if (config_.stomp_port != 0 || config_.stomp_tls_port != 0) {
         auto options = config_.stomp;
         options.level_separator = config_.stomp_level_separator.front();
         auto stomp = std::make_shared<protocols::stomp::stomp_module>(*engine_, options, access_control());
         websocket_routes.push_back({stomp, config_.stomp_limits});
-        network_->listen(std::move(stomp), {config_.listen_host, static_cast<std::uint16_t>(config_.stomp_port),
-                                            config_.stomp_limits, nullptr, "stompPort"});
+        listen(stomp, config_.stomp_limits,
+               {config_.stomp_port, "stompPort", config_.stomp_tls_port, "stompTlsPort"});
     }
-    if (config_.amqp_port != 0) {
+    if (config_.amqp_port != 0 || config_.amqp_tls_port != 0) {
         auto options = config_.amqp;
         options.max_message_size = config_.store.max_message_size;
         // Announced in OPEN: proton closes a peer silent for this long; the listener's timer is the backstop.
@@ -116,8 +109,7 @@ void application::start_listeners() {
         options.bare_address_is_topic = config_.amqp_default_address_kind == "topic";
         auto amqp = std::make_shared<protocols::amqp::amqp_module>(*engine_, options, access_control());
         websocket_routes.push_back({amqp, config_.amqp_limits});
-        network_->listen(std::move(amqp), {config_.listen_host, static_cast<std::uint16_t>(config_.amqp_port),
-                                           config_.amqp_limits, nullptr, "amqpPort"});
+        listen(amqp, config_.amqp_limits, {config_.amqp_port, "amqpPort", config_.amqp_tls_port, "amqpTlsPort"});
     }
     if (config_.websocket_port != 0) {
         auto websocket = config_.websocket;
@@ -126,6 +118,16 @@ void application::start_listeners() {
         websocket_subprotocols_ = network_->listen_websocket(std::move(websocket_routes), std::move(websocket));
     }
     name_servers_->start();
+}
+
+void application::listen(const std::shared_ptr<protocols::common::protocol_module>& module,
+                         const protocols::common::connection_limits& limits, const listen_ports& ports) {
+    if (ports.plain != 0)
+        network_->listen(module, {config_.listen_host, static_cast<std::uint16_t>(ports.plain), limits, nullptr,
+                                  std::string(ports.plain_key)});
+    if (ports.tls != 0)
+        network_->listen(module, {config_.listen_host, static_cast<std::uint16_t>(ports.tls), limits, tls_context(),
+                                  std::string(ports.tls_key)});
 }
 
 std::shared_ptr<asio::ssl::context> application::tls_context() {
@@ -253,11 +255,10 @@ void application::prepare_data_dir() const {
     }
 }
 
-std::string application::mqtt_listeners_text() const {
-    auto text = config_.mqtt_port != 0 ? fmt::format("MQTT on {}:{}", config_.listen_host, config_.mqtt_port)
-                                       : std::string("no MQTT listener (mqttPort 0)");
-    if (config_.mqtt_tls_port != 0)
-        text += fmt::format(", MQTT over TLS on {}:{}", config_.listen_host, config_.mqtt_tls_port);
+std::string application::listeners_text(std::string_view protocol, const listen_ports& ports) const {
+    auto text = ports.plain != 0 ? fmt::format("{} on {}:{}", protocol, config_.listen_host, ports.plain)
+                                 : fmt::format("no {} listener ({} 0)", protocol, ports.plain_key);
+    if (ports.tls != 0) text += fmt::format(", {} over TLS on {}:{}", protocol, config_.listen_host, ports.tls);
     return text;
 }
 
@@ -272,11 +273,9 @@ void application::log_started(std::chrono::milliseconds took) const {
                "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
                config_.listen_port,
-               mqtt_listeners_text(),
-               config_.stomp_port != 0 ? fmt::format("STOMP on {}:{}", config_.listen_host, config_.stomp_port)
-                                       : std::string("no STOMP listener (stompPort 0)"),
-               config_.amqp_port != 0 ? fmt::format("AMQP on {}:{}", config_.listen_host, config_.amqp_port)
-                                      : std::string("no AMQP listener (amqpPort 0)"),
+               listeners_text("MQTT", {config_.mqtt_port, "mqttPort", config_.mqtt_tls_port, "mqttTlsPort"}),
+               listeners_text("STOMP", {config_.stomp_port, "stompPort", config_.stomp_tls_port, "stompTlsPort"}),
+               listeners_text("AMQP", {config_.amqp_port, "amqpPort", config_.amqp_tls_port, "amqpTlsPort"}),
                config_.websocket_port != 0
                    ? fmt::format("WebSocket on {}:{} ({})", config_.listen_host, config_.websocket_port,
                                  fmt::join(websocket_subprotocols_, ", "))

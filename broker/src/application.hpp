@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -45,7 +46,19 @@ private:
     // The effective configuration in one line, once the start succeeded, so
     // that a failed start leaves only its error on stderr.
     void log_started(std::chrono::milliseconds took) const;
-    std::string mqtt_listeners_text() const;
+
+    // A protocol's ports and the keys that set them (0: no such listener).
+    struct listen_ports {
+        std::int32_t plain;
+        std::string_view plain_key;
+        std::int32_t tls;
+        std::string_view tls_key;
+    };
+    // "MQTT on host:port, MQTT over TLS on host:port", for the start-up line.
+    std::string listeners_text(std::string_view protocol, const listen_ports& ports) const;
+    // Starts the module's plain and TLS listeners whose ports are set.
+    void listen(const std::shared_ptr<protocols::common::protocol_module>& module,
+                const protocols::common::connection_limits& limits, const listen_ports& ports);
 
     void start_listeners();
     // The TLS listeners' context, made from tlsCertFile, tlsKeyFile and

@@ -58,8 +58,17 @@ void register_broker_keys(config_registry& registry) {
         "stompPort", "Port of the STOMP 1.0/1.1/1.2 listener, on listenHost (0: no STOMP listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.stomp_port; }));
     add(integer_key(
+        "stompTlsPort",
+        "Port of the STOMP listener over TLS (usually 61614), on listenHost, with tlsCertFile and tlsKeyFile (0: none)",
+        between(0, 65535), [](auto& c) -> auto& { return c.stomp_tls_port; }));
+    add(integer_key(
         "amqpPort", "Port of the AMQP 1.0 listener, on listenHost (0: no AMQP listener)", between(0, 65535),
         [](auto& c) -> auto& { return c.amqp_port; }));
+    add(integer_key(
+        "amqpTlsPort",
+        "Port of the AMQP 1.0 listener over TLS (amqps, usually 5671), on listenHost, with tlsCertFile and tlsKeyFile "
+        "(0: none)",
+        between(0, 65535), [](auto& c) -> auto& { return c.amqp_tls_port; }));
     add(integer_key(
         "websocketPort",
         "Port of the WebSocket listener (MQTT, STOMP and AMQP over WebSocket) and of HTTP (/healthz, static "

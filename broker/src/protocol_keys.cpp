@@ -1,3 +1,7 @@
+#include <initializer_list>
+#include <string>
+#include <utility>
+
 #include "gantry/broker/broker_registry.hpp"
 #include "gantry/broker/key_builders.hpp"
 #include "gantry/protocols/mqtt/response_topic.hpp"
@@ -35,8 +39,13 @@ void register_limit_keys(config_registry& registry, const std::string& group, co
 
 // Caught before anything starts, with the keys to set.
 config_problem check_tls_files(broker_config& config) {
-    if (config.mqtt_tls_port != 0 && (config.tls_cert_file.empty() || config.tls_key_file.empty()))
-        return "mqttTlsPort needs tlsCertFile and tlsKeyFile: the listener's certificate chain and private key (PEM)";
+    for (const auto& [port, key] : {std::pair{config.mqtt_tls_port, "mqttTlsPort"},
+                                    std::pair{config.stomp_tls_port, "stompTlsPort"},
+                                    std::pair{config.amqp_tls_port, "amqpTlsPort"}}) {
+        if (port != 0 && (config.tls_cert_file.empty() || config.tls_key_file.empty()))
+            return std::string(key) +
+                   " needs tlsCertFile and tlsKeyFile: the listener's certificate chain and private key (PEM)";
+    }
     if (config.tls_require_client_certificate && config.tls_ca_file.empty())
         return "tlsRequireClientCertificate needs tlsCaFile: the authorities client certificates must chain to";
     return std::nullopt;
@@ -56,7 +65,8 @@ void register_protocol_keys(config_registry& registry) {
         "allowAnonymous", "Whether clients without a username (or with one no password file can verify) may connect",
         [](auto& c) -> auto& { return c.allow_anonymous; }));
     security(string_key(
-        "tlsCertFile", "Certificate chain (PEM) the TLS listeners present; needed by mqttTlsPort",
+        "tlsCertFile",
+        "Certificate chain (PEM) the TLS listeners present; needed by mqttTlsPort, stompTlsPort and amqpTlsPort",
         [](auto& c) -> auto& { return c.tls_cert_file; }));
     security(string_key(
         "tlsKeyFile", "Private key (PEM) of tlsCertFile", [](auto& c) -> auto& { return c.tls_key_file; }));

@@ -1,13 +1,18 @@
 #!/usr/bin/python3
 """TLS listeners against the real gantryd: MQTT over TLS (mqttTlsPort) with
-Debian's mosquitto_pub and mosquitto_sub and Python's ssl module, with
-certificates openssl makes for each test.
+Debian's mosquitto_pub and mosquitto_sub and Python's ssl module, STOMP over
+TLS (stompTlsPort) with python3-stomp and AMQP over TLS (amqpTlsPort) with
+python3-qpid-proton, with certificates openssl makes for each test.
 
 Usage: tls_test.py GANTRYD [unittest arguments]
 """
 
 import socket
 import ssl
+
+import stomp
+from proton import Message, SSLDomain
+from proton.utils import BlockingConnection
 
 import certificates
 import gantryd_harness as harness
@@ -25,12 +30,19 @@ class tls_test(harness.gantryd_test_case):
     def setUp(self):
         super().setUp()
         self.cert = certificates.make_certificates(self.workdir)
-        self.tls_port = harness.free_port()
+        taken = set()
+        for name in ("tls_port", "stomp_tls_port", "amqp_tls_port", "port", "mqtt_port", "stomp_port", "amqp_port",
+                     "websocket_port"):
+            setattr(self, name, harness.other_free_port(taken))
+            taken.add(getattr(self, name))
 
     def start_tls(self, *args):
-        """A gantryd whose MQTT listener over TLS presents server.crt."""
-        return self.start_serving("--mqttTlsPort", str(self.tls_port), "--tlsCertFile", self.cert("server.crt"),
-                                  "--tlsKeyFile", self.cert("server.key"), *args)
+        """A gantryd whose TLS listeners (MQTT, STOMP, AMQP) present server.crt."""
+        return self.start_serving("--mqttTlsPort", str(self.tls_port), "--stompTlsPort", str(self.stomp_tls_port),
+                                  "--amqpTlsPort", str(self.amqp_tls_port), "--tlsCertFile", self.cert("server.crt"),
+                                  "--tlsKeyFile", self.cert("server.key"), *args, port=self.port,
+                                  mqtt_port=self.mqtt_port, stomp_port=self.stomp_port, amqp_port=self.amqp_port,
+                                  websocket_port=self.websocket_port)
 
     def publish(self, message, *tls_args):
         return clients.mosquitto_pub(self.tls_port, "tls/t", message, "-q", "1", *tls_args)
@@ -62,6 +74,30 @@ class tls_test(harness.gantryd_test_case):
         self.assertTrue(over_tls.wait_for("sealed"), over_tls.seen)
         message = over_tcp.next_message()
         self.assertEqual((message.topic, message.payload), ("tls/t", b"sealed"))
+
+    def test_stomp_and_amqp_clients_send_and_receive_over_tls(self):
+        self.start_tls()
+        conn = stomp.Connection12([("127.0.0.1", self.stomp_tls_port)])
+        conn.set_ssl(for_hosts=[("127.0.0.1", self.stomp_tls_port)], ca_certs=self.cert("ca.crt"))
+        conn.got = clients.stomp_collector()
+        conn.set_listener("collector", conn.got)
+        conn.connect(wait=True)
+        self.close_at_end(conn.disconnect)
+        conn.subscribe("/topic/tls.stomp", id="1", ack="auto", receipt="subscribed")
+        self.assertTrue(conn.got.wait_receipt("subscribed"))
+        conn.send("/topic/tls.stomp", "stomp over tls")
+        self.assertEqual(conn.got.messages.get(timeout=WAIT).body, "stomp over tls")
+
+        domain = SSLDomain(SSLDomain.MODE_CLIENT)
+        domain.set_trusted_ca_db(self.cert("ca.crt"))
+        domain.set_peer_authentication(SSLDomain.VERIFY_PEER_NAME)
+        amqp = BlockingConnection("amqps://127.0.0.1:%d" % self.amqp_tls_port, timeout=WAIT, ssl_domain=domain)
+        self.close_at_end(amqp.close)
+        receiver = amqp.create_receiver("tls-queue")
+        amqp.create_sender("tls-queue").send(Message(body="amqp over tls"))
+        message = receiver.receive(timeout=WAIT)
+        receiver.accept()
+        self.assertEqual(message.body, "amqp over tls")
 
     def test_an_untrusting_client_and_plain_mqtt_on_the_tls_port_fail_and_others_go_on(self):
         broker = self.start_tls()
@@ -101,9 +137,9 @@ class tls_test(harness.gantryd_test_case):
         self.assertEqual(with_one.returncode, 0, with_one.stderr)
 
     def test_tls_settings_that_cannot_work_stop_the_start_naming_the_keys(self):
-        status, log = self.run_to_exit("--mqttTlsPort", str(self.tls_port))
+        status, log = self.run_to_exit("--amqpTlsPort", str(self.amqp_tls_port))
         self.assertEqual(status, 2)
-        self.assertIn("mqttTlsPort needs tlsCertFile and tlsKeyFile", log)
+        self.assertIn("amqpTlsPort needs tlsCertFile and tlsKeyFile", log)
         status, log = self.run_to_exit("--mqttTlsPort", str(self.tls_port), "--tlsCertFile", self.cert("server.crt"),
                                        "--tlsKeyFile", self.cert("client.key"))
         self.assertEqual(status, 2)

@@ -47,7 +47,9 @@ struct broker_config {
     std::int32_t mqtt_port = 1883;                      // mqttPort: 0 = no MQTT listener
     std::int32_t mqtt_tls_port = 0;                     // mqttTlsPort: 0 = no MQTT over TLS listener
     std::int32_t stomp_port = 61613;                    // stompPort: 0 = no STOMP listener
+    std::int32_t stomp_tls_port = 0;                    // stompTlsPort: 0 = no STOMP over TLS listener
     std::int32_t amqp_port = 5672;                      // amqpPort: 0 = no AMQP listener
+    std::int32_t amqp_tls_port = 0;                     // amqpTlsPort: 0 = no AMQP over TLS (amqps) listener
     std::int32_t websocket_port = 8080;                 // websocketPort: 0 = no WebSocket/HTTP listener
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
@@ -78,7 +80,7 @@ struct broker_config {
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
     bool allow_anonymous = true;         // allowAnonymous
-    // The TLS listeners' certificate (mqttTlsPort).
+    // The TLS listeners' certificate (mqttTlsPort, stompTlsPort, amqpTlsPort).
     std::string tls_cert_file;                   // tlsCertFile: the certificate chain (PEM)
     std::string tls_key_file;                    // tlsKeyFile: its private key (PEM)
     std::string tls_ca_file;                     // tlsCaFile: client certificates must chain to it; empty: none asked
