@@ -130,12 +130,15 @@ void application::listen(const std::shared_ptr<protocols::common::protocol_modul
                                   std::string(ports.tls_key)});
 }
 
-std::shared_ptr<asio::ssl::context> application::tls_context() {
+std::shared_ptr<asio::ssl::context> application::read_tls_files() const {
+    return protocols::common::make_tls_server_context(
+        {config_.tls_ca_file, config_.tls_cert_file, config_.tls_key_file}, config_.tls_require_client_certificate);
+}
+
+std::shared_ptr<protocols::common::tls_server_context> application::tls_context() {
     if (!tls_) {
         try {
-            tls_ = protocols::common::make_tls_server_context(
-                {config_.tls_ca_file, config_.tls_cert_file, config_.tls_key_file},
-                config_.tls_require_client_certificate);
+            tls_ = std::make_shared<protocols::common::tls_server_context>(read_tls_files());
         } catch (const std::runtime_error& error) {
             throw startup_error(fmt::format("{} (tlsCertFile, tlsKeyFile, tlsCaFile)", error.what()));
         }
@@ -201,7 +204,7 @@ void application::load_security() {
     }
 }
 
-void application::reload_access_files() {
+void application::reload_files() {
     const auto reload = [this](auto& table, const std::filesystem::path& path, std::string_view key) {
         if (path.empty()) return;
         if (auto error = table.reload())
@@ -210,10 +213,19 @@ void application::reload_access_files() {
         else
             log_->info("reloaded {} ({})", path.string(), key);
     };
-    if (config_.password_file.empty() && config_.acl_file.empty())
-        log_->info("nothing to reload: neither passwordFile nor aclFile is configured");
+    if (config_.password_file.empty() && config_.acl_file.empty() && !tls_)
+        log_->info("nothing to reload: no passwordFile, aclFile or TLS listener is configured");
     reload(users_, config_.password_file, "passwordFile");
     reload(acl_, config_.acl_file, "aclFile");
+    if (!tls_) return;
+    try {
+        tls_->replace(read_tls_files());
+        log_->info("reloaded the TLS certificate {} (tlsCertFile) for new connections", config_.tls_cert_file);
+    } catch (const std::runtime_error& error) {
+        log_->error("{} (tlsCertFile, tlsKeyFile, tlsCaFile): not reloaded, the previous certificate stays in force; "
+                    "correct it and send SIGHUP again",
+                    error.what());
+    }
 }
 
 void application::stop() {

@@ -11,6 +11,7 @@
 
 #include "gantry/bridge/bridge.hpp"
 #include "gantry/broker/broker_config.hpp"
+#include "gantry/protocols/common/tls_context.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "name_server_link.hpp"
 #include "network.hpp"
@@ -37,9 +38,10 @@ public:
     void start();
     // Stops the modules in reverse order, flushing the store. Idempotent.
     void stop();
-    // Rereads passwordFile and aclFile; one that does not load leaves the
-    // previous one in force, with an error in the log.
-    void reload_access_files();
+    // Rereads passwordFile, aclFile and the TLS listeners' files (for new
+    // connections); one that does not load leaves the previous one in
+    // force, with an error in the log.
+    void reload_files();
 
 private:
     void prepare_data_dir() const;
@@ -63,7 +65,9 @@ private:
     void start_listeners();
     // The TLS listeners' context, made from tlsCertFile, tlsKeyFile and
     // tlsCaFile when the first one needs it; throws startup_error.
-    std::shared_ptr<asio::ssl::context> tls_context();
+    std::shared_ptr<protocols::common::tls_server_context> tls_context();
+    // Throws std::runtime_error naming the file that cannot be used.
+    std::shared_ptr<asio::ssl::context> read_tls_files() const;
     // The MQTT module, restoring its persistent sessions; throws startup_error.
     void make_mqtt_module();
     // Bridges exist before the listeners (GET_BROKER_RUNTIME_INFO reports
@@ -88,7 +92,7 @@ private:
     std::shared_ptr<protocols::mqtt::mqtt_module> mqtt_;
     security::user_store users_;
     security::acl acl_;
-    std::shared_ptr<asio::ssl::context> tls_;
+    std::shared_ptr<protocols::common::tls_server_context> tls_; // null: no TLS listener
     std::vector<std::string> websocket_subprotocols_; // for the start-up line
 };
 

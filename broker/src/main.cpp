@@ -1,6 +1,6 @@
 // gantryd: the Gantry broker. Reads its configuration, starts the modules,
 // runs until SIGINT or SIGTERM and stops cleanly; SIGHUP rereads the
-// password and ACL files. Start-up problems end the
+// password, ACL and TLS files. Start-up problems end the
 // process with one line on stderr and exit status 2.
 
 #include <csignal>
@@ -59,8 +59,8 @@ int run(int argc, char** argv, process_signals& signals) {
 
     int signal_number = signals.wait();
     for (; signal_number == SIGHUP; signal_number = signals.wait()) {
-        log->info("received SIGHUP, reloading the password and ACL files");
-        app.reload_access_files();
+        log->info("received SIGHUP, reloading the password, ACL and TLS files");
+        app.reload_files();
     }
     log->info("received SIG{}, stopping", sigabbrev_np(signal_number));
     app.stop();

@@ -4,7 +4,7 @@
 
 namespace gantry::broker {
 
-// SIGINT and SIGTERM (stop) and SIGHUP (reload the password and ACL files),
+// SIGINT and SIGTERM (stop) and SIGHUP (reload the password, ACL and TLS files),
 // taken synchronously. Constructed first thing in main, before any thread
 // exists, so every thread inherits the blocked mask and the signals reach
 // only wait(): no handler runs inside a store thread.

@@ -7,8 +7,12 @@ python3-qpid-proton, with certificates openssl makes for each test.
 Usage: tls_test.py GANTRYD [unittest arguments]
 """
 
+import os
+import shutil
+import signal
 import socket
 import ssl
+import time
 
 import stomp
 from proton import Message, SSLDomain
@@ -127,6 +131,29 @@ class tls_test(harness.gantryd_test_case):
             received += chunk
         self.assertEqual(received[:1], bytes([0xE0]), "expected DISCONNECT")
         self.assertIn(0x81, received[2:3], "expected reason code 0x81 Malformed Packet")
+
+    def test_sighup_presents_a_renewed_certificate_to_new_connections_and_keeps_it_when_the_new_files_are_broken(self):
+        broker = self.start_tls()
+        self.assertEqual(self.publish("first", "--cafile", self.cert("ca.crt")).returncode, 0)
+        for suffix in (".crt", ".key"):
+            shutil.copy(self.cert("renewed-server" + suffix), self.cert("server" + suffix))
+        self.reload(broker, "reloaded the TLS certificate")
+        self.assertEqual(self.publish("renewed", "--cafile", self.cert("other-ca.crt")).returncode, 0)
+        self.assertNotEqual(self.publish("old ca", "--cafile", self.cert("ca.crt")).returncode, 0)
+
+        with open(self.cert("server.crt"), "w") as f:
+            f.write("not a certificate\n")
+        self.reload(broker, "not reloaded, the previous certificate stays in force")
+        self.assertEqual(self.publish("still renewed", "--cafile", self.cert("other-ca.crt")).returncode, 0)
+
+    def reload(self, broker, logged):
+        """Sends gantryd SIGHUP and waits for `logged` to appear once more."""
+        before = broker.stderr().count(logged)
+        os.kill(broker.process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + WAIT
+        while broker.stderr().count(logged) == before:
+            self.assertLess(time.monotonic(), deadline, "no '%s' after SIGHUP:\n%s" % (logged, broker.stderr()))
+            time.sleep(0.05)
 
     def test_with_tls_require_client_certificate_only_clients_with_one_from_the_ca_connect(self):
         self.start_tls("--tlsCaFile", self.cert("ca.crt"), "--tlsRequireClientCertificate", "true")

@@ -5,6 +5,7 @@
 #include "gantry/protocols/common/connection.hpp"
 #include "gantry/protocols/common/listen_socket.hpp"
 #include "gantry/protocols/common/tcp_stream.hpp"
+#include "gantry/protocols/common/tls_context.hpp"
 #include "gantry/protocols/common/tls_stream.hpp"
 #include "listener_log.hpp"
 
@@ -40,7 +41,7 @@ tcp_listener::tcp_listener(asio::io_context& accept_context, io_pool& pool, std:
                      connection::profile{name_of(*module_, config_), config_.limits, admitted_})](
                     accepted_tcp_socket socket, std::uint64_t id) {
                     std::unique_ptr<byte_stream> stream;
-                    if (tls) stream = std::make_unique<tls_stream>(std::move(socket), tls);
+                    if (tls) stream = std::make_unique<tls_stream>(std::move(socket), tls->current());
                     else stream = std::make_unique<tcp_stream>(std::move(socket));
                     auto conn = std::make_shared<connection>(std::move(stream), connection::options{id, profile});
                     asio::post(conn->executor(), [conn, module] { conn->start(*module); });

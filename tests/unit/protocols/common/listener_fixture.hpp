@@ -36,7 +36,7 @@ protected:
     }
 
     // Starts the listener (TLS with a `tls` context) on an ephemeral port and returns it.
-    std::uint16_t listen(connection_limits limits, std::shared_ptr<asio::ssl::context> tls = nullptr) {
+    std::uint16_t listen(connection_limits limits, std::shared_ptr<tls_server_context> tls = nullptr) {
         listener_ = std::make_unique<tcp_listener>(accept_pool_.at(0), pool_, module_,
                                                    listener_config{"127.0.0.1", 0, std::move(limits),
                                                                    std::move(tls), {}});

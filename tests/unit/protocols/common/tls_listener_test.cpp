@@ -140,7 +140,8 @@ private:
 class TlsListenerTest : public listener_fixture {
 protected:
     std::uint16_t listen_tls() {
-        return listen(small_limits(), make_tls_server_context({"", files_.cert_file(), files_.key_file()}, false));
+        return listen(small_limits(), std::make_shared<tls_server_context>(make_tls_server_context(
+                                          {"", files_.cert_file(), files_.key_file()}, false)));
     }
 
     self_signed_files files_;

@@ -14,18 +14,17 @@
 #include "gantry/protocols/common/protocol_module.hpp"
 #include "gantry/protocols/common/socket_acceptor.hpp"
 
-namespace boost::asio::ssl {
-class context;
-} // namespace boost::asio::ssl
-
 namespace gantry::protocols::common {
+
+class tls_server_context;
 
 struct listener_config {
     std::string host = "0.0.0.0"; // key_prefix + "listenHost"
     std::uint16_t port = 0;       // 0 = any free port (tests)
     connection_limits limits;     // usually module.default_limits() with overrides
-    // TLS on every accepted connection (make_tls_server_context); null: plain TCP.
-    std::shared_ptr<asio::ssl::context> tls;
+    // TLS on every accepted connection, with the context current when it
+    // is accepted; null: plain TCP.
+    std::shared_ptr<tls_server_context> tls;
     // The key that sets `port`, named when it cannot be bound; empty: key_prefix + "listenPort".
     std::string port_key;
 };

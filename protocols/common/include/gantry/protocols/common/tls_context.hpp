@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "gantry/protocols/common/asio_net.hpp"
@@ -26,5 +27,26 @@ std::shared_ptr<asio::ssl::context> make_tls_client_context(const tls_files& fil
 // `require_client_certificate` too, a client without one is refused in the
 // handshake. Throws std::runtime_error like make_tls_client_context.
 std::shared_ptr<asio::ssl::context> make_tls_server_context(const tls_files& files, bool require_client_certificate);
+
+// The context a TLS listener hands each new connection, replaceable while
+// it runs (a renewed certificate): a connection keeps the one it began with.
+// Any thread.
+class tls_server_context {
+public:
+    explicit tls_server_context(std::shared_ptr<asio::ssl::context> context) : context_(std::move(context)) {}
+
+    std::shared_ptr<asio::ssl::context> current() const {
+        std::lock_guard lock(mutex_);
+        return context_;
+    }
+    void replace(std::shared_ptr<asio::ssl::context> context) {
+        std::lock_guard lock(mutex_);
+        context_ = std::move(context);
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::shared_ptr<asio::ssl::context> context_;
+};
 
 } // namespace gantry::protocols::common
