@@ -2,7 +2,6 @@
 // credit, settling, redelivery through the retry and dead-letter topics, and
 // long-polling reads.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 
 #include "core_log.hpp"

@@ -18,8 +18,7 @@ basic_tcp_stream<Socket>::basic_tcp_stream(Socket socket) : socket_(std::move(so
     error_code ignored;
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
     socket_.non_blocking(true, ignored); // read_some_now; Asio's own operations do not mind
-    const auto remote = socket_.remote_endpoint(ignored);
-    remote_address_ = ignored ? std::string("unknown peer") : endpoint_text(remote);
+    remote_address_ = remote_text(socket_);
 }
 
 template <class Socket>
@@ -31,9 +30,7 @@ asio::any_io_executor basic_tcp_stream<Socket>::executor() const {
 // would cost every connection sixteen (the allocation's size class).
 template <class Socket>
 std::uint16_t basic_tcp_stream<Socket>::local_port() const {
-    error_code ignored;
-    const auto local = socket_.local_endpoint(ignored);
-    return ignored ? 0 : local.port();
+    return local_port_of(socket_);
 }
 
 template <class Socket>

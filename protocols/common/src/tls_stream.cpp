@@ -12,17 +12,12 @@ tls_stream::tls_stream(accepted_tcp_socket socket, std::shared_ptr<asio::ssl::co
     error_code ignored;
     auto& tcp = stream_->next_layer();
     tcp.set_option(asio::ip::tcp::no_delay(true), ignored);
-    const auto remote = tcp.remote_endpoint(ignored);
-    remote_address_ = ignored ? std::string("unknown peer") : endpoint_text(remote);
+    remote_address_ = remote_text(tcp);
 }
 
 asio::any_io_executor tls_stream::executor() const { return stream_->next_layer().get_executor(); }
 
-std::uint16_t tls_stream::local_port() const {
-    error_code ignored;
-    const auto local = stream_->next_layer().local_endpoint(ignored);
-    return ignored ? 0 : local.port();
-}
+std::uint16_t tls_stream::local_port() const { return local_port_of(stream_->next_layer()); }
 
 void tls_stream::after_handshake(std::function<void(const error_code&)> then) {
     switch (handshake_) {
@@ -74,7 +69,9 @@ void tls_stream::shutdown_send() {
     // ours instead of also waiting to read the peer's, which would compete
     // with the connection's reads.
     SSL_set_shutdown(stream_->native_handle(), SSL_RECEIVED_SHUTDOWN);
-    stream_->async_shutdown([stream = stream_](const error_code&) {
+    // The context goes along: the stream may outlive this object, and after
+    // a certificate reload nothing else may hold that context.
+    stream_->async_shutdown([stream = stream_, context = context_](const error_code&) {
         error_code ignored;
         stream->next_layer().shutdown(asio::socket_base::shutdown_send, ignored);
     });

@@ -20,24 +20,12 @@ namespace {
 constexpr std::uint32_t header_limit = 8 * 1024;
 constexpr auto request_timeout = std::chrono::seconds(10);
 
-std::string remote_of(const common::accepted_tcp_socket& socket) {
-    beast::error_code error;
-    const auto remote = socket.remote_endpoint(error);
-    return error ? std::string("unknown peer") : common::endpoint_text(remote);
-}
-
-std::uint16_t local_port_of(const common::accepted_tcp_socket& socket) {
-    beast::error_code error;
-    const auto local = socket.local_endpoint(error);
-    return error ? 0 : local.port();
-}
-
 } // namespace
 
 http_exchange::http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site,
                              std::uint64_t id)
-    : remote_address_(remote_of(socket)),
-      local_port_(local_port_of(socket)),
+    : remote_address_(common::remote_text(socket)),
+      local_port_(common::local_port_of(socket)),
       executor_(socket.get_executor()),
       site_(std::move(site)),
       id_(id),

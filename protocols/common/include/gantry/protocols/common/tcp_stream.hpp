@@ -38,4 +38,20 @@ using client_tcp_stream = basic_tcp_stream<asio::ip::tcp::socket>;
 // "host:port", with brackets around an IPv6 host.
 std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint);
 
+// What every accepted stream says about its socket: the peer's endpoint_text
+// ("unknown peer" when it reset before it could be asked), and the local port
+// it connected to (0 once the socket is closed).
+template <class Socket>
+std::string remote_text(const Socket& socket) {
+    boost::system::error_code error;
+    const auto remote = socket.remote_endpoint(error);
+    return error ? std::string("unknown peer") : endpoint_text(remote);
+}
+template <class Socket>
+std::uint16_t local_port_of(const Socket& socket) {
+    boost::system::error_code error;
+    const auto local = socket.local_endpoint(error);
+    return error ? 0 : local.port();
+}
+
 } // namespace gantry::protocols::common
