@@ -36,7 +36,9 @@ result<append_result> commit_log::append_locked(const message_to_store& msg, std
     std::int64_t position = (*file)->wrote_position();
     // A record never spans files and leaves room for the blank that ends one.
     if (position + size + blank_record_size > (*file)->size()) {
-        encode_blank({(*file)->data() + position, static_cast<std::size_t>((*file)->size() - position)});
+        auto rest = window_.bytes(*file, position, (*file)->size() - position);
+        if (!rest) return rest.error();
+        encode_blank(*rest);
         (*file)->set_wrote_position((*file)->size());
         (*file)->set_last_modified_ms(now);
         file = writable_segment();
@@ -56,8 +58,10 @@ result<append_result> commit_log::append_locked(const message_to_store& msg, std
         next_offset = &it->second;
         r.queue_offset = *next_offset;
     }
+    auto out = window_.bytes(*file, position, size);
+    if (!out) return out.error();
     const record_stamp stamp{r.physical_offset, r.queue_offset, now, crc};
-    encode_record({(*file)->data() + position, static_cast<std::size_t>(size)}, msg, stamp, config_.store_host);
+    encode_record(*out, msg, stamp, config_.store_host);
     (*file)->set_wrote_position(position + size);
     last_store_timestamp_.store(now, std::memory_order_release);
     if (next_offset) ++*next_offset;
@@ -129,6 +133,7 @@ void commit_log::resume_appends(topic_queue_map<std::int64_t> offsets) {
     std::lock_guard lock(append_mutex_);
     queue_offsets_ = std::move(offsets);
     current_ = nullptr;
+    window_.unmap();
 }
 
 std::int64_t commit_log::next_queue_offset(std::string_view topic, std::int32_t queue_id) const {

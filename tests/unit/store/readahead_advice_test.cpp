@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "gantry/store/index_file.hpp"
@@ -21,14 +20,8 @@ using testing::temp_dir;
 // The VmFlags of the mapping of `file` (proc(5): "rr" random read advised,
 // "sr" sequential read advised).
 std::string vm_flags(const std::filesystem::path& file) {
-    std::ifstream smaps("/proc/self/smaps");
-    std::string line;
-    bool found = false;
-    while (std::getline(smaps, line)) {
-        if (!found) found = line.ends_with(" " + file.string());
-        else if (line.starts_with("VmFlags:")) return line + " ";
-    }
-    return "(no mapping of " + file.string() + ")";
+    const auto maps = testing::mappings_of(file);
+    return maps.empty() ? "(no mapping of " + file.string() + ")" : maps.front().vm_flags;
 }
 
 TEST(ReadaheadAdviceTest, TheFileAppendedToReadsNothingAheadAndAFullOneIsReadFrontToBack) {

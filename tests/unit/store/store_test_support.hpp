@@ -3,8 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "gantry/store/message_record.hpp"
 #include "gantry/store/message_store.hpp"
@@ -59,6 +61,31 @@ inline bool wait_dispatched(const message_store& store) {
     for (int i = 0; i < 5000 && store.dispatched_offset() < store.commit_log_max_offset(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return store.dispatched_offset() == store.commit_log_max_offset();
+}
+
+// One mapping of a file in this process, from /proc/self/smaps (proc(5)).
+struct file_mapping {
+    std::int64_t bytes = 0;
+    std::string vm_flags; // "VmFlags: rd wr ... ", space-terminated
+};
+
+inline std::vector<file_mapping> mappings_of(const std::filesystem::path& file) {
+    std::vector<file_mapping> found;
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool in_file = false;
+    while (std::getline(smaps, line)) {
+        if (line.ends_with(" " + file.string())) {
+            in_file = true;
+            found.emplace_back();
+        } else if (in_file && line.starts_with("Size:")) {
+            found.back().bytes = std::stoll(line.substr(5)) * 1024;
+        } else if (in_file && line.starts_with("VmFlags:")) {
+            found.back().vm_flags = line + " ";
+            in_file = false;
+        }
+    }
+    return found;
 }
 
 } // namespace gantry::store::testing

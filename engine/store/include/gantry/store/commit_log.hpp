@@ -6,6 +6,7 @@
 #include <span>
 
 #include "gantry/engine/result.hpp"
+#include "gantry/store/append_window.hpp"
 #include "gantry/store/mapped_file_queue.hpp"
 #include "gantry/store/message_record.hpp"
 #include "gantry/store/store_config.hpp"
@@ -75,6 +76,7 @@ private:
     mapped_file_queue files_;
     mutable std::mutex append_mutex_;
     mapped_file_ptr current_; // the segment being appended to; append_mutex_
+    append_window window_;    // where appends write into current_; append_mutex_
     topic_queue_map<std::int64_t> queue_offsets_;
     std::atomic<std::int64_t> last_store_timestamp_{0};
 };

@@ -43,6 +43,7 @@ public:
     std::int64_t from_offset() const noexcept { return from_offset_; }
     std::int64_t size() const noexcept { return size_; }
     const std::filesystem::path& path() const noexcept { return path_; }
+    int descriptor() const noexcept { return fd_; }
 
     std::byte* data() noexcept { return data_; }
     const std::byte* data() const noexcept { return data_; }
