@@ -93,14 +93,16 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
     if (!m) return complete_on(ctx.executor, std::move(done), result<engine::append_receipt>(m.error()));
     // A delivery time to come: through the scheduler's delay levels
     // (delay_scheduler::level_for), stored now, delivered when it is due.
-    const auto wait = msg.deliver_at_ms - engine::wall_clock_ms();
+    const auto wait = msg.deliver_at_ms > 0 ? msg.deliver_at_ms - engine::wall_clock_ms() : 0;
     complete_when_durable(wait > 0 ? scheduler_.schedule(*m, scheduler_.level_for(wait)) : store_.put(*m),
                           m->queue_id, std::move(msg.message_id), ctx.executor, std::move(done));
 }
 
 result<store::message_to_store> core_engine::prepare(const engine::operation_context& ctx, engine::message& msg,
                                                      std::string& properties) {
-    const std::int64_t now = engine::wall_clock_ms();
+    // The publisher's time when it gave one (a clock read per message is
+    // measurable at 400 k messages/s).
+    const std::int64_t now = msg.born_time_ms > 0 ? msg.born_time_ms : engine::wall_clock_ms();
     auto topic = topics_.find_or_auto_create(msg.topic);
     if (!topic) return topic.error();
     if (!topic->writable() || topic->write_queue_nums <= 0) return core_errc::no_permission;
@@ -108,7 +110,7 @@ result<store::message_to_store> core_engine::prepare(const engine::operation_con
         std::lock_guard lock(key_mutex_);
         msg.message_id = unique_keys_.next(now);
     }
-    if (msg.born_time_ms == 0) msg.born_time_ms = now;
+    msg.born_time_ms = now;
     auto encoded = encode_properties(msg);
     if (!encoded) return encoded.error();
     properties = std::move(*encoded);

@@ -105,7 +105,7 @@ std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscri
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;
     }
-    if (d->msg.expired_at(engine::wall_clock_ms())) {
+    if (d->msg.expires_at_ms > 0 && d->msg.expired_at(engine::wall_clock_ms())) {
         queue.ack(t.offset, t.delivery_id);
         expired_.fetch_add(1, std::memory_order_relaxed);
         return std::nullopt;

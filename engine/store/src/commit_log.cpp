@@ -20,34 +20,32 @@ std::error_code commit_log::validate(const message_to_store& msg, std::int64_t s
     return {};
 }
 
-result<mapped_file_ptr> commit_log::writable_segment() {
+std::error_code commit_log::open_writable_segment() {
     if (!current_ || current_->is_full()) {
         auto file = files_.last_file_for_append(files_.max_offset());
         if (!file) return file.error();
-        current_ = *file;
+        current_ = std::move(*file);
     }
-    return current_;
+    return {};
 }
 
 result<append_result> commit_log::append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
                                                 std::int64_t now) {
-    auto file = writable_segment();
-    if (!file) return file.error();
-    std::int64_t position = (*file)->wrote_position();
+    if (auto ec = open_writable_segment()) return ec;
+    std::int64_t position = current_->wrote_position();
     // A record never spans files and leaves room for the blank that ends one.
-    if (position + size + blank_record_size > (*file)->size()) {
-        auto rest = window_.bytes(*file, position, (*file)->size() - position);
+    if (position + size + blank_record_size > current_->size()) {
+        auto rest = window_.bytes(current_, position, current_->size() - position);
         if (!rest) return rest.error();
         encode_blank(*rest);
-        (*file)->set_wrote_position((*file)->size());
-        (*file)->set_last_modified_ms(now);
-        file = writable_segment();
-        if (!file) return file.error();
-        position = (*file)->wrote_position();
+        current_->set_wrote_position(current_->size());
+        current_->set_last_modified_ms(now);
+        if (auto ec = open_writable_segment()) return ec;
+        position = current_->wrote_position();
     }
 
     append_result r;
-    r.physical_offset = (*file)->from_offset() + position;
+    r.physical_offset = current_->from_offset() + position;
     r.size = static_cast<std::int32_t>(size);
     r.store_timestamp = now;
     std::int64_t* next_offset = nullptr;
@@ -58,11 +56,11 @@ result<append_result> commit_log::append_locked(const message_to_store& msg, std
         next_offset = &it->second;
         r.queue_offset = *next_offset;
     }
-    auto out = window_.bytes(*file, position, size);
+    auto out = window_.bytes(current_, position, size);
     if (!out) return out.error();
     const record_stamp stamp{r.physical_offset, r.queue_offset, now, crc};
     encode_record(*out, msg, stamp, config_.store_host);
-    (*file)->set_wrote_position(position + size);
+    current_->set_wrote_position(position + size);
     last_store_timestamp_.store(now, std::memory_order_release);
     if (next_offset) ++*next_offset;
     return r;

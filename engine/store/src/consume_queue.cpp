@@ -33,6 +33,7 @@ void consume_queue::recover(std::int64_t commit_log_min, std::int64_t commit_log
         end -= entry_size;
     }
     files_.truncate(end);
+    tail_ = nullptr;
     files_.set_flushed_offset(end);
     max_offset_.store(end / entry_size, std::memory_order_release);
     min_offset_.store(files.empty() ? 0 : files.front()->from_offset() / entry_size, std::memory_order_release);
@@ -42,12 +43,11 @@ void consume_queue::recover(std::int64_t commit_log_min, std::int64_t commit_log
 std::error_code consume_queue::put(std::int64_t queue_offset, const cq_entry& entry) {
     const std::int64_t max = max_offset();
     if (queue_offset < max) return {};
-    const bool empty = files_.empty();
     const std::int64_t byte_offset = queue_offset * entry_size;
-    if (!empty && max > 0 && queue_offset > max)
+    if (max > 0 && queue_offset > max)
         store_log()->warn("consume queue {}/{} jumps from offset {} to {}; the gap reads as empty", topic_, queue_id_,
                           max, queue_offset);
-    auto file = files_.last_file_for_append(byte_offset);
+    auto file = tail_for_append(byte_offset);
     if (!file) return file.error();
     // A queue that starts past zero (its head was deleted or never seen) or
     // a gap: pad with placeholder entries so entry n stays at byte n*20.
@@ -60,7 +60,7 @@ std::error_code consume_queue::put(std::int64_t queue_offset, const cq_entry& en
         position += entry_size;
         if (position == (*file)->size()) {
             (*file)->set_wrote_position(position);
-            file = files_.last_file_for_append(byte_offset);
+            file = tail_for_append(byte_offset);
             if (!file) return file.error();
             position = (*file)->wrote_position();
         }
@@ -70,9 +70,18 @@ std::error_code consume_queue::put(std::int64_t queue_offset, const cq_entry& en
     store_be<std::int32_t>(p + 8, entry.size);
     store_be<std::int64_t>(p + 12, entry.tag_code);
     (*file)->set_wrote_position(position + entry_size);
-    if (empty || max == 0) min_offset_.store(std::max(min_offset(), queue_offset), std::memory_order_release);
+    if (max == 0) min_offset_.store(std::max(min_offset(), queue_offset), std::memory_order_release);
     max_offset_.store(queue_offset + 1, std::memory_order_release);
     return {};
+}
+
+result<mapped_file*> consume_queue::tail_for_append(std::int64_t byte_offset) {
+    if (!tail_ || tail_->is_full()) {
+        auto file = files_.last_file_for_append(byte_offset);
+        if (!file) return file.error();
+        tail_ = std::move(*file);
+    }
+    return tail_.get();
 }
 
 std::optional<cq_entry> consume_queue::get(std::int64_t queue_offset) const {
@@ -124,6 +133,7 @@ int consume_queue::remove_expired(std::int64_t commit_log_min) {
 
 void consume_queue::remove_all() {
     files_.remove_all();
+    tail_ = nullptr;
     min_offset_.store(0);
     max_offset_.store(0);
 }

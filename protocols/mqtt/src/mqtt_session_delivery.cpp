@@ -147,7 +147,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         settle(sub, q.d.handle); // the client has it: exactly once across a crash (§4.3.3)
         return true;
     }
-    auto out = from_engine_message(q.d.msg, now_ms());
+    auto out = from_engine_message(q.d.msg, q.d.msg.expires_at_ms > 0 ? now_ms() : 0);
     if (sub->no_local && out.publisher == client_id_) {
         settle(sub, q.d.handle, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;

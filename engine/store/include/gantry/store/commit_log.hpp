@@ -66,8 +66,8 @@ public:
 
 private:
     std::error_code validate(const message_to_store& msg, std::int64_t size) const;
-    // The segment to append to; requires append_mutex_.
-    result<mapped_file_ptr> writable_segment();
+    // Makes current_ the segment to append to; requires append_mutex_.
+    std::error_code open_writable_segment();
     // Appends one validated message; requires append_mutex_.
     result<append_result> append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
                                         std::int64_t now);

@@ -58,12 +58,15 @@ private:
     static bool is_written(const cq_entry& e) { return e.size > 0; }
     static bool is_placeholder(const cq_entry& e) { return e.size == placeholder_size; }
     void advance_min_offset(std::int64_t commit_log_min);
+    // The file entries are appended to; the dispatcher's, like put().
+    result<mapped_file*> tail_for_append(std::int64_t byte_offset);
 
     static constexpr std::int32_t placeholder_size = 0x7FFFFFFF;
 
     std::string topic_;
     std::int32_t queue_id_;
     mapped_file_queue files_;
+    mapped_file_ptr tail_; // kept between puts: looking it up costs a lock and a reference count each
     std::atomic<std::int64_t> min_offset_{0};
     std::atomic<std::int64_t> max_offset_{0};
 };

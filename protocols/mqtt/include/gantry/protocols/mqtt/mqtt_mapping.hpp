@@ -82,6 +82,7 @@ struct outbound_message {
     std::string publisher; // client id, empty when not over MQTT
     bool retain = false;   // published with RETAIN (for Retain As Published)
 };
+// now_ms counts the message expiry down; unused when the message has none.
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms);
 
 // The reason code of a PUBACK / PUBREC for a failed append (one PUBACK allows).
