@@ -111,9 +111,16 @@ void application::start_listeners() {
         websocket_routes.push_back({amqp, config_.amqp_limits});
         listen(amqp, config_.amqp_limits, {config_.amqp_port, "amqpPort", config_.amqp_tls_port, "amqpTlsPort"});
     }
+    auto websocket = config_.websocket;
+    websocket.host = config_.listen_host;
+    if (config_.websocket_tls_port != 0) {
+        auto secure = websocket;
+        secure.port = static_cast<std::uint16_t>(config_.websocket_tls_port);
+        secure.tls = tls_context();
+        secure.port_key = "websocketTlsPort";
+        websocket_subprotocols_ = network_->listen_websocket(websocket_routes, std::move(secure));
+    }
     if (config_.websocket_port != 0) {
-        auto websocket = config_.websocket;
-        websocket.host = config_.listen_host;
         websocket.port = static_cast<std::uint16_t>(config_.websocket_port);
         websocket_subprotocols_ = network_->listen_websocket(std::move(websocket_routes), std::move(websocket));
     }
@@ -288,10 +295,11 @@ void application::log_started(std::chrono::milliseconds took) const {
                listeners_text("MQTT", {config_.mqtt_port, "mqttPort", config_.mqtt_tls_port, "mqttTlsPort"}),
                listeners_text("STOMP", {config_.stomp_port, "stompPort", config_.stomp_tls_port, "stompTlsPort"}),
                listeners_text("AMQP", {config_.amqp_port, "amqpPort", config_.amqp_tls_port, "amqpTlsPort"}),
-               config_.websocket_port != 0
-                   ? fmt::format("WebSocket on {}:{} ({})", config_.listen_host, config_.websocket_port,
-                                 fmt::join(websocket_subprotocols_, ", "))
-                   : std::string("no WebSocket listener (websocketPort 0)"),
+               listeners_text("WebSocket", {config_.websocket_port, "websocketPort", config_.websocket_tls_port,
+                                            "websocketTlsPort"}) +
+                   (websocket_subprotocols_.empty()
+                        ? std::string()
+                        : fmt::format(" ({})", fmt::join(websocket_subprotocols_, ", "))),
                data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,

@@ -74,6 +74,11 @@ void register_broker_keys(config_registry& registry) {
         "Port of the WebSocket listener (MQTT, STOMP and AMQP over WebSocket) and of HTTP (/healthz, static "
         "files), on listenHost (0: neither)",
         between(0, 65535), [](auto& c) -> auto& { return c.websocket_port; }));
+    add(integer_key(
+        "websocketTlsPort",
+        "Port of the WebSocket and HTTP listener over TLS (wss and https, for pages served over https), on "
+        "listenHost, with tlsCertFile and tlsKeyFile (0: none)",
+        between(0, 65535), [](auto& c) -> auto& { return c.websocket_tls_port; }));
     add(string_key(
         "listenHost", "Address the protocol listeners bind (0.0.0.0: every interface)",
         [](auto& c) -> auto& { return c.listen_host; }, ip_literal));

@@ -21,18 +21,19 @@ std::vector<std::string> network::listen_websocket(std::vector<protocols::websoc
     auto listener = std::make_unique<protocols::websocket::websocket_listener>(pool_.at(0), pool_, std::move(routes),
                                                                                std::move(config));
     if (auto error = listener->start()) throw startup_error(error->message);
-    websocket_ = std::move(listener);
-    return websocket_->subprotocols();
+    auto subprotocols = listener->subprotocols();
+    websockets_.push_back(std::move(listener));
+    return subprotocols;
 }
 
 void network::stop() {
     if (!running_) return;
     running_ = false;
     for (auto& listener : listeners_) listener->stop();
-    if (websocket_) websocket_->stop();
+    for (auto& listener : websockets_) listener->stop();
     pool_.stop();
     listeners_.clear();
-    websocket_.reset();
+    websockets_.clear();
 }
 
 } // namespace gantry::broker

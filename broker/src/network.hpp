@@ -23,7 +23,7 @@ public:
     // listener's one line (address in use, permission, ...).
     void listen(std::shared_ptr<protocols::common::protocol_module> module,
                 protocols::common::listener_config config);
-    // Starts the WebSocket/HTTP listener serving `routes` (the module objects
+    // Starts a WebSocket/HTTP listener serving `routes` (the module objects
     // the TCP listeners use). Throws startup_error like listen(). Returns the
     // subprotocols it offers, for the start-up line.
     std::vector<std::string> listen_websocket(std::vector<protocols::websocket::websocket_route> routes,
@@ -36,7 +36,7 @@ public:
 private:
     protocols::common::io_pool pool_;
     std::vector<std::unique_ptr<protocols::common::tcp_listener>> listeners_;
-    std::unique_ptr<protocols::websocket::websocket_listener> websocket_;
+    std::vector<std::unique_ptr<protocols::websocket::websocket_listener>> websockets_;
     bool running_ = true;
 };
 

@@ -41,7 +41,8 @@ void register_limit_keys(config_registry& registry, const std::string& group, co
 config_problem check_tls_files(broker_config& config) {
     for (const auto& [port, key] : {std::pair{config.mqtt_tls_port, "mqttTlsPort"},
                                     std::pair{config.stomp_tls_port, "stompTlsPort"},
-                                    std::pair{config.amqp_tls_port, "amqpTlsPort"}}) {
+                                    std::pair{config.amqp_tls_port, "amqpTlsPort"},
+                                    std::pair{config.websocket_tls_port, "websocketTlsPort"}}) {
         if (port != 0 && (config.tls_cert_file.empty() || config.tls_key_file.empty()))
             return std::string(key) +
                    " needs tlsCertFile and tlsKeyFile: the listener's certificate chain and private key (PEM)";
@@ -66,7 +67,7 @@ void register_protocol_keys(config_registry& registry) {
         [](auto& c) -> auto& { return c.allow_anonymous; }));
     security(string_key(
         "tlsCertFile",
-        "Certificate chain (PEM) the TLS listeners present; needed by mqttTlsPort, stompTlsPort and amqpTlsPort",
+        "Certificate chain (PEM) the TLS listeners present; needed by mqttTlsPort, stompTlsPort, amqpTlsPort and websocketTlsPort",
         [](auto& c) -> auto& { return c.tls_cert_file; }));
     security(string_key(
         "tlsKeyFile", "Private key (PEM) of tlsCertFile", [](auto& c) -> auto& { return c.tls_key_file; }));

@@ -74,10 +74,11 @@ class mqtt_client:
     `connect_properties`: further 5.0 CONNECT properties as paho names them
     (RequestResponseInformation, RequestProblemInformation, ...).
     `session_present` is the CONNACK's flag. `username` and `password`, if given, go in the
-    CONNECT; a refused connection raises mqtt_refused."""
+    CONNECT; a refused connection raises mqtt_refused. `ca_file`: connect over
+    TLS (mqtts, or wss with transport="websockets"), trusting that CA."""
 
     def __init__(self, port, client_id="", version=5, transport="tcp", clean=True, session_expiry=None,
-                 username=None, password=None, connect_properties=None):
+                 username=None, password=None, connect_properties=None, ca_file=None):
         self.version = version
         if version == 5:
             self.client = paho.Client(client_id=client_id, protocol=paho.MQTTv5, transport=transport)
@@ -88,6 +89,8 @@ class mqtt_client:
             self.client.username_pw_set(username, password)
         if transport == "websockets":
             self.client.ws_set_options(path="/mqtt")
+        if ca_file is not None:
+            self.client.tls_set(ca_certs=ca_file)
         self.messages = queue.Queue()
         self.subacks = queue.Queue()
         self.disconnects = queue.Queue()

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """TLS listeners against the real gantryd: MQTT over TLS (mqttTlsPort) with
 Debian's mosquitto_pub and mosquitto_sub and Python's ssl module, STOMP over
-TLS (stompTlsPort) with python3-stomp and AMQP over TLS (amqpTlsPort) with
-python3-qpid-proton, with certificates openssl makes for each test.
+TLS (stompTlsPort) with python3-stomp, AMQP over TLS (amqpTlsPort) with
+python3-qpid-proton, and MQTT over WebSocket over TLS (wss) and https
+(websocketTlsPort) with python3-paho-mqtt and urllib, with certificates
+openssl makes for each test.
 
 Usage: tls_test.py GANTRYD [unittest arguments]
 """
@@ -13,6 +15,7 @@ import signal
 import socket
 import ssl
 import time
+import urllib.request
 
 import stomp
 from proton import Message, SSLDomain
@@ -35,15 +38,16 @@ class tls_test(harness.gantryd_test_case):
         super().setUp()
         self.cert = certificates.make_certificates(self.workdir)
         taken = set()
-        for name in ("tls_port", "stomp_tls_port", "amqp_tls_port", "port", "mqtt_port", "stomp_port", "amqp_port",
-                     "websocket_port"):
+        for name in ("tls_port", "stomp_tls_port", "amqp_tls_port", "websocket_tls_port", "port", "mqtt_port",
+                     "stomp_port", "amqp_port", "websocket_port"):
             setattr(self, name, harness.other_free_port(taken))
             taken.add(getattr(self, name))
 
     def start_tls(self, *args):
-        """A gantryd whose TLS listeners (MQTT, STOMP, AMQP) present server.crt."""
+        """A gantryd whose TLS listeners (MQTT, STOMP, AMQP, WebSocket) present server.crt."""
         return self.start_serving("--mqttTlsPort", str(self.tls_port), "--stompTlsPort", str(self.stomp_tls_port),
-                                  "--amqpTlsPort", str(self.amqp_tls_port), "--tlsCertFile", self.cert("server.crt"),
+                                  "--amqpTlsPort", str(self.amqp_tls_port), "--websocketTlsPort",
+                                  str(self.websocket_tls_port), "--tlsCertFile", self.cert("server.crt"),
                                   "--tlsKeyFile", self.cert("server.key"), *args, port=self.port,
                                   mqtt_port=self.mqtt_port, stomp_port=self.stomp_port, amqp_port=self.amqp_port,
                                   websocket_port=self.websocket_port)
@@ -102,6 +106,28 @@ class tls_test(harness.gantryd_test_case):
         message = receiver.receive(timeout=WAIT)
         receiver.accept()
         self.assertEqual(message.body, "amqp over tls")
+
+    def test_mqtt_over_wss_and_https_share_the_websocket_tls_port(self):
+        broker = self.start_tls()
+        self.assertIn("WebSocket over TLS on 127.0.0.1:%d" % self.websocket_tls_port, broker.stderr())
+        over_wss = clients.mqtt_client(self.websocket_tls_port, "wss-sub", transport="websockets",
+                                       ca_file=self.cert("ca.crt"))
+        self.close_at_end(over_wss.close)
+        over_wss.subscribe("tls/#")
+        published = self.publish("through wss", "--cafile", self.cert("ca.crt"))
+        self.assertEqual(published.returncode, 0, published.stderr)
+        message = over_wss.next_message()
+        self.assertEqual((message.topic, message.payload), ("tls/t", b"through wss"))
+
+        context = ssl.create_default_context(cafile=self.cert("ca.crt"))
+        url = "https://127.0.0.1:%d/healthz" % self.websocket_tls_port
+        with urllib.request.urlopen(url, context=context, timeout=WAIT) as reply:
+            self.assertEqual((reply.status, reply.read()), (200, b"ok"))
+        untrusting = ssl.create_default_context(cafile=self.cert("other-ca.crt"))
+        with self.assertRaises(urllib.error.URLError):
+            urllib.request.urlopen(url, context=untrusting, timeout=WAIT)
+        with urllib.request.urlopen(url, context=context, timeout=WAIT) as reply:
+            self.assertEqual(reply.status, 200)
 
     def test_an_untrusting_client_and_plain_mqtt_on_the_tls_port_fail_and_others_go_on(self):
         broker = self.start_tls()
@@ -167,6 +193,9 @@ class tls_test(harness.gantryd_test_case):
         status, log = self.run_to_exit("--amqpTlsPort", str(self.amqp_tls_port))
         self.assertEqual(status, 2)
         self.assertIn("amqpTlsPort needs tlsCertFile and tlsKeyFile", log)
+        status, log = self.run_to_exit("--websocketTlsPort", str(self.websocket_tls_port))
+        self.assertEqual(status, 2)
+        self.assertIn("websocketTlsPort needs tlsCertFile and tlsKeyFile", log)
         status, log = self.run_to_exit("--mqttTlsPort", str(self.tls_port), "--tlsCertFile", self.cert("server.crt"),
                                        "--tlsKeyFile", self.cert("client.key"))
         self.assertEqual(status, 2)

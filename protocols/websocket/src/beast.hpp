@@ -18,8 +18,6 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace ws = boost::beast::websocket;
 
-using ws_socket = ws::stream<common::accepted_tcp_socket>;
-
 inline std::string_view to_std(boost::string_view text) {
     return {text.data(), text.size()};
 }

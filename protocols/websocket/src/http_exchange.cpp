@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "gantry/protocols/common/open_connections.hpp"
-#include "gantry/protocols/common/tcp_stream.hpp"
 #include "websocket_log.hpp"
 
 namespace gantry::protocols::websocket {
@@ -22,17 +21,10 @@ constexpr auto request_timeout = std::chrono::seconds(10);
 
 } // namespace
 
-http_exchange::http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site,
+http_exchange::http_exchange(std::unique_ptr<common::byte_stream> stream, std::shared_ptr<const websocket_site> site,
                              std::uint64_t id)
-    : remote_address_(common::remote_text(socket)),
-      local_port_(common::local_port_of(socket)),
-      executor_(socket.get_executor()),
-      site_(std::move(site)),
-      id_(id),
-      timer_(executor_) {
-    beast::error_code ignored;
-    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-    socket_ = std::make_unique<ws_socket>(std::move(socket));
+    : executor_(stream->executor()), site_(std::move(site)), id_(id), timer_(executor_) {
+    socket_ = std::make_unique<ws::stream<beast_byte_stream>>(std::move(stream));
     parser_.emplace();
     parser_->header_limit(header_limit);
 }
@@ -56,8 +48,7 @@ void http_exchange::abort_for_stop() {
     aborted_ = true;
     timer_.cancel();
     if (socket_) {
-        beast::error_code ignored;
-        socket_->next_layer().close(ignored);
+        socket_->next_layer().stream().close();
     }
 }
 
@@ -69,9 +60,8 @@ void http_exchange::arm_timer() {
             return;
         }
         websocket_log()->debug("WebSocket port: {} sent no complete request (or took no answer) within {} s; closed",
-                               self->remote_address_, request_timeout.count());
-        beast::error_code ignored;
-        self->socket_->next_layer().close(ignored);
+                               self->remote_address(), request_timeout.count());
+        self->socket_->next_layer().stream().close();
     });
 }
 
@@ -87,7 +77,7 @@ void http_exchange::on_request(const beast::error_code& error) {
     }
     if (error == http::error::end_of_stream || error == asio::error::eof ||
         error == asio::error::operation_aborted || error == asio::error::connection_reset) {
-        websocket_log()->debug("WebSocket port: {} closed before sending a request", remote_address_);
+        websocket_log()->debug("WebSocket port: {} closed before sending a request", remote_address());
         return;
     }
     if (error) {
@@ -109,7 +99,7 @@ void http_exchange::upgrade(const http::request<http::empty_body>& request) {
     if (!choice) {
         const auto spoken = fmt::format("{}", fmt::join(site_->subprotocols(), ", "));
         websocket_log()->info("WebSocket port: refused the upgrade from {}: it offered {}, the broker speaks {}",
-                              remote_address_,
+                              remote_address(),
                               offered.empty() ? std::string("no subprotocol") : fmt::format("'{}'", offered), spoken);
         respond_text(http::status::bad_request,
                      fmt::format("no WebSocket subprotocol this broker speaks was offered ({}); "
@@ -141,7 +131,7 @@ void http_exchange::on_upgraded(const beast::error_code& error, const websocket_
         return;
     }
     if (error) {
-        websocket_log()->debug("WebSocket port: the handshake with {} failed: {}", remote_address_,
+        websocket_log()->debug("WebSocket port: the handshake with {} failed: {}", remote_address(),
                                error.message());
         return;
     }
@@ -149,8 +139,7 @@ void http_exchange::on_upgraded(const beast::error_code& error, const websocket_
     buffer_ = {};
     const auto& route = site_->routes[choice.route];
     const frame_reader_limits limits{route.limits.max_frame_size, route.module->accepts_websocket_text()};
-    auto stream = std::make_unique<websocket_stream>(std::move(socket_->next_layer()), std::move(remote_address_),
-                                                     local_port_, limits);
+    auto stream = std::make_unique<websocket_stream>(socket_->next_layer().release(), limits);
     socket_.reset();
     upgraded_ = true;
     unlink(); // from open_connections: the connection is listed there now
@@ -178,7 +167,7 @@ void http_exchange::serve(const http::request<http::empty_body>& request) {
     const auto file = site_->find_static(target);
     if (file.outcome == websocket_site::static_file::kind::forbidden) {
         websocket_log()->info("WebSocket port: refused {} a path outside websocket.staticDir: {}",
-                              remote_address_, target);
+                              remote_address(), target);
         respond_text(http::status::forbidden, "forbidden\n");
         return;
     }
@@ -217,12 +206,11 @@ void http_exchange::respond(http::response<Body> response) {
                       [self = shared_from_this(), held](const beast::error_code&, std::size_t) { self->finish(); });
 }
 
+// The socket closes when the exchange goes, right after: a TLS close_notify
+// still on its way finishes on its own.
 void http_exchange::finish() {
     timer_.cancel();
-    beast::error_code ignored;
-    auto& socket = socket_->next_layer();
-    socket.shutdown(common::accepted_tcp_socket::shutdown_send, ignored);
-    socket.close(ignored);
+    socket_->next_layer().stream().shutdown_send();
 }
 
 } // namespace gantry::protocols::websocket

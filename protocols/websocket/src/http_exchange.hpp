@@ -6,6 +6,7 @@
 #include <string>
 
 #include "beast.hpp"
+#include "beast_byte_stream.hpp"
 #include "gantry/protocols/common/connection.hpp"
 #include "websocket_site.hpp"
 #include "websocket_stream.hpp"
@@ -22,7 +23,9 @@ namespace gantry::protocols::websocket {
 // Lives on its socket's executor; start() and abort_for_stop() run there.
 class http_exchange : public std::enable_shared_from_this<http_exchange>, public common::accepted_socket {
 public:
-    http_exchange(common::accepted_tcp_socket socket, std::shared_ptr<const websocket_site> site, std::uint64_t id);
+    // Over the accepted socket's stream: TCP, or TLS on a wss port.
+    http_exchange(std::unique_ptr<common::byte_stream> stream, std::shared_ptr<const websocket_site> site,
+                  std::uint64_t id);
     ~http_exchange() override;
     http_exchange(const http_exchange&) = delete;
     http_exchange& operator=(const http_exchange&) = delete;
@@ -44,12 +47,11 @@ private:
     void respond(http::response<Body> response);
     void finish();
     void arm_timer();
+    const std::string& remote_address() { return socket_->next_layer().stream().remote_address(); }
 
-    // The TCP socket, under Beast's WebSocket stream for the handshake only;
-    // then a websocket_stream of ours takes it over.
-    std::unique_ptr<ws_socket> socket_;
-    std::string remote_address_;
-    std::uint16_t local_port_ = 0;
+    // The socket's stream, under Beast's WebSocket stream for the handshake
+    // only; then a websocket_stream of ours takes it over.
+    std::unique_ptr<ws::stream<beast_byte_stream>> socket_;
     asio::any_io_executor executor_;
     std::shared_ptr<const websocket_site> site_;
     std::uint64_t id_;

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include "gantry/protocols/common/listen_socket.hpp"
+#include "gantry/protocols/common/tcp_stream.hpp"
+#include "gantry/protocols/common/tls_context.hpp"
+#include "gantry/protocols/common/tls_stream.hpp"
 #include "http_exchange.hpp"
 #include "websocket_log.hpp"
 #include "websocket_site.hpp"
@@ -39,10 +42,10 @@ std::shared_ptr<websocket_site> make_site(std::vector<websocket_route> routes, w
 }
 
 common::acceptor_settings settings_of(const websocket_site& site) {
-    return {"WebSocket",
+    return {site.config.tls ? "WebSocket over TLS" : "WebSocket",
             site.config.host,
             site.config.port,
-            {"listenHost", "websocketPort"},
+            {"listenHost", site.config.port_key},
             site.config.max_connections,
             "websocket.maxConnections",
             site.admitted};
@@ -55,7 +58,12 @@ websocket_listener::websocket_listener(asio::io_context& accept_context, common:
     : site_(make_site(std::move(routes), std::move(config), site_problem_)),
       acceptor_(accept_context, pool, settings_of(*site_),
                 [site = site_](common::accepted_tcp_socket socket, std::uint64_t id) {
-                    auto exchange = std::make_shared<http_exchange>(std::move(socket), site, id);
+                    std::unique_ptr<common::byte_stream> stream;
+                    if (site->config.tls)
+                        stream = std::make_unique<common::tls_stream>(std::move(socket), site->config.tls->current());
+                    else
+                        stream = std::make_unique<common::tcp_stream>(std::move(socket));
+                    auto exchange = std::make_shared<http_exchange>(std::move(stream), site, id);
                     asio::post(exchange->executor(), [exchange] { exchange->start(); });
                 }) {}
 
@@ -73,8 +81,8 @@ std::optional<common::listen_error> websocket_listener::start() {
         if (auto problem = route.limits.validate()) return refuse_start(*problem);
     if (site_problem_) return refuse_start(*site_problem_);
     if (auto problem = acceptor_.start()) return problem;
-    websocket_log()->info("WebSocket and HTTP listening on {} (subprotocols {}; static files {})",
-                          common::host_port(site_->config.host, acceptor_.port()),
+    websocket_log()->info("WebSocket and HTTP{} listening on {} (subprotocols {}; static files {})",
+                          site_->config.tls ? " over TLS" : "", common::host_port(site_->config.host, acceptor_.port()),
                           fmt::join(site_->subprotocols(), ", "),
                           site_->static_root.empty() ? std::string("off") : site_->static_root.string());
     return std::nullopt;

@@ -3,8 +3,6 @@
 #include <optional>
 #include <utility>
 
-#include <boost/beast/core/buffers_cat.hpp>
-
 namespace gantry::protocols::websocket {
 
 namespace {
@@ -38,22 +36,24 @@ struct websocket_stream::control_writes {
         std::span<const asio::const_buffer> buffers;
         io_handler handler;
     };
+    websocket_stream* owner; // null once the stream is gone
     std::optional<control_frame> writing;
+    asio::const_buffer buffer; // writing's bytes, as async_write takes them
     std::optional<frame_then> next;      // waits for the frame being written
     std::optional<data_write> data_next; // a data frame asked for meanwhile
 };
 
-websocket_stream::websocket_stream(common::accepted_tcp_socket socket, std::string remote_address,
-                                   std::uint16_t local_port, frame_reader_limits limits)
-    : socket_(std::move(socket)),
-      remote_address_(std::move(remote_address)),
-      reader_(limits),
-      local_port_(local_port) {}
+websocket_stream::websocket_stream(std::unique_ptr<common::byte_stream> inner, frame_reader_limits limits)
+    : inner_(std::move(inner)), reader_(limits) {}
 
-websocket_stream::~websocket_stream() = default;
+websocket_stream::~websocket_stream() {
+    if (control_) control_->owner = nullptr;
+    // A control frame being written completes now, aborted.
+    inner_->close();
+}
 
 asio::any_io_executor websocket_stream::executor() const {
-    return socket_.get_executor();
+    return inner_->executor();
 }
 
 void websocket_stream::async_read_some(asio::mutable_buffer buffer, io_handler handler) {
@@ -62,7 +62,7 @@ void websocket_stream::async_read_some(asio::mutable_buffer buffer, io_handler h
         return;
     }
     // `this` outlives the read: the handler holds the connection that owns us.
-    socket_.async_read_some(buffer, [this, buffer, handler = std::move(handler)](const error_code& error,
+    inner_->async_read_some(buffer, [this, buffer, handler = std::move(handler)](const error_code& error,
                                                                                  std::size_t bytes) mutable {
         on_read(buffer, std::move(handler), error, bytes);
     });
@@ -97,7 +97,7 @@ void websocket_stream::end_reading(io_handler handler) {
     const error_code end = refused ? error_code(refused.value(), refusal()) : error_code(asio::error::eof);
     auto complete = [handler = std::move(handler), end](const error_code&) { handler(end, 0); };
     if (close_sent_) {
-        asio::post(socket_.get_executor(), [complete = std::move(complete)] { complete({}); });
+        asio::post(inner_->executor(), [complete = std::move(complete)] { complete({}); });
         return;
     }
     close_sent_ = true;
@@ -120,8 +120,10 @@ void websocket_stream::write_data(std::span<const asio::const_buffer> buffers, i
     header_ = data_frame_header(payload);
     const auto header = header_.bytes();
     writing_data_ = true;
-    asio::async_write(socket_, boost::beast::buffers_cat(asio::const_buffer(header.data(), header.size()), buffers),
-                      [this, payload, handler = std::move(handler)](const error_code& error, std::size_t) {
+    frame_buffers_.assign(1, asio::const_buffer(header.data(), header.size()));
+    frame_buffers_.insert(frame_buffers_.end(), buffers.begin(), buffers.end());
+    inner_->async_write(frame_buffers_, [this, payload, handler = std::move(handler)](const error_code& error,
+                                                                                     std::size_t) {
                           // `this` lives: the handler holds the connection that owns us.
                           writing_data_ = false;
                           if (!error && control_ && control_->next) {
@@ -134,6 +136,7 @@ void websocket_stream::write_data(std::span<const asio::const_buffer> buffers, i
 void websocket_stream::send_control(const control_frame& frame, then_function then) {
     if (!control_) {
         control_ = std::make_shared<control_writes>();
+        control_->owner = this;
     }
     // What waits here is only ever a pong, fine to replace: the pong of the
     // latest ping answers for it, and a close makes it moot.
@@ -148,32 +151,31 @@ void websocket_stream::write_next_control() {
     control_->next.reset();
     control_->writing = next.frame;
     const auto bytes = control_->writing->bytes();
-    asio::async_write(socket_, asio::const_buffer(bytes.data(), bytes.size()),
-                      [this, alive = std::weak_ptr<control_writes>(control_),
-                       then = std::move(next.then)](const error_code& error, std::size_t) {
-                          // Only a read completed by `then` holds the stream's
-                          // owner: a pong's or shutdown_send's completion may
-                          // find the stream gone.
-                          if (const auto control = alive.lock()) {
-                              control->writing.reset();
-                              if (!error && control->next) {
-                                  write_next_control();
-                              } else if (control->data_next) {
-                                  auto data = std::move(*control->data_next);
-                                  control->data_next.reset();
-                                  if (error) {
-                                      data.handler(error, 0);
-                                  } else {
-                                      write_data(data.buffers, std::move(data.handler));
-                                  }
-                              }
-                          }
-                          then(error);
-                      });
+    control_->buffer = asio::const_buffer(bytes.data(), bytes.size());
+    inner_->async_write({&control_->buffer, 1}, [control = control_, inner = inner_,
+                                                 then = std::move(next.then)](const error_code& error, std::size_t) {
+        // Only a read completed by `then` holds the stream's owner: a pong's
+        // or shutdown_send's completion may find the stream gone.
+        if (auto* self = control->owner) {
+            control->writing.reset();
+            if (!error && control->next) {
+                self->write_next_control();
+            } else if (control->data_next) {
+                auto data = std::move(*control->data_next);
+                control->data_next.reset();
+                if (error) {
+                    data.handler(error, 0);
+                } else {
+                    self->write_data(data.buffers, std::move(data.handler));
+                }
+            }
+        }
+        then(error);
+    });
 }
 
 void websocket_stream::shutdown_send() {
-    if (close_sent_ || !socket_.is_open()) {
+    if (close_sent_ || closed_) {
         return;
     }
     close_sent_ = true;
@@ -182,8 +184,8 @@ void websocket_stream::shutdown_send() {
 }
 
 void websocket_stream::close() {
-    error_code ignored;
-    socket_.close(ignored);
+    closed_ = true;
+    inner_->close();
 }
 
 } // namespace gantry::protocols::websocket

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gantry/protocols/common/byte_stream.hpp"
 #include "gantry/protocols/websocket/frame_reader.hpp"
@@ -22,11 +23,12 @@ namespace gantry::protocols::websocket {
 // stream, shutdown_send is our close, and a peer breaking RFC 6455 gets the
 // close status it earned before its read fails. Same threading as every
 // byte_stream: one executor, one read and one write at a time.
+//
+// It runs on another byte_stream, the socket's (TCP, or TLS for wss).
 class websocket_stream final : public common::byte_stream {
 public:
-    // Over a TCP socket whose opening handshake is done.
-    websocket_stream(common::accepted_tcp_socket socket, std::string remote_address, std::uint16_t local_port,
-                     frame_reader_limits limits);
+    // Over a stream whose opening handshake is done.
+    websocket_stream(std::unique_ptr<common::byte_stream> inner, frame_reader_limits limits);
     ~websocket_stream() override;
 
     asio::any_io_executor executor() const override;
@@ -34,8 +36,8 @@ public:
     void async_write(std::span<const asio::const_buffer> buffers, io_handler handler) override;
     void shutdown_send() override;
     void close() override;
-    const std::string& remote_address() const override { return remote_address_; }
-    std::uint16_t local_port() const override { return local_port_; }
+    const std::string& remote_address() const override { return inner_->remote_address(); }
+    std::uint16_t local_port() const override { return inner_->local_port(); }
 
 private:
     struct control_writes;
@@ -51,18 +53,17 @@ private:
     void send_control(const control_frame& frame, then_function then);
     void write_next_control();
 
-    // mutable for executor(), as in tcp_stream: get_executor() is not const,
-    // and a copy of the executor would cost every connection 48 bytes.
-    mutable common::accepted_tcp_socket socket_;
-    std::string remote_address_;
+    // Shared with a control frame's write, which may outlive this object.
+    std::shared_ptr<common::byte_stream> inner_;
     frame_reader reader_;
     data_frame_header header_{0}; // of the data frame being written
-    // Made by the first control frame to send; shared only so that a write's
-    // completion can tell whether the stream is still there.
+    std::vector<asio::const_buffer> frame_buffers_; // header_ and the payload, for one gathered write
+    // Made by the first control frame to send; shared with its write, whose
+    // completion may find this object gone.
     std::shared_ptr<control_writes> control_;
-    std::uint16_t local_port_ = 0;
     bool writing_data_ = false;
     bool close_sent_ = false;
+    bool closed_ = false;
 };
 
 } // namespace gantry::protocols::websocket

@@ -51,6 +51,7 @@ struct broker_config {
     std::int32_t amqp_port = 5672;                      // amqpPort: 0 = no AMQP listener
     std::int32_t amqp_tls_port = 0;                     // amqpTlsPort: 0 = no AMQP over TLS (amqps) listener
     std::int32_t websocket_port = 8080;                 // websocketPort: 0 = no WebSocket/HTTP listener
+    std::int32_t websocket_tls_port = 0;                // websocketTlsPort: 0 = no wss/https listener
     std::string listen_host = "0.0.0.0";                // listenHost: the address listeners bind
     std::int32_t io_threads = 0;                        // ioThreads: io_context threads; 0 = one per core
     std::string namesrv_addr;                           // namesrvAddr: "host:port;..."; empty = one-process mode
@@ -73,14 +74,15 @@ struct broker_config {
     // max_message_size follows maxMessageSize.
     protocols::amqp::amqp_options amqp;
     std::string amqp_default_address_kind = "queue"; // amqp.defaultAddressKind: amqp.bare_address_is_topic
-    // WebSocket and HTTP on websocketPort; host and port follow listenHost and
-    // websocketPort. Each protocol's connections keep that protocol's limits.
+    // WebSocket and HTTP on websocketPort (and over TLS on websocketTlsPort);
+    // host and port follow listenHost and those keys. Each protocol's
+    // connections keep that protocol's limits.
     protocols::websocket::websocket_listener_config websocket;
     // Who may connect, to every protocol that authenticates.
     std::filesystem::path password_file; // passwordFile: mosquitto_passwd format; empty: no users
     std::filesystem::path acl_file;      // aclFile: mosquitto acl_file format; empty: everything allowed
     bool allow_anonymous = true;         // allowAnonymous
-    // The TLS listeners' certificate (mqttTlsPort, stompTlsPort, amqpTlsPort).
+    // The TLS listeners' certificate (mqttTlsPort, stompTlsPort, amqpTlsPort, websocketTlsPort).
     std::string tls_cert_file;                   // tlsCertFile: the certificate chain (PEM)
     std::string tls_key_file;                    // tlsKeyFile: its private key (PEM)
     std::string tls_ca_file;                     // tlsCaFile: client certificates must chain to it; empty: none asked

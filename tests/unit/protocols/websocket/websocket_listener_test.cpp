@@ -17,8 +17,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "../common/listener_fixture.hpp"
 #include "gantry/protocols/websocket/websocket_listener.hpp"
+#include "websocket_listener_support.hpp"
 
 namespace gantry::protocols::websocket {
 namespace {
@@ -26,11 +26,12 @@ namespace {
 using namespace std::chrono_literals;
 using common::testing::eventually;
 using common::testing::line_echo_module;
+using testing::bounded_io;
+using testing::client_wait;
+using testing::offered_module;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace ws = boost::beast::websocket;
-
-constexpr auto client_wait = 5s;
 
 ::testing::AssertionResult contains(const std::string& text, const std::string& part) {
     if (text.find(part) != std::string::npos) {
@@ -38,53 +39,6 @@ constexpr auto client_wait = 5s;
     }
     return ::testing::AssertionFailure() << '"' << text << "\" does not contain \"" << part << '"';
 }
-
-// The line-echo module, offered over WebSocket under `subprotocols`.
-class offered_module final : public common::protocol_module {
-public:
-    offered_module(std::shared_ptr<line_echo_module> echo, std::string name, std::vector<std::string> subprotocols)
-        : echo_(std::move(echo)), name_(std::move(name)), subprotocols_(std::move(subprotocols)) {}
-
-    std::string_view name() const override { return name_; }
-    std::uint16_t default_port() const override { return echo_->default_port(); }
-    std::vector<std::string> websocket_subprotocols() const override { return subprotocols_; }
-    common::connection_limits default_limits() const override { return echo_->default_limits(); }
-    std::unique_ptr<common::protocol_session> make_session(common::connection& conn,
-                                                           const common::session_context& context) override {
-        return echo_->make_session(conn, context);
-    }
-
-private:
-    std::shared_ptr<line_echo_module> echo_;
-    std::string name_;
-    std::vector<std::string> subprotocols_;
-};
-
-// Runs one asynchronous operation on a private io_context for at most
-// client_wait; a silent server fails the test instead of hanging it.
-class bounded_io {
-public:
-    template <typename Start>
-    beast::error_code run(Start start) {
-        std::optional<beast::error_code> result;
-        start([&result](const beast::error_code& error, auto&&...) { result = error; });
-        io.restart();
-        io.run_for(client_wait);
-        if (!result) {
-            on_timeout();
-            io.restart();
-            io.run_for(1s);
-            return asio::error::timed_out;
-        }
-        return *result;
-    }
-
-    virtual ~bounded_io() = default;
-    asio::io_context io;
-
-protected:
-    virtual void on_timeout() = 0;
-};
 
 class ws_client final : public bounded_io {
 public:

@@ -16,6 +16,10 @@
 #include "gantry/protocols/common/protocol_module.hpp"
 #include "gantry/protocols/common/socket_acceptor.hpp"
 
+namespace gantry::protocols::common {
+class tls_server_context;
+}
+
 namespace gantry::protocols::websocket {
 
 struct websocket_site;
@@ -31,6 +35,10 @@ struct websocket_route {
 struct websocket_listener_config {
     std::string host = "0.0.0.0"; // listenHost
     std::uint16_t port = 8080;    // websocketPort; 0 = any free port (tests)
+    // Set: the port speaks TLS (wss and https), with the certificate the
+    // context holds when a socket is accepted.
+    std::shared_ptr<common::tls_server_context> tls;
+    std::string port_key = "websocketPort"; // what a bind failure names (websocketTlsPort)
     // websocket.maxConnections: sockets open on this listener at once, whatever
     // they are (an HTTP request being read, a WebSocket of any protocol). Past
     // it a new one is closed at once, as tcp_listener does.
@@ -45,7 +53,8 @@ struct websocket_listener_config {
     std::filesystem::path static_dir;
 };
 
-// WebSocket and plain HTTP on one port, for every protocol module that lists
+// WebSocket and plain HTTP on one port (or, with a TLS context, wss and https),
+// for every protocol module that lists
 // WebSocket subprotocols. Accepting runs on a strand of `accept_context`; each
 // socket moves to the next io_pool context at once, where one HTTP request is
 // read (at most 8 KiB of headers within 10 s) and answered:
