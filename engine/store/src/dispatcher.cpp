@@ -189,7 +189,43 @@ result<std::shared_ptr<consume_queue>> dispatcher::queue_for(std::string_view to
     return cq;
 }
 
+namespace {
+
+// Arrivals told once per run of records of one queue, not once per record:
+// a batch appended together wakes its readers once. Told at the latest when
+// the dispatching pass ends.
+class arrival_run {
+public:
+    explicit arrival_run(const dispatcher::listener& listener) : listener_(listener) {}
+    ~arrival_run() { tell(); }
+    arrival_run(const arrival_run&) = delete;
+    arrival_run& operator=(const arrival_run&) = delete;
+
+    void add(std::string_view topic, std::int32_t queue_id, std::int64_t end) {
+        if (queue_id != queue_id_ || topic != topic_) {
+            tell();
+            topic_ = std::string(topic);
+            queue_id_ = queue_id;
+        }
+        end_ = end;
+    }
+
+    void tell() {
+        if (queue_id_ >= 0 && listener_) listener_(topic_, queue_id_, end_);
+        queue_id_ = -1;
+    }
+
+private:
+    const dispatcher::listener& listener_;
+    std::string topic_;
+    std::int32_t queue_id_ = -1;
+    std::int64_t end_ = 0;
+};
+
+} // namespace
+
 void dispatcher::dispatch_available(bool verify_crc) {
+    arrival_run arrivals(listener_);
     std::int64_t offset = dispatched_offset();
     for (;;) {
         auto file = log_.files().find(offset);
@@ -239,8 +275,8 @@ void dispatcher::dispatch_available(bool verify_crc) {
                         store_log()->warn("record at commit-log offset {} not indexed: {}", physical, ec.message());
                 }
                 last_timestamp_.store(record->store_timestamp, std::memory_order_release);
-                if (listener_ && takes_queue_offset(record->sys_flag))
-                    listener_(record->topic, record->queue_id, record->queue_offset + 1);
+                if (takes_queue_offset(record->sys_flag))
+                    arrivals.add(record->topic, record->queue_id, record->queue_offset + 1);
             }
             position += record->total_size;
             dispatched_.store(file->from_offset() + position, std::memory_order_release);

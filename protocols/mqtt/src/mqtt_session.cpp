@@ -37,6 +37,7 @@ bool mqtt_session::allowed(security::access_kind kind, std::string_view topic) c
 common::consume_result mqtt_session::consume(std::span<const std::byte> input) {
     consuming_ = true;
     std::size_t consumed = 0;
+    publish_batch publishes;
     while (!closing_ && !closed_ && !input_paused_) {
         auto decoded = codec_.decode(input.subspan(consumed), version_);
         if (decoded.status == decode_status::need_more) break;
@@ -45,15 +46,18 @@ common::consume_result mqtt_session::consume(std::span<const std::byte> input) {
             break;
         }
         consumed += decoded.consumed;
-        dispatch(std::move(decoded.packet), decoded.version);
+        dispatch(std::move(decoded.packet), decoded.version, publishes);
     }
+    append_publishes(publishes);
     consuming_ = false;
     if (closing_ && !closed_) return {consumed, true, close_reason_};
     return common::consume_result::took(consumed);
 }
 
-void mqtt_session::dispatch(mqtt_packet packet, protocol_version version) {
+void mqtt_session::dispatch(mqtt_packet packet, protocol_version version, publish_batch& publishes) {
     const auto type = type_of(packet);
+    // What a packet does comes after what the publishes before it did.
+    if (type != packet_type::publish) append_publishes(publishes);
     if (!connected_) {
         if (type != packet_type::connect) {
             // Nothing may be answered before CONNECT (§3.1): just close.
@@ -68,7 +72,7 @@ void mqtt_session::dispatch(mqtt_packet packet, protocol_version version) {
     }
     switch (type) {
     case packet_type::connect: return fail(reason_code::protocol_error, "sent a second CONNECT");
-    case packet_type::publish: return handle_publish(std::get<publish_packet>(packet));
+    case packet_type::publish: return handle_publish(std::get<publish_packet>(packet), publishes);
     case packet_type::puback: return handle_puback(std::get<puback_packet>(packet));
     case packet_type::pubrec: return handle_pubrec(std::get<pubrec_packet>(packet));
     case packet_type::pubrel: return handle_pubrel(std::get<pubrel_packet>(packet));

@@ -142,12 +142,23 @@ private:
     // QoS 2 publishes stored and awaiting PUBREL.
     std::size_t qos2_awaiting_pubrel() const noexcept { return inbound_ ? inbound_->qos2_received.size() : 0; }
 
-    void dispatch(mqtt_packet packet, protocol_version version);
+    // The PUBLISH packets of one consume() call, appended together once the
+    // read is done or another kind of packet comes (publish.cpp).
+    struct publish_batch {
+        struct ack {
+            std::uint8_t qos;
+            std::uint16_t packet_id;
+        };
+        std::vector<engine::message> messages;
+        std::vector<ack> acks;
+    };
+
+    void dispatch(mqtt_packet packet, protocol_version version, publish_batch& publishes);
     void on_decode_error(const mqtt_diagnostic& diagnostic);
 
     // handlers/<packet>.cpp
     void handle_connect(connect_packet& packet, protocol_version version);
-    void handle_publish(publish_packet& packet);
+    void handle_publish(publish_packet& packet, publish_batch& publishes);
     void handle_puback(const puback_packet& packet);
     void handle_pubrec(const pubrec_packet& packet);
     void handle_pubrel(const pubrel_packet& packet);
@@ -190,6 +201,7 @@ private:
     static std::string durable_group_name(const std::string& client_id, const std::string& generation,
                                           const std::string& filter);
     // publish.cpp
+    void append_publishes(publish_batch& publishes);
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
     // 5.0: PUBACK (QoS 1) or PUBREC (QoS 2) with failure `code`, and why.
     void refuse_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why);

@@ -166,6 +166,11 @@ public:
     // Completes once the message is stored with the configured durability.
     virtual void append(const operation_context& ctx, message msg,
                         std::function<void(result<append_receipt>)> done) = 0;
+    // Several messages, each as append() would take it after the one before
+    // (its own receipt or error, in order), stored in one go and answered
+    // once: what one read of a connection brought.
+    virtual void append_batch(const operation_context& ctx, std::vector<message> msgs,
+                              std::function<void(std::vector<result<append_receipt>>)> done) = 0;
     // The same for a message already in the record's form, into the queue it names.
     virtual void append_record(const operation_context& ctx, record_append record,
                                std::function<void(result<append_receipt>)> done) = 0;

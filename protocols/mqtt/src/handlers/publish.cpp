@@ -10,7 +10,7 @@
 
 namespace gantry::protocols::mqtt {
 
-void mqtt_session::handle_publish(publish_packet& packet) {
+void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publishes) {
     if (packet.qos > module_.options.maximum_qos)
         return fail(reason_code::qos_not_supported,
                     fmt::format("published at QoS {} above the maximum QoS {}", packet.qos,
@@ -71,16 +71,44 @@ void mqtt_session::handle_publish(publish_packet& packet) {
     ++pending_appends_;
     if (packet.qos > 0) ++pending_acked_appends_;
     if (packet.qos == 2) inbound().qos2_appending.insert(id);
-    auto appended = [weak = conn_.weak_from_this(), this, qos = packet.qos, id](result<engine::append_receipt> r) {
-        if (auto alive = weak.lock()) on_appended(qos, id, r);
-    };
-    if (packet.retain) module_.engine.retained().retain(context(), std::move(msg), std::move(appended));
-    else module_.engine.append(context(), std::move(msg), std::move(appended));
+    if (packet.retain) {
+        append_publishes(publishes);
+        module_.engine.retained().retain(context(), std::move(msg),
+                                         [weak = conn_.weak_from_this(), this, qos = packet.qos,
+                                          id](result<engine::append_receipt> r) {
+                                             if (auto alive = weak.lock()) on_appended(qos, id, r);
+                                         });
+    } else {
+        publishes.messages.push_back(std::move(msg));
+        publishes.acks.push_back({packet.qos, id});
+    }
     // Bounded: past the receive maximum of pending appends, stop reading.
     if (pending_appends_ >= module_.options.receive_maximum && !input_paused_) {
         input_paused_ = true;
         conn_.pause_input();
     }
+}
+
+void mqtt_session::append_publishes(publish_batch& publishes) {
+    if (publishes.messages.empty()) return;
+    auto weak = conn_.weak_from_this();
+    if (publishes.messages.size() == 1) {
+        const auto ack = publishes.acks.front();
+        module_.engine.append(context(), std::move(publishes.messages.front()),
+                              [weak, this, ack](result<engine::append_receipt> r) {
+                                  if (auto alive = weak.lock()) on_appended(ack.qos, ack.packet_id, r);
+                              });
+    } else {
+        module_.engine.append_batch(
+            context(), std::move(publishes.messages),
+            [weak, this, acks = std::move(publishes.acks)](std::vector<result<engine::append_receipt>> receipts) {
+                auto alive = weak.lock();
+                for (std::size_t i = 0; alive && i < acks.size(); ++i)
+                    on_appended(acks[i].qos, acks[i].packet_id, receipts[i]);
+            });
+    }
+    publishes.messages.clear();
+    publishes.acks.clear();
 }
 
 void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,

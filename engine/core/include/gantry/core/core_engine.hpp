@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -46,6 +47,8 @@ public:
                  std::function<void(std::error_code)> done) override;
     void append(const engine::operation_context& ctx, engine::message msg,
                 std::function<void(result<engine::append_receipt>)> done) override;
+    void append_batch(const engine::operation_context& ctx, std::vector<engine::message> msgs,
+                      std::function<void(std::vector<result<engine::append_receipt>>)> done) override;
     void append_record(const engine::operation_context& ctx, engine::record_append record,
                        std::function<void(result<engine::append_receipt>)> done) override;
     std::optional<std::string> check_filter(engine::filter_language language, const std::string& text) const override;
@@ -157,6 +160,9 @@ private:
     // (or not in time).
     void complete_when_durable(const result<store::append_result>& stored, std::int32_t queue_id,
                                std::string message_id, const asio::any_io_executor& executor, append_callback done);
+    // Stores `batch` in one go; where a message breaks a store limit, one by
+    // one, so that only it fails.
+    std::vector<result<store::append_result>> store_batch(std::span<const store::message_to_store> batch);
     void post_pump(const std::shared_ptr<subscription>& sub);
     void pump(const std::shared_ptr<subscription>& sub);
     struct prepared_delivery {

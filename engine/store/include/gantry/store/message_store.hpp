@@ -70,8 +70,10 @@ struct get_result {
     std::int64_t total_bytes = 0;
 };
 
-// Called once a record is readable from its queue, on the thread dispatching
-// it (usually the one that appended it; never two at once).
+// Called once records are readable from their queue, up to `max_offset`: once
+// per run of one queue's records in a dispatching pass (a batch appended
+// together is told once), on the thread dispatching them (usually the one
+// that appended them; never two at once). Each queue's calls come in order.
 using arrival_listener = std::function<void(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset)>;
 
 // The commit-log store: appends, durability, consume queues, the key index,
