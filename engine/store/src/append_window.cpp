@@ -7,17 +7,11 @@
 
 namespace gantry::store {
 
-namespace {
-
-constexpr std::int64_t page_size = 4096;
-
-} // namespace
-
 result<mutable_bytes> append_window::bytes(const mapped_file_ptr& file, std::int64_t position, std::int64_t length) {
     const bool inside = file == file_ && position >= from_ && position + length <= from_ + length_;
     if (!inside) {
         unmap();
-        const std::int64_t from = position / page_size * page_size;
+        const std::int64_t from = position / mapped_file::page_size * mapped_file::page_size;
         const std::int64_t end = std::min(file->size(), std::max(from + size_, position + length));
         void* p = ::mmap(nullptr, static_cast<std::size_t>(end - from), PROT_READ | PROT_WRITE, MAP_SHARED,
                          file->descriptor(), from);

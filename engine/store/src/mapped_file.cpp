@@ -21,7 +21,6 @@ namespace gantry::store {
 
 namespace {
 
-constexpr std::int64_t page_size = 4096;
 constexpr std::string_view unfinished_suffix = ".creating";
 
 std::error_code last_error() { return {errno, std::system_category()}; }

@@ -17,6 +17,8 @@ namespace gantry::store {
 // A removed file stays mapped until the last reader's reference is gone.
 class mapped_file {
 public:
+    static constexpr std::int64_t page_size = 4096;
+
     static result<std::shared_ptr<mapped_file>> create(const std::filesystem::path& dir, std::int64_t from_offset,
                                                        std::int64_t size);
     // Like create(), for a file named otherwise (index files are named by
