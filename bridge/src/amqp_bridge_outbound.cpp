@@ -15,13 +15,6 @@
 
 namespace gantry::bridge {
 
-namespace {
-
-// What the connection may have queued before deliveries wait in the log instead.
-constexpr std::size_t output_budget_bytes = 1024 * 1024;
-
-} // namespace
-
 void amqp_bridge_session::send_local(std::uint64_t rule, engine::delivery d) {
     senders_[rule].outbox.push_back(std::move(d));
     pump_outbound();

@@ -62,6 +62,9 @@ public:
     void on_subscription_closed(std::uint64_t rule, std::error_code reason);
 
 protected:
+    // What the link may have queued before deliveries wait in the log instead.
+    static constexpr std::size_t output_budget_bytes = 1024 * 1024;
+
     bridge_session(asio::any_io_executor executor, engine::facade& engine, settings s,
                    std::vector<sending_source> sources);
 

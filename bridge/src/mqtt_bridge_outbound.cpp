@@ -15,13 +15,6 @@ namespace gantry::bridge {
 
 namespace mqtt = protocols::mqtt;
 
-namespace {
-
-// What the link may have queued before deliveries wait in the log instead.
-constexpr std::size_t output_budget_bytes = 1024 * 1024;
-
-} // namespace
-
 void mqtt_bridge_session::send_local(std::uint64_t rule, engine::delivery d) {
     outbox_.push_back({rule, std::move(d)});
     pump_outbound();

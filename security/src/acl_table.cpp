@@ -10,7 +10,7 @@ namespace gantry::security {
 
 namespace {
 
-constexpr std::string_view what = "ACL file";
+constexpr std::string_view acl_file_description = "ACL file";
 
 std::optional<acl_right> right_named(std::string_view word) {
     if (word == "read") return acl_right::read;
@@ -48,7 +48,7 @@ std::variant<acl_table, load_error> acl_table::parse(std::string_view text, cons
         if (line.empty() || line.front() == '#') continue;
 
         const auto error = [&](std::string_view reason) {
-            return line_error(security_errc::malformed_acl_line, what, path, line_number, reason);
+            return line_error(security_errc::malformed_acl_line, acl_file_description, path, line_number, reason);
         };
         const auto [keyword, rest] = first_word(line);
         if (keyword == "user") {

@@ -7,7 +7,7 @@ namespace gantry::security {
 
 namespace {
 
-constexpr std::string_view what = "password file";
+constexpr std::string_view password_file_description = "password file";
 
 } // namespace
 
@@ -25,16 +25,16 @@ std::variant<password_table, load_error> password_table::parse(std::string_view 
 
         const auto colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0) {
-            return line_error(security_errc::malformed_password_line, what, path, line_number,
+            return line_error(security_errc::malformed_password_line, password_file_description, path, line_number,
                               "expected user:$7$iterations$salt$hash");
         }
         const auto user = line.substr(0, colon);
         auto parsed = password_hash::parse(line.substr(colon + 1));
         if (auto* failure = std::get_if<password_hash::parse_failure>(&parsed)) {
-            return line_error(failure->code, what, path, line_number, failure->reason);
+            return line_error(failure->code, password_file_description, path, line_number, failure->reason);
         }
         if (const auto seen = first_seen.find(user); seen != first_seen.end()) {
-            return line_error(security_errc::duplicate_user, what, path, line_number,
+            return line_error(security_errc::duplicate_user, password_file_description, path, line_number,
                               "user " + std::string(user) + " is already defined on line " +
                                   std::to_string(seen->second));
         }

@@ -24,7 +24,7 @@ std::uint64_t now_us() {
                                           .count());
 }
 
-struct produce_options {
+struct bench_produce_options {
     std::string topic = "BenchmarkTest";
     std::size_t size = 1024;
     int inflight = 32;
@@ -33,7 +33,7 @@ struct produce_options {
     int rate = 0;
 };
 
-struct consume_options {
+struct bench_consume_options {
     std::string topic = "BenchmarkTest";
     std::string group = "bench-consumer";
     std::string from = "last";
@@ -44,7 +44,7 @@ struct consume_options {
 
 // Keeps `inflight` sends outstanding, or sends at a fixed rate, until the
 // time or count runs out; each completion records its latency.
-void bench_produce(command_context& ctx, const produce_options& o) {
+void bench_produce(command_context& ctx, const bench_produce_options& o) {
     client::producer producer(ctx.runtime());
     bench_progress progress(fmt::format("produce {} B", o.size));
     const std::string body(o.size, 'x');
@@ -112,7 +112,7 @@ void bench_produce(command_context& ctx, const produce_options& o) {
     progress.summary();
 }
 
-void bench_consume(command_context& ctx, const consume_options& o) {
+void bench_consume(command_context& ctx, const bench_consume_options& o) {
     client::pull_consumer consumer(ctx.runtime(), o.group);
     const auto queues = ctx.take(consumer.queues(o.topic), "cannot read the route of " + o.topic);
     client::pull_options pull;
@@ -148,7 +148,7 @@ void add_bench_commands(CLI::App& app, command_context& ctx) {
     auto* bench = app.add_subcommand("bench", "Load a broker and print rate and latency every second");
     bench->require_subcommand(1);
 
-    auto p = std::make_shared<produce_options>();
+    auto p = std::make_shared<bench_produce_options>();
     auto* produce = bench->add_subcommand("produce", "Send fixed-size messages; latency is send to acknowledgement");
     produce->add_option("-t,--topic", p->topic, "Topic")->capture_default_str();
     produce->add_option("-s,--size", p->size, "Body size in bytes")->capture_default_str();
@@ -158,7 +158,7 @@ void add_bench_commands(CLI::App& app, command_context& ctx) {
     produce->add_option("-r,--rate", p->rate, "Messages per second (0: as fast as --inflight allows)");
     produce->callback([&ctx, p] { bench_produce(ctx, *p); });
 
-    auto c = std::make_shared<consume_options>();
+    auto c = std::make_shared<bench_consume_options>();
     auto* consume = bench->add_subcommand(
         "consume", "Pull every queue of a topic; latency is send (bench produce) or store time to arrival");
     consume->add_option("-t,--topic", c->topic, "Topic")->capture_default_str();

@@ -6,7 +6,7 @@ namespace gantry::core {
 
 namespace {
 
-class category final : public std::error_category {
+class core_error_category final : public std::error_category {
 public:
     const char* name() const noexcept override { return "gantry.core"; }
     std::string message(int code) const override {
@@ -61,7 +61,7 @@ public:
 } // namespace
 
 const std::error_category& core_category() noexcept {
-    static const category instance;
+    static const core_error_category instance;
     return instance;
 }
 

@@ -33,7 +33,7 @@ bool decode_group(const std::string& key, const json& entry, engine::group_confi
 }
 
 // The file keeps what RocketMQ 4.9.x's SubscriptionGroupManager writes.
-json encode(const engine::group_config& c) {
+json encode_group(const engine::group_config& c) {
     return {{"groupName", c.group_name},
             {"consumeEnable", c.consume_enable},
             {"consumeFromMinEnable", c.consume_from_min_enable},
@@ -160,7 +160,7 @@ std::error_code group_config_registry::persist() {
     json document;
     {
         std::shared_lock lock(mutex_);
-        document = json_fields::table_document("subscriptionGroupTable", groups_, encode, version_);
+        document = json_fields::table_document("subscriptionGroupTable", groups_, encode_group, version_);
     }
     return json_file(path_).save(document, "the consumer group settings");
 }

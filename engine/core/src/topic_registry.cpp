@@ -43,7 +43,7 @@ std::error_code decode(const json& document, std::map<std::string, topic_config,
     return {};
 }
 
-json encode(const topic_config& config) {
+json encode_topic(const topic_config& config) {
     return {{"topicName", config.topic_name},
             {"readQueueNums", config.read_queue_nums},
             {"writeQueueNums", config.write_queue_nums},
@@ -222,7 +222,7 @@ std::error_code topic_registry::persist() {
     json document;
     {
         std::shared_lock lock(mutex_);
-        document = json_fields::table_document("topicConfigTable", topics_, encode, version_);
+        document = json_fields::table_document("topicConfigTable", topics_, encode_topic, version_);
     }
     return json_file(path_).save(document, "the topic table");
 }

@@ -66,10 +66,6 @@ int rank_of(section s) {
     }
 }
 
-std::string_view view(pn_bytes_t bytes) {
-    return bytes.size == 0 ? std::string_view{} : std::string_view(bytes.start, bytes.size);
-}
-
 // The section a descriptor names, in its numeric or its symbolic form.
 std::optional<section> section_of(pn_data_t* data) {
     if (pn_data_type(data) == PN_ULONG) {
@@ -78,7 +74,8 @@ std::optional<section> section_of(pn_data_t* data) {
         return static_cast<section>(code - first_section_code);
     }
     if (pn_data_type(data) == PN_SYMBOL) {
-        const auto found = std::find(section_symbols.begin(), section_symbols.end(), view(pn_data_get_symbol(data)));
+        const auto symbol = view_of(pn_data_get_symbol(data));
+        const auto found = std::find(section_symbols.begin(), section_symbols.end(), symbol);
         if (found == section_symbols.end()) return std::nullopt;
         return static_cast<section>(found - section_symbols.begin());
     }
@@ -192,7 +189,7 @@ std::optional<typed_text> text_of_value(pn_data_t* data) {
     case PN_DOUBLE: return typed_text{shortest_text(pn_data_get_double(data)), "double"};
     case PN_TIMESTAMP: return typed_text{std::to_string(pn_data_get_timestamp(data)), "timestamp"};
     case PN_UUID: return typed_text{uuid_text(pn_data_get_uuid(data)), "uuid"};
-    case PN_BINARY: return typed_text{hex(view(pn_data_get_binary(data))), "binary"};
+    case PN_BINARY: return typed_text{hex(view_of(pn_data_get_binary(data))), "binary"};
     case PN_CHAR: {
         auto text = utf8_of(pn_data_get_char(data));
         if (!text) return std::nullopt;
@@ -200,7 +197,7 @@ std::optional<typed_text> text_of_value(pn_data_t* data) {
     }
     case PN_STRING:
     case PN_SYMBOL: {
-        const auto text = view(pn_data_get_bytes(data));
+        const auto text = view_of(pn_data_get_bytes(data));
         if (!storable(text)) return std::nullopt;
         return typed_text{std::string(text), pn_data_type(data) == PN_SYMBOL ? "symbol" : ""};
     }
@@ -264,7 +261,7 @@ private:
         case section::application_properties: return application_properties();
         case section::data:
             if (pn_data_type(data_.get()) != PN_BINARY) return mapping_errc::malformed;
-            msg_.body += view(pn_data_get_binary(data_.get()));
+            msg_.body += view_of(pn_data_get_binary(data_.get()));
             return {};
         case section::amqp_sequence:
             if (pn_data_type(data_.get()) != PN_LIST) return mapping_errc::malformed;
@@ -306,7 +303,7 @@ private:
         std::unordered_set<std::string_view> seen;
         while (pn_data_next(d)) {
             const auto key_type = pn_data_type(d);
-            const auto key = view(pn_data_get_symbol(d));
+            const auto key = view_of(pn_data_get_symbol(d));
             if (!pn_data_next(d) || (key_type != PN_SYMBOL && key_type != PN_ULONG)) return mapping_errc::malformed;
             if (key_type == PN_ULONG) continue; // numeric keys are reserved for future AMQP use
             if (!seen.insert(key).second) return mapping_errc::malformed;
@@ -362,7 +359,7 @@ private:
         std::unordered_set<std::string_view> seen;
         while (pn_data_next(d)) {
             const auto key_type = pn_data_type(d);
-            const auto name = view(pn_data_get_bytes(d));
+            const auto name = view_of(pn_data_get_bytes(d));
             if (!pn_data_next(d) || (key_type != PN_STRING && key_type != PN_SYMBOL)) return mapping_errc::malformed;
             if (!seen.insert(name).second) return mapping_errc::malformed; // AMQP map keys are distinct
             if (is_mapping_property(name)) return mapping_errc::invalid_property;
@@ -376,11 +373,11 @@ private:
         pn_data_t* d = data_.get();
         switch (pn_data_type(d)) {
         case PN_STRING:
-            msg_.body = view(pn_data_get_string(d));
+            msg_.body = view_of(pn_data_get_string(d));
             body_kind_ = "value-string";
             break;
         case PN_BINARY:
-            msg_.body = view(pn_data_get_binary(d));
+            msg_.body = view_of(pn_data_get_binary(d));
             body_kind_ = "value-binary";
             break;
         case PN_NULL: body_kind_ = "value-null"; break;
@@ -416,7 +413,7 @@ private:
             type = "uuid";
             break;
         case PN_BINARY: {
-            const auto bytes = view(pn_data_get_binary(d));
+            const auto bytes = view_of(pn_data_get_binary(d));
             const bool as_is = storable(bytes);
             target = as_is ? std::string(bytes) : hex(bytes);
             type = as_is ? "binary" : "binary-hex";
@@ -432,7 +429,7 @@ private:
     std::error_code user_id() {
         pn_data_t* d = data_.get();
         if (pn_data_type(d) != PN_BINARY) return mapping_errc::malformed;
-        const auto bytes = view(pn_data_get_binary(d));
+        const auto bytes = view_of(pn_data_get_binary(d));
         if (storable(bytes)) {
             msg_.properties.emplace_back(user_id_property, bytes);
         } else {
@@ -445,7 +442,7 @@ private:
     std::error_code text_field(std::string& target) {
         pn_data_t* d = data_.get();
         if (pn_data_type(d) != PN_STRING && pn_data_type(d) != PN_SYMBOL) return mapping_errc::malformed;
-        const auto text = view(pn_data_get_bytes(d));
+        const auto text = view_of(pn_data_get_bytes(d));
         if (!storable(text)) return mapping_errc::invalid_property;
         target = text;
         return {};

@@ -30,10 +30,6 @@ constexpr std::uint64_t amqp_value_code = 0x77;
 
 pn_bytes_t bytes_of(std::string_view text) { return pn_bytes(text.size(), text.data()); }
 
-std::string_view view(pn_bytes_t bytes) {
-    return bytes.size == 0 ? std::string_view{} : std::string_view(bytes.start, bytes.size);
-}
-
 // Opens a described section; the caller puts its value and calls pn_data_exit.
 void begin_section(pn_data_t* data, std::uint64_t code) {
     pn_data_put_described(data);
@@ -338,7 +334,7 @@ bool is_encoded_body(std::string_view body) {
         pn_data_next(data.get());
         const auto type = pn_data_type(data.get());
         const auto code = type == PN_ULONG ? pn_data_get_ulong(data.get()) : 0;
-        const auto symbol = type == PN_SYMBOL ? view(pn_data_get_symbol(data.get())) : std::string_view{};
+        const auto symbol = type == PN_SYMBOL ? view_of(pn_data_get_symbol(data.get())) : std::string_view{};
         const bool body_section = code == amqp_sequence_code || code == amqp_value_code ||
                                   symbol == "amqp:amqp-sequence:list" || symbol == "amqp:amqp-value:*";
         if (!body_section) return false;

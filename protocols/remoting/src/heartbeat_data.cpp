@@ -7,19 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_members.hpp"
+
 namespace gantry::protocols::remoting {
 
 namespace {
 
 using json = nlohmann::json;
-
-// A member's wrong type ends the parse; absent and null members keep defaults.
-struct shape_error {};
-
-const json* member(const json& object, std::string_view key) {
-    const auto it = object.find(key);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-}
+using json_members::member;
+using json_members::shape_error;
+using json_members::text;
 
 std::optional<std::int64_t> to_integer(const json& value) {
     if (value.is_number_integer()) return value.get<std::int64_t>();
@@ -31,14 +28,6 @@ std::optional<std::int64_t> to_integer(const json& value) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return n;
-}
-
-std::string text(const json& object, std::string_view key, std::string fallback = {}) {
-    const auto* value = member(object, key);
-    if (!value) return fallback;
-    if (value->is_string()) return value->get<std::string>();
-    if (value->is_number() || value->is_boolean()) return value->dump(); // fastjson converts
-    throw shape_error{};
 }
 
 std::int64_t integer(const json& object, std::string_view key, std::int64_t fallback) {

@@ -45,4 +45,8 @@ std::optional<bool> as_bool(const nlohmann::json& value) {
     return std::nullopt;
 }
 
+std::string to_body_text(const nlohmann::json& body) {
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace gantry::protocols::remoting::json_fields

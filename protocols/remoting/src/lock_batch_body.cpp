@@ -7,27 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_members.hpp"
+
 namespace gantry::protocols::remoting {
 
 namespace {
 
 using json = nlohmann::json; // std::map objects: keys come out sorted, as fastjson writes beans
-
-// A member's wrong type ends the parse; absent and null members keep defaults.
-struct shape_error {};
-
-const json* member(const json& object, std::string_view key) {
-    const auto it = object.find(key);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string text(const json& object, std::string_view key) {
-    const auto* value = member(object, key);
-    if (!value) return {};
-    if (value->is_string()) return value->get<std::string>();
-    if (value->is_number() || value->is_boolean()) return value->dump(); // fastjson converts
-    throw shape_error{};
-}
+using json_members::member;
+using json_members::shape_error;
+using json_members::text;
 
 std::int32_t queue_id(const json& object) {
     const auto* value = member(object, "queueId");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gantry/protocols/remoting/json_fields.hpp"
 #include "gantry/protocols/remoting/remoting_error.hpp"
 
 namespace gantry::protocols::remoting {
@@ -12,8 +13,7 @@ namespace gantry::protocols::remoting {
 namespace {
 
 using json = nlohmann::json; // std::map objects: keys come out sorted, as fastjson writes beans
-
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+using json_fields::to_body_text;
 
 json message_queue_json(const queue_offset& q) {
     return {{"brokerName", q.broker_name}, {"queueId", q.queue_id}, {"topic", q.topic}};
@@ -126,7 +126,7 @@ std::string reset_offset_body(const std::vector<queue_offset>& offsets) {
     std::string out = R"({"offsetTable":{)";
     for (std::size_t i = 0; i < offsets.size(); ++i) {
         if (i > 0) out += ',';
-        out += dump(message_queue_json(offsets[i]));
+        out += to_body_text(message_queue_json(offsets[i]));
         out += ':';
         out += std::to_string(offsets[i].offset);
     }
@@ -140,7 +140,7 @@ std::string reset_offset_body_for_c(const std::vector<queue_offset>& offsets) {
         entry["offset"] = q.offset;
         table.push_back(std::move(entry));
     }
-    return dump(json{{"offsetTable", std::move(table)}});
+    return to_body_text(json{{"offsetTable", std::move(table)}});
 }
 
 result<std::vector<queue_offset>> parse_reset_offset_body(std::string_view text) {

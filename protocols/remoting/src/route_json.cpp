@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "gantry/protocols/remoting/json_fields.hpp"
 #include "gantry/protocols/remoting/remoting_error.hpp"
 #include "gantry/protocols/remoting/route_data.hpp"
 
@@ -8,9 +9,7 @@ namespace gantry::protocols::remoting {
 namespace {
 
 using json = nlohmann::json; // std::map objects: keys come out sorted, as fastjson writes beans
-
-// Names are the brokers' and operators' own text; keep invalid UTF-8 from failing the dump.
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+using json_fields::to_body_text;
 
 json broker_addrs(const broker_data& broker) {
     json addrs = json::object();
@@ -58,7 +57,7 @@ std::string topic_route_json(const topic_route& route) {
                  {"filterServerTable", json::object()},
                  {"queueDatas", std::move(queues)}};
     if (route.order_topic_conf) body["orderTopicConf"] = *route.order_topic_conf;
-    return dump(body);
+    return to_body_text(body);
 }
 
 std::string cluster_info_json(const cluster_info& info) {
@@ -66,7 +65,7 @@ std::string cluster_info_json(const cluster_info& info) {
     for (const auto& [name, broker] : info.brokers) brokers[name] = broker_json(broker);
     json clusters = json::object();
     for (const auto& [cluster, names] : info.clusters) clusters[cluster] = names;
-    return dump(json{{"brokerAddrTable", std::move(brokers)}, {"clusterAddrTable", std::move(clusters)}});
+    return to_body_text(json{{"brokerAddrTable", std::move(brokers)}, {"clusterAddrTable", std::move(clusters)}});
 }
 
 result<topic_route> parse_topic_route(std::string_view text) {

@@ -16,6 +16,7 @@ using json_fields::as_bool;
 using json_fields::as_int;
 using json_fields::as_long;
 using json_fields::read_optional;
+using json_fields::to_body_text;
 
 json config_json(const engine::group_config& c) {
     return {{"brokerId", c.broker_id},
@@ -28,8 +29,6 @@ json config_json(const engine::group_config& c) {
             {"retryQueueNums", c.retry_queue_nums},
             {"whichBrokerWhenConsumeSlowly", c.which_broker_when_consume_slowly}};
 }
-
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::optional<std::string> as_text(const json& value) {
     if (value.is_string()) return value.get<std::string>();
@@ -56,7 +55,9 @@ json parse_body(std::span<const std::byte> body) {
 
 } // namespace
 
-std::string subscription_group_config_json(const engine::group_config& config) { return dump(config_json(config)); }
+std::string subscription_group_config_json(const engine::group_config& config) {
+    return to_body_text(config_json(config));
+}
 
 std::string subscription_group_wrapper_json(const subscription_group_wrapper& wrapper) {
     json table = json::object();
@@ -66,8 +67,9 @@ std::string subscription_group_wrapper_json(const subscription_group_wrapper& wr
         if (row.durable) entry["durable"] = *row.durable;
         table[row.config.group_name] = std::move(entry);
     }
-    return dump({{"dataVersion", {{"counter", wrapper.version_counter}, {"timestamp", wrapper.version_timestamp_ms}}},
-                 {"subscriptionGroupTable", std::move(table)}});
+    return to_body_text(
+        {{"dataVersion", {{"counter", wrapper.version_counter}, {"timestamp", wrapper.version_timestamp_ms}}},
+         {"subscriptionGroupTable", std::move(table)}});
 }
 
 result<engine::group_config> parse_subscription_group_config(std::span<const std::byte> body) {

@@ -4,7 +4,7 @@ namespace gantry::core {
 
 namespace {
 
-class category final : public std::error_category {
+class selector_error_category final : public std::error_category {
 public:
     const char* name() const noexcept override { return "gantry.selector"; }
     std::string message(int code) const override {
@@ -23,7 +23,7 @@ public:
 } // namespace
 
 const std::error_category& selector_category() noexcept {
-    static const category instance;
+    static const selector_error_category instance;
     return instance;
 }
 

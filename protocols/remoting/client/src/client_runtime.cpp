@@ -24,15 +24,15 @@ std::string make_client_id() {
     return std::string(host) + "@" + std::to_string(::getpid()) + "#" + std::to_string(instances++);
 }
 
-struct cached_route {
-    std::shared_ptr<const topic_route> route;
-    std::chrono::steady_clock::time_point fetched;
-    std::vector<client_runtime::route_handler> waiting; // non-empty while asking
-};
-
 } // namespace
 
 struct client_runtime::state {
+    struct cached_route {
+        std::shared_ptr<const topic_route> route;
+        std::chrono::steady_clock::time_point fetched;
+        std::vector<route_handler> waiting; // non-empty while asking
+    };
+
     asio::io_context context;
     asio::executor_work_guard<asio::io_context::executor_type> work{context.get_executor()};
     std::thread thread;

@@ -17,7 +17,6 @@ namespace gantry::protocols::remoting::client {
 
 namespace {
 
-constexpr std::string_view retry_prefix = "%RETRY%";
 // Java's default for CONSUME_FROM_TIMESTAMP: half an hour back.
 constexpr std::chrono::minutes default_timestamp_back{30};
 
@@ -61,7 +60,7 @@ void consumer_core::start(std::function<void(std::error_code)> done) {
     });
     // The retry topic appears with the first heartbeat; the others must exist.
     for (const auto& sub : subscriptions_) {
-        if (sub.topic.starts_with(retry_prefix)) continue;
+        if (sub.topic.starts_with(retry_topic_prefix)) continue;
         ++*pending;
         runtime_.route(sub.topic, [failure, routes_known](result<std::shared_ptr<const topic_route>> route) {
             if (!route && !*failure) *failure = route.error();
@@ -241,7 +240,7 @@ void consumer_core::add_queue(const message_queue& queue, done_handler done) {
 }
 
 void consumer_core::start_offset(const message_queue& queue, std::function<void(result<std::int64_t>)> done) {
-    const bool retry = queue.topic.starts_with(retry_prefix);
+    const bool retry = queue.topic.starts_with(retry_topic_prefix);
     // Java: a retry topic is read from its start, or its end for a timestamp start.
     if (options_.start == consume_from::first_offset || (retry && options_.start == consume_from::last_offset))
         return done(std::int64_t{0});

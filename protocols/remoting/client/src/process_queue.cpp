@@ -3,6 +3,7 @@
 #include "broker_call.hpp"
 #include "client_log.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
+#include "gantry/protocols/remoting/pull_sys_flag.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "message_encoding.hpp"
@@ -11,11 +12,6 @@
 namespace gantry::protocols::remoting::client {
 
 namespace {
-
-// PULL_MESSAGE sysFlag bits (spec 2.4.2). Like Java's push consumer, the
-// subscription bit stays clear: the broker uses the heartbeat's subscription.
-constexpr std::int32_t commit_offset_bit = 0x1;
-constexpr std::int32_t suspend_bit = 0x2;
 
 // Java's pauses: after a failed pull, when the cache is full, when an orderly queue is not locked.
 constexpr std::chrono::milliseconds pause_after_error{3000};
@@ -26,11 +22,9 @@ constexpr std::chrono::milliseconds pull_margin{15000};
 // Java's REBALANCE_LOCK_MAX_LIVE_TIME: a lock not renewed this long is not trusted.
 constexpr std::chrono::milliseconds lock_live_time{30000};
 
-constexpr std::string_view retry_prefix = "%RETRY%";
-
 // A message from the retry topic is handed out under its original topic.
 void restore_retry_topic(received_message& m) {
-    if (!m.topic.starts_with(retry_prefix)) return;
+    if (!m.topic.starts_with(retry_topic_prefix)) return;
     const auto it = m.properties.find("RETRY_TOPIC");
     if (it != m.properties.end() && !it->second.empty()) m.topic = it->second;
 }
@@ -96,9 +90,11 @@ void process_queue::pull() {
     if (cache_.size() >= settings_.max_cached) return pull_later(pause_when_full);
     if (settings_.needs_lock && !locked()) return pull_later(pause_when_unlocked);
     auto request = make_request(request_code::pull_message);
-    std::int32_t sys_flag = suspend_bit;
+    // Like Java's push consumer, the subscription bit stays clear: the broker
+    // uses the heartbeat's subscription.
+    std::int32_t sys_flag = pull_sys_flag::suspend;
     const auto commit = commit_offset();
-    if (settings_.commit_with_pull && commit > 0) sys_flag |= commit_offset_bit;
+    if (settings_.commit_with_pull && commit > 0) sys_flag |= pull_sys_flag::commit_offset;
     request.set_ext("consumerGroup", settings_.group);
     request.set_ext("topic", queue_.topic);
     request.set_ext("queueId", std::to_string(queue_.queue_id));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gantry/protocols/remoting/client/client_runtime.hpp"
@@ -14,6 +15,9 @@
 #include "heartbeat_body.hpp"
 
 namespace gantry::protocols::remoting::client {
+
+// A consumer group's failed messages come back through its %RETRY%<group> topic.
+inline constexpr std::string_view retry_topic_prefix = "%RETRY%";
 
 // What a queue's pull loop needs to know of its consumer (copied: a queue
 // may outlive its consumer while a long poll is out).

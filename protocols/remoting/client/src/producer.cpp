@@ -19,7 +19,7 @@ namespace {
 // Java producers create unknown topics through this template topic's route.
 constexpr std::string_view auto_create_template = "TBW102";
 
-std::optional<send_status> status_of(std::int32_t code) {
+std::optional<send_status> send_status_of(std::int32_t code) {
     switch (code) {
     case response_code::success: return send_status::send_ok;
     case response_code::flush_disk_timeout: return send_status::flush_disk_timeout;
@@ -118,7 +118,7 @@ void producer::start(std::shared_ptr<attempt> a) {
             std::error_code failure;
             if (!response) {
                 failure = response.error();
-            } else if (const auto status = status_of(response->code)) {
+            } else if (const auto status = send_status_of(response->code)) {
                 send_result sent;
                 sent.status = *status;
                 sent.msg_id = a->msg_id;

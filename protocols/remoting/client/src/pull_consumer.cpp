@@ -2,6 +2,7 @@
 
 #include "broker_call.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
+#include "gantry/protocols/remoting/pull_sys_flag.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "message_encoding.hpp"
@@ -10,11 +11,6 @@
 namespace gantry::protocols::remoting::client {
 
 namespace {
-
-// PULL_MESSAGE sysFlag bits (spec 2.4.2).
-constexpr std::int32_t commit_offset_bit = 0x1;
-constexpr std::int32_t suspend_bit = 0x2;
-constexpr std::int32_t subscription_bit = 0x4;
 
 // The broker may hold a long poll this long; the request waits a little more.
 constexpr auto long_poll_margin = std::chrono::seconds(5);
@@ -26,7 +22,7 @@ remoting_command queue_request(std::int32_t code, const message_queue& queue) {
     return request;
 }
 
-std::optional<pull_status> status_of(std::int32_t code) {
+std::optional<pull_status> pull_status_of(std::int32_t code) {
     switch (code) {
     case response_code::success: return pull_status::found;
     case response_code::pull_not_found: return pull_status::no_new_messages;
@@ -37,7 +33,7 @@ std::optional<pull_status> status_of(std::int32_t code) {
 }
 
 result<pull_result> read_pull_response(const remoting_command& response, const std::string& broker_name) {
-    const auto status = status_of(response.code);
+    const auto status = pull_status_of(response.code);
     if (!status) return response_error(response.code);
     const auto next = response_long(response, "nextBeginOffset");
     const auto min = response_long(response, "minOffset");
@@ -71,9 +67,9 @@ result<std::vector<message_queue>> pull_consumer::queues(std::string topic) {
 void pull_consumer::pull_async(const message_queue& queue, std::int64_t offset, const pull_options& options,
                                handler<pull_result> done) {
     auto request = queue_request(request_code::pull_message, queue);
-    std::int32_t sys_flag = subscription_bit;
-    if (options.long_poll.count() > 0) sys_flag |= suspend_bit;
-    if (options.commit_offset) sys_flag |= commit_offset_bit;
+    std::int32_t sys_flag = pull_sys_flag::subscription;
+    if (options.long_poll.count() > 0) sys_flag |= pull_sys_flag::suspend;
+    if (options.commit_offset) sys_flag |= pull_sys_flag::commit_offset;
     request.set_ext("consumerGroup", group_);
     request.set_ext("queueOffset", std::to_string(offset));
     request.set_ext("maxMsgNums", std::to_string(options.max_messages));

@@ -6,17 +6,13 @@
 #include "gantry/protocols/remoting/header_reader.hpp"
 #include "../remoting_mapping.hpp"
 #include "gantry/engine/byte_order.hpp"
+#include "gantry/protocols/remoting/pull_sys_flag.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
 #include "handlers.hpp"
 
 namespace gantry::protocols::remoting::handlers {
 
 namespace {
-
-// Pull sysFlag bits (spec 2.4.2).
-constexpr std::int32_t commit_offset_bit = 0x1;
-constexpr std::int32_t suspend_bit = 0x2;
-constexpr std::int32_t subscription_bit = 0x4;
 
 // Java clients give up on a pull after 30 s; holding it longer helps no one.
 constexpr std::chrono::milliseconds max_suspend{30'000};
@@ -72,7 +68,7 @@ void pull_message(request_context ctx) {
     const auto settings = ctx.engine().group_configs().effective_group_config(group);
     if (!settings.consume_enable)
         return ctx.fail(response_code::no_permission, "subscription group no permission, " + group);
-    if (sys_flag & subscription_bit) {
+    if (sys_flag & pull_sys_flag::subscription) {
         read.filter = expression;
     } else {
         // As 4.9.x, only a pull that relies on the heartbeat's subscription
@@ -92,13 +88,13 @@ void pull_message(request_context ctx) {
         expression_type = std::move(registered->expression_type);
     }
     read.filter_kind = expression_type == "SQL92" ? engine::filter_language::sql92 : engine::filter_language::tag;
-    if (sys_flag & suspend_bit)
+    if (sys_flag & pull_sys_flag::suspend)
         read.wait = std::min(std::chrono::milliseconds(std::max<std::int64_t>(suspend, 0)), max_suspend);
     read.stored_form = true;
 
     const auto queue = ctx.engine().query_queue(read.topic, read.queue_id);
     if (!queue) return ctx.fail(to_response_code(queue.error()), queue.error().message());
-    if ((sys_flag & commit_offset_bit) && commit_offset >= 0)
+    if ((sys_flag & pull_sys_flag::commit_offset) && commit_offset >= 0)
         ctx.engine().commit_offset(ctx.operation(), group, read.topic, read.queue_id, commit_offset);
     const auto [min, max] = std::pair{queue->min_offset, queue->max_offset};
     if (max == 0 && read.offset != 0)

@@ -27,4 +27,8 @@ bool read_optional(const nlohmann::json& object, const char* key, T& target, Rea
     return true;
 }
 
+// A body's compact text. Names in it are the brokers', clients' and
+// operators' own text: invalid UTF-8 is replaced rather than failing the dump.
+std::string to_body_text(const nlohmann::json& body);
+
 } // namespace gantry::protocols::remoting::json_fields
