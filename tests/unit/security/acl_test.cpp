@@ -154,12 +154,12 @@ TEST_F(acl_test, a_topic_may_contain_spaces_after_an_explicit_right) {
     EXPECT_TRUE(writes("alice", "deny"));
 }
 
-struct malformed_case {
+struct malformed_acl_case {
     std::string line;
     std::string reason;
 };
 
-class acl_malformed_test : public ::testing::TestWithParam<malformed_case> {};
+class acl_malformed_test : public ::testing::TestWithParam<malformed_acl_case> {};
 
 TEST_P(acl_malformed_test, names_the_file_and_line) {
     temp_dir dir;
@@ -175,13 +175,13 @@ TEST_P(acl_malformed_test, names_the_file_and_line) {
 INSTANTIATE_TEST_SUITE_P(
     lines, acl_malformed_test,
     ::testing::Values(
-        malformed_case{"user", "expected user <username>"},
-        malformed_case{"topic", "expected topic [read|write|readwrite|deny] <topic>"},
-        malformed_case{"pattern  ", "expected pattern [read|write|readwrite|deny] <topic>"},
-        malformed_case{"allow read a/b", "unknown keyword 'allow' (expected user, topic or pattern)"},
-        malformed_case{"topic read a/b#",
+        malformed_acl_case{"user", "expected user <username>"},
+        malformed_acl_case{"topic", "expected topic [read|write|readwrite|deny] <topic>"},
+        malformed_acl_case{"pattern  ", "expected pattern [read|write|readwrite|deny] <topic>"},
+        malformed_acl_case{"allow read a/b", "unknown keyword 'allow' (expected user, topic or pattern)"},
+        malformed_acl_case{"topic read a/b#",
                        "'a/b#' is not a valid topic: + and # must fill a whole level, # only the last"},
-        malformed_case{"pattern write a/#/%u",
+        malformed_acl_case{"pattern write a/#/%u",
                        "'a/#/%u' is not a valid topic: + and # must fill a whole level, # only the last"}));
 
 TEST_F(acl_test, a_missing_file_is_named) {

@@ -9,18 +9,18 @@ namespace {
 
 using testing::temp_dir;
 
-constexpr std::int64_t file_size = 10 * consume_queue::entry_size;
+constexpr std::int64_t queue_file_size = 10 * consume_queue::entry_size;
 
 TEST(ConsumeQueue, EntriesAreTwentyBigEndianBytesAtOffsetTimesTwenty) {
     temp_dir dir;
-    consume_queue cq("t", 0, dir.path(), file_size);
+    consume_queue cq("t", 0, dir.path(), queue_file_size);
     ASSERT_FALSE(cq.load());
     cq.recover(0, 0);
     ASSERT_FALSE(cq.put(0, {0x0102030405060708, 0x11223344, -5}));
     ASSERT_FALSE(cq.put(1, {200, 50, 7}));
     const auto file = dir.path() / mapped_file::file_name(0);
     ASSERT_TRUE(std::filesystem::exists(file));
-    EXPECT_EQ(std::filesystem::file_size(file), static_cast<std::uintmax_t>(file_size));
+    EXPECT_EQ(std::filesystem::file_size(file), static_cast<std::uintmax_t>(queue_file_size));
     auto e = cq.get(1);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->physical_offset, 200);
@@ -35,7 +35,7 @@ TEST(ConsumeQueue, EntriesAreTwentyBigEndianBytesAtOffsetTimesTwenty) {
 
 TEST(ConsumeQueue, ReadsAcrossFilesAndIgnoresReplayedEntries) {
     temp_dir dir;
-    consume_queue cq("t", 0, dir.path(), file_size);
+    consume_queue cq("t", 0, dir.path(), queue_file_size);
     ASSERT_FALSE(cq.load());
     for (int i = 0; i < 25; ++i) ASSERT_FALSE(cq.put(i, {i * 100, 100, 0}));
     ASSERT_FALSE(cq.put(3, {9999, 1, 0})) << "a replayed entry is ignored";
@@ -48,7 +48,7 @@ TEST(ConsumeQueue, ReadsAcrossFilesAndIgnoresReplayedEntries) {
 
 TEST(ConsumeQueue, AQueueStartingPastZeroIsPaddedAndStartsThere) {
     temp_dir dir;
-    consume_queue cq("t", 0, dir.path(), file_size);
+    consume_queue cq("t", 0, dir.path(), queue_file_size);
     ASSERT_FALSE(cq.load());
     ASSERT_FALSE(cq.put(23, {500, 10, 0}));
     EXPECT_EQ(cq.min_offset(), 23);
@@ -61,11 +61,11 @@ TEST(ConsumeQueue, AQueueStartingPastZeroIsPaddedAndStartsThere) {
 TEST(ConsumeQueue, RecoveryFindsTheEndAndDropsEntriesPastTheLog) {
     temp_dir dir;
     {
-        consume_queue cq("t", 0, dir.path(), file_size);
+        consume_queue cq("t", 0, dir.path(), queue_file_size);
         ASSERT_FALSE(cq.load());
         for (int i = 0; i < 15; ++i) ASSERT_FALSE(cq.put(i, {i * 100, 100, 0}));
     }
-    consume_queue cq("t", 0, dir.path(), file_size);
+    consume_queue cq("t", 0, dir.path(), queue_file_size);
     ASSERT_FALSE(cq.load());
     cq.recover(0, 1200); // the log ends after entry 11's record
     EXPECT_EQ(cq.max_offset(), 12);

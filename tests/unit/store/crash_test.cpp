@@ -20,7 +20,7 @@ using testing::small_config;
 using testing::temp_dir;
 using testing::test_message;
 
-constexpr int appenders = 16;
+constexpr int appender_count = 16;
 
 // The child: appends under SYNC_FLUSH from many threads and reports each
 // append whose completion said "durable" through the pipe, until killed.
@@ -28,7 +28,7 @@ constexpr int appenders = 16;
     message_store store(config);
     if (store.start()) ::_exit(3);
     std::vector<std::thread> threads;
-    for (int t = 0; t < appenders; ++t) {
+    for (int t = 0; t < appender_count; ++t) {
         threads.emplace_back([&, t] {
             for (std::uint32_t i = 0;; ++i) {
                 const std::uint32_t id = static_cast<std::uint32_t>(t) << 24 | i;

@@ -43,7 +43,7 @@ std::int32_t ascii_java_hash(std::string_view s) {
 
 // Appends big-endian fields, to write expected bytes straight from the
 // layout table in specs §5.4.
-struct bytes_builder {
+struct index_file_bytes {
     std::vector<std::uint8_t> out;
     void be(std::uint64_t v, int n) {
         for (int i = n - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
@@ -295,7 +295,7 @@ TEST_F(IndexServiceTest, WritesTheRocketMqLayoutByteForByte) {
     const auto bytes = read_file(files[0]);
     ASSERT_EQ(bytes.size(), 40u + 64 * 4 + 100 * 20);
 
-    bytes_builder header;
+    index_file_bytes header;
     header.be(static_cast<std::uint64_t>(t0), 8);          // beginTimestamp
     header.be(static_cast<std::uint64_t>(t0 + 3'999), 8);  // endTimestamp
     header.be(static_cast<std::uint64_t>(first), 8);       // beginPhyOffset
@@ -306,12 +306,12 @@ TEST_F(IndexServiceTest, WritesTheRocketMqLayoutByteForByte) {
 
     const std::int32_t hash = std::abs(ascii_java_hash("T#k1"));
     const std::size_t slot_at = 40 + static_cast<std::size_t>(hash % 64) * 4;
-    bytes_builder slot;
+    index_file_bytes slot;
     slot.be(2, 4); // the newest entry of the bucket
     EXPECT_EQ(std::vector<std::uint8_t>(bytes.begin() + slot_at, bytes.begin() + slot_at + 4), slot.out);
 
     const std::size_t entry_at = 40 + 64 * 4 + 2 * 20;
-    bytes_builder entry;
+    index_file_bytes entry;
     entry.be(static_cast<std::uint32_t>(hash), 4);
     entry.be(static_cast<std::uint64_t>(second), 8);
     entry.be(3, 4); // whole seconds after beginTimestamp

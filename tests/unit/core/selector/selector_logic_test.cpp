@@ -10,9 +10,9 @@
 namespace gantry::core {
 namespace {
 
-constexpr truth T = truth::true_value;
-constexpr truth F = truth::false_value;
-constexpr truth U = truth::unknown;
+using test::F;
+using test::T;
+using test::U;
 
 // Conditions with a known truth value on sample_subject(): a boolean
 // property, and a comparison with an absent property for UNKNOWN.

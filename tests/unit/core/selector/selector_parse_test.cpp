@@ -19,7 +19,7 @@ struct refusal {
 
 std::ostream& operator<<(std::ostream& out, const refusal& r) { return out << r.text; }
 
-class selector_parse_error : public testing::TestWithParam<refusal> {};
+class selector_parse_error : public ::testing::TestWithParam<refusal> {};
 
 TEST_P(selector_parse_error, reports_code_position_and_reason) {
     const refusal& r = GetParam();
@@ -32,7 +32,7 @@ TEST_P(selector_parse_error, reports_code_position_and_reason) {
     EXPECT_NE(diagnostic.reason.find(r.reason), std::string::npos) << r.text << ": " << diagnostic.reason;
 }
 
-INSTANTIATE_TEST_SUITE_P(syntax, selector_parse_error, testing::Values(
+INSTANTIATE_TEST_SUITE_P(syntax, selector_parse_error, ::testing::Values(
     refusal{"a =", selector_errc::syntax_error, 3, "expected an identifier, a literal or '(', found end of selector"},
     refusal{"type IN ('a','b' 'c')", selector_errc::syntax_error, 17, "expected ')' after IN list, found string 'c'"},
     refusal{"a IN ('x',)", selector_errc::syntax_error, 10, "expected a string literal after ','"},
@@ -58,7 +58,7 @@ INSTANTIATE_TEST_SUITE_P(syntax, selector_parse_error, testing::Values(
     refusal{"a = 1 # 2", selector_errc::syntax_error, 6, "unexpected character '#'"}));
 
 // Reserved words cannot name properties, in any case.
-INSTANTIATE_TEST_SUITE_P(reserved_words, selector_parse_error, testing::Values(
+INSTANTIATE_TEST_SUITE_P(reserved_words, selector_parse_error, ::testing::Values(
     refusal{"between = 1", selector_errc::syntax_error, 0, "found reserved word 'between'"},
     refusal{"a = 1 AND And = 2", selector_errc::syntax_error, 10, "found reserved word 'And'"},
     refusal{"Null IS NULL", selector_errc::syntax_error, 0, "NULL is not a value"},
@@ -69,7 +69,7 @@ INSTANTIATE_TEST_SUITE_P(reserved_words, selector_parse_error, testing::Values(
     refusal{"or = 1", selector_errc::syntax_error, 0, "found reserved word 'or'"},
     refusal{"true = 1 AND not = 2", selector_errc::syntax_error, 17, "found '='"}));
 
-INSTANTIATE_TEST_SUITE_P(literals, selector_parse_error, testing::Values(
+INSTANTIATE_TEST_SUITE_P(literals, selector_parse_error, ::testing::Values(
     refusal{"a = 'abc", selector_errc::invalid_literal, 4, "unterminated string literal"},
     refusal{"a = 'it''s", selector_errc::invalid_literal, 4, "unterminated string literal"},
     refusal{"9223372036854775808 = a", selector_errc::invalid_literal, 0, "integer literal out of range"},
@@ -83,13 +83,13 @@ INSTANTIATE_TEST_SUITE_P(literals, selector_parse_error, testing::Values(
     refusal{"a = 0x", selector_errc::invalid_literal, 4, "malformed hexadecimal literal"},
     refusal{"a = 1e", selector_errc::invalid_literal, 5, "exponent without digits"}));
 
-INSTANTIATE_TEST_SUITE_P(patterns, selector_parse_error, testing::Values(
+INSTANTIATE_TEST_SUITE_P(patterns, selector_parse_error, ::testing::Values(
     refusal{"a LIKE 'x' ESCAPE 'ab'", selector_errc::invalid_pattern, 18, "exactly one character"},
     refusal{"a LIKE 'x' ESCAPE ''", selector_errc::invalid_pattern, 18, "exactly one character"},
     refusal{"a LIKE 'x!' ESCAPE '!'", selector_errc::invalid_pattern, 7, "ends with its escape character"}));
 
 // Operands whose type can never suit their operator.
-INSTANTIATE_TEST_SUITE_P(types, selector_parse_error, testing::Values(
+INSTANTIATE_TEST_SUITE_P(types, selector_parse_error, ::testing::Values(
     refusal{"'a' + 1 = 2", selector_errc::type_error, 0, "arithmetic needs a number, found a string"},
     refusal{"a + 'b' = 1", selector_errc::type_error, 4, "arithmetic needs a number, found a string"},
     refusal{"-'b' = 1", selector_errc::type_error, 1, "arithmetic needs a number"},

@@ -55,4 +55,9 @@ inline const flat_subject& sample_subject() {
     return subject;
 }
 
+// The tables' shorthand for JMS's three truth values.
+inline constexpr truth T = truth::true_value;
+inline constexpr truth F = truth::false_value;
+inline constexpr truth U = truth::unknown;
+
 } // namespace gantry::core::test

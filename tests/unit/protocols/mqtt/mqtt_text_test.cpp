@@ -44,7 +44,7 @@ TEST(mqtt_text, utf8_rules) {
         {"\xE2\x28\xA1", false},                    // bad continuation
         {"\xFF", false},
     };
-    for (const auto& r : rows) EXPECT_EQ(valid_utf8_mqtt(r.text), r.valid) << testing::PrintToString(r.text);
+    for (const auto& r : rows) EXPECT_EQ(valid_utf8_mqtt(r.text), r.valid) << ::testing::PrintToString(r.text);
     EXPECT_EQ(utf8_mqtt_problem("a\0"sv), "contains U+0000");
     EXPECT_EQ(utf8_mqtt_problem("\xED\xA0\x80"), "contains a UTF-16 surrogate (U+D800..U+DFFF)");
     EXPECT_EQ(utf8_mqtt_problem("\xC0\x80"), "is not well-formed UTF-8");

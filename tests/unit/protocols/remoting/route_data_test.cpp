@@ -17,13 +17,13 @@ topic_route two_brokers() {
 
 TEST(route_data_test, topic_route_json_is_compact_sorted_and_reads_back_equal) {
     const auto route = two_brokers();
-    const auto json = topic_route_json(route);
+    const auto text = topic_route_json(route);
     const std::string start =
         R"({"brokerDatas":[{"brokerAddrs":{"0":"10.0.0.1:10911","1":"10.0.0.2:10911"},"brokerName":"broker-a",)"
         R"("cluster":"c1","enableActingMaster":false},)";
-    EXPECT_EQ(json.substr(0, start.size()), start);
-    EXPECT_EQ(json.find(' '), std::string::npos);
-    const auto back = parse_topic_route(json);
+    EXPECT_EQ(text.substr(0, start.size()), start);
+    EXPECT_EQ(text.find(' '), std::string::npos);
+    const auto back = parse_topic_route(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(*back, route);
 }
@@ -44,10 +44,10 @@ TEST(route_data_test, cluster_info_round_trips) {
     cluster_info info;
     info.brokers.emplace("broker-a", broker_data{"c1", "broker-a", {{0, "10.0.0.1:10911"}}});
     info.clusters.emplace("c1", std::set<std::string>{"broker-a"});
-    const auto json = cluster_info_json(info);
-    EXPECT_EQ(json, R"({"brokerAddrTable":{"broker-a":{"brokerAddrs":{"0":"10.0.0.1:10911"},"brokerName":"broker-a",)"
+    const auto text = cluster_info_json(info);
+    EXPECT_EQ(text, R"({"brokerAddrTable":{"broker-a":{"brokerAddrs":{"0":"10.0.0.1:10911"},"brokerName":"broker-a",)"
                     R"("cluster":"c1"}},"clusterAddrTable":{"c1":["broker-a"]}})");
-    const auto back = parse_cluster_info(json);
+    const auto back = parse_cluster_info(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(*back, info);
 }

@@ -7,14 +7,10 @@
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/core/mqtt_filter.hpp"
 #include "gantry/engine/subscription_options.hpp"
+#include "../mqtt_test_support.hpp"
 
 namespace gantry::protocols::mqtt {
 namespace {
-
-std::vector<std::byte> bytes(std::string_view s) {
-    const auto* p = reinterpret_cast<const std::byte*>(s.data());
-    return {p, p + s.size()};
-}
 
 // What a subscriber sees of what a publisher sent, through the record's
 // model (the engine stores exactly the message's fields).
@@ -140,10 +136,10 @@ TEST(mqtt_mapping, mqtt5_properties_round_trip) {
     publish_packet p;
     p.topic = "a/b";
     p.qos = 2;
-    p.payload = bytes("hello");
+    p.payload = test::to_bytes("hello");
     p.properties.content_type = "text/plain";
     p.properties.response_topic = "replies/c1";
-    p.properties.correlation_data = bytes("req-17");
+    p.properties.correlation_data = test::to_bytes("req-17");
     p.properties.payload_format_indicator = 1;
     p.properties.message_expiry_interval = 60;
     p.properties.user_properties = {{"k", "1"}, {"k", "2"}, {"mqtt.qos", "x"}, {"e", ""}};
@@ -166,7 +162,7 @@ TEST(mqtt_mapping, engine_fields_carry_the_mqtt_properties) {
     p.retain = true;
     p.properties.content_type = "application/json";
     p.properties.response_topic = "r";
-    p.properties.correlation_data = bytes("id");
+    p.properties.correlation_data = test::to_bytes("id");
     p.properties.message_expiry_interval = 10;
     p.properties.user_properties = {{"x", "y"}};
     auto address = to_engine_address(p.topic);

@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using gantry::testing::temp_dir;
 
-stored_session session_with(std::string generation, std::uint32_t expiry, std::string filter) {
+stored_session journaled_session(std::string generation, std::uint32_t expiry, std::string filter) {
     stored_session s;
     s.generation = std::move(generation);
     s.expiry_interval = expiry;
@@ -96,22 +96,22 @@ TEST_F(SessionJournalTest, EveryKindOfChangeSurvivesAKill9WithoutASnapshot) {
     for (const bool sync : {false, true}) {
         temp_dir dir, crashed;
         auto s = open_store(file_in(dir), sync);
-        const auto kept = session_with("g1", 300, "a/+");
+        const auto kept = journaled_session("g1", 300, "a/+");
         s->update("kept", 1, kept);
         auto at_end = kept;
         at_end.qos2_received = {7};
         at_end.will = delayed_will{{std::byte{0x30}, std::byte{0x00}}, 5'000};
         s->end_connection("kept", 1, at_end, true, 0);
-        s->update("discarded", 2, session_with("g2", 300, "b"));
-        s->end_connection("discarded", 2, session_with("g2", 300, "b"), true, 0);
+        s->update("discarded", 2, journaled_session("g2", 300, "b"));
+        s->end_connection("discarded", 2, journaled_session("g2", 300, "b"), true, 0);
         s->discard("discarded");
-        s->update("ended", 3, session_with("g3", 0, "c"));
-        s->end_connection("ended", 3, session_with("g3", 0, "c"), false, 0);
-        s->update("expired", 4, session_with("g4", 1, "d"));
-        s->end_connection("expired", 4, session_with("g4", 1, "d"), true, 0);
+        s->update("ended", 3, journaled_session("g3", 0, "c"));
+        s->end_connection("ended", 3, journaled_session("g3", 0, "c"), false, 0);
+        s->update("expired", 4, journaled_session("g4", 1, "d"));
+        s->end_connection("expired", 4, journaled_session("g4", 1, "d"), true, 0);
         ASSERT_EQ(s->take_expired(1'000).size(), 1u);
-        s->update("will-gone", 5, session_with("g5", 300, "e"));
-        auto with_will = session_with("g5", 300, "e");
+        s->update("will-gone", 5, journaled_session("g5", 300, "e"));
+        auto with_will = journaled_session("g5", 300, "e");
         with_will.will = delayed_will{{std::byte{0x30}, std::byte{0x00}}, 2'000};
         s->end_connection("will-gone", 5, with_will, true, 0);
         s->will_published("will-gone", 2'000);
@@ -122,7 +122,7 @@ TEST_F(SessionJournalTest, EveryKindOfChangeSurvivesAKill9WithoutASnapshot) {
         EXPECT_FALSE(after_restart(file_in(crashed), "discarded"));
         EXPECT_FALSE(after_restart(file_in(crashed), "ended"));
         EXPECT_FALSE(after_restart(file_in(crashed), "expired"));
-        EXPECT_EQ(after_restart(file_in(crashed), "will-gone"), session_with("g5", 300, "e"));
+        EXPECT_EQ(after_restart(file_in(crashed), "will-gone"), journaled_session("g5", 300, "e"));
     }
 }
 
@@ -130,7 +130,7 @@ TEST_F(SessionJournalTest, InboundQos2ExchangesOfALiveConnectionSurviveAKill9) {
     for (const bool sync : {false, true}) {
         temp_dir dir, crashed;
         auto s = open_store(file_in(dir), sync);
-        const auto session = session_with("g", 300, "a");
+        const auto session = journaled_session("g", 300, "a");
         s->update("dev", 1, session);
         s->qos2_exchange("dev", 1, inbound_stored(7)); // stored, PUBREC sent
         s->qos2_exchange("dev", 1, inbound_stored(8));
@@ -153,7 +153,7 @@ TEST_F(SessionJournalTest, InboundQos2ExchangesOfALiveConnectionSurviveAKill9) {
 TEST_F(SessionJournalTest, Qos2StepsOnBothSidesOfACompactionLoadTheLatestState) {
     temp_dir dir;
     auto s = open_store(file_in(dir));
-    const auto session = session_with("g", 300, "a");
+    const auto session = journaled_session("g", 300, "a");
     s->update("dev", 1, session);
     s->qos2_exchange("dev", 1, inbound_stored(7));
     s->qos2_exchange("dev", 1, inbound_stored(8));
@@ -177,7 +177,7 @@ TEST_F(SessionJournalTest, OutboundQos2ExchangesOfALiveConnectionSurviveAKill9) 
     for (const bool sync : {false, true}) {
         temp_dir dir, crashed;
         auto s = open_store(file_in(dir), sync);
-        const auto session = session_with("g", 300, "a");
+        const auto session = journaled_session("g", 300, "a");
         const delivery_place p1{"a", "a", 0, 10}, p2{"a", "a", 1, 4}, p3{"a", "a", 0, 11}, p4{"a", "a", 2, 0};
         s->update("dev", 1, session);
         s->qos2_exchange("dev", 1, outbound(kind::sent, 1, p1));
@@ -204,7 +204,7 @@ TEST_F(SessionJournalTest, APacketIdNamesOneDeliveryAndTheStoreKeepsWhatTheClien
     using kind = qos2_step::kind;
     temp_dir dir;
     auto s = open_store(file_in(dir));
-    auto session = session_with("g", 300, "a");
+    auto session = journaled_session("g", 300, "a");
     const delivery_place p1{"a", "a", 0, 10}, p2{"a", "a", 0, 11};
     session.unacked = {{p1, 7}};
     s->update("dev", 1, session);
@@ -215,12 +215,12 @@ TEST_F(SessionJournalTest, APacketIdNamesOneDeliveryAndTheStoreKeepsWhatTheClien
     s->qos2_exchange("dev", 1, outbound(kind::received, 7, p2));
     // The connection's own state never carries what the client has: an
     // update, its end and a takeover's handover keep the store's.
-    s->update("dev", 1, session_with("g", 300, "a"));
-    s->end_connection("dev", 1, session_with("g", 300, "a"), true, 0);
+    s->update("dev", 1, journaled_session("g", 300, "a"));
+    s->end_connection("dev", 1, journaled_session("g", 300, "a"), true, 0);
     std::optional<stored_session> handed;
     ASSERT_TRUE(s->resume("dev", 2, nullptr));
     ASSERT_TRUE(s->resume("dev", 3, [&](stored_session at_end) { handed = std::move(at_end); }));
-    s->end_connection("dev", 2, session_with("g", 300, "a"), true, 0);
+    s->end_connection("dev", 2, journaled_session("g", 300, "a"), true, 0);
     ASSERT_TRUE(handed);
     EXPECT_EQ(handed->qos2_delivered, std::set<delivery_place>{p2});
     crash_copy(dir, crashed);
@@ -232,7 +232,7 @@ TEST_F(SessionJournalTest, CompactionForgetsWhatTheEngineCanNoLongerGiveBack) {
     temp_dir dir;
     auto s = open_store(file_in(dir));
     const delivery_place kept{"a", "a", 0, 10}, passed{"a", "a", 0, 3};
-    s->update("dev", 1, session_with("g", 300, "a"));
+    s->update("dev", 1, journaled_session("g", 300, "a"));
     s->qos2_exchange("dev", 1, outbound(kind::received, 1, kept));
     s->qos2_exchange("dev", 1, outbound(kind::received, 2, passed));
     ASSERT_FALSE(s->save());
@@ -253,7 +253,7 @@ TEST_F(SessionJournalTest, CompactionForgetsWhatTheEngineCanNoLongerGiveBack) {
 TEST_F(SessionJournalTest, AResumedSessionsVoidWillSurvivesAKill9) {
     temp_dir dir, crashed;
     auto s = open_store(file_in(dir));
-    auto with_will = session_with("g", 300, "a");
+    auto with_will = journaled_session("g", 300, "a");
     s->update("dev", 1, with_will);
     with_will.will = delayed_will{{std::byte{0x30}, std::byte{0x00}}, 9'000};
     s->end_connection("dev", 1, with_will, true, 0);
@@ -268,9 +268,9 @@ TEST_F(SessionJournalTest, ATornOrDamagedLastRecordIsDroppedAndTheRestLoads) {
     for (const std::string_view damage : {"cut", "zeros", "flipped"}) {
         temp_dir dir, crashed;
         auto s = open_store(file_in(dir));
-        s->update("first", 1, session_with("g", 300, "a"));
+        s->update("first", 1, journaled_session("g", 300, "a"));
         const auto whole = fs::file_size(journal_in(dir));
-        s->update("second", 2, session_with("g", 300, "b"));
+        s->update("second", 2, journaled_session("g", 300, "b"));
         crash_copy(dir, crashed);
         auto bytes = read_bytes(journal_in(crashed));
         if (damage == "cut") bytes.resize(bytes.size() - 3);
@@ -287,7 +287,7 @@ TEST_F(SessionJournalTest, ATornOrDamagedLastRecordIsDroppedAndTheRestLoads) {
         EXPECT_EQ(fs::file_size(journal_in(crashed)), good) << damage << ": cut after the last whole record";
 
         // The journal goes on from there.
-        again->update("third", 5, session_with("g", 300, "c"));
+        again->update("third", 5, journaled_session("g", 300, "c"));
         temp_dir crashed_again;
         crash_copy(crashed, crashed_again);
         EXPECT_TRUE(after_restart(file_in(crashed_again), "first")) << damage;
@@ -303,7 +303,7 @@ TEST_F(SessionJournalTest, CompactionKeepsEveryChange) {
         for (int i = 0; i < 200; ++i) {
             const auto client = "dev-" + std::to_string(i % 40);
             const auto serial = static_cast<std::uint64_t>(i + 1);
-            auto session = session_with("g" + std::to_string(i), 300, "t/" + std::to_string(i));
+            auto session = journaled_session("g" + std::to_string(i), 300, "t/" + std::to_string(i));
             s->resume(client, serial, nullptr);
             s->update(client, serial, session);
             const bool keep = i % 7 != 0;
@@ -321,9 +321,9 @@ TEST_F(SessionJournalTest, CompactionKeepsEveryChange) {
 
     // Changes after a compaction go to a new journal, which a kill -9 keeps.
     auto s = open_store(file_in(dir));
-    s->update("late", 1'000, session_with("late", 300, "z"));
+    s->update("late", 1'000, journaled_session("late", 300, "z"));
     s->discard("dev-2");
-    expected["late"] = session_with("late", 300, "z");
+    expected["late"] = journaled_session("late", 300, "z");
     expected.erase("dev-2");
     temp_dir crashed;
     crash_copy(dir, crashed);
@@ -333,17 +333,17 @@ TEST_F(SessionJournalTest, CompactionKeepsEveryChange) {
 TEST_F(SessionJournalTest, AJournalACrashLeftBesideANewerSnapshotLoadsTheLatestState) {
     temp_dir dir;
     auto s = open_store(file_in(dir));
-    s->update("dev", 1, session_with("g", 300, "a"));
-    s->update("dev", 1, session_with("g", 300, "b"));
-    s->update("gone", 2, session_with("g", 300, "x"));
+    s->update("dev", 1, journaled_session("g", 300, "a"));
+    s->update("dev", 1, journaled_session("g", 300, "b"));
+    s->update("gone", 2, journaled_session("g", 300, "x"));
     const auto before_compaction = read_bytes(journal_in(dir));
     ASSERT_FALSE(s->save()); // the snapshot holds these changes
-    s->update("dev", 1, session_with("g", 300, "c"));
+    s->update("dev", 1, journaled_session("g", 300, "c"));
     s->discard("gone");
     const auto after_compaction = read_bytes(journal_in(dir));
 
     auto expect_latest = [&](const temp_dir& crashed) {
-        EXPECT_EQ(after_restart(file_in(crashed), "dev"), session_with("g", 300, "c"));
+        EXPECT_EQ(after_restart(file_in(crashed), "dev"), journaled_session("g", 300, "c"));
         EXPECT_FALSE(after_restart(file_in(crashed), "gone"));
     };
     // Killed after the snapshot's rename, before the rotated journal was deleted.

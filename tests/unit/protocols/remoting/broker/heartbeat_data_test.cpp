@@ -8,12 +8,12 @@
 namespace gantry::protocols::remoting::test {
 namespace {
 
-result<heartbeat_data> parse(std::string_view text) {
+result<heartbeat_data> parse_heartbeat(std::string_view text) {
     return parse_heartbeat_data({reinterpret_cast<const std::byte*>(text.data()), text.size()});
 }
 
 TEST(heartbeat_data_test, cpp_ordinals_and_string_sub_version) {
-    const auto data = parse(
+    const auto data = parse_heartbeat(
         R"({"clientID":"c","consumerDataSet":[{"consumeFromWhere":5,"consumeType":0,"groupName":"g",)"
         R"("messageModel":0,"subscriptionDataSet":[{"subString":"a || b","subVersion":"17","topic":"T",)"
         R"("tagsSet":["a","b"],"codeSet":[97,98]}]}]})");
@@ -33,7 +33,7 @@ TEST(heartbeat_data_test, cpp_ordinals_and_string_sub_version) {
 }
 
 TEST(heartbeat_data_test, names_numbers_and_go_string_codes) {
-    const auto data = parse(
+    const auto data = parse_heartbeat(
         R"({"clientID":"js","consumerDataSet":[{"consumeFromWhere":"CONSUME_FROM_MIN_OFFSET",)"
         R"("consumeType":"CONSUME_POP","groupName":"g","messageModel":"CLUSTERING","subscriptionDataSet":)"
         R"([{"codeSet":["-5"],"expressionType":"SQL92","subString":"a > 1","subVersion":1690000000124,"topic":"T"}]}],)"
@@ -50,9 +50,9 @@ TEST(heartbeat_data_test, names_numbers_and_go_string_codes) {
 }
 
 TEST(heartbeat_data_test, empty_body_registers_nothing_and_bad_shapes_fail) {
-    EXPECT_TRUE(parse(""));
-    EXPECT_EQ(parse("[1]").error(), remoting_errc::malformed_body);
-    EXPECT_EQ(parse(R"({"consumerDataSet":[{"subscriptionDataSet":[{"subVersion":"x"}]}]})").error(),
+    EXPECT_TRUE(parse_heartbeat(""));
+    EXPECT_EQ(parse_heartbeat("[1]").error(), remoting_errc::malformed_body);
+    EXPECT_EQ(parse_heartbeat(R"({"consumerDataSet":[{"subscriptionDataSet":[{"subVersion":"x"}]}]})").error(),
               remoting_errc::malformed_body);
 }
 

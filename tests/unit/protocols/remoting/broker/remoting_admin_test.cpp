@@ -3,7 +3,6 @@
 #include <thread>
 #include <vector>
 
-#include "gantry/store/message_record.hpp"
 #include "remoting_broker_fixture.hpp"
 
 namespace gantry::protocols::remoting::test {
@@ -11,29 +10,11 @@ namespace {
 
 using admin_test = remoting_broker_fixture;
 
-std::string ext(const remoting_command& c, std::string_view key) {
-    const auto* value = c.find_ext(key);
-    return value ? *value : std::string("<missing>");
-}
-
 std::string tags(const std::string& tag) { return "TAGS\x01" + tag + "\x02"; }
 
 // A push consumer of the fixture's group "group", subscribed to `topic` with a tag expression.
 std::string heartbeat_body(const std::string& topic, const std::string& expression) {
     return consumer_heartbeat("10.0.0.9@1", "group", topic, expression);
-}
-
-// Every record of a pull body.
-std::vector<store::decoded_record> records_of(const remoting_command& pulled) {
-    std::vector<store::decoded_record> out;
-    std::span<const std::byte> rest(pulled.body);
-    while (!rest.empty()) {
-        auto record = store::decode_record(rest);
-        if (!record || record->total_size <= 0) break;
-        rest = rest.subspan(static_cast<std::size_t>(record->total_size));
-        out.push_back(std::move(*record));
-    }
-    return out;
 }
 
 TEST_F(admin_test, query_consumer_offset_of_a_new_group_on_a_young_queue_is_zero) {

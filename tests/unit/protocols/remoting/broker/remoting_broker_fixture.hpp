@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "gantry/protocols/remoting/self_registration.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "gantry/protocols/remoting/response_code.hpp"
+#include "gantry/store/message_record.hpp"
 #include "../../../support/loopback_stream.hpp"
 #include "../../common/engine_listener_fixture.hpp"
 
@@ -90,6 +93,25 @@ private:
 
 inline std::string body_text(const remoting_command& c) {
     return {reinterpret_cast<const char*>(c.body.data()), c.body.size()};
+}
+
+// The extField `key` of `c`, or "<missing>".
+inline std::string ext(const remoting_command& c, std::string_view key) {
+    const auto* value = c.find_ext(key);
+    return value ? *value : std::string("<missing>");
+}
+
+// The stored records of a pull or QUERY_MESSAGE body.
+inline std::vector<store::decoded_record> records_of(const remoting_command& pulled) {
+    std::vector<store::decoded_record> out;
+    std::span<const std::byte> rest(pulled.body);
+    while (!rest.empty()) {
+        auto record = store::decode_record(rest);
+        if (!record || record->total_size <= 0) break;
+        rest = rest.subspan(static_cast<std::size_t>(record->total_size));
+        out.push_back(std::move(*record));
+    }
+    return out;
 }
 
 // Sends and returns the response, skipping the broker's own requests

@@ -10,11 +10,6 @@ namespace {
 
 using broker_test = remoting_broker_fixture;
 
-std::string ext(const remoting_command& c, std::string_view key) {
-    const auto* value = c.find_ext(key);
-    return value ? *value : std::string("<missing>");
-}
-
 TEST_F(broker_test, send_v2_then_pull_returns_the_stored_message) {
     remoting_client client(port());
     ASSERT_TRUE(client.connected());

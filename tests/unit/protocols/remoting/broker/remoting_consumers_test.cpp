@@ -20,7 +20,7 @@ std::string java_heartbeat(const std::string& client_id, const std::string& grou
            R"("unitMode":false}],"producerDataSet":[{"groupName":"CLIENT_INNER_PRODUCER"}]})";
 }
 
-std::optional<remoting_command> heartbeat(remoting_client& client, const std::string& body) {
+std::optional<remoting_command> send_heartbeat(remoting_client& client, const std::string& body) {
     return call(client, client.request(request_code::heart_beat, {}, body));
 }
 
@@ -55,12 +55,12 @@ bool wait_for_list(remoting_client& client, const std::string& group, const std:
 TEST_F(consumers_test, two_consumers_of_a_group_are_listed_and_the_first_is_told_of_the_second) {
     remoting_client first(port());
     remoting_client second(port());
-    auto answer = heartbeat(first, java_heartbeat("10.0.0.1@1", "cg"));
+    auto answer = send_heartbeat(first, java_heartbeat("10.0.0.1@1", "cg"));
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->code, response_code::success) << answer->remark.value_or("");
     drain(first);
 
-    answer = heartbeat(second, java_heartbeat("10.0.0.2@2", "cg"));
+    answer = send_heartbeat(second, java_heartbeat("10.0.0.2@2", "cg"));
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->code, response_code::success);
 
@@ -78,16 +78,16 @@ TEST_F(consumers_test, two_consumers_of_a_group_are_listed_and_the_first_is_told
 
     // A repeated heartbeat changes nothing: no notification.
     drain(first);
-    ASSERT_TRUE(heartbeat(second, java_heartbeat("10.0.0.2@2", "cg")));
+    ASSERT_TRUE(send_heartbeat(second, java_heartbeat("10.0.0.2@2", "cg")));
     EXPECT_FALSE(next_notification(first, 300ms));
 }
 
 TEST_F(consumers_test, closing_a_connection_removes_its_consumer_and_tells_the_group) {
     remoting_client first(port());
-    ASSERT_TRUE(heartbeat(first, java_heartbeat("10.0.0.1@1", "cg")));
+    ASSERT_TRUE(send_heartbeat(first, java_heartbeat("10.0.0.1@1", "cg")));
     {
         remoting_client second(port());
-        ASSERT_TRUE(heartbeat(second, java_heartbeat("10.0.0.2@2", "cg")));
+        ASSERT_TRUE(send_heartbeat(second, java_heartbeat("10.0.0.2@2", "cg")));
         ASSERT_TRUE(wait_for_list(first, "cg", R"({"consumerIdList":["10.0.0.1@1","10.0.0.2@2"]})"));
         drain(first);
     }
@@ -97,7 +97,7 @@ TEST_F(consumers_test, closing_a_connection_removes_its_consumer_and_tells_the_g
 
 TEST_F(consumers_test, unregister_removes_the_client) {
     remoting_client client(port());
-    ASSERT_TRUE(heartbeat(client, java_heartbeat("10.0.0.1@1", "cg")));
+    ASSERT_TRUE(send_heartbeat(client, java_heartbeat("10.0.0.1@1", "cg")));
     auto answer = call(client, client.request(request_code::unregister_client,
                                               {{"clientID", "10.0.0.1@1"}, {"consumerGroup", "cg"}}));
     ASSERT_TRUE(answer);
@@ -121,7 +121,7 @@ TEST_F(consumers_test, cpp_javascript_and_go_heartbeat_shapes_are_accepted) {
         R"([{"codeSet":["2598919"],"expressionType":null,"subString":"TagA","subVersion":1690000000124,)"
         R"("tagsSet":["TagA"],"topic":"T1"}],"unitMode":false}],"producerDataSet":[]})";
     for (const auto& body : {cpp, js}) {
-        auto answer = heartbeat(client, body);
+        auto answer = send_heartbeat(client, body);
         ASSERT_TRUE(answer);
         EXPECT_EQ(answer->code, response_code::success) << body << ": " << answer->remark.value_or("");
     }
@@ -130,10 +130,10 @@ TEST_F(consumers_test, cpp_javascript_and_go_heartbeat_shapes_are_accepted) {
 
 TEST_F(consumers_test, a_heartbeat_that_is_not_json_is_a_system_error) {
     remoting_client client(port());
-    auto answer = heartbeat(client, "{\"clientID\":");
+    auto answer = send_heartbeat(client, "{\"clientID\":");
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->code, response_code::system_error);
-    answer = heartbeat(client, R"({"clientID":"x","consumerDataSet":{"groupName":"cg"}})");
+    answer = send_heartbeat(client, R"({"clientID":"x","consumerDataSet":{"groupName":"cg"}})");
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->code, response_code::system_error);
 }

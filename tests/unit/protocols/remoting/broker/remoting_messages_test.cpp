@@ -20,11 +20,6 @@ protected:
     remoting_command pulled_; // keeps the body a decoded record points into
 };
 
-std::string ext(const remoting_command& c, std::string_view key) {
-    const auto* value = c.find_ext(key);
-    return value ? *value : std::string("<missing>");
-}
-
 // The commit-log offset inside an IPv4 offset msgId (spec 3.6).
 std::int64_t offset_of(const std::string& offset_message_id) {
     std::uint64_t v = 0;
@@ -53,19 +48,6 @@ remoting_command batch_request(remoting_client& client, std::int32_t code, const
                                    {"i", std::move(header_properties)}, {"m", "true"}},
                                   body);
     return request;
-}
-
-// The stored records of a pull body.
-std::vector<store::decoded_record> records_of(const remoting_command& response) {
-    std::vector<store::decoded_record> out;
-    std::span<const std::byte> rest(response.body);
-    while (!rest.empty()) {
-        auto r = store::decode_record(rest);
-        if (!r) break;
-        out.push_back(*r);
-        rest = rest.subspan(static_cast<std::size_t>(r->total_size));
-    }
-    return out;
 }
 
 TEST_F(messages_test, view_message_by_id_returns_the_record_at_the_offset_inside_the_msg_id) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gantry/protocols/stomp/stomp_codec.hpp"
+#include "stomp_test_support.hpp"
 
 namespace gantry::protocols::stomp {
 namespace {
@@ -15,15 +16,11 @@ namespace {
 using namespace std::string_view_literals;
 using enum stomp_version;
 
-decode_result decode(std::string_view text, stomp_version version = v1_2, stomp_limits limits = {}) {
-    std::vector<std::byte> input;
-    for (const char c : text) input.push_back(static_cast<std::byte>(c));
-    return stomp_codec(limits).decode(input, version);
-}
+using test::decode;
 
 stomp_diagnostic decode_error(std::string_view text, stomp_version version = v1_2, stomp_limits limits = {}) {
     auto decoded = decode(text, version, limits);
-    EXPECT_EQ(decoded.status, decode_status::error) << testing::PrintToString(text);
+    EXPECT_EQ(decoded.status, decode_status::error) << ::testing::PrintToString(text);
     EXPECT_EQ(decoded.consumed, 0U);
     EXPECT_EQ(decoded.diagnostic.code.category(), stomp_category());
     EXPECT_FALSE(decoded.diagnostic.message.empty());
@@ -31,7 +28,7 @@ stomp_diagnostic decode_error(std::string_view text, stomp_version version = v1_
 }
 
 void expect_error(std::string_view text, stomp_errc code, stomp_version version = v1_2, stomp_limits limits = {}) {
-    EXPECT_EQ(decode_error(text, version, limits).code, code) << testing::PrintToString(text);
+    EXPECT_EQ(decode_error(text, version, limits).code, code) << ::testing::PrintToString(text);
 }
 
 TEST(StompDecodeError, unknown_command) {

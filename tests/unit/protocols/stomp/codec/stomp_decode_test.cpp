@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gantry/protocols/stomp/stomp_codec.hpp"
+#include "stomp_test_support.hpp"
 
 namespace gantry::protocols::stomp {
 namespace {
@@ -15,15 +16,8 @@ namespace {
 using namespace std::literals;
 using enum stomp_version;
 
-std::vector<std::byte> to_bytes(std::string_view text) {
-    std::vector<std::byte> out;
-    for (const char c : text) out.push_back(static_cast<std::byte>(c));
-    return out;
-}
-
-decode_result decode(std::string_view text, stomp_version version = v1_2) {
-    return stomp_codec{}.decode(to_bytes(text), version);
-}
+using test::decode;
+using test::to_bytes;
 
 // Decodes a frame that must be complete and span the whole input.
 stomp_frame decode_whole(std::string_view text, stomp_version version = v1_2) {
@@ -33,7 +27,7 @@ stomp_frame decode_whole(std::string_view text, stomp_version version = v1_2) {
     return std::move(decoded.frame);
 }
 
-using headers = std::vector<std::pair<std::string, std::string>>;
+using header_list = std::vector<std::pair<std::string, std::string>>;
 
 constexpr auto spec_connect = "CONNECT\naccept-version:1.2\nhost:stomp.github.org\n\n\0"sv;
 constexpr auto spec_send = "SEND\ndestination:/queue/a\ncontent-type:text/plain\n\nhello queue a\n\0"sv;
@@ -53,14 +47,14 @@ std::string spec_error() {
 TEST(StompDecode, spec_connect) {
     const auto frame = decode_whole(spec_connect);
     EXPECT_EQ(frame.command, stomp_command::connect);
-    EXPECT_EQ(frame.headers, (headers{{"accept-version", "1.2"}, {"host", "stomp.github.org"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"accept-version", "1.2"}, {"host", "stomp.github.org"}}));
     EXPECT_EQ(frame.body, "");
 }
 
 TEST(StompDecode, spec_send) {
     const auto frame = decode_whole(spec_send);
     EXPECT_EQ(frame.command, stomp_command::send);
-    EXPECT_EQ(frame.headers, (headers{{"destination", "/queue/a"}, {"content-type", "text/plain"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"destination", "/queue/a"}, {"content-type", "text/plain"}}));
     EXPECT_EQ(frame.body, "hello queue a\n");
 }
 
@@ -74,7 +68,7 @@ TEST(StompDecode, send_with_content_length_carries_nul_octets) {
 TEST(StompDecode, spec_subscribe) {
     const auto frame = decode_whole(spec_subscribe);
     EXPECT_EQ(frame.command, stomp_command::subscribe);
-    EXPECT_EQ(frame.headers, (headers{{"id", "0"}, {"destination", "/queue/foo"}, {"ack", "client"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"id", "0"}, {"destination", "/queue/foo"}, {"ack", "client"}}));
 }
 
 TEST(StompDecode, spec_message) {
@@ -117,8 +111,8 @@ TEST(StompDecode, heartbeats_are_reported_octet_for_octet) {
     };
     for (const auto& r : rows) {
         const auto decoded = decode(r.input);
-        EXPECT_EQ(decoded.status, r.status) << testing::PrintToString(r.input);
-        EXPECT_EQ(decoded.consumed, r.consumed) << testing::PrintToString(r.input);
+        EXPECT_EQ(decoded.status, r.status) << ::testing::PrintToString(r.input);
+        EXPECT_EQ(decoded.consumed, r.consumed) << ::testing::PrintToString(r.input);
     }
 }
 
@@ -164,7 +158,7 @@ TEST(StompDecode, every_prefix_of_a_frame_is_need_more) {
             for (std::size_t size = 0; size < frame.size(); ++size) {
                 const auto decoded = decode(std::string_view(frame).substr(0, size), version);
                 EXPECT_EQ(decoded.status, decode_status::need_more)
-                    << testing::PrintToString(frame.substr(0, size)) << ": " << decoded.diagnostic.message;
+                    << ::testing::PrintToString(frame.substr(0, size)) << ": " << decoded.diagnostic.message;
             }
         }
     }
@@ -172,14 +166,14 @@ TEST(StompDecode, every_prefix_of_a_frame_is_need_more) {
 
 TEST(StompDecode, crlf_lines) {
     const auto frame = decode_whole("SEND\r\ndestination:/queue/a\r\nreceipt:77\r\n\r\nbody\r\n\0"sv);
-    EXPECT_EQ(frame.headers, (headers{{"destination", "/queue/a"}, {"receipt", "77"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"destination", "/queue/a"}, {"receipt", "77"}}));
     EXPECT_EQ(frame.body, "body\r\n");
 }
 
 TEST(StompDecode, repeated_headers_first_wins_and_all_are_kept) {
     const auto frame = decode_whole("MESSAGE\nfoo:World\nfoo:Hello\n\n\0"sv);
     EXPECT_EQ(*frame.header("foo"), "World");
-    EXPECT_EQ(frame.headers, (headers{{"foo", "World"}, {"foo", "Hello"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"foo", "World"}, {"foo", "Hello"}}));
     EXPECT_EQ(frame.header("bar"), nullptr);
     // Only the first content-length counts, so the second is not even parsed.
     EXPECT_EQ(decode_whole("SEND\ncontent-length:2\ncontent-length:x\n\na\0\0"sv).body, "a\0"sv);
@@ -188,23 +182,23 @@ TEST(StompDecode, repeated_headers_first_wins_and_all_are_kept) {
 TEST(StompDecode, values_are_kept_as_sent) {
     const auto frame = decode_whole("SEND\n key : value \nempty:\ndestination:a:b\nutf8:caf\xC3\xA9\n\n\0"sv);
     EXPECT_EQ(frame.headers,
-              (headers{{" key ", " value "}, {"empty", ""}, {"destination", "a:b"}, {"utf8", "caf\xC3\xA9"}}));
+              (header_list{{" key ", " value "}, {"empty", ""}, {"destination", "a:b"}, {"utf8", "caf\xC3\xA9"}}));
 }
 
 TEST(StompDecode, escapes_in_1_2) {
     const auto frame = decode_whole("MESSAGE\nk\\c\\\\:a\\nb\\rc\\cd\n\n\0"sv, v1_2);
-    EXPECT_EQ(frame.headers, (headers{{"k:\\", "a\nb\rc:d"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"k:\\", "a\nb\rc:d"}}));
 }
 
 TEST(StompDecode, escapes_in_1_1) {
     const auto frame = decode_whole("MESSAGE\nk\\c:a\\nb\\\\c\n\n\0"sv, v1_1);
-    EXPECT_EQ(frame.headers, (headers{{"k:", "a\nb\\c"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"k:", "a\nb\\c"}}));
     EXPECT_EQ(decode("MESSAGE\nk:a\\rb\n\n\0"sv, v1_1).diagnostic.code, stomp_errc::invalid_escape);
 }
 
 TEST(StompDecode, no_escapes_in_1_0) {
     const auto frame = decode_whole("SEND\nk:a\\tb\\n\\\n\n\0"sv, v1_0);
-    EXPECT_EQ(frame.headers, (headers{{"k", "a\\tb\\n\\"}}));
+    EXPECT_EQ(frame.headers, (header_list{{"k", "a\\tb\\n\\"}}));
 }
 
 TEST(StompDecode, connect_stomp_and_connected_are_never_unescaped) {
@@ -212,7 +206,7 @@ TEST(StompDecode, connect_stomp_and_connected_are_never_unescaped) {
         for (const auto command : {"CONNECT"sv, "STOMP"sv, "CONNECTED"sv}) {
             const auto text = std::string(command) + "\nlogin:a\\nb\npasscode:x\\t\\\n\n" + '\0';
             const auto frame = decode_whole(text, version);
-            EXPECT_EQ(frame.headers, (headers{{"login", "a\\nb"}, {"passcode", "x\\t\\"}})) << text;
+            EXPECT_EQ(frame.headers, (header_list{{"login", "a\\nb"}, {"passcode", "x\\t\\"}})) << text;
         }
     }
 }

@@ -104,7 +104,7 @@ TEST(StompEncode, refuses_headers_it_cannot_write) {
         auto frame = make(r.command, {{"ok", "1"}, {r.name, r.value}});
         std::vector<std::byte> out(2, std::byte{'x'});
         const auto size = stomp_codec::encode_into(frame, r.version, out);
-        EXPECT_EQ(size.error(), stomp_errc::unencodable_header) << testing::PrintToString(r.name + ":" + r.value);
+        EXPECT_EQ(size.error(), stomp_errc::unencodable_header) << ::testing::PrintToString(r.name + ":" + r.value);
         EXPECT_EQ(out, std::vector<std::byte>(2, std::byte{'x'}));
         EXPECT_EQ(stomp_codec::encode(frame, r.version).error(), stomp_errc::unencodable_header);
     }
