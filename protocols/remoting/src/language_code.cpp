@@ -7,7 +7,7 @@ namespace gantry::protocols::remoting {
 namespace {
 
 // Indexed by the wire byte, which is also the enum's value.
-constexpr std::array<std::string_view, 14> names{
+constexpr std::array<std::string_view, 14> language_names{
     "JAVA", "CPP", "DOTNET", "PYTHON", "DELPHI", "ERLANG", "RUBY",
     "OTHER", "HTTP", "GO", "PHP", "OMS", "RUST", "NODE_JS",
 };
@@ -16,18 +16,18 @@ constexpr std::array<std::string_view, 14> names{
 
 std::string_view language_name(language_code language) noexcept {
     const auto index = static_cast<std::size_t>(language);
-    return index < names.size() ? names[index] : std::string_view{"OTHER"};
+    return index < language_names.size() ? language_names[index] : std::string_view{"OTHER"};
 }
 
 std::optional<language_code> language_from_name(std::string_view name) noexcept {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == name) return static_cast<language_code>(i);
+    for (std::size_t i = 0; i < language_names.size(); ++i) {
+        if (language_names[i] == name) return static_cast<language_code>(i);
     }
     return std::nullopt;
 }
 
 std::optional<language_code> language_from_byte(std::uint8_t value) noexcept {
-    if (value >= names.size()) return std::nullopt;
+    if (value >= language_names.size()) return std::nullopt;
     return static_cast<language_code>(value);
 }
 
