@@ -15,7 +15,8 @@
 # A quick run (about two minutes): bench/mqtt_bench.sh -d 3 -m 100000
 #
 # gantryd runs with its defaults (ASYNC_FLUSH: every QoS 1 message is in the
-# commit log before its PUBACK). mosquitto runs with a generated configuration,
+# commit log before its PUBACK) and whatever GANTRY_OPTIONS holds, e.g.
+# GANTRY_OPTIONS="--commitLogPageCacheBytes 67108864". mosquitto runs with a generated configuration,
 # see start_mosquitto in bench/mqtt_brokers.sh. Every broker listens on a free
 # loopback port, keeps its data in a temporary folder removed at the end, and
 # is stopped by its PID.

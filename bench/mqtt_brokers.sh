@@ -6,7 +6,8 @@
 # run_load. A case may run more mosquittos beside its broker
 # (start_peer_mosquitto), stopped with stop_peers.
 
-# start_gantry [gantryd options...]
+# start_gantry [gantryd options...]; GANTRY_OPTIONS in the environment adds
+# options to every gantryd the benchmarks start (split at spaces).
 start_gantry() {
     stop_broker
     rm -rf "$work/gantry"
@@ -16,7 +17,7 @@ start_gantry() {
     [ "$transport" = websocket ] && listeners=(--mqttPort "$(free_port)" --websocketPort "$port")
     : >"$work/broker.log"
     "$bin/gantryd" --listenHost 127.0.0.1 --listenPort "$(free_port)" "${listeners[@]}" \
-        --stompPort 0 --amqpPort 0 --storePathRootDir "$work/gantry" "$@" 2>"$work/broker.log" &
+        --stompPort 0 --amqpPort 0 --storePathRootDir "$work/gantry" ${GANTRY_OPTIONS:-} "$@" 2>"$work/broker.log" &
     broker_pid=$!
     if ! wait_until 30 grep -q " started in " "$work/broker.log"; then
         echo "gantryd did not start within 30 s:" >&2

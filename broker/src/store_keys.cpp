@@ -105,6 +105,13 @@ void register_store_keys(config_registry& registry) {
         "flushIntervalConsumeQueue", "Interval between flushes of the consume queues, ms", at_least(1),
         [](auto& c) -> auto& { return c.store.flush_consume_queue_interval; }));
     add(integer_key(
+        "commitLogPageCacheBytes",
+        "Bytes of the commit log kept in the page cache behind the flushed offset (0: no bound, the kernel "
+        "decides). Older pages are dropped and their memory goes to new appends; a consumer further behind "
+        "reads from disk, so keep it well above how far consumers lag (64 MiB at least)",
+        between(0, std::numeric_limits<std::int64_t>::max()),
+        [](auto& c) -> auto& { return c.store.commit_log_page_cache_bytes; }));
+    add(integer_key(
         "maxMessageSize", "Largest message accepted, bytes", at_least(1),
         [](auto& c) -> auto& { return c.store.max_message_size; }));
     add(bool_key(

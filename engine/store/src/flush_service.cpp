@@ -51,6 +51,17 @@ std::error_code flush_service::flush(int least_pages) {
 
 std::error_code flush_service::flush_all() { return flush(0); }
 
+void flush_service::drop_written_back_cache() {
+    // One call per step keeps the system calls and the TLB flushes they
+    // cause rare.
+    constexpr std::int64_t step = 16LL * 1024 * 1024;
+    if (config_.commit_log_page_cache_bytes <= 0) return;
+    const std::int64_t before = log_.files().flushed_offset() - config_.commit_log_page_cache_bytes;
+    if (before < cache_dropped_before_ + step) return;
+    log_.files().drop_cache_before(before);
+    cache_dropped_before_ = before;
+}
+
 void flush_service::flush_periodically() {
     const auto now = std::chrono::steady_clock::now();
     int least_pages = config_.flush_least_pages;
@@ -61,6 +72,7 @@ void flush_service::flush_periodically() {
     if (auto ec = flush(least_pages))
         store_log()->error("commit-log flush failed: {}; check the disk under {}", ec.message(),
                       config_.commit_log_dir().string());
+    drop_written_back_cache();
 }
 
 bool flush_service::durable_at_once(std::int64_t end_offset) const {
@@ -112,6 +124,7 @@ void flush_service::run_group_commit() {
             else pending.push_back(std::move(w));
         }
         batch.clear();
+        drop_written_back_cache(); // after the waiters: they need not wait for it
         if (ec) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         if (!pending.empty()) {
             std::lock_guard lock(mutex_);

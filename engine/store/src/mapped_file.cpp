@@ -133,6 +133,19 @@ result<std::int64_t> mapped_file::flush(int least_pages) {
     return wrote;
 }
 
+void mapped_file::drop_cache_before(std::int64_t end) {
+    end = std::min(end, size_) / page_size * page_size;
+    if (end <= cache_dropped_) return;
+    const auto length = static_cast<std::size_t>(end - cache_dropped_);
+    // The page cache keeps pages some process maps, so unmap them first.
+    ::madvise(data_ + cache_dropped_, length, MADV_DONTNEED);
+    ::posix_fadvise(fd_, cache_dropped_, static_cast<off_t>(length), POSIX_FADV_DONTNEED);
+    // Whoever reads the range again reads it front to back; readahead here
+    // cannot reach unwritten blocks, which lie beyond the flushed offset.
+    ::madvise(data_, static_cast<std::size_t>(end), MADV_SEQUENTIAL);
+    cache_dropped_ = end;
+}
+
 void mapped_file::truncate(std::int64_t position) {
     // Zero the partial page by hand and let the file system zero the rest
     // (cheap even for a 1 GiB segment); memset only where it cannot.

@@ -148,6 +148,15 @@ result<std::int64_t> mapped_file_queue::flush(int least_pages) {
     return flushed;
 }
 
+void mapped_file_queue::drop_cache_before(std::int64_t offset) {
+    std::lock_guard guard(flush_mutex_);
+    offset = std::min(offset, flushed_offset());
+    for (const auto& file : files()) {
+        if (file->from_offset() >= offset) break;
+        file->drop_cache_before(offset - file->from_offset());
+    }
+}
+
 void mapped_file_queue::truncate(std::int64_t offset) {
     std::vector<mapped_file_ptr> removed;
     {

@@ -54,12 +54,16 @@ private:
     void flush_periodically();
     void run_group_commit();
     std::error_code flush(int least_pages);
+    // commitLogPageCacheBytes: drops what lies that far behind the flushed
+    // offset, in steps, so the memory goes to new appends.
+    void drop_written_back_cache();
 
     const store_config& config_;
     commit_log& log_;
     store_checkpoint& checkpoint_;
     periodic_thread async_flusher_;
     std::chrono::steady_clock::time_point last_thorough_flush_;
+    std::int64_t cache_dropped_before_ = 0;
 
     std::mutex mutex_;
     std::condition_variable work_;

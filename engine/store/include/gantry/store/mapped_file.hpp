@@ -64,6 +64,11 @@ public:
     // dirty (0 = whatever is dirty). Returns the flushed position.
     result<std::int64_t> flush(int least_pages);
 
+    // Drops [0, end) from the page cache and this process's mapping; a later
+    // read faults it in from disk, with readahead. Only for written-back
+    // bytes nobody writes again. Called by the flusher alone.
+    void drop_cache_before(std::int64_t end);
+
     // Zeroes [position, size) so stale bytes never look like records, and
     // moves both positions there.
     void truncate(std::int64_t position);
@@ -86,6 +91,7 @@ private:
     std::int64_t size_;
     std::atomic<std::int64_t> wrote_{0};
     std::atomic<std::int64_t> flushed_{0};
+    std::int64_t cache_dropped_ = 0; // the flusher's
 };
 
 using mapped_file_ptr = std::shared_ptr<mapped_file>;

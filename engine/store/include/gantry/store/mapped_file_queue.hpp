@@ -45,6 +45,9 @@ public:
     // Flushes the files between the flushed and written offsets.
     result<std::int64_t> flush(int least_pages);
 
+    // Drops the bytes before `offset`, which must be flushed, from the page
+    // cache (mapped_file::drop_cache_before).
+    void drop_cache_before(std::int64_t offset);
     // Drops everything at and after `offset`: later files are removed, the
     // file holding it is zeroed from there.
     void truncate(std::int64_t offset);

@@ -27,6 +27,9 @@ struct store_config {
     std::chrono::milliseconds flush_thorough_interval{10'000};   // flushCommitLogThoroughInterval
     std::chrono::milliseconds sync_flush_timeout{5'000};         // syncFlushTimeout
     std::chrono::milliseconds flush_consume_queue_interval{1'000}; // flushIntervalConsumeQueue
+    // Bytes of written-back commit log kept in the page cache behind the
+    // flushed offset; older pages are dropped (0: the kernel decides).
+    std::int64_t commit_log_page_cache_bytes = 0;                // commitLogPageCacheBytes
     std::int32_t max_message_size = 4 * 1024 * 1024;             // maxMessageSize
     bool check_crc_on_recover = true;                            // checkCRCOnRecover
     bool message_index_enable = true;                            // messageIndexEnable
