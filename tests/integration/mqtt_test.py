@@ -202,6 +202,19 @@ class mqtt_test(harness.gantryd_test_case):
         self.assertTrue(0 < got.MessageExpiryInterval <= 120)
         self.assertEqual(got.UserProperty, [("k", "1"), ("k", "2"), ("z", "last")])
 
+    def test_a_payload_that_is_not_the_utf8_its_format_indicator_says_gets_puback_0x99(self):
+        sub = self.paho("pfi-sub")
+        pub = self.paho("pfi-pub")
+        sub.subscribe("pfi/#", 1)
+        utf8 = clients.publish_properties(PayloadFormatIndicator=1)
+        self.assertEqual(pub.publish("pfi/bad", b"caf\xe9", 1, properties=utf8), 0x99, "Latin-1, not UTF-8")
+        text = "café ☕".encode()
+        self.assertEqual(pub.publish("pfi/good", text, 1, properties=utf8), 0)
+        msg = sub.next_message()
+        self.assertEqual((msg.topic, msg.payload), ("pfi/good", text), "the refused payload was delivered")
+        self.assertEqual(msg.properties.PayloadFormatIndicator, 1)
+        self.assertIsNone(sub.no_message(0.5))
+
     def test_request_response_under_the_response_information_of_connack(self):
         asking = {"RequestResponseInformation": 1}
         requester = self.paho("rr-requester", connect_properties=asking)

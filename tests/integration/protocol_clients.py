@@ -112,6 +112,17 @@ class mqtt_client:
         self.unsubacks = queue.Queue()
         self.client.on_unsubscribe = lambda c, u, mid, *rest: self.unsubacks.put(mid)
         self.client.on_disconnect = lambda c, u, rc, properties=None: self.disconnects.put(rc)
+        # paho 1.6 reads a 5.0 PUBACK's reason code but does not pass it to
+        # on_publish: taken here from the packet it is handling, by packet id.
+        self.puback_reasons = {}
+        handle_puback_or_pubcomp = self.client._handle_pubackcomp
+
+        def record_puback_reason(cmd):
+            body = self.client._in_packet["packet"]
+            if cmd == "PUBACK" and len(body) >= 2:
+                self.puback_reasons[struct.unpack("!H", body[:2])[0]] = body[2] if len(body) > 2 else 0
+            return handle_puback_or_pubcomp(cmd)
+        self.client._handle_pubackcomp = record_puback_reason
 
         options = {}
         if version == 5:
@@ -154,11 +165,14 @@ class mqtt_client:
         return self.unsubacks.get(timeout=WAIT)
 
     def publish(self, topic, payload, qos=1, retain=False, properties=None):
-        """Returns once the broker acknowledged it (QoS 1 and 2) or it was written (QoS 0)."""
+        """Returns once the broker acknowledged it (QoS 1 and 2) or it was
+        written (QoS 0); at QoS 1 the PUBACK's reason code (0 in 3.1.1),
+        else None."""
         info = self.client.publish(topic, payload, qos=qos, retain=retain, properties=properties)
         info.wait_for_publish(WAIT)
         if not info.is_published():
             raise TimeoutError("no acknowledgement for the publish on %s within %ss" % (topic, WAIT))
+        return self.puback_reasons.pop(info.mid, None)
 
     def next_message(self, timeout=WAIT):
         return self.messages.get(timeout=timeout)

@@ -205,6 +205,14 @@ private:
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
     // 5.0: PUBACK (QoS 1) or PUBREC (QoS 2) with failure `code`, and why.
     void refuse_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why);
+    // A publish that cannot be taken as sent (its topic name, its payload
+    // format): refused like refuse_publish, or, at QoS 0 or before 5.0, the
+    // connection ends with `code` (fail).
+    void refuse_invalid_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why);
+    // 5.0 Payload Format Indicator 1 (a PUBLISH's or a will's) on a payload
+    // that is not well-formed UTF-8 (utf8_payload_problem): what is wrong and
+    // what to do, for 0x99 Payload format invalid; empty when nothing is.
+    static std::string payload_format_problem(std::span<const std::byte> payload, const properties& props);
     // Publishes the will now, or returns it when it waits for its delay.
     std::optional<delayed_will> publish_will();
     // subscribe.cpp / puback.cpp: deliveries out. A refusal is added to `failed`.

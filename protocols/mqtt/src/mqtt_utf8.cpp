@@ -5,13 +5,15 @@
 
 namespace gantry::protocols::mqtt {
 
+namespace {
+
 // Well-formedness per Unicode §3.9 table 3-7, with the surrogate range
 // (lead 0xED, second byte 0xA0..0xBF) reported on its own.
-std::string_view utf8_mqtt_problem(std::string_view text) noexcept {
+std::string_view utf8_problem(std::string_view text, bool nul_allowed) noexcept {
     std::size_t pos = 0;
     while (pos < text.size()) {
         const auto lead = static_cast<std::uint8_t>(text[pos]);
-        if (lead == 0) return "contains U+0000";
+        if (lead == 0 && !nul_allowed) return "contains U+0000";
         if (lead < 0x80) {
             ++pos;
             continue;
@@ -42,6 +44,16 @@ std::string_view utf8_mqtt_problem(std::string_view text) noexcept {
         pos += length;
     }
     return {};
+}
+
+} // namespace
+
+std::string_view utf8_mqtt_problem(std::string_view text) noexcept {
+    return utf8_problem(text, false);
+}
+
+std::string_view utf8_payload_problem(std::span<const std::byte> payload) noexcept {
+    return utf8_problem({reinterpret_cast<const char*>(payload.data()), payload.size()}, true);
 }
 
 bool valid_utf8_mqtt(std::string_view text) noexcept {

@@ -84,6 +84,11 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
         if (auto address = to_engine_address(packet.will->topic); !address)
             return refuse_connect(reason_code::topic_name_invalid,
                                   "will topic '" + packet.will->topic + "': " + address.error().message());
+        // 5.0 §3.1.3.2.3: a will payload that is not the UTF-8 its indicator
+        // announces is refused with the CONNECT, before it could be published.
+        if (auto problem = payload_format_problem(packet.will->payload, packet.will->properties); !problem.empty())
+            return refuse_connect(reason_code::payload_format_invalid,
+                                  "will topic '" + packet.will->topic + "': " + std::move(problem));
     }
 
     connected_ = true;

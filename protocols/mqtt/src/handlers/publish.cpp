@@ -1,12 +1,14 @@
 // PUBLISH from the client (§3.3): topic aliases, QoS 0/1/2 into the engine,
-// PUBACK / PUBREC only once the engine stored the message; and the will,
-// which is published like one. A RETAIN publish goes through the engine's
-// retained store: stored and delivered like any message, and also the
-// topic's retained message (an empty payload clears it, §3.3.1.3).
+// PUBACK / PUBREC only once the engine stored the message (a payload whose
+// Payload Format Indicator says UTF-8 is checked first, §3.3.2.3.2); and the
+// will, which is published like one. A RETAIN publish goes through the
+// engine's retained store: stored and delivered like any message, and also
+// the topic's retained message (an empty payload clears it, §3.3.1.3).
 #include <fmt/format.h>
 
 #include "../mqtt_log.hpp"
 #include "../mqtt_session.hpp"
+#include "gantry/protocols/mqtt/mqtt_utf8.hpp"
 
 namespace gantry::protocols::mqtt {
 
@@ -40,12 +42,12 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
 
     const auto id = packet.packet_id;
     auto address = to_engine_address(packet.topic);
-    if (!address) {
-        const auto why = "topic '" + packet.topic + "': " + address.error().message();
-        if (!v5() || packet.qos == 0) return fail(reason_code::topic_name_invalid, why);
-        mqtt_log()->warn("refusing a publish of {}: {}", who(), why);
-        return refuse_publish(packet.qos, id, reason_code::topic_name_invalid, why);
-    }
+    if (!address)
+        return refuse_invalid_publish(packet.qos, id, reason_code::topic_name_invalid,
+                                      "topic '" + packet.topic + "': " + address.error().message());
+    if (auto problem = payload_format_problem(packet.payload, packet.properties); !problem.empty())
+        return refuse_invalid_publish(packet.qos, id, reason_code::payload_format_invalid,
+                                      "topic '" + packet.topic + "': " + std::move(problem));
     if (!allowed(security::access_kind::write, packet.topic)) {
         mqtt_log()->info("dropping a publish of {} to '{}': the ACL does not allow it", who(), packet.topic);
         if (packet.qos == 0) return;
@@ -143,6 +145,24 @@ void mqtt_session::refuse_publish(std::uint8_t qos, std::uint16_t packet_id, rea
     explained.reason_string = std::move(why);
     if (qos == 1) send(puback_packet{packet_id, code, std::move(explained)});
     else send(pubrec_packet{packet_id, code, std::move(explained)});
+}
+
+void mqtt_session::refuse_invalid_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code,
+                                          std::string why) {
+    // A QoS 0 publish has no acknowledgement to carry the refusal, and 3.x
+    // acknowledgements carry no reason code: the connection ends.
+    if (!v5() || qos == 0) return fail(code, std::move(why));
+    mqtt_log()->warn("refusing a publish of {}: {}", who(), why);
+    refuse_publish(qos, packet_id, code, std::move(why));
+}
+
+std::string mqtt_session::payload_format_problem(std::span<const std::byte> payload, const properties& props) {
+    if (props.payload_format_indicator != 1) return {};
+    const auto problem = utf8_payload_problem(payload);
+    if (problem.empty()) return {};
+    return fmt::format("the payload {}, but its Payload Format Indicator 1 says UTF-8: send it as UTF-8, or "
+                       "without the indicator",
+                       problem);
 }
 
 std::optional<delayed_will> mqtt_session::publish_will() {

@@ -13,41 +13,56 @@ using namespace test;
 using enum protocol_version;
 using namespace std::string_view_literals;
 
+struct utf8_row {
+    std::string_view text;
+    bool valid;
+};
+
+const utf8_row utf8_rows[] = {
+    {"", true},
+    {"plain ascii", true},
+    {"caf\xC3\xA9", true},                      // U+00E9
+    {"\xE2\x82\xAC", true},                     // U+20AC
+    {"\xF0\x9F\x98\x80", true},                 // U+1F600
+    {"\xF4\x8F\xBF\xBF", true},                 // U+10FFFF
+    {"\xEF\xBB\xBF" "bom", true},               // U+FEFF is kept, not skipped
+    {"\x01\x1F\x7F", true},                     // control characters: allowed (see README)
+    {"\xC2\x80", true},                         // U+0080, a C1 control
+    {"\xEF\xBF\xBF", true},                     // U+FFFF, a non-character
+    {"a\0b"sv, false},                          // U+0000
+    {"\xC0\x80", false},                        // overlong U+0000
+    {"\xC1\xBF", false},                        // overlong
+    {"\xE0\x9F\xBF", false},                    // overlong 3-byte
+    {"\xF0\x8F\xBF\xBF", false},                // overlong 4-byte
+    {"\xED\xA0\x80", false},                    // U+D800
+    {"\xED\xBF\xBF", false},                    // U+DFFF
+    {"\xF4\x90\x80\x80", false},                // above U+10FFFF
+    {"\xF5\x80\x80\x80", false},
+    {"\x80", false},                            // lone continuation
+    {"\xC3", false},                            // truncated
+    {"\xE2\x82", false},
+    {"\xE2\x28\xA1", false},                    // bad continuation
+    {"\xFF", false},
+};
+
 TEST(mqtt_text, utf8_rules) {
-    struct row {
-        std::string_view text;
-        bool valid;
-    };
-    const row rows[] = {
-        {"", true},
-        {"plain ascii", true},
-        {"caf\xC3\xA9", true},                      // U+00E9
-        {"\xE2\x82\xAC", true},                     // U+20AC
-        {"\xF0\x9F\x98\x80", true},                 // U+1F600
-        {"\xF4\x8F\xBF\xBF", true},                 // U+10FFFF
-        {"\xEF\xBB\xBF" "bom", true},               // U+FEFF is kept, not skipped
-        {"\x01\x1F\x7F", true},                     // control characters: allowed (see README)
-        {"\xC2\x80", true},                         // U+0080, a C1 control
-        {"\xEF\xBF\xBF", true},                     // U+FFFF, a non-character
-        {"a\0b"sv, false},                          // U+0000
-        {"\xC0\x80", false},                        // overlong U+0000
-        {"\xC1\xBF", false},                        // overlong
-        {"\xE0\x9F\xBF", false},                    // overlong 3-byte
-        {"\xF0\x8F\xBF\xBF", false},                // overlong 4-byte
-        {"\xED\xA0\x80", false},                    // U+D800
-        {"\xED\xBF\xBF", false},                    // U+DFFF
-        {"\xF4\x90\x80\x80", false},                // above U+10FFFF
-        {"\xF5\x80\x80\x80", false},
-        {"\x80", false},                            // lone continuation
-        {"\xC3", false},                            // truncated
-        {"\xE2\x82", false},
-        {"\xE2\x28\xA1", false},                    // bad continuation
-        {"\xFF", false},
-    };
-    for (const auto& r : rows) EXPECT_EQ(valid_utf8_mqtt(r.text), r.valid) << ::testing::PrintToString(r.text);
+    for (const auto& r : utf8_rows) EXPECT_EQ(valid_utf8_mqtt(r.text), r.valid) << ::testing::PrintToString(r.text);
     EXPECT_EQ(utf8_mqtt_problem("a\0"sv), "contains U+0000");
     EXPECT_EQ(utf8_mqtt_problem("\xED\xA0\x80"), "contains a UTF-16 surrogate (U+D800..U+DFFF)");
     EXPECT_EQ(utf8_mqtt_problem("\xC0\x80"), "is not well-formed UTF-8");
+}
+
+// A payload under Payload Format Indicator 1 is checked as well-formed UTF-8
+// alone: U+0000 is a character there, not the end of a string.
+TEST(mqtt_text, utf8_payload_rules) {
+    const auto problem = [](std::string_view text) {
+        return utf8_payload_problem(std::as_bytes(std::span(text.data(), text.size())));
+    };
+    for (const auto& r : utf8_rows)
+        EXPECT_EQ(problem(r.text).empty(), r.valid || r.text == "a\0b"sv) << ::testing::PrintToString(r.text);
+    EXPECT_EQ(problem("\0\0"sv), ""sv);
+    EXPECT_EQ(problem("\xED\xBF\xBF"), "contains a UTF-16 surrogate (U+D800..U+DFFF)");
+    EXPECT_EQ(problem("ok \xE2\x82"), "is not well-formed UTF-8");
 }
 
 TEST(mqtt_text, invalid_strings_in_packets_are_malformed) {

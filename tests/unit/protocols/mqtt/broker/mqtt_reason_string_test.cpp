@@ -17,10 +17,6 @@ namespace {
 // Anonymous clients (the rules before any user line) may use open/# only.
 constexpr std::string_view open_only = "topic readwrite open/#\n";
 
-bool says(const std::optional<std::string>& reason, std::string_view text) {
-    return reason && reason->find(text) != std::string::npos;
-}
-
 connect_packet with_problem_information(std::uint8_t wanted) {
     connect_packet c;
     c.properties.request_problem_information = wanted;

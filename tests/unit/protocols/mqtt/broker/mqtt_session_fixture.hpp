@@ -95,6 +95,11 @@ private:
     mqtt_codec codec_;
 };
 
+// Whether a Reason String was sent and holds `text`.
+inline bool says(const std::optional<std::string>& reason, std::string_view text) {
+    return reason && reason->find(text) != std::string::npos;
+}
+
 // A real store and engine on a temporary directory behind an MQTT listener
 // on 127.0.0.1 with two io threads.
 class MqttSessionTest : public common::testing::engine_listener_fixture {

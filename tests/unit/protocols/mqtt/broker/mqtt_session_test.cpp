@@ -1,6 +1,6 @@
 // The MQTT session over loopback with a real store and engine: acks only
 // after the engine stored the message, delivery flow control, reason codes a
-// third-party client rarely shows, delayed wills.
+// third-party client rarely shows (0x90, 0x99), delayed wills.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -16,6 +17,8 @@
 
 namespace gantry::protocols::mqtt::test {
 namespace {
+
+using namespace std::string_view_literals;
 
 TEST_F(MqttSessionTest, PubackComesOnlyAfterTheEngineStoredTheMessage) {
     listen();
@@ -98,6 +101,78 @@ TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {
     c->send(make_publish(too_long, "m", 0));
     EXPECT_EQ(c->expect<disconnect_packet>().reason, reason_code::topic_name_invalid);
     EXPECT_TRUE(c->closed_within(5s));
+}
+
+publish_packet utf8_publish(std::string topic, std::string_view payload, std::uint8_t qos, std::uint16_t id = 0) {
+    auto p = make_publish(std::move(topic), payload, qos, id);
+    p.properties.payload_format_indicator = 1;
+    return p;
+}
+
+TEST_F(MqttSessionTest, PayloadsThatAreNotTheUtf8TheirFormatIndicatorSaysGetPayloadFormatInvalid) {
+    listen();
+    auto watcher = client();
+    watcher->connect("pfi-watcher");
+    watcher->subscribe(1, "pfi/#", 2);
+    auto c = client();
+    c->connect("pfi-publisher");
+    c->send(utf8_publish("pfi/a", "\xC3\x28", 1, 1));
+    const auto puback = c->expect<puback_packet>();
+    EXPECT_EQ(puback.packet_id, 1);
+    EXPECT_EQ(puback.reason, reason_code::payload_format_invalid);
+    EXPECT_TRUE(says(puback.properties.reason_string, "topic 'pfi/a': the payload is not well-formed UTF-8"))
+        << puback.properties.reason_string.value_or("(none)");
+    c->send(utf8_publish("pfi/b", "\xED\xA0\x80", 2, 2)); // U+D800
+    const auto pubrec = c->expect<pubrec_packet>();
+    EXPECT_EQ(pubrec.packet_id, 2);
+    EXPECT_EQ(pubrec.reason, reason_code::payload_format_invalid);
+    // Well-formed UTF-8, U+0000 included, and any bytes without the indicator are taken.
+    c->send(utf8_publish("pfi/c", "caf\xC3\xA9\0"sv, 1, 3));
+    EXPECT_EQ(c->expect<puback_packet>().reason, reason_code::success);
+    c->send(make_publish("pfi/d", "\xC3\x28", 1, 4));
+    EXPECT_EQ(c->expect<puback_packet>().reason, reason_code::success);
+    EXPECT_EQ(watcher->expect<publish_packet>().topic, "pfi/c") << "a refused payload was delivered";
+    EXPECT_EQ(watcher->expect<publish_packet>().topic, "pfi/d");
+    // QoS 0 has no acknowledgement to refuse it with: DISCONNECT.
+    c->send(utf8_publish("pfi/e", "\xFF", 0));
+    const auto disconnect = c->expect<disconnect_packet>();
+    EXPECT_EQ(disconnect.reason, reason_code::payload_format_invalid);
+    EXPECT_TRUE(says(disconnect.properties.reason_string, "topic 'pfi/e'"));
+    EXPECT_TRUE(c->closed_within(5s));
+    EXPECT_FALSE(watcher->receive(300ms)) << "a refused QoS 0 payload was delivered";
+    EXPECT_EQ(stored("pfi"), 2);
+
+    // 3.1.1 has no Payload Format Indicator: its payloads are bytes.
+    auto v3 = client(protocol_version::v3_1_1);
+    v3->connect("pfi-v3");
+    v3->send(make_publish("pfi/f", "\xC3\x28", 1, 1));
+    EXPECT_EQ(v3->expect<puback_packet>().reason, reason_code::success);
+}
+
+TEST_F(MqttSessionTest, AWillPayloadThatIsNotTheUtf8ItsFormatIndicatorSaysIsRefusedWithTheConnect) {
+    listen();
+    auto watcher = client();
+    watcher->connect("pfw-watcher");
+    watcher->subscribe(1, "pfw/#", 0);
+    const auto with_will = [](const std::string& topic, std::string_view payload) {
+        connect_packet c;
+        c.will = will_message{topic, to_bytes(payload), 0, false, {}};
+        c.will->properties.payload_format_indicator = 1;
+        return c;
+    };
+    auto refused = client();
+    const auto connack = refused->connect("pfw-bad", with_will("pfw/bad", "\xC0\x80"));
+    EXPECT_EQ(connack.reason, reason_code::payload_format_invalid);
+    EXPECT_TRUE(says(connack.properties.reason_string, "will topic 'pfw/bad': the payload is not well-formed UTF-8"))
+        << connack.properties.reason_string.value_or("(none)");
+    EXPECT_TRUE(refused->closed_within(5s));
+
+    auto good = client();
+    EXPECT_EQ(good->connect("pfw-good", with_will("pfw/good", "bye\0"sv)).reason, reason_code::success);
+    good->cut();
+    const auto will = watcher->expect<publish_packet>();
+    EXPECT_EQ(will.topic, "pfw/good") << "the refused CONNECT's will was published";
+    EXPECT_EQ(will.properties.payload_format_indicator, 1);
 }
 
 TEST_F(MqttSessionTest, UnsubscribeAndUnknownPacketIdentifiers) {
