@@ -1,6 +1,7 @@
 // Feeds arbitrary bytes to the MQTT decoder in every version; whatever
 // decodes must re-encode, and decode again to the same packet, and a
-// packet's prefix must ask for more bytes rather than fail.
+// packet's prefix must ask for more bytes rather than fail, and a PUBLISH
+// encoded up to its payload must be the same bytes as the whole packet.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -43,6 +44,15 @@ void check(std::span<const std::byte> input, protocol_version version) {
     // The encoding is canonical: encoding it again changes nothing.
     const auto twice = mqtt_codec::encode(again.packet, again.version);
     if (!twice || twice.value() != encoded.value()) __builtin_trap();
+    // A PUBLISH's head with its payload sent behind it is the same packet.
+    if (const auto* publish = std::get_if<publish_packet>(&decoded.packet)) {
+        auto head_only = *publish;
+        head_only.payload.clear();
+        auto split = mqtt_codec::encode_publish(head_only, publish->payload.size(), decoded.version);
+        if (!split) __builtin_trap();
+        split.value().insert(split.value().end(), publish->payload.begin(), publish->payload.end());
+        if (split.value() != encoded.value()) __builtin_trap();
+    }
 }
 
 } // namespace

@@ -581,11 +581,12 @@ std::vector<engine::stored_record> core_engine::find_stored_by_key(const std::st
     return out;
 }
 
-std::optional<engine::delivery> core_engine::to_delivery(const store::record_ref&,
-                                                         const store::decoded_record& record,
-                                                         int delivery_count) const {
+std::optional<engine::delivery> core_engine::to_delivery(const store::record_ref& ref,
+                                                         const store::decoded_record& record, int delivery_count,
+                                                         body_placement body) const {
     engine::delivery d;
-    d.msg = decode_message(record);
+    d.msg = decode_message(record, body);
+    if (body == body_placement::in_place) d.stored_body = {record.body, ref.file};
     d.delivery_count = delivery_count;
     d.store_timestamp = record.store_timestamp;
     d.physical_offset = record.physical_offset;

@@ -100,7 +100,8 @@ std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscri
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;
     }
-    auto d = to_delivery(ref, record, record.reconsume_times + 1 + t.redeliveries);
+    auto d = to_delivery(ref, record, record.reconsume_times + 1 + t.redeliveries,
+                         sub.options().body_in_place ? body_placement::in_place : body_placement::copied);
     if (!d) {
         queue.ack(t.offset, t.delivery_id);
         return std::nullopt;

@@ -109,10 +109,10 @@ result<std::string> encode_properties(const engine::message& msg) {
     return w.take();
 }
 
-engine::message decode_message(const store::decoded_record& record) {
+engine::message decode_message(const store::decoded_record& record, body_placement body) {
     engine::message msg;
     msg.topic = record.topic;
-    msg.body = store::as_chars(record.body);
+    if (body == body_placement::copied) msg.body = store::as_chars(record.body);
     msg.born_time_ms = record.born_timestamp;
     // Room for a few at the first: one allocation for most messages.
     auto add_property = [&](std::string_view name, std::string_view value) {

@@ -38,6 +38,17 @@ void output_queue::push(std::span<const asio::const_buffer> buffers, std::shared
     entries_.push_back(std::move(e));
 }
 
+void output_queue::push(std::vector<std::byte> head, std::span<const std::byte> tail,
+                        std::shared_ptr<const void> keep_alive) {
+    if (tail.empty()) return push(std::move(head));
+    auto& e = entries_.emplace_back();
+    if (!head.empty()) e.buffers.push_back(asio::buffer(e.owned.emplace<std::vector<std::byte>>(std::move(head))));
+    e.buffers.push_back(asio::buffer(tail.data(), tail.size()));
+    e.keep_alive = std::move(keep_alive);
+    e.bytes = asio::buffer_size(e.buffers);
+    bytes_ += e.bytes;
+}
+
 std::span<const asio::const_buffer> output_queue::gather() {
     assert(gathered_entries_ == 0 && "gather() again before release_gathered()");
     gathered_.clear();

@@ -84,10 +84,14 @@ mqtt_packet read_packet(wire_reader& reader, std::uint8_t flags, protocol_versio
     return pingreq_packet{};
 }
 
+std::uint8_t publish_flags(const publish_packet& publish) {
+    return static_cast<std::uint8_t>((publish.dup ? 0x08 : 0) | (publish.qos << 1) | (publish.retain ? 1 : 0));
+}
+
 std::uint8_t first_byte(const mqtt_packet& packet) {
     std::uint8_t flags = 0;
     if (const auto* publish = std::get_if<publish_packet>(&packet)) {
-        flags = static_cast<std::uint8_t>((publish->dup ? 0x08 : 0) | (publish->qos << 1) | (publish->retain ? 1 : 0));
+        flags = publish_flags(*publish);
     } else if (std::holds_alternative<pubrel_packet>(packet) || std::holds_alternative<subscribe_packet>(packet) ||
                std::holds_alternative<unsubscribe_packet>(packet)) {
         flags = 0x02;
@@ -169,6 +173,24 @@ result<std::vector<std::byte>> mqtt_codec::encode(const mqtt_packet& packet, pro
     std::vector<std::byte> out;
     auto size = encode_into(packet, version, out);
     if (!size) return size.error();
+    return out;
+}
+
+result<std::vector<std::byte>> mqtt_codec::encode_publish(const publish_packet& packet, std::size_t payload_after,
+                                                          protocol_version version) {
+    wire_writer counter;
+    detail::write_packet(counter, packet, version);
+    if (!counter.ok()) return counter.error();
+    if (counter.size() > max_remaining_length || payload_after > max_remaining_length - counter.size())
+        return mqtt_errc::packet_too_large;
+    const auto remaining = static_cast<std::uint32_t>(counter.size() + payload_after);
+    std::vector<std::byte> out;
+    out.reserve(5 + counter.size());
+    out.push_back(std::byte{static_cast<std::uint8_t>((static_cast<unsigned>(packet_type::publish) << 4) |
+                                                      publish_flags(packet))});
+    append_variable_byte_integer(remaining, out);
+    wire_writer writer(out);
+    detail::write_packet(writer, packet, version);
     return out;
 }
 

@@ -185,21 +185,28 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         state.overlapping.expect(q.d.physical_offset, ids);
     }
     auto new_alias_topic = alias_topic(publish);
-    if (client_max_packet_size_ > 0) {
-        const auto size = mqtt_codec::encoded_size(publish, version_);
-        if (size && *size > client_max_packet_size_) {
-            // 5.0 §3.1.2.11.4: discarded as if delivered.
-            mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", *size,
-                             publish.topic.empty() ? fmt::format("topic alias {}", *publish.properties.topic_alias)
-                                                   : publish.topic,
-                             who(), client_max_packet_size_);
-            settle(sub, q.d.handle, q.retained);
-            return true;
-        }
+    const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
+    auto head = mqtt_codec::encode_publish(publish, stored_body.bytes.size(), version_);
+    const auto topic_named = [&] {
+        return publish.topic.empty() ? fmt::format("topic alias {}", *publish.properties.topic_alias) : publish.topic;
+    };
+    if (!head) {
+        mqtt_log()->error("cannot send a message on '{}' to {}: {}; it is skipped", topic_named(), who(),
+                          head.error().message());
+        settle(sub, q.d.handle, q.retained);
+        return true;
+    }
+    if (const auto size = head->size() + stored_body.bytes.size();
+        client_max_packet_size_ > 0 && size > client_max_packet_size_) {
+        // 5.0 §3.1.2.11.4: discarded as if delivered.
+        mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", size,
+                         topic_named(), who(), client_max_packet_size_);
+        settle(sub, q.d.handle, q.retained);
+        return true;
     }
     if (publish.qos == 2 && !q.retained)
         journal_qos2({qos2_step::kind::sent, publish.packet_id, place_of(*sub, q.d.handle)});
-    send(publish);
+    conn_.send(std::move(*head), stored_body.bytes, stored_body.keep_alive);
     if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
         settle(sub, q.d.handle, q.retained);

@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <system_error>
 
 #include "gantry/engine/message.hpp"
+#include "gantry/engine/stored_record.hpp"
 
 namespace gantry::engine {
 
@@ -31,6 +33,16 @@ struct delivery {
     // Where the delivered record lies in the commit log: one record, one
     // offset (its RocketMQ offset msgId, specs §3.6, is made of it).
     std::int64_t physical_offset = 0;
+    // For a subscription with body_in_place, the body where it lies in the
+    // commit log, and msg.body is empty: a protocol writes it out without a
+    // copy. Empty otherwise, and for messages that do not come from the log
+    // (retained ones).
+    stored_record stored_body;
+
+    // The body, wherever it is.
+    std::span<const std::byte> body() const noexcept {
+        return stored_body.keep_alive ? stored_body.bytes : std::as_bytes(std::span(msg.body));
+    }
 };
 
 // The AMQP outcome set (DESIGN.md): MQTT PUBACK and STOMP ACK map to

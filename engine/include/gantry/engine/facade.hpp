@@ -16,6 +16,7 @@
 #include "gantry/engine/operation_context.hpp"
 #include "gantry/engine/result.hpp"
 #include "gantry/engine/retained_store.hpp"
+#include "gantry/engine/stored_record.hpp"
 #include "gantry/engine/subscription_options.hpp"
 
 namespace gantry::engine {
@@ -67,13 +68,6 @@ struct record_append {
     std::int64_t born_timestamp = 0;
     host_address born_host;
     std::int32_t reconsume_times = 0;
-};
-
-// A stored record exactly as it lies in the commit log, and what keeps that
-// memory mapped until the caller has written it out.
-struct stored_record {
-    std::span<const std::byte> bytes;
-    std::shared_ptr<const void> keep_alive;
 };
 
 struct append_receipt {

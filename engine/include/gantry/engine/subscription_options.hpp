@@ -66,6 +66,10 @@ struct subscription_options {
     // priorities go first, equal ones in stored order. Off, delivery keeps
     // the stored order of each queue (MQTT requires it).
     bool by_priority = false;
+    // Deliveries point at their bodies in the commit log (delivery::
+    // stored_body) instead of copying them into the message, for a protocol
+    // that sends the body as it is stored.
+    bool body_in_place = false;
 };
 
 } // namespace gantry::engine

@@ -132,6 +132,7 @@ engine::subscription_options mqtt_session::engine_options(const engine_filter& m
     // 5.0 §4.4: a message goes again only when the session reconnects, never
     // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
     options.ack_timeout = v5() ? never_redeliver_while_connected : module_.options.delivery_ack_timeout;
+    options.body_in_place = true; // send_delivery writes it out from the log
     return options;
 }
 

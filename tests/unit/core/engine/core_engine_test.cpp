@@ -51,6 +51,33 @@ TEST_F(CoreEngineTest, DeliversWithinCreditAndNoFurther) {
     EXPECT_EQ(records.size(), 5u) << "each delivery names its own record";
 }
 
+TEST_F(CoreEngineTest, ABodyInPlaceIsTheStoredRecordsOwnBytes) {
+    append("orders", "first body");
+    auto in_place = std::make_shared<recording_sink>();
+    auto options = shared("orders", "in-place");
+    options.body_in_place = true;
+    engine_->grant_credit(subscribe(options, in_place), 1);
+    auto copied = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(shared("orders", "copied"), copied), 1);
+    ASSERT_TRUE(in_place->wait_for(1));
+    ASSERT_TRUE(copied->wait_for(1));
+
+    const auto d = in_place->deliveries().front();
+    EXPECT_TRUE(d.msg.body.empty());
+    ASSERT_TRUE(d.stored_body.keep_alive);
+    EXPECT_EQ(store::as_chars(d.body()), "first body");
+    const auto record = engine_->stored_record_at(d.physical_offset);
+    ASSERT_TRUE(record);
+    const auto* begin = record->bytes.data();
+    EXPECT_GE(d.stored_body.bytes.data(), begin);
+    EXPECT_LE(d.stored_body.bytes.data() + d.stored_body.bytes.size(), begin + record->bytes.size());
+
+    const auto c = copied->deliveries().front();
+    EXPECT_EQ(c.msg.body, "first body");
+    EXPECT_FALSE(c.stored_body.keep_alive);
+    EXPECT_EQ(store::as_chars(c.body()), "first body");
+}
+
 TEST_F(CoreEngineTest, CompetingConsumersNeverHoldTheSameMessage) {
     constexpr std::size_t messages = 300;
     constexpr int prefetch = 10;

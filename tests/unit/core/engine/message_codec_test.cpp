@@ -25,7 +25,7 @@ engine::message round_trip(const engine::message& m) {
     store::encode_record(bytes, s, {}, host);
     const auto record = store::decode_record(bytes);
     EXPECT_TRUE(record);
-    return decode_message(*record);
+    return decode_message(*record, body_placement::copied);
 }
 
 TEST(MessageCodec, EveryFieldSurvivesARecord) {

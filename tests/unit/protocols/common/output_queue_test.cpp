@@ -78,6 +78,23 @@ TEST(OutputQueueTest, OwnsBytesItIsGivenShortOrLong) {
     EXPECT_TRUE(queue.empty());
 }
 
+TEST(OutputQueueTest, SendsAnOwnedHeadBeforeATailItKeepsAlive) {
+    output_queue queue;
+    auto stored = std::make_shared<const std::string>("payload");
+    std::weak_ptr<const std::string> token = stored;
+    const auto tail = std::as_bytes(std::span(*stored));
+    queue.push(std::vector<std::byte>{std::byte{'<'}, std::byte{'>'}}, tail, std::move(stored));
+    queue.push(std::vector<std::byte>{std::byte{'h'}}, {}, nullptr); // no tail: the head alone
+    EXPECT_EQ(queue.bytes(), 10u);
+    const auto buffers = queue.gather();
+    ASSERT_EQ(buffers.size(), 3u);
+    EXPECT_EQ(buffers[1].data(), tail.data()); // sent from where it lies, not copied
+    EXPECT_EQ(flatten(buffers), "<>payloadh");
+    EXPECT_FALSE(token.expired());
+    queue.release_gathered();
+    EXPECT_TRUE(token.expired());
+}
+
 TEST(OutputQueueTest, IgnoresEmptyBuffers) {
     output_queue queue;
     const asio::const_buffer parts[] = {asio::const_buffer(), asio::buffer("ab", 2), asio::const_buffer()};

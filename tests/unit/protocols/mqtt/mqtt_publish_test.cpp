@@ -45,6 +45,30 @@ TEST(mqtt_publish, v5_with_every_publish_property) {
     EXPECT_EQ(mqtt_codec::encode(expected, v3_1_1).value(), mqtt_codec::encode(plain, v3_1_1).value());
 }
 
+TEST(mqtt_publish, a_payload_sent_behind_the_encoded_head_counts_in_its_remaining_length) {
+    for (const auto version : {v3_1_1, v5}) {
+        auto whole = make_publish("a/b", "hello", 1, 10);
+        whole.properties.content_type = "text/plain";
+        auto head_only = whole;
+        head_only.payload.clear();
+        auto head = mqtt_codec::encode_publish(head_only, whole.payload.size(), version).value();
+        head.insert(head.end(), whole.payload.begin(), whole.payload.end());
+        EXPECT_EQ(head, mqtt_codec::encode(whole, version).value());
+        // Part of the payload in the packet, the rest behind it.
+        auto half = whole;
+        half.payload.resize(2);
+        auto split = mqtt_codec::encode_publish(half, whole.payload.size() - 2, version).value();
+        split.insert(split.end(), whole.payload.begin() + 2, whole.payload.end());
+        EXPECT_EQ(split, mqtt_codec::encode(whole, version).value());
+    }
+    EXPECT_EQ(mqtt_codec::encode_publish(make_publish("a/b", ""), max_remaining_length - 5, v3_1_1).value(),
+              wire("30 FF FF FF 7F 00 03 'a/b'"));
+    EXPECT_EQ(mqtt_codec::encode_publish(make_publish("a/b", ""), max_remaining_length - 4, v3_1_1).error(),
+              mqtt_errc::packet_too_large);
+    EXPECT_EQ(mqtt_codec::encode_publish(make_publish("a/+", ""), 1, v3_1_1).error(),
+              mqtt_errc::invalid_topic_name);
+}
+
 TEST(mqtt_publish, empty_topic_needs_a_topic_alias_in_5_0) {
     auto aliased = make_publish("", "");
     aliased.properties.topic_alias = 7;

@@ -14,6 +14,7 @@
 #include "gantry/core/core_config.hpp"
 #include "gantry/core/delay_scheduler.hpp"
 #include "gantry/core/group_config_registry.hpp"
+#include "gantry/core/message_codec.hpp"
 #include "gantry/core/retained_index.hpp"
 #include "gantry/core/subscription.hpp"
 #include "gantry/core/topic_registry.hpp"
@@ -175,7 +176,8 @@ private:
                                                   const pop_queue::taken& t);
     void hand_over(subscription& sub, engine::delivery&& d);
     std::optional<engine::delivery> to_delivery(const store::record_ref& ref, const store::decoded_record& record,
-                                                int delivery_count) const;
+                                                int delivery_count,
+                                                body_placement body = body_placement::copied) const;
     void wake_group(const consumer_group& group);
 
     // Copies a delivery to the retry or dead-letter topic, then acks it (or

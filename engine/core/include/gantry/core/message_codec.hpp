@@ -43,8 +43,13 @@ bool is_reserved_property(std::string_view name);
 // would exceed 32767 bytes.
 result<std::string> encode_properties(const engine::message& msg);
 
+enum class body_placement {
+    copied,   // into message::body
+    in_place, // left in the record: message::body stays empty
+};
+
 // The message a record carries. A redelivered record (retry or dead-letter
 // topic) reports the topic the message was first sent to.
-engine::message decode_message(const store::decoded_record& record);
+engine::message decode_message(const store::decoded_record& record, body_placement body);
 
 } // namespace gantry::core

@@ -31,6 +31,10 @@ public:
     // Queues bytes the queue takes ownership of.
     void push(std::vector<std::byte> bytes);
     void push(std::string bytes);
+    // Queues `head`, which the queue takes, then `tail`, whose bytes stay
+    // valid while `keep_alive` lives: a frame around a payload sent from
+    // where it lies.
+    void push(std::vector<std::byte> head, std::span<const std::byte> tail, std::shared_ptr<const void> keep_alive);
 
     // Bytes queued, the ones being written included.
     std::size_t bytes() const noexcept { return bytes_; }
