@@ -48,10 +48,11 @@ void check(std::span<const std::byte> input, protocol_version version) {
     if (const auto* publish = std::get_if<publish_packet>(&decoded.packet)) {
         auto head_only = *publish;
         head_only.payload.clear();
-        auto split = mqtt_codec::encode_publish(head_only, publish->payload.size(), decoded.version);
-        if (!split) __builtin_trap();
-        split.value().insert(split.value().end(), publish->payload.begin(), publish->payload.end());
-        if (split.value() != encoded.value()) __builtin_trap();
+        std::vector<std::byte> split;
+        const auto head = mqtt_codec::encode_publish_into(head_only, publish->payload.size(), decoded.version, split);
+        if (!head || *head != split.size()) __builtin_trap();
+        split.insert(split.end(), publish->payload.begin(), publish->payload.end());
+        if (split != encoded.value()) __builtin_trap();
     }
 }
 

@@ -72,9 +72,9 @@ void connection::send(std::vector<std::byte> bytes) {
     queue_output([&](output_queue& out) { out.push(std::move(bytes)); });
 }
 
-void connection::send(std::vector<std::byte> head, std::span<const std::byte> tail,
+void connection::send(std::span<const std::byte> head, std::span<const std::byte> tail,
                       std::shared_ptr<const void> keep_alive) {
-    queue_output([&](output_queue& out) { out.push(std::move(head), tail, std::move(keep_alive)); });
+    queue_output([&](output_queue& out) { out.push(head, tail, std::move(keep_alive)); });
 }
 
 template <typename Push>

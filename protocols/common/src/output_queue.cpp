@@ -38,12 +38,16 @@ void output_queue::push(std::span<const asio::const_buffer> buffers, std::shared
     entries_.push_back(std::move(e));
 }
 
-void output_queue::push(std::vector<std::byte> head, std::span<const std::byte> tail,
+void output_queue::push(std::span<const std::byte> head, std::span<const std::byte> tail,
                         std::shared_ptr<const void> keep_alive) {
-    if (tail.empty()) return push(std::move(head));
+    if (head.empty() && tail.empty()) return;
     auto& e = entries_.emplace_back();
-    if (!head.empty()) e.buffers.push_back(asio::buffer(e.owned.emplace<std::vector<std::byte>>(std::move(head))));
-    e.buffers.push_back(asio::buffer(tail.data(), tail.size()));
+    if (!head.empty()) {
+        using head_bytes = boost::container::small_vector<std::byte, inline_head_bytes>;
+        const auto& copy = e.owned.emplace<head_bytes>(head.begin(), head.end());
+        e.buffers.push_back(asio::buffer(copy.data(), copy.size()));
+    }
+    if (!tail.empty()) e.buffers.push_back(asio::buffer(tail.data(), tail.size()));
     e.keep_alive = std::move(keep_alive);
     e.bytes = asio::buffer_size(e.buffers);
     bytes_ += e.bytes;

@@ -176,22 +176,21 @@ result<std::vector<std::byte>> mqtt_codec::encode(const mqtt_packet& packet, pro
     return out;
 }
 
-result<std::vector<std::byte>> mqtt_codec::encode_publish(const publish_packet& packet, std::size_t payload_after,
-                                                          protocol_version version) {
+result<std::size_t> mqtt_codec::encode_publish_into(const publish_packet& packet, std::size_t payload_after,
+                                                    protocol_version version, std::vector<std::byte>& out) {
     wire_writer counter;
     detail::write_packet(counter, packet, version);
     if (!counter.ok()) return counter.error();
     if (counter.size() > max_remaining_length || payload_after > max_remaining_length - counter.size())
         return mqtt_errc::packet_too_large;
-    const auto remaining = static_cast<std::uint32_t>(counter.size() + payload_after);
-    std::vector<std::byte> out;
-    out.reserve(5 + counter.size());
+    const auto start = out.size();
+    out.reserve(start + 5 + counter.size());
     out.push_back(std::byte{static_cast<std::uint8_t>((static_cast<unsigned>(packet_type::publish) << 4) |
                                                       publish_flags(packet))});
-    append_variable_byte_integer(remaining, out);
+    append_variable_byte_integer(static_cast<std::uint32_t>(counter.size() + payload_after), out);
     wire_writer writer(out);
     detail::write_packet(writer, packet, version);
-    return out;
+    return out.size() - start;
 }
 
 } // namespace gantry::protocols::mqtt

@@ -186,7 +186,9 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     }
     auto new_alias_topic = alias_topic(publish);
     const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
-    auto head = mqtt_codec::encode_publish(publish, stored_body.bytes.size(), version_);
+    thread_local std::vector<std::byte> head_bytes; // copied into the output queue: no allocation per delivery
+    head_bytes.clear();
+    const auto head = mqtt_codec::encode_publish_into(publish, stored_body.bytes.size(), version_, head_bytes);
     const auto topic_named = [&] {
         return publish.topic.empty() ? fmt::format("topic alias {}", *publish.properties.topic_alias) : publish.topic;
     };
@@ -196,7 +198,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         settle(sub, q.d.handle, q.retained);
         return true;
     }
-    if (const auto size = head->size() + stored_body.bytes.size();
+    if (const auto size = *head + stored_body.bytes.size();
         client_max_packet_size_ > 0 && size > client_max_packet_size_) {
         // 5.0 §3.1.2.11.4: discarded as if delivered.
         mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", size,
@@ -206,7 +208,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     }
     if (publish.qos == 2 && !q.retained)
         journal_qos2({qos2_step::kind::sent, publish.packet_id, place_of(*sub, q.d.handle)});
-    conn_.send(std::move(*head), stored_body.bytes, stored_body.keep_alive);
+    conn_.send(head_bytes, stored_body.bytes, stored_body.keep_alive);
     if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
         settle(sub, q.d.handle, q.retained);

@@ -83,13 +83,17 @@ TEST(OutputQueueTest, SendsAnOwnedHeadBeforeATailItKeepsAlive) {
     auto stored = std::make_shared<const std::string>("payload");
     std::weak_ptr<const std::string> token = stored;
     const auto tail = std::as_bytes(std::span(*stored));
-    queue.push(std::vector<std::byte>{std::byte{'<'}, std::byte{'>'}}, tail, std::move(stored));
+    std::vector<std::byte> head{std::byte{'<'}, std::byte{'>'}};
+    queue.push(head, tail, std::move(stored));
+    head.assign(2, std::byte{'x'}); // the queue has its own copy
     queue.push(std::vector<std::byte>{std::byte{'h'}}, {}, nullptr); // no tail: the head alone
-    EXPECT_EQ(queue.bytes(), 10u);
+    const std::string long_head(output_queue::inline_head_bytes + 1, 'L');
+    queue.push(std::as_bytes(std::span(long_head)), {}, nullptr);
+    EXPECT_EQ(queue.bytes(), 10u + long_head.size());
     const auto buffers = queue.gather();
-    ASSERT_EQ(buffers.size(), 3u);
+    ASSERT_EQ(buffers.size(), 4u);
     EXPECT_EQ(buffers[1].data(), tail.data()); // sent from where it lies, not copied
-    EXPECT_EQ(flatten(buffers), "<>payloadh");
+    EXPECT_EQ(flatten(buffers), "<>payloadh" + long_head);
     EXPECT_FALSE(token.expired());
     queue.release_gathered();
     EXPECT_TRUE(token.expired());

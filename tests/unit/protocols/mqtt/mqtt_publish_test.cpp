@@ -46,27 +46,36 @@ TEST(mqtt_publish, v5_with_every_publish_property) {
 }
 
 TEST(mqtt_publish, a_payload_sent_behind_the_encoded_head_counts_in_its_remaining_length) {
+    const auto head_of = [](const publish_packet& packet, std::size_t payload_after, protocol_version version) {
+        bytes out{std::byte{0xEE}}; // appended to what is there
+        const auto size = mqtt_codec::encode_publish_into(packet, payload_after, version, out);
+        EXPECT_TRUE(size) << size.error().message();
+        EXPECT_EQ(size ? *size : 0, out.size() - 1);
+        return bytes(out.begin() + 1, out.end());
+    };
     for (const auto version : {v3_1_1, v5}) {
         auto whole = make_publish("a/b", "hello", 1, 10);
         whole.properties.content_type = "text/plain";
         auto head_only = whole;
         head_only.payload.clear();
-        auto head = mqtt_codec::encode_publish(head_only, whole.payload.size(), version).value();
+        auto head = head_of(head_only, whole.payload.size(), version);
         head.insert(head.end(), whole.payload.begin(), whole.payload.end());
         EXPECT_EQ(head, mqtt_codec::encode(whole, version).value());
         // Part of the payload in the packet, the rest behind it.
         auto half = whole;
         half.payload.resize(2);
-        auto split = mqtt_codec::encode_publish(half, whole.payload.size() - 2, version).value();
+        auto split = head_of(half, whole.payload.size() - 2, version);
         split.insert(split.end(), whole.payload.begin() + 2, whole.payload.end());
         EXPECT_EQ(split, mqtt_codec::encode(whole, version).value());
     }
-    EXPECT_EQ(mqtt_codec::encode_publish(make_publish("a/b", ""), max_remaining_length - 5, v3_1_1).value(),
-              wire("30 FF FF FF 7F 00 03 'a/b'"));
-    EXPECT_EQ(mqtt_codec::encode_publish(make_publish("a/b", ""), max_remaining_length - 4, v3_1_1).error(),
+    EXPECT_EQ(head_of(make_publish("a/b", ""), max_remaining_length - 5, v3_1_1), wire("30 FF FF FF 7F 00 03 'a/b'"));
+    bytes untouched{std::byte{1}};
+    EXPECT_EQ(mqtt_codec::encode_publish_into(make_publish("a/b", ""), max_remaining_length - 4, v3_1_1, untouched)
+                  .error(),
               mqtt_errc::packet_too_large);
-    EXPECT_EQ(mqtt_codec::encode_publish(make_publish("a/+", ""), 1, v3_1_1).error(),
+    EXPECT_EQ(mqtt_codec::encode_publish_into(make_publish("a/+", ""), 1, v3_1_1, untouched).error(),
               mqtt_errc::invalid_topic_name);
+    EXPECT_EQ(untouched, bytes{std::byte{1}});
 }
 
 TEST(mqtt_publish, empty_topic_needs_a_topic_alias_in_5_0) {

@@ -75,9 +75,9 @@ public:
     // Queues bytes the connection takes ownership of.
     void send(std::string bytes);
     void send(std::vector<std::byte> bytes);
-    // Queues `head`, which the connection takes, then `tail`, valid while
-    // `keep_alive` lives: a frame whose payload is sent from the commit log.
-    void send(std::vector<std::byte> head, std::span<const std::byte> tail, std::shared_ptr<const void> keep_alive);
+    // Queues a copy of `head`, then `tail`, valid while `keep_alive` lives:
+    // a frame whose payload is sent from the commit log.
+    void send(std::span<const std::byte> head, std::span<const std::byte> tail, std::shared_ptr<const void> keep_alive);
 
     // Stops reading, writes what is queued, ends the stream politely and
     // closes with `reason` (at the latest after flushTimeout). For a protocol

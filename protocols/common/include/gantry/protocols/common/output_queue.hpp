@@ -31,10 +31,12 @@ public:
     // Queues bytes the queue takes ownership of.
     void push(std::vector<std::byte> bytes);
     void push(std::string bytes);
-    // Queues `head`, which the queue takes, then `tail`, whose bytes stay
-    // valid while `keep_alive` lives: a frame around a payload sent from
-    // where it lies.
-    void push(std::vector<std::byte> head, std::span<const std::byte> tail, std::shared_ptr<const void> keep_alive);
+    // Queues a copy of `head`, then `tail`, whose bytes stay valid while
+    // `keep_alive` lives: a frame around a payload sent from where it lies.
+    // A head of up to inline_head_bytes is kept in the queue's own entry,
+    // with no allocation.
+    void push(std::span<const std::byte> head, std::span<const std::byte> tail, std::shared_ptr<const void> keep_alive);
+    static constexpr std::size_t inline_head_bytes = 64;
 
     // Bytes queued, the ones being written included.
     std::size_t bytes() const noexcept { return bytes_; }
@@ -53,7 +55,9 @@ private:
         // Most chunks are one or two buffers (a frame; a header and a payload).
         boost::container::small_vector<asio::const_buffer, 2> buffers;
         std::shared_ptr<const void> keep_alive;
-        std::variant<std::monostate, std::vector<std::byte>, std::string> owned;
+        std::variant<std::monostate, std::vector<std::byte>, std::string,
+                     boost::container::small_vector<std::byte, inline_head_bytes>>
+            owned;
         std::size_t bytes = 0;
     };
     template <typename Bytes>

@@ -65,11 +65,12 @@ public:
 
     static result<std::size_t> encoded_size(const mqtt_packet& packet, protocol_version version);
 
-    // A PUBLISH whose payload goes on, past packet.payload, with
-    // `payload_after` bytes the caller sends right behind these: a payload
-    // written from where it is stored, without a copy.
-    static result<std::vector<std::byte>> encode_publish(const publish_packet& packet, std::size_t payload_after,
-                                                         protocol_version version);
+    // Appends a PUBLISH whose payload goes on, past packet.payload, with
+    // `payload_after` bytes the caller sends right behind these (a payload
+    // written from where it is stored, without a copy); returns the size
+    // appended, and leaves `out` unchanged on error.
+    static result<std::size_t> encode_publish_into(const publish_packet& packet, std::size_t payload_after,
+                                                   protocol_version version, std::vector<std::byte>& out);
 
 private:
     std::size_t max_packet_size_;
