@@ -1,11 +1,10 @@
 #include "gantry/namesrv/register_broker_body.hpp"
 
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/zlib_stream.hpp"
 
-#include <zlib.h>
 
 #include <algorithm>
-#include <array>
 #include <string_view>
 #include <utility>
 
@@ -91,26 +90,13 @@ result<broker_registration> parse_json_body(std::span<const std::byte> body) {
 }
 
 result<std::string> inflate_body(std::span<const std::byte> body) {
-    z_stream stream{};
-    if (inflateInit(&stream) != Z_OK) return namesrv_errc::malformed_register_body;
-    stream.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(body.data()));
-    stream.avail_in = static_cast<uInt>(body.size());
-    std::string out;
-    std::array<char, 64 * 1024> chunk{};
-    int status = Z_OK;
-    while (status == Z_OK) {
-        stream.next_out = reinterpret_cast<Bytef*>(chunk.data());
-        stream.avail_out = static_cast<uInt>(chunk.size());
-        status = inflate(&stream, Z_NO_FLUSH);
-        out.append(chunk.data(), chunk.size() - stream.avail_out);
-        if (out.size() > max_inflated_register_body) {
-            inflateEnd(&stream);
-            return namesrv_errc::register_body_too_large;
-        }
+    auto inflated = store::inflate_zlib(body, max_inflated_register_body);
+    switch (inflated.result) {
+    case store::inflated_stream::outcome::inflated: return std::move(inflated.bytes);
+    case store::inflated_stream::outcome::too_large: return namesrv_errc::register_body_too_large;
+    case store::inflated_stream::outcome::malformed: break;
     }
-    inflateEnd(&stream);
-    if (status != Z_STREAM_END) return namesrv_errc::malformed_register_body;
-    return out;
+    return namesrv_errc::malformed_register_body;
 }
 
 // Big-endian length-prefixed pieces of the inflated body.

@@ -1230,6 +1230,14 @@ class mqtt_test(harness.gantryd_test_case):
         msg = wild.next_message()
         self.assertEqual((msg.topic, msg.payload), ("native/b/c", b"from-remoting"))
 
+    def test_a_rocketmq_producers_compressed_body_reaches_mqtt_inflated(self):
+        sub = self.paho("compressed-sub")
+        sub.subscribe("packed/#", 1)
+        body = b"".join(b"line %d of a report that RocketMQ clients compress\n" % i for i in range(200))
+        clients.send_compressed(self.port, "packed", body, "r")
+        msg = sub.next_message()
+        self.assertEqual((msg.topic, msg.payload), ("packed/r", body))
+
 
 if __name__ == "__main__":
     harness.main(__doc__)

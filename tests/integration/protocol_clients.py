@@ -16,6 +16,7 @@ import struct
 import subprocess
 import threading
 import time
+import zlib
 
 import paho.mqtt.client as paho
 import stomp
@@ -607,12 +608,12 @@ def broker_runtime_info(port):
     return json.loads(body)["table"]
 
 
-def send_message(remoting, topic, body, properties, queue_id=0, producer_group="test-producer"):
+def send_message(remoting, topic, body, properties, queue_id=0, producer_group="test-producer", sys_flag=0):
     """SEND_MESSAGE_V2 of `body` with `properties` ((name, value) pairs, in
     order) to queue `queue_id` of `topic`: gantryd's (header, body)."""
     text = "".join(n + NAME_VALUE_SEPARATOR + v + PROPERTY_SEPARATOR for n, v in properties)
     return remoting.request(SEND_MESSAGE_V2, {
-        "a": producer_group, "b": topic, "c": "TBW102", "d": "4", "e": str(queue_id), "f": "0",
+        "a": producer_group, "b": topic, "c": "TBW102", "d": "4", "e": str(queue_id), "f": str(sys_flag),
         "g": str(int(time.time() * 1000)), "h": "0", "i": text, "j": "0", "k": "false", "m": "false"}, body)
 
 
@@ -623,6 +624,18 @@ def pull_message(remoting, topic, queue_id, group, max_messages=32, sys_flag=4, 
         "consumerGroup": group, "topic": topic, "queueId": str(queue_id), "queueOffset": "0",
         "maxMsgNums": str(max_messages), "sysFlag": str(sys_flag), "commitOffset": "0",
         "suspendTimeoutMillis": str(suspend_ms), "subscription": "*", "subVersion": "0", "expressionType": "TAG"})
+
+
+def send_compressed(port, topic, body, tag):
+    """`body` sent as RocketMQ clients send one past 4 KiB: zlib-compressed,
+    sysFlag COMPRESSED. The offset message id gantryd answers with."""
+    remoting = remoting_client(port)
+    try:
+        header, _ = send_message(remoting, topic, zlib.compress(body), [("TAGS", tag)], sys_flag=1)
+    finally:
+        remoting.close()
+    assert header["code"] == SUCCESS, header
+    return header["extFields"]["msgId"]
 
 
 class native_client:

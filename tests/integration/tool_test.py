@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import gantryd_harness as harness
+import protocol_clients as clients
 
 TOOL_TIMEOUT = 30.0
 
@@ -74,6 +75,14 @@ class tool_test(harness.gantryd_test_case):
         self.assertEqual(self.gantry("message", "query", "-t", "Lookups", "-k", "nothing"), "")
         self.gantry("message", "get", "NOT-AN-ID", expect=1)
         self.assertIn("not an offset message id", self.last_stderr)
+
+    def test_a_compressed_body_is_shown_inflated(self):
+        self.start_broker()
+        body = b"".join(b"row %d of a body past RocketMQ's 4 KiB compression threshold\n" % i for i in range(100))
+        offset_id = clients.send_compressed(self.port, "Packed", body, "t")
+        shown = self.gantry("message", "get", offset_id)
+        self.assertIn("body (%d bytes): row 0 of a body" % len(body), shown)
+        self.assertIn("row 99 of a body", self.gantry("consume", "Packed", "--from", "first", "-c", "1", "--idle", "5"))
 
     def test_offset_reset_by_time_replays_only_what_came_later(self):
         self.start_broker()

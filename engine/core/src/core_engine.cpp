@@ -585,8 +585,9 @@ std::optional<engine::delivery> core_engine::to_delivery(const store::record_ref
                                                          const store::decoded_record& record, int delivery_count,
                                                          body_placement body) const {
     engine::delivery d;
-    d.msg = decode_message(record, body);
-    if (body == body_placement::in_place) d.stored_body = {record.body, ref.file};
+    const auto placement = record.sys_flag & store::sys_flag::compressed ? body_placement::copied : body;
+    d.msg = decode_message(record, placement);
+    if (placement == body_placement::in_place) d.stored_body = {record.body, ref.file};
     d.delivery_count = delivery_count;
     d.store_timestamp = record.store_timestamp;
     d.physical_offset = record.physical_offset;

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 
+#include "core_log.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/producer_body.hpp"
 
 namespace gantry::core {
 
@@ -109,10 +112,29 @@ result<std::string> encode_properties(const engine::message& msg) {
     return w.take();
 }
 
+namespace {
+
+std::string body_of(const store::decoded_record& record) {
+    auto body = store::body_as_sent(record);
+    if (!body.problem.empty()) {
+        // Once at warning level: a producer that compresses so sends many.
+        static std::atomic_flag reported;
+        const auto level = reported.test_and_set() ? spdlog::level::debug : spdlog::level::warn;
+        core_log()->log(level,
+                        "the message at commit-log offset {} (topic '{}') goes out with its body as stored: {}; have "
+                        "its producer send bodies uncompressed or ZLIB-compressed (RocketMQ's default){}",
+                        record.physical_offset, record.topic, body.problem,
+                        level == spdlog::level::warn ? " (further ones are logged at debug level)" : "");
+    }
+    return std::move(body.bytes);
+}
+
+} // namespace
+
 engine::message decode_message(const store::decoded_record& record, body_placement body) {
     engine::message msg;
     msg.topic = record.topic;
-    if (body == body_placement::copied) msg.body = store::as_chars(record.body);
+    if (body == body_placement::copied) msg.body = body_of(record);
     msg.born_time_ms = record.born_timestamp;
     // Room for a few at the first: one allocation for most messages.
     auto add_property = [&](std::string_view name, std::string_view value) {

@@ -1,9 +1,11 @@
 #include "message_encoding.hpp"
 
+#include "client_log.hpp"
 #include "gantry/protocols/remoting/client/client_error.hpp"
 #include "gantry/store/message_id.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/producer_body.hpp"
 
 namespace gantry::protocols::remoting::client {
 
@@ -38,7 +40,11 @@ result<std::vector<received_message>> decode_records(std::span<const std::byte> 
         if (!r) return client_errc::malformed_response;
         received_message m;
         m.topic = r->topic;
-        m.body = store::as_chars(r->body);
+        auto sent = store::body_as_sent(*r);
+        if (!sent.problem.empty())
+            client_log()->warn("message {} of topic '{}' comes with its body as stored: {}", r->physical_offset,
+                               r->topic, sent.problem);
+        m.body = std::move(sent.bytes);
         m.broker_name = broker_name;
         m.queue_id = r->queue_id;
         m.queue_offset = r->queue_offset;

@@ -17,8 +17,6 @@ using engine::outcome;
 using engine::start_position;
 using engine::subscription_options;
 
-class CoreEngineTest : public testing::engine_fixture {};
-
 subscription_options shared(std::string topic, std::string group) {
     subscription_options o;
     o.topic = std::move(topic);
@@ -26,6 +24,24 @@ subscription_options shared(std::string topic, std::string group) {
     o.start = start_position::earliest();
     return o;
 }
+
+class CoreEngineTest : public testing::engine_fixture {
+protected:
+    // The first message of `topic` as a subscription asking for bodies in
+    // place gets it, and as one that does not.
+    std::pair<engine::delivery, engine::delivery> first_in_place_and_copied(const std::string& topic) {
+        auto in_place = std::make_shared<recording_sink>();
+        auto options = shared(topic, "in-place");
+        options.body_in_place = true;
+        engine_->grant_credit(subscribe(options, in_place), 1);
+        auto copied = std::make_shared<recording_sink>();
+        engine_->grant_credit(subscribe(shared(topic, "copied"), copied), 1);
+        const bool both = in_place->wait_for(1) && copied->wait_for(1);
+        EXPECT_TRUE(both) << "no delivery of " << topic;
+        if (!both) return {};
+        return {in_place->deliveries().front(), copied->deliveries().front()};
+    }
+};
 
 TEST_F(CoreEngineTest, DeliversWithinCreditAndNoFurther) {
     for (int i = 0; i < 5; ++i) append("orders", "m" + std::to_string(i));
@@ -53,16 +69,7 @@ TEST_F(CoreEngineTest, DeliversWithinCreditAndNoFurther) {
 
 TEST_F(CoreEngineTest, ABodyInPlaceIsTheStoredRecordsOwnBytes) {
     append("orders", "first body");
-    auto in_place = std::make_shared<recording_sink>();
-    auto options = shared("orders", "in-place");
-    options.body_in_place = true;
-    engine_->grant_credit(subscribe(options, in_place), 1);
-    auto copied = std::make_shared<recording_sink>();
-    engine_->grant_credit(subscribe(shared("orders", "copied"), copied), 1);
-    ASSERT_TRUE(in_place->wait_for(1));
-    ASSERT_TRUE(copied->wait_for(1));
-
-    const auto d = in_place->deliveries().front();
+    const auto [d, c] = first_in_place_and_copied("orders");
     EXPECT_TRUE(d.msg.body.empty());
     ASSERT_TRUE(d.stored_body.keep_alive);
     EXPECT_EQ(store::as_chars(d.body()), "first body");
@@ -72,10 +79,25 @@ TEST_F(CoreEngineTest, ABodyInPlaceIsTheStoredRecordsOwnBytes) {
     EXPECT_GE(d.stored_body.bytes.data(), begin);
     EXPECT_LE(d.stored_body.bytes.data() + d.stored_body.bytes.size(), begin + record->bytes.size());
 
-    const auto c = copied->deliveries().front();
     EXPECT_EQ(c.msg.body, "first body");
     EXPECT_FALSE(c.stored_body.keep_alive);
     EXPECT_EQ(store::as_chars(c.body()), "first body");
+}
+
+TEST_F(CoreEngineTest, ARocketMqProducersCompressedBodyIsDeliveredInflated) {
+    const std::string body(10'000, 'z'); // past RocketMQ's 4 KiB, where its clients compress
+    engine::record_append r;
+    r.topic = "native";
+    r.body = store::testing::zlib_compressed(body);
+    r.sys_flag = store::sys_flag::compressed;
+    std::promise<result<engine::append_receipt>> appended;
+    engine_->append_record(ctx(), r, [&](result<engine::append_receipt> res) { appended.set_value(res); });
+    ASSERT_TRUE(appended.get_future().get());
+
+    const auto [in_place, copied] = first_in_place_and_copied("native");
+    EXPECT_FALSE(in_place.stored_body.keep_alive) << "a compressed body cannot go out as it is stored";
+    EXPECT_EQ(in_place.msg.body, body);
+    EXPECT_EQ(copied.msg.body, body);
 }
 
 TEST_F(CoreEngineTest, CompetingConsumersNeverHoldTheSameMessage) {

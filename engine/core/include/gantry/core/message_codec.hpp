@@ -44,12 +44,13 @@ bool is_reserved_property(std::string_view name);
 result<std::string> encode_properties(const engine::message& msg);
 
 enum class body_placement {
-    copied,   // into message::body
+    copied,   // into message::body, inflated when its producer compressed it
     in_place, // left in the record: message::body stays empty
 };
 
 // The message a record carries. A redelivered record (retry or dead-letter
-// topic) reports the topic the message was first sent to.
+// topic) reports the topic the message was first sent to. A compressed body
+// (a RocketMQ producer's, sysFlag COMPRESSED) can only be copied.
 engine::message decode_message(const store::decoded_record& record, body_placement body);
 
 } // namespace gantry::core

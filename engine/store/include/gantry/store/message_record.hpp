@@ -21,6 +21,8 @@ inline constexpr std::size_t max_properties_length = 32767;
 
 namespace sys_flag {
 inline constexpr std::int32_t compressed = 0x1;
+// With compressed: 0 or 3 ZLIB, 1 LZ4, 2 ZSTD (RocketMQ 5 clients).
+inline constexpr std::int32_t compression_type_mask = 0x700;
 inline constexpr std::int32_t multi_tags = 0x2;
 inline constexpr std::int32_t transaction_mask = 0xC;
 inline constexpr std::int32_t transaction_not = 0x0;
