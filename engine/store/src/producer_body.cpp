@@ -20,9 +20,15 @@ producer_body body_as_sent(const decoded_record& record) {
     }
     auto inflated = inflate_zlib(record.body, max_inflated_body);
     switch (inflated.result) {
-    case inflated_stream::outcome::inflated: out.bytes = std::move(inflated.bytes); return out;
-    case inflated_stream::outcome::malformed: out.problem = "its sysFlag says ZLIB-compressed, but it is not a zlib stream"; break;
-    case inflated_stream::outcome::too_large: out.problem = "it inflates past the largest body Gantry inflates"; break;
+    case inflated_stream::outcome::inflated:
+        out.bytes = std::move(inflated.bytes);
+        return out;
+    case inflated_stream::outcome::malformed:
+        out.problem = "its sysFlag says ZLIB-compressed, but it is not a zlib stream";
+        break;
+    case inflated_stream::outcome::too_large:
+        out.problem = "it inflates past the 64 MiB Gantry inflates a body to";
+        break;
     }
     out.bytes = as_chars(record.body);
     return out;

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
 #include <system_error>
 
@@ -38,11 +37,6 @@ struct delivery {
     // copy. Empty otherwise, and for messages that do not come from the log
     // (retained ones).
     stored_record stored_body;
-
-    // The body, wherever it is.
-    std::span<const std::byte> body() const noexcept {
-        return stored_body.keep_alive ? stored_body.bytes : std::as_bytes(std::span(msg.body));
-    }
 };
 
 // The AMQP outcome set (DESIGN.md): MQTT PUBACK and STOMP ACK map to
