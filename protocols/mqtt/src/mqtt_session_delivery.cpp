@@ -26,7 +26,13 @@ void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
     const auto it = outbound_->by_local_id.find(subscription);
     if (closed_ || it == outbound_->by_local_id.end()) return; // unsubscribed: the engine forgets it with the group
     if (shedding_qos0() && sent_at_qos0(*it->second, d)) return drop_qos0(it->second, d);
-    outbound_->outbox.push_back({it->second, std::move(d)});
+    queued_delivery q{it->second, std::move(d)};
+    // The usual case: nothing waits before it, so it goes now, not through
+    // the outbox (drain_deliveries would send it just the same).
+    if (outbound_->outbox.empty() && outbound_->retained_fetches.empty() && !closing_ && !conn_.output_blocked() &&
+        send_delivery(q))
+        return return_credit();
+    outbound_->outbox.push_back(std::move(q));
     drain_deliveries();
 }
 

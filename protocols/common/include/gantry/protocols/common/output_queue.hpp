@@ -63,7 +63,13 @@ private:
     template <typename Bytes>
     void push_owned(Bytes bytes);
 
-    boost::container::deque<entry> entries_; // unlike std::deque, allocates nothing until used
+    // Unlike std::deque, allocates nothing until used; blocks of 16 entries
+    // (~3 KiB), not the default 512 bytes (two entries), so that a busy
+    // connection allocates a block every 16 sends. The queue is freed when
+    // the connection goes quiet.
+    using entry_deque = boost::container::deque<
+        entry, void, boost::container::deque_options<boost::container::block_size<16u>>::type>;
+    entry_deque entries_;
     std::vector<asio::const_buffer> gathered_;
     std::size_t gathered_entries_ = 0;
     std::size_t bytes_ = 0;
