@@ -66,6 +66,21 @@ private:
     std::string out_;
 };
 
+std::string body_of(const store::decoded_record& record) {
+    auto body = store::body_as_sent(record);
+    if (!body.problem.empty()) {
+        // Once at warning level: a producer that compresses so sends many.
+        static std::atomic_flag reported;
+        const auto level = reported.test_and_set() ? spdlog::level::debug : spdlog::level::warn;
+        core_log()->log(level,
+                        "the message at commit-log offset {} (topic '{}') goes out with its body as stored: {}; have "
+                        "its producer send bodies uncompressed or ZLIB-compressed (RocketMQ's default){}",
+                        record.physical_offset, record.topic, body.problem,
+                        level == spdlog::level::warn ? " (further ones are logged at debug level)" : "");
+    }
+    return std::move(body.bytes);
+}
+
 } // namespace
 
 bool is_reserved_property(std::string_view name) {
@@ -111,25 +126,6 @@ result<std::string> encode_properties(const engine::message& msg) {
     if (w.size() > store::max_properties_length) return core_errc::properties_too_long;
     return w.take();
 }
-
-namespace {
-
-std::string body_of(const store::decoded_record& record) {
-    auto body = store::body_as_sent(record);
-    if (!body.problem.empty()) {
-        // Once at warning level: a producer that compresses so sends many.
-        static std::atomic_flag reported;
-        const auto level = reported.test_and_set() ? spdlog::level::debug : spdlog::level::warn;
-        core_log()->log(level,
-                        "the message at commit-log offset {} (topic '{}') goes out with its body as stored: {}; have "
-                        "its producer send bodies uncompressed or ZLIB-compressed (RocketMQ's default){}",
-                        record.physical_offset, record.topic, body.problem,
-                        level == spdlog::level::warn ? " (further ones are logged at debug level)" : "");
-    }
-    return std::move(body.bytes);
-}
-
-} // namespace
 
 engine::message decode_message(const store::decoded_record& record, body_placement body) {
     engine::message msg;

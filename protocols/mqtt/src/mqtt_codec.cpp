@@ -84,23 +84,41 @@ mqtt_packet read_packet(wire_reader& reader, std::uint8_t flags, protocol_versio
     return pingreq_packet{};
 }
 
-std::uint8_t publish_flags(const publish_packet& publish) {
-    return static_cast<std::uint8_t>((publish.dup ? 0x08 : 0) | (publish.qos << 1) | (publish.retain ? 1 : 0));
+std::uint8_t publish_first_byte(const publish_packet& publish) {
+    return static_cast<std::uint8_t>((static_cast<unsigned>(packet_type::publish) << 4) | (publish.dup ? 0x08 : 0) |
+                                     (publish.qos << 1) | (publish.retain ? 1 : 0));
 }
 
 std::uint8_t first_byte(const mqtt_packet& packet) {
-    std::uint8_t flags = 0;
-    if (const auto* publish = std::get_if<publish_packet>(&packet)) {
-        flags = publish_flags(*publish);
-    } else if (std::holds_alternative<pubrel_packet>(packet) || std::holds_alternative<subscribe_packet>(packet) ||
-               std::holds_alternative<unsubscribe_packet>(packet)) {
-        flags = 0x02;
-    }
-    return static_cast<std::uint8_t>((static_cast<unsigned>(type_of(packet)) << 4) | flags);
+    if (const auto* publish = std::get_if<publish_packet>(&packet)) return publish_first_byte(*publish);
+    const bool flagged = std::holds_alternative<pubrel_packet>(packet) ||
+                         std::holds_alternative<subscribe_packet>(packet) ||
+                         std::holds_alternative<unsubscribe_packet>(packet);
+    return static_cast<std::uint8_t>((static_cast<unsigned>(type_of(packet)) << 4) | (flagged ? 0x02 : 0));
 }
 
 void write_body(wire_writer& writer, const mqtt_packet& packet, protocol_version version) {
     std::visit([&](const auto& p) { detail::write_packet(writer, p, version); }, packet);
+}
+
+// Appends a packet: `first`, the remaining length, what `write` writes, and
+// room counted for `payload_after` more bytes the caller sends behind it.
+// Two passes of `write`: one to count, one to write.
+template <typename Write>
+result<std::size_t> append_packet(std::uint8_t first, Write write, std::size_t payload_after,
+                                  std::vector<std::byte>& out) {
+    wire_writer counter;
+    write(counter);
+    if (!counter.ok()) return counter.error();
+    if (counter.size() > max_remaining_length || payload_after > max_remaining_length - counter.size())
+        return mqtt_errc::packet_too_large;
+    const auto start = out.size();
+    out.reserve(start + 5 + counter.size());
+    out.push_back(std::byte{first});
+    append_variable_byte_integer(static_cast<std::uint32_t>(counter.size() + payload_after), out);
+    wire_writer writer(out);
+    write(writer);
+    return out.size() - start;
 }
 
 result<std::uint32_t> remaining_length(const mqtt_packet& packet, protocol_version version) {
@@ -158,15 +176,8 @@ result<std::size_t> mqtt_codec::encoded_size(const mqtt_packet& packet, protocol
 
 result<std::size_t> mqtt_codec::encode_into(const mqtt_packet& packet, protocol_version version,
                                             std::vector<std::byte>& out) {
-    const auto remaining = remaining_length(packet, version);
-    if (!remaining) return remaining.error();
-    const auto start = out.size();
-    out.reserve(start + 5 + *remaining);
-    out.push_back(std::byte{first_byte(packet)});
-    append_variable_byte_integer(*remaining, out);
-    wire_writer writer(out);
-    write_body(writer, packet, version);
-    return out.size() - start;
+    return append_packet(
+        first_byte(packet), [&](wire_writer& writer) { write_body(writer, packet, version); }, 0, out);
 }
 
 result<std::vector<std::byte>> mqtt_codec::encode(const mqtt_packet& packet, protocol_version version) {
@@ -178,19 +189,9 @@ result<std::vector<std::byte>> mqtt_codec::encode(const mqtt_packet& packet, pro
 
 result<std::size_t> mqtt_codec::encode_publish_into(const publish_packet& packet, std::size_t payload_after,
                                                     protocol_version version, std::vector<std::byte>& out) {
-    wire_writer counter;
-    detail::write_packet(counter, packet, version);
-    if (!counter.ok()) return counter.error();
-    if (counter.size() > max_remaining_length || payload_after > max_remaining_length - counter.size())
-        return mqtt_errc::packet_too_large;
-    const auto start = out.size();
-    out.reserve(start + 5 + counter.size());
-    out.push_back(std::byte{static_cast<std::uint8_t>((static_cast<unsigned>(packet_type::publish) << 4) |
-                                                      publish_flags(packet))});
-    append_variable_byte_integer(static_cast<std::uint32_t>(counter.size() + payload_after), out);
-    wire_writer writer(out);
-    detail::write_packet(writer, packet, version);
-    return out.size() - start;
+    return append_packet(
+        publish_first_byte(packet), [&](wire_writer& writer) { detail::write_packet(writer, packet, version); },
+        payload_after, out);
 }
 
 } // namespace gantry::protocols::mqtt

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <string>
 
@@ -10,6 +8,7 @@
 #include "gantry/namesrv/register_broker_body.hpp"
 #include "gantry/protocols/remoting/request_code.hpp"
 #include "namesrv_test_support.hpp"
+#include "../support/zlib_compressed.hpp"
 
 namespace gantry::namesrv::test {
 namespace {
@@ -53,16 +52,7 @@ std::string compressed_layout() {
     return plain;
 }
 
-bytes deflate(std::string_view plain) {
-    uLongf size = compressBound(static_cast<uLong>(plain.size()));
-    bytes out(size);
-    const auto status = compress2(reinterpret_cast<Bytef*>(out.data()), &size,
-                                  reinterpret_cast<const Bytef*>(plain.data()), static_cast<uLong>(plain.size()),
-                                  Z_BEST_COMPRESSION);
-    EXPECT_EQ(status, Z_OK);
-    out.resize(size);
-    return out;
-}
+bytes deflate(std::string_view plain) { return to_bytes(gantry::testing::zlib_compressed(plain)); }
 
 TEST(namesrv_register_body_test, parses_a_java_broker_body) {
     const auto parsed = parse_register_broker_body(to_bytes(java_body), false);

@@ -5,12 +5,12 @@
 
 #include <string>
 
-#include "store_test_support.hpp"
+#include "../support/zlib_compressed.hpp"
 
 namespace gantry::store {
 namespace {
 
-using testing::zlib_compressed;
+using gantry::testing::zlib_compressed;
 
 decoded_record record_of(const std::string& body, std::int32_t sys_flag) {
     decoded_record r;

@@ -1,13 +1,10 @@
 #pragma once
 
-#include <zlib.h>
-
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -89,16 +86,6 @@ inline std::vector<file_mapping> mappings_of(const std::filesystem::path& file) 
         }
     }
     return found;
-}
-
-// `text` as a RocketMQ client compresses a body (a zlib stream).
-inline std::string zlib_compressed(std::string_view text) {
-    std::string out(compressBound(text.size()), '\0');
-    auto size = static_cast<uLongf>(out.size());
-    compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(text.data()), text.size(),
-              Z_DEFAULT_COMPRESSION);
-    out.resize(size);
-    return out;
 }
 
 } // namespace gantry::store::testing

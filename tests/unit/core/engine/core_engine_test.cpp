@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine_test_support.hpp"
+#include "../../support/zlib_compressed.hpp"
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/topic_config.hpp"
 #include "gantry/store/message_properties.hpp"
@@ -87,7 +88,7 @@ TEST_F(CoreEngineTest, ARocketMqProducersCompressedBodyIsDeliveredInflated) {
     const std::string body(10'000, 'z'); // past RocketMQ's 4 KiB, where its clients compress
     engine::record_append r;
     r.topic = "native";
-    r.body = store::testing::zlib_compressed(body);
+    r.body = gantry::testing::zlib_compressed(body);
     r.sys_flag = store::sys_flag::compressed;
     std::promise<result<engine::append_receipt>> appended;
     engine_->append_record(ctx(), r, [&](result<engine::append_receipt> res) { appended.set_value(res); });
