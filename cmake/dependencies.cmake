@@ -31,6 +31,11 @@ pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)
 pkg_check_modules(LWS REQUIRED IMPORTED_TARGET libwebsockets)
 pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto)
 
+# mimalloc: gantryd's allocator (docs/decisions/0011-gantryd-allocates-with-mimalloc.md).
+if(GANTRY_MIMALLOC)
+  find_package(mimalloc 2 REQUIRED)
+endif()
+
 if(GANTRY_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

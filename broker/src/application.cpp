@@ -19,6 +19,7 @@
 #include "gantry/protocols/remoting/remoting_module.hpp"
 #include "gantry/store/consume_queue.hpp"
 #include "gantry/store/store_error.hpp"
+#include "allocator.hpp"
 
 namespace gantry::broker {
 
@@ -289,7 +290,7 @@ void application::log_started(std::chrono::milliseconds took) const {
         data_dir = store.root_dir;
     }
     log_->info("{} of cluster {} started in {} ms: RocketMQ remoting on {}:{}, {}, {}, {}, {}, data directory {}, {}, "
-               "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}",
+               "commit-log segments of {}, consume-queue files of {} entries, store host {}:{}, memory allocator {}",
                config_.broker_name, config_.broker_cluster_name, took.count(), config_.listen_host,
                config_.listen_port,
                listeners_text("MQTT", {config_.mqtt_port, "mqttPort", config_.mqtt_tls_port, "mqttTlsPort"}),
@@ -303,7 +304,7 @@ void application::log_started(std::chrono::milliseconds took) const {
                data_dir.lexically_normal().string(),
                store.flush_type == store::flush_disk_type::sync_flush ? "SYNC_FLUSH" : "ASYNC_FLUSH",
                human_size(store.commit_log_file_size), store.consume_queue_file_size / store::consume_queue::entry_size,
-               config_.broker_ip1, config_.listen_port);
+               config_.broker_ip1, config_.listen_port, allocator_in_use());
 }
 
 } // namespace gantry::broker
