@@ -6,6 +6,7 @@
 #include "gantry/core/core_error.hpp"
 #include "gantry/store/store_error.hpp"
 #include "byte_text.hpp"
+#include "gantry/protocols/mqtt/mqtt_utf8.hpp"
 #include "gantry/protocols/naming/hex_text.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -171,6 +172,13 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
     if (!msg.durable) props.user_properties.push_back({std::string(field_property::durable), "false"});
     if (!msg.type.empty()) props.user_properties.push_back({std::string(field_property::type), msg.type});
     return out;
+}
+
+std::string_view drop_false_payload_format(properties& props, std::span<const std::byte> payload) noexcept {
+    if (props.payload_format_indicator != 1) return {};
+    const auto problem = utf8_payload_problem(payload);
+    if (!problem.empty()) props.payload_format_indicator.reset();
+    return problem;
 }
 
 reason_code append_failure_reason(std::error_code error) noexcept {

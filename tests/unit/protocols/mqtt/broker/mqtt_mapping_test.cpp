@@ -155,6 +155,24 @@ TEST(mqtt_mapping, mqtt5_properties_round_trip) {
     EXPECT_EQ(out.publish.properties.user_properties, p.properties.user_properties);
 }
 
+TEST(mqtt_mapping, a_payload_format_indicator_goes_out_only_with_a_utf8_payload) {
+    properties text;
+    text.payload_format_indicator = 1;
+    EXPECT_EQ(drop_false_payload_format(text, test::to_bytes("caf\xC3\xA9")), "");
+    EXPECT_EQ(text.payload_format_indicator, 1);
+
+    properties lying;
+    lying.payload_format_indicator = 1;
+    EXPECT_EQ(drop_false_payload_format(lying, test::to_bytes("\xC3\x28")), "is not well-formed UTF-8");
+    EXPECT_FALSE(lying.payload_format_indicator);
+
+    // Bytes that say they are bytes are left alone.
+    properties binary;
+    binary.payload_format_indicator = 0;
+    EXPECT_EQ(drop_false_payload_format(binary, test::to_bytes("\xFF")), "");
+    EXPECT_EQ(binary.payload_format_indicator, 0);
+}
+
 TEST(mqtt_mapping, engine_fields_carry_the_mqtt_properties) {
     publish_packet p;
     p.topic = "a/b/c";

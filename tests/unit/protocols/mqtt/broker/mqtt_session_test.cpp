@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -147,6 +148,36 @@ TEST_F(MqttSessionTest, PayloadsThatAreNotTheUtf8TheirFormatIndicatorSaysGetPayl
     v3->connect("pfi-v3");
     v3->send(make_publish("pfi/f", "\xC3\x28", 1, 1));
     EXPECT_EQ(v3->expect<puback_packet>().reason, reason_code::success);
+}
+
+TEST_F(MqttSessionTest, AnotherProtocolsFalseUtf8IndicatorIsNotPassedOn) {
+    listen();
+    auto sub = client();
+    sub->connect("pfi-other");
+    sub->subscribe(1, "xpfi/#", 1);
+    // As STOMP, AMQP or a native producer would store them: the indicator
+    // as a property, nobody having checked the body.
+    const auto append = [&](std::string tag, std::string body) {
+        engine::message msg;
+        msg.topic = "xpfi";
+        msg.tag = std::move(tag);
+        msg.body = std::move(body);
+        msg.properties = {{"mqtt.payload_format", "1"}};
+        std::promise<bool> stored;
+        engine_->append({"", "producer", pool_.at(0).get_executor()}, std::move(msg),
+                        [&](result<engine::append_receipt> r) { stored.set_value(r.has_value()); });
+        ASSERT_TRUE(stored.get_future().get());
+    };
+    append("bytes", "\xC3\x28");
+    append("text", "caf\xC3\xA9");
+    const auto bytes = sub->expect<publish_packet>();
+    EXPECT_EQ(bytes.topic, "xpfi/bytes");
+    EXPECT_EQ(bytes.payload, test::to_bytes("\xC3\x28"));
+    EXPECT_FALSE(bytes.properties.payload_format_indicator) << "bytes went out as text";
+    sub->send(puback_packet{bytes.packet_id, reason_code::success, {}});
+    const auto text = sub->expect<publish_packet>();
+    EXPECT_EQ(text.topic, "xpfi/text");
+    EXPECT_EQ(text.properties.payload_format_indicator, 1);
 }
 
 TEST_F(MqttSessionTest, AWillPayloadThatIsNotTheUtf8ItsFormatIndicatorSaysIsRefusedWithTheConnect) {
