@@ -33,6 +33,9 @@ constexpr std::array rocketmq_reserved = {
 };
 static_assert(std::is_sorted(rocketmq_reserved.begin(), rocketmq_reserved.end()));
 
+constexpr bool starts_lower_case(std::string_view s) { return !s.empty() && s.front() >= 'a' && s.front() <= 'z'; }
+static_assert(std::none_of(rocketmq_reserved.begin(), rocketmq_reserved.end(), starts_lower_case));
+
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // A plain loop: find_first_of with a three-byte set calls memchr once per
@@ -84,6 +87,10 @@ std::string body_of(const store::decoded_record& record) {
 } // namespace
 
 bool is_reserved_property(std::string_view name) {
+    // Asked for every property of every message stored and read. Names in
+    // lower case (mqtt.qos, amqp.*, most applications' own) are never
+    // reserved, and leave at the first byte.
+    if (starts_lower_case(name)) return false;
     return starts_with(name, "GANTRY_") ||
            std::binary_search(rocketmq_reserved.begin(), rocketmq_reserved.end(), name);
 }
