@@ -27,7 +27,11 @@ void mqtt_bridge_session::pump_outbound() {
         outbox_.pop_front();
         send_one(next.rule, next.d);
     }
-    return_credit();
+    // The engine gets its credit back a quarter of the window at a time
+    // while the remote still has the rest to acknowledge: one delivery round
+    // and one socket write for many messages, not one for each PUBACK.
+    const std::size_t window = config_.max_inflight;
+    if (in_flight_.size() + releasing_.size() + outbox_.size() <= window - window / 4) return_credit();
 }
 
 void mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d) {
