@@ -163,13 +163,6 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     const auto others = q.retained || sub->shared ? std::vector<const subscription_state*>{}
                                                   : overlapping(*sub, out, q.d.store_timestamp);
     auto& publish = out.publish;
-    const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
-    if (const auto problem = drop_false_payload_format(
-            publish.properties, stored_body.bytes.empty() ? std::span<const std::byte>(publish.payload) : stored_body.bytes);
-        !problem.empty())
-        mqtt_log()->debug("a message on '{}' for {} says its payload is UTF-8, but the payload {}: sent without "
-                          "the Payload Format Indicator",
-                          publish.topic, who(), problem);
     auto qos = sub->qos;
     bool retain_as_published = sub->retain_as_published;
     for (const auto* other : others) {
@@ -197,6 +190,13 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         for (const auto* other : others) ids.push_back(other->local_id);
         state.overlapping.expect(q.d.physical_offset, ids);
     }
+    const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
+    if (const auto problem = drop_false_payload_format(
+            publish.properties, stored_body.bytes.empty() ? std::span<const std::byte>(publish.payload) : stored_body.bytes);
+        !problem.empty())
+        mqtt_log()->debug("a message on '{}' for {} says its payload is UTF-8, but the payload {}: sent without "
+                          "the Payload Format Indicator",
+                          publish.topic, who(), problem);
     auto new_alias_topic = alias_topic(publish);
     thread_local std::vector<std::byte> head_bytes; // copied into the output queue: no allocation per delivery
     head_bytes.clear();

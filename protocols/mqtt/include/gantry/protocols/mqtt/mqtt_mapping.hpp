@@ -86,12 +86,14 @@ struct outbound_message {
 // now_ms counts the message expiry down; unused when the message has none.
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms);
 
-// A Payload Format Indicator of 1 that another protocol set (as
-// mqtt.payload_format) was never checked on the way in: it goes out only
-// with a payload that is UTF-8, so no subscriber or remote broker is told
-// that bytes are text (5.0 §3.3.2.3.2 lets the receiver refuse them with
-// 0x99). Returns what is wrong with the payload when the indicator is
-// dropped, empty otherwise.
+// A Payload Format Indicator of 1 goes out only with a payload that is
+// UTF-8, so no subscriber or remote broker is told that bytes are text
+// (5.0 §3.3.2.3.2 lets the receiver refuse them with 0x99). What an MQTT
+// client published here always passes, as [MQTT-3.3.2-4] wants its
+// indicator forwarded unaltered: a payload contradicting it was refused at
+// PUBLISH. Another protocol's mqtt.payload_format, or a bridged remote's
+// indicator, was not checked on the way in. Returns what is wrong with the
+// payload when the indicator is dropped, empty otherwise.
 std::string_view drop_false_payload_format(properties& props, std::span<const std::byte> payload) noexcept;
 
 // The reason code of a PUBACK / PUBREC for a failed append (one PUBACK allows).
