@@ -32,49 +32,59 @@ std::error_code commit_log::open_writable_segment() {
 result<append_result> commit_log::append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
                                                 std::int64_t now) {
     if (auto ec = open_writable_segment()) return ec;
-    std::int64_t position = current_->wrote_position();
+    std::int64_t position = gathered_end();
     // A record never spans files and leaves room for the blank that ends one.
     if (position + size + blank_record_size > current_->size()) {
-        auto rest = window_.bytes(current_, position, current_->size() - position);
-        if (!rest) return rest.error();
-        encode_blank(*rest);
-        current_->set_wrote_position(current_->size());
+        encode_blank(gathered_.claim(blank_record_size), static_cast<std::int32_t>(current_->size() - position));
+        if (auto ec = publish_gathered(current_->size())) return ec;
         current_->set_last_modified_ms(now);
         if (auto ec = open_writable_segment()) return ec;
         position = current_->wrote_position();
+    } else if (gathered_.size() >= max_gathered_bytes) {
+        if (auto ec = publish_gathered(position)) return ec;
     }
 
     append_result r;
     r.physical_offset = current_->from_offset() + position;
     r.size = static_cast<std::int32_t>(size);
     r.store_timestamp = now;
-    std::int64_t* next_offset = nullptr;
     if (takes_queue_offset(msg.sys_flag)) {
         auto it = queue_offsets_.find(topic_queue_ref{msg.topic, msg.queue_id});
         if (it == queue_offsets_.end())
             it = queue_offsets_.emplace(topic_queue_key{std::string(msg.topic), msg.queue_id}, 0).first;
-        next_offset = &it->second;
-        r.queue_offset = *next_offset;
+        r.queue_offset = it->second++;
+        gathered_offsets_.push_back(&it->second);
     }
-    auto out = window_.bytes(current_, position, size);
-    if (!out) return out.error();
     const record_stamp stamp{r.physical_offset, r.queue_offset, now, crc};
-    encode_record(*out, msg, stamp, config_.store_host);
-    current_->set_wrote_position(position + size);
+    encode_record(gathered_.claim(static_cast<std::size_t>(size)), msg, stamp, config_.store_host);
     last_store_timestamp_.store(now, std::memory_order_release);
-    if (next_offset) ++*next_offset;
     return r;
+}
+
+std::int64_t commit_log::gathered_end() const noexcept {
+    return current_->wrote_position() + static_cast<std::int64_t>(gathered_.size());
+}
+
+std::error_code commit_log::publish_gathered(std::int64_t wrote_position) {
+    auto ec = gathered_.write_out(current_->descriptor(), current_->wrote_position());
+    if (ec) {
+        // Nothing of it is readable: the next appends take the same offsets.
+        for (std::int64_t* next : gathered_offsets_) --*next;
+    } else {
+        current_->set_wrote_position(wrote_position);
+    }
+    gathered_offsets_.clear();
+    return ec;
 }
 
 result<append_result> commit_log::append(const message_to_store& msg) {
     const std::int64_t size = encoded_record_size(msg, config_.store_host);
     if (auto ec = validate(msg, size)) return ec;
     const std::int32_t crc = body_crc32(msg.body);
-    result<append_result> r = std::error_code(store_errc::not_writable);
-    {
-        std::lock_guard lock(append_mutex_);
-        r = append_locked(msg, size, crc, engine::wall_clock_ms());
-    }
+    std::lock_guard lock(append_mutex_);
+    auto r = append_locked(msg, size, crc, engine::wall_clock_ms());
+    if (!r) return r;
+    if (auto ec = publish_gathered(gathered_end())) return ec;
     return r;
 }
 
@@ -86,19 +96,16 @@ std::error_code commit_log::append_batch(std::span<const message_to_store> msgs,
         if (auto ec = validate(msg, size)) return ec;
         prepared.emplace_back(size, body_crc32(msg.body));
     }
+    std::lock_guard lock(append_mutex_);
+    const std::int64_t now = engine::wall_clock_ms();
     std::error_code ec;
-    {
-        std::lock_guard lock(append_mutex_);
-        const std::int64_t now = engine::wall_clock_ms();
-        for (std::size_t i = 0; i < msgs.size(); ++i) {
-            auto r = append_locked(msgs[i], prepared[i].first, prepared[i].second, now);
-            if (!r) {
-                ec = r.error();
-                break;
-            }
-            out[i] = *r;
-        }
+    for (std::size_t i = 0; i < msgs.size() && !ec; ++i) {
+        auto r = append_locked(msgs[i], prepared[i].first, prepared[i].second, now);
+        if (r) out[i] = *r;
+        else ec = r.error();
     }
+    // A failed append_locked has already given back what it had gathered.
+    if (!ec) ec = publish_gathered(gathered_end());
     return ec;
 }
 
@@ -131,7 +138,6 @@ void commit_log::resume_appends(topic_queue_map<std::int64_t> offsets) {
     std::lock_guard lock(append_mutex_);
     queue_offsets_ = std::move(offsets);
     current_ = nullptr;
-    window_.unmap();
 }
 
 std::int64_t commit_log::next_queue_offset(std::string_view topic, std::int32_t queue_id) const {

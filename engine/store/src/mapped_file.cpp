@@ -55,8 +55,9 @@ result<std::shared_ptr<mapped_file>> mapped_file::create(const std::filesystem::
 
 // Where a file holds unwritten (fallocated) blocks, a fault with readahead
 // on "reads" a window of them, which is zeroing up to twice read_ahead_kb of
-// memory in that one fault (16 MiB, 20-40 ms on the development VM) in the
-// writing thread. Without readahead a fault zeroes one page.
+// memory in that one fault (16 MiB, 20-40 ms on the development VM) in
+// whichever thread reads near the written end. Without readahead a fault
+// zeroes one page.
 void mapped_file::advise(readahead how) const {
     ::madvise(data_, static_cast<std::size_t>(size_), how == readahead::none ? MADV_RANDOM : MADV_SEQUENTIAL);
 }

@@ -110,8 +110,8 @@ void encode_record(mutable_bytes out, const message_to_store& msg, const record_
     w.put(as_bytes(msg.properties));
 }
 
-void encode_blank(mutable_bytes out) noexcept {
-    store_be<std::int32_t>(out.data(), static_cast<std::int32_t>(out.size()));
+void encode_blank(mutable_bytes out, std::int32_t size) noexcept {
+    store_be<std::int32_t>(out.data(), size);
     store_be<std::int32_t>(out.data() + 4, blank_magic);
 }
 

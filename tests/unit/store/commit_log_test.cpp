@@ -1,6 +1,9 @@
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/store_error.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -11,6 +14,7 @@ namespace gantry::store {
 namespace {
 
 using testing::body_of;
+using testing::mappings_of;
 using testing::small_config;
 using testing::temp_dir;
 using testing::test_message;
@@ -120,6 +124,89 @@ TEST_F(CommitLogTest, BatchAppendGivesConsecutiveQueueOffsets) {
             EXPECT_EQ(out[i].physical_offset, out[i - 1].end_offset());
         }
     }
+}
+
+TEST_F(CommitLogTest, AppendsWriteTheFileWithoutMappingIt) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    std::vector<test_message> messages;
+    for (int i = 0; i < 3; ++i) messages.push_back({"plain", 0, std::string(3000, static_cast<char>('a' + i)), ""});
+    std::vector<message_to_store> views;
+    for (const auto& m : messages) views.push_back(m.view());
+    std::vector<append_result> out(views.size());
+    ASSERT_FALSE(log.append_batch(views, out));
+    ASSERT_TRUE(log.append(messages[0].view()));
+
+    const auto segment = log.files().files().front();
+    EXPECT_EQ(mappings_of(segment->path()).size(), 1u) << "only the segment's own read mapping";
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        auto ref = log.read(out[i].physical_offset, out[i].size);
+        ASSERT_TRUE(ref);
+        EXPECT_EQ(body_of(ref->bytes), messages[i].body);
+    }
+}
+
+// A batch is written in parts where a segment ends (64 KiB here) and where
+// the gathered bytes reach their bound (1 MiB).
+TEST_F(CommitLogTest, ABatchIsWrittenInPartsAtSegmentEndsAndAtTheBuffersBound) {
+    for (const std::int64_t segment_size : {std::int64_t{64} * 1024, std::int64_t{4} * 1024 * 1024}) {
+        temp_dir dir;
+        auto config = small_config(dir.path());
+        config.commit_log_file_size = segment_size;
+        commit_log log(config);
+        ASSERT_FALSE(log.load());
+        std::vector<test_message> messages;
+        for (int i = 0; i < 100; ++i) messages.push_back({"parts", 0, std::string(30000, static_cast<char>('a' + i % 26)), ""});
+        std::vector<message_to_store> views;
+        for (const auto& m : messages) views.push_back(m.view());
+        std::vector<append_result> out(views.size());
+        ASSERT_FALSE(log.append_batch(views, out));
+
+        std::int64_t offset = 0;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            EXPECT_EQ(out[i].queue_offset, static_cast<std::int64_t>(i));
+            auto ref = log.read_next(offset);
+            ASSERT_TRUE(ref) << "record " << i << " of segments of " << segment_size;
+            EXPECT_EQ(ref->file->from_offset() + (ref->bytes.data() - ref->file->data()), out[i].physical_offset);
+            EXPECT_EQ(body_of(ref->bytes), messages[i].body);
+            offset = out[i].end_offset();
+        }
+        EXPECT_EQ(log.max_offset(), out.back().end_offset());
+    }
+}
+
+// The write is made to fail by putting a read-only descriptor where the
+// segment's is: pwrite then answers EBADF, as it would EIO from a bad disk.
+TEST_F(CommitLogTest, AFailedWriteGivesBackItsQueueOffsetsAndPublishesNothing) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    const test_message m{"fails", 0, "body", ""};
+    auto first = log.append(m.view());
+    ASSERT_TRUE(first);
+    const int fd = log.files().files().front()->descriptor();
+    const int saved = ::dup(fd);
+    const int read_only = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(saved, 0);
+    ASSERT_GE(read_only, 0);
+    ASSERT_EQ(::dup2(read_only, fd), fd);
+
+    const std::vector<message_to_store> views(3, m.view());
+    std::vector<append_result> out(views.size());
+    EXPECT_TRUE(log.append_batch(views, out));
+    EXPECT_FALSE(log.append(m.view()));
+    EXPECT_EQ(log.max_offset(), first->end_offset());
+    EXPECT_EQ(log.next_queue_offset("fails", 0), 1);
+
+    ASSERT_EQ(::dup2(saved, fd), fd);
+    ::close(saved);
+    ::close(read_only);
+    auto second = log.append(m.view());
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->physical_offset, first->end_offset());
+    EXPECT_EQ(second->queue_offset, 1);
+    auto ref = log.read(second->physical_offset, second->size);
+    ASSERT_TRUE(ref);
+    EXPECT_EQ(body_of(ref->bytes), "body");
 }
 
 TEST_F(CommitLogTest, RefusesWhatAV1RecordCannotHold) {

@@ -129,7 +129,7 @@ TEST(MessageRecord, RejectsEveryTruncationAndFlagsABadBody) {
 
 TEST(MessageRecord, BlankRecordEndsASegment) {
     std::vector<std::byte> bytes(64);
-    encode_blank(bytes);
+    encode_blank(bytes, 64);
     const auto probe = probe_record(bytes);
     EXPECT_EQ(probe.kind, record_kind::blank);
     EXPECT_EQ(probe.size, 64);

@@ -4,9 +4,10 @@
 #include <cstdint>
 #include <mutex>
 #include <span>
+#include <vector>
 
 #include "gantry/engine/result.hpp"
-#include "gantry/store/append_window.hpp"
+#include "gantry/store/append_buffer.hpp"
 #include "gantry/store/mapped_file_queue.hpp"
 #include "gantry/store/message_record.hpp"
 #include "gantry/store/store_config.hpp"
@@ -31,7 +32,8 @@ struct record_ref {
 };
 
 // The single log every topic appends to (specs §5.2). Appends are
-// serialised by one short critical section: reserve space, encode, publish.
+// serialised by one short critical section: encode a batch, write it with one
+// pwrite (append_buffer says why not through a mapping), publish.
 class commit_log {
 public:
     explicit commit_log(const store_config& config);
@@ -68,15 +70,26 @@ private:
     std::error_code validate(const message_to_store& msg, std::int64_t size) const;
     // Makes current_ the segment to append to; requires append_mutex_.
     std::error_code open_writable_segment();
-    // Appends one validated message; requires append_mutex_.
+    // Encodes one validated message into gathered_, publishing what was
+    // gathered first when current_ ends or gathered_ is full. On failure
+    // nothing is left gathered. Requires append_mutex_, as do the two below.
     result<append_result> append_locked(const message_to_store& msg, std::int64_t size, std::int32_t crc,
                                         std::int64_t now);
+    // Where the next record goes in current_.
+    std::int64_t gathered_end() const noexcept;
+    // Writes gathered_ into current_ and moves its wrote position to
+    // `wrote_position`; on failure gives back the queue offsets it took.
+    std::error_code publish_gathered(std::int64_t wrote_position);
+
+    // Publishing mid-batch past this bounds the buffer and what readers wait for.
+    static constexpr std::size_t max_gathered_bytes = 1024 * 1024;
 
     const store_config& config_;
     mapped_file_queue files_;
     mutable std::mutex append_mutex_;
     mapped_file_ptr current_; // the segment being appended to; append_mutex_
-    append_window window_;    // where appends write into current_; append_mutex_
+    append_buffer gathered_;  // records not yet in current_; append_mutex_
+    std::vector<std::int64_t*> gathered_offsets_; // queue offsets they took; append_mutex_
     topic_queue_map<std::int64_t> queue_offsets_;
     std::atomic<std::int64_t> last_store_timestamp_{0};
 };

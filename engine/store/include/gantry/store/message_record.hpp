@@ -92,7 +92,9 @@ std::int64_t encoded_record_size(const message_to_store& msg, const socket_addre
 void encode_record(mutable_bytes out, const message_to_store& msg, const record_stamp& stamp,
                    const socket_address& store_host) noexcept;
 
-void encode_blank(mutable_bytes out) noexcept;
+// Writes the blank_record_size bytes that start a blank of `size` bytes (the
+// rest of its segment, zeros).
+void encode_blank(mutable_bytes out, std::int32_t size) noexcept;
 
 enum class record_kind { message, blank, invalid };
 
