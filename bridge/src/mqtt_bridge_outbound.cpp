@@ -60,22 +60,19 @@ void mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
     }
     // A message the link cannot carry would end every connection it is
     // tried on: it is set aside instead.
-    const auto size = mqtt::mqtt_codec::encoded_size(
-        publish, mqtt5() ? mqtt::protocol_version::v5 : mqtt::protocol_version::v3_1_1);
-    if (!size || (remote_max_packet_size_ > 0 && *size > remote_max_packet_size_)) {
+    const auto sent = link_->send_publish(publish, remote_max_packet_size_);
+    if (!sent) {
         bridge_log()->warn("bridge '{}': a message on '{}' cannot go to {} ({}); it goes to the bridge's dead-letter "
                            "topic",
                            name(), publish.topic, link_->address(),
-                           size ? fmt::format("{} bytes, over the remote's maximum packet size {}", *size,
-                                              remote_max_packet_size_)
-                                : size.error().message());
+                           sent.error() == mqtt::mqtt_errc::packet_too_large
+                               ? fmt::format("a payload of {} bytes, over the remote's maximum packet size {}",
+                                             publish.payload.size(), remote_max_packet_size_)
+                               : sent.error().message());
         count_dropped();
         return settle(rule_index, d.handle, engine::outcome::rejected);
     }
-    const auto bytes = publish.payload.size();
-    link_->send(publish);
-    if (!connected()) return; // the send failed and took the link down
-    count_out(bytes);
+    count_out(publish.payload.size());
     if (publish.qos == 0) settle(rule_index, d.handle, engine::outcome::accepted);
     else in_flight_.emplace(publish.packet_id, in_flight{rule_index, d.handle});
 }

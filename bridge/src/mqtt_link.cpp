@@ -41,6 +41,15 @@ void mqtt_link::send(const mqtt::mqtt_packet& packet) {
     connection_->write(std::move(frame));
 }
 
+result<std::size_t> mqtt_link::send_publish(const mqtt::publish_packet& publish, std::size_t max_size) {
+    std::vector<std::byte> frame;
+    const auto size = mqtt::mqtt_codec::encode_into(publish, version_, frame);
+    if (!size) return size;
+    if (max_size > 0 && *size > max_size) return make_error_code(mqtt::mqtt_errc::packet_too_large);
+    connection_->write(std::move(frame));
+    return size;
+}
+
 std::size_t mqtt_link::on_bytes(std::span<const std::byte> input) {
     std::size_t consumed = 0;
     while (!connection_->closed() && !connection_->reading_paused()) {

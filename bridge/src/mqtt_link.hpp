@@ -34,6 +34,10 @@ public:
     void open(const std::string& address, protocols::mqtt::connect_packet connect,
               std::chrono::milliseconds timeout);
     void send(const protocols::mqtt::mqtt_packet& packet);
+    // Sends a PUBLISH and returns its size. Sends nothing, and keeps the
+    // link, for one the codec refuses or one larger than `max_size` (0: no
+    // limit): a message this link cannot carry.
+    result<std::size_t> send_publish(const protocols::mqtt::publish_packet& publish, std::size_t max_size);
     // Stops reading (a caller whose appends are behind) and starts again.
     void pause_reading() { connection_->pause_reading(); }
     void resume_reading() { connection_->resume_reading(); }

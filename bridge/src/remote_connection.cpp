@@ -80,30 +80,21 @@ void remote_connection::on_secured(const boost::system::error_code& ec) {
 
 void remote_connection::write(std::vector<std::byte> bytes) {
     if (done_ || bytes.empty()) return;
-    queued_bytes_ += bytes.size();
-    output_.push_back(std::move(bytes));
+    output_.push(std::move(bytes));
     last_sent_ = clock::now();
     if (connected_) write_more();
 }
 
 void remote_connection::write_more() {
-    if (writing_ || output_.empty() || done_) return;
+    if (writing_ || !output_.has_ungathered() || done_) return;
     writing_ = true;
-    // Everything queued goes in one gathered write.
-    std::vector<asio::const_buffer> buffers;
-    buffers.reserve(output_.size());
-    for (const auto& chunk : output_) buffers.emplace_back(chunk.data(), chunk.size());
-    const auto chunks = output_.size();
-    stream_.async_write(buffers,
-                        [self = shared_from_this(), chunks](const boost::system::error_code& ec, std::size_t n) {
-                            self->writing_ = false;
-                            if (self->done_) return;
-                            if (ec) return self->fail("write to " + self->address_ + " failed: " + ec.message());
-                            self->queued_bytes_ -= n;
-                            self->output_.erase(self->output_.begin(),
-                                                self->output_.begin() + static_cast<std::ptrdiff_t>(chunks));
-                            self->write_more();
-                        });
+    stream_.async_write(output_.gather(), [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        self->writing_ = false;
+        if (self->done_) return;
+        if (ec) return self->fail("write to " + self->address_ + " failed: " + ec.message());
+        self->output_.release_gathered();
+        self->write_more();
+    });
 }
 
 void remote_connection::read_more() {

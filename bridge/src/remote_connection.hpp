@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "gantry/protocols/common/asio_net.hpp"
+#include "gantry/protocols/common/output_queue.hpp"
 #include <boost/asio/connect.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include "link_stream.hpp"
@@ -77,7 +77,7 @@ public:
     bool closed() const noexcept { return done_; }
     const std::string& address() const noexcept { return address_; }
     // Bytes written but not yet on the socket; a sender stops above a budget.
-    std::size_t queued_bytes() const noexcept { return queued_bytes_; }
+    std::size_t queued_bytes() const noexcept { return output_.bytes(); }
     clock::time_point last_sent() const noexcept { return last_sent_; }
     clock::time_point last_received() const noexcept { return last_received_; }
 
@@ -103,8 +103,7 @@ private:
     std::size_t input_used_ = 0;
     bool reading_ = false;
     bool paused_ = false;
-    std::deque<std::vector<std::byte>> output_;
-    std::size_t queued_bytes_ = 0;
+    protocols::common::output_queue output_;
     bool writing_ = false;
     bool connected_ = false;
     bool done_ = false;
