@@ -182,11 +182,11 @@ void dispatcher::run_removals(std::int64_t position, bool all) {
     }
 }
 
-result<std::shared_ptr<consume_queue>> dispatcher::queue_for(std::string_view topic, std::int32_t queue_id) {
-    if (auto it = queue_cache_.find(topic_queue_ref{topic, queue_id}); it != queue_cache_.end()) return it->second;
+result<consume_queue*> dispatcher::queue_for(std::string_view topic, std::int32_t queue_id) {
+    if (auto it = queue_cache_.find(topic_queue_ref{topic, queue_id}); it != queue_cache_.end()) return it->second.get();
     auto cq = queues_.find_or_create(topic, queue_id);
-    if (cq) queue_cache_.emplace(topic_queue_key{std::string(topic), queue_id}, *cq);
-    return cq;
+    if (!cq) return cq.error();
+    return queue_cache_.emplace(topic_queue_key{std::string(topic), queue_id}, std::move(*cq)).first->second.get();
 }
 
 namespace {

@@ -78,8 +78,10 @@ private:
     void run();
     void dispatch_available(bool verify_crc);
     std::int64_t tag_code(const decoded_record& record, const indexed_properties& props) const;
-    // The queue for a record, from a cache only the dispatching thread uses.
-    result<std::shared_ptr<consume_queue>> queue_for(std::string_view topic, std::int32_t queue_id);
+    // The queue for a record, from a cache only the dispatching thread uses;
+    // valid until the cache is next changed (run_removals), without a
+    // reference count to touch per record.
+    result<consume_queue*> queue_for(std::string_view topic, std::int32_t queue_id);
     // Carries out the removals whose boundary is at or below `position`
     // (all of them when `all`); on the dispatching thread.
     void run_removals(std::int64_t position, bool all = false);
