@@ -61,13 +61,13 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
                 return start_offset(sub->group(), sub->options().start, src.topic, src.queue_id);
             });
             taken.clear();
-            queue->take(store_.max_offset(src.topic, src.queue_id),
-                        static_cast<std::size_t>(std::min(credit, pump_batch)),
+            const auto stored = store_.queue(src.topic, src.queue_id);
+            queue->take(stored ? stored->max_offset() : 0, static_cast<std::size_t>(std::min(credit, pump_batch)),
                         pop_queue::clock::now() + ack_timeout, taken);
             for (const auto& t : taken) {
                 ++scanned;
                 more = true;
-                auto d = take_delivery(*sub, *queue, src, t);
+                auto d = take_delivery(*sub, *queue, stored.get(), src, t);
                 if (!d) continue;
                 if (by_priority) round.push_back(std::move(*d));
                 else hand_over(*sub, std::move(d->delivery));
@@ -87,9 +87,10 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
 }
 
 std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscription& sub, pop_queue& queue,
+                                                                         const store::consume_queue* stored,
                                                                          const subscription::source& src,
                                                                          const pop_queue::taken& t) {
-    const auto got = store_.read_queue_record(src.topic, src.queue_id, t.offset, &sub.filter());
+    const auto got = stored ? store_.read_queue_record(*stored, t.offset, &sub.filter()) : std::nullopt;
     // Filtered out, or gone with retention: settled for this group.
     if (!got) {
         queue.ack(t.offset, t.delivery_id);

@@ -275,13 +275,23 @@ get_result message_store::get_messages(const get_request& request) const {
 std::optional<queue_record> message_store::read_queue_record(std::string_view topic, std::int32_t queue_id,
                                                              std::int64_t queue_offset,
                                                              const message_filter* filter) const {
-    const auto entry = queue_entry(topic, queue_id, queue_offset);
+    const auto cq = queues_->find(topic, queue_id);
+    return cq ? read_queue_record(*cq, queue_offset, filter) : std::nullopt;
+}
+
+std::optional<queue_record> message_store::read_queue_record(const consume_queue& queue, std::int64_t queue_offset,
+                                                             const message_filter* filter) const {
+    const auto entry = queue.get(queue_offset);
     if (!entry || (filter && !filter->matches_tag_code(entry->tag_code))) return std::nullopt;
     auto ref = commit_log_->read(entry->physical_offset, entry->size);
     if (!ref) return std::nullopt;
-    const auto record = checked_record(*ref, topic, queue_id, queue_offset);
+    const auto record = checked_record(*ref, queue.topic(), queue.queue_id(), queue_offset);
     if (!record || (filter && !filter->matches_record(*record))) return std::nullopt;
     return queue_record{std::move(*ref), *record};
+}
+
+std::shared_ptr<const consume_queue> message_store::queue(std::string_view topic, std::int32_t queue_id) const {
+    return queues_->find(topic, queue_id);
 }
 
 std::optional<decoded_record> message_store::checked_record(const record_ref& ref, std::string_view topic,

@@ -171,8 +171,10 @@ private:
         engine::delivery delivery;
     };
     // The delivery of the record `t` took, or nothing when it is skipped
-    // (filtered, expired, gone: settled for the group).
-    std::optional<prepared_delivery> take_delivery(subscription& sub, pop_queue& queue, const subscription::source& src,
+    // (filtered, expired, gone: settled for the group). `stored`: the
+    // source's queue in the store, looked up once per round; null if none.
+    std::optional<prepared_delivery> take_delivery(subscription& sub, pop_queue& queue,
+                                                  const store::consume_queue* stored, const subscription::source& src,
                                                   const pop_queue::taken& t);
     void hand_over(subscription& sub, engine::delivery&& d);
     std::optional<engine::delivery> to_delivery(const store::record_ref& ref, const store::decoded_record& record,

@@ -115,6 +115,13 @@ public:
     // or the filter rejects it.
     std::optional<queue_record> read_queue_record(std::string_view topic, std::int32_t queue_id,
                                                   std::int64_t queue_offset, const message_filter* filter) const;
+    // The same from a queue found once for a run of reads (queue()): a
+    // reader on every I/O thread looking the queue up for every record
+    // would make them all write its reference count.
+    std::optional<queue_record> read_queue_record(const consume_queue& queue, std::int64_t queue_offset,
+                                                  const message_filter* filter) const;
+    // A topic's queue, null when it has none (yet).
+    std::shared_ptr<const consume_queue> queue(std::string_view topic, std::int32_t queue_id) const;
     std::optional<record_ref> read_record(std::int64_t physical_offset, std::int32_t size) const;
     // Reads the record at a commit-log offset, its size taken from the record.
     std::optional<record_ref> read_record_at(std::int64_t physical_offset) const;
