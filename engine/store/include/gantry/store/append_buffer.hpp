@@ -23,7 +23,6 @@ public:
     mutable_bytes claim(std::size_t length);
 
     std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
 
     // Writes the gathered bytes at `position` of the file behind `fd`
     // (repeating the pwrite after a short one) and forgets them either way.

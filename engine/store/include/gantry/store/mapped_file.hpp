@@ -61,7 +61,10 @@ public:
     bool is_full() const noexcept { return wrote_position() == size_; }
 
     // Makes [flushed, wrote) durable when at least `least_pages` pages are
-    // dirty (0 = whatever is dirty). Returns the flushed position.
+    // dirty (0 = whatever is dirty). Returns the flushed position. msync
+    // with MS_SYNC syncs that range of the file (vfs_fsync_range), however
+    // its pages were dirtied: by pwrite for the commit log, through the
+    // mapping for queues and index.
     result<std::int64_t> flush(int least_pages);
 
     // Drops [0, end) from the page cache and this process's mapping; a later
