@@ -62,13 +62,17 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
             });
             taken.clear();
             const auto stored = store_.queue(src.topic, src.queue_id);
-            queue->take(stored ? stored->max_offset() : 0, static_cast<std::size_t>(std::min(credit, pump_batch)),
-                        pop_queue::clock::now() + ack_timeout, taken);
+            const auto end = stored ? stored->max_offset() : 0;
+            const auto max = static_cast<std::size_t>(std::min(credit, pump_batch));
+            const bool settled = sub->settle_on_hand_over.load(std::memory_order_relaxed);
+            if (settled) queue->take_settled(end, max, taken);
+            else queue->take(end, max, pop_queue::clock::now() + ack_timeout, taken);
             for (const auto& t : taken) {
                 ++scanned;
                 more = true;
                 auto d = take_delivery(*sub, *queue, stored.get(), src, t);
                 if (!d) continue;
+                d->delivery.settled = settled;
                 if (by_priority) round.push_back(std::move(*d));
                 else hand_over(*sub, std::move(d->delivery));
             }
@@ -118,7 +122,7 @@ std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscri
 }
 
 void core_engine::hand_over(subscription& sub, engine::delivery&& d) {
-    sub.hold(d.handle);
+    if (!d.settled) sub.hold(d.handle);
     sub.credit.fetch_sub(1);
     sub.sink().deliver(std::move(d));
 }
@@ -140,6 +144,10 @@ void core_engine::settle(engine::subscription_id id, const engine::delivery_hand
         redeliver(sub->group(), handle.topic, handle.queue_id, handle.queue_offset, handle.delivery_id, true, false);
         break;
     }
+}
+
+void core_engine::settle_on_hand_over(engine::subscription_id id, bool on) {
+    if (const auto sub = find_subscription(id)) sub->settle_on_hand_over = on;
 }
 
 bool core_engine::extend(engine::subscription_id id, const engine::delivery_handle& handle,

@@ -17,21 +17,37 @@ std::uint64_t new_delivery_id() { return delivery_ids.fetch_add(1, std::memory_o
 
 pop_queue::pop_queue(std::int64_t start_offset) : next_(start_offset) {}
 
-void pop_queue::take(std::int64_t end, std::size_t max, clock::time_point deadline, std::vector<taken>& out) {
-    std::lock_guard lock(mutex_);
-    auto hand_out = [&](std::int64_t offset) {
-        const std::uint64_t id = new_delivery_id();
-        in_flight_[offset] = {id, deadline};
-        const auto again = redeliveries_.find(offset);
-        const auto before = again == redeliveries_.end() ? handed_out{} : again->second;
-        out.push_back({offset, id, before.times, before.failures});
-    };
+template <typename HandOut>
+void pop_queue::take_each(std::int64_t end, std::size_t max, HandOut hand_out) {
     while (max > 0 && !visible_again_.empty()) {
         hand_out(*visible_again_.begin());
         visible_again_.erase(visible_again_.begin());
         --max;
     }
     for (; max > 0 && next_ < end; --max) hand_out(next_++);
+}
+
+void pop_queue::take(std::int64_t end, std::size_t max, clock::time_point deadline, std::vector<taken>& out) {
+    std::lock_guard lock(mutex_);
+    take_each(end, max, [&](std::int64_t offset) {
+        const std::uint64_t id = new_delivery_id();
+        in_flight_[offset] = {id, deadline};
+        const auto again = redeliveries_.find(offset);
+        const auto before = again == redeliveries_.end() ? handed_out{} : again->second;
+        out.push_back({offset, id, before.times, before.failures});
+    });
+}
+
+void pop_queue::take_settled(std::int64_t end, std::size_t max, std::vector<taken>& out) {
+    std::lock_guard lock(mutex_);
+    take_each(end, max, [&](std::int64_t offset) {
+        handed_out before;
+        if (const auto again = redeliveries_.find(offset); again != redeliveries_.end()) {
+            before = again->second;
+            redeliveries_.erase(again);
+        }
+        out.push_back({offset, new_delivery_id(), before.times, before.failures});
+    });
 }
 
 bool pop_queue::ack(std::int64_t offset, std::uint64_t delivery_id) {

@@ -14,7 +14,9 @@ subscription::subscription(engine::subscription_id id, engine::operation_context
       sink_(std::move(sink)),
       group_(std::move(group)),
       filter_(std::move(filter)),
-      sources_(std::move(sources)) {}
+      sources_(std::move(sources)) {
+    settle_on_hand_over = options_.settle_on_hand_over;
+}
 
 bool subscription::reads(std::string_view topic, std::int32_t queue_id) const noexcept {
     return std::any_of(sources_.begin(), sources_.end(),

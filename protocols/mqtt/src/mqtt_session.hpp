@@ -261,6 +261,9 @@ private:
     // Ends a delivery; a retained one owes the engine nothing.
     void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
                 bool retained = false);
+    // Ends a delivery not yet sent, which a QoS 0 subscription's engine
+    // settled as it handed it over: then only its credit goes back.
+    void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d, bool retained = false);
     void end_subscriptions();
 
     // Every packet to the client goes here; its Reason String and User

@@ -110,7 +110,7 @@ void mqtt_session::shed_qos0() {
 }
 
 void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d) {
-    settle(sub, d.handle);
+    settle(sub, d);
     // 5.0 §3.8.3.1: never to be sent anyway, so not dropped.
     if (sub->no_local && published_by(d.msg) == client_id_) return;
     auto& out = outbound();
@@ -146,16 +146,16 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     auto& sub = q.sub;
     auto& state = outbound();
     if (!q.retained && state.overlapping.take(q.d.physical_offset, sub->local_id)) {
-        settle(sub, q.d.handle); // it went out with another subscription's copy
+        settle(sub, q.d); // it went out with another subscription's copy
         return true;
     }
     if (!q.retained && delivered_before(*sub, q.d.handle)) {
-        settle(sub, q.d.handle); // the client has it: exactly once across a crash (§4.3.3)
+        settle(sub, q.d); // the client has it: exactly once across a crash (§4.3.3)
         return true;
     }
     auto out = from_engine_message(q.d.msg, q.d.msg.expires_at_ms > 0 ? now_ms() : 0);
     if (sub->no_local && out.publisher == client_id_) {
-        settle(sub, q.d.handle, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
+        settle(sub, q.d, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
     // Once for every matching subscription, at the highest of their QoS,
@@ -207,7 +207,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (!head) {
         mqtt_log()->error("cannot send a message on '{}' to {}: {}; it is skipped", topic_named(), who(),
                           head.error().message());
-        settle(sub, q.d.handle, q.retained);
+        settle(sub, q.d, q.retained);
         return true;
     }
     if (const auto size = *head + stored_body.bytes.size();
@@ -215,7 +215,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         // 5.0 §3.1.2.11.4: discarded as if delivered.
         mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", size,
                          topic_named(), who(), client_max_packet_size_);
-        settle(sub, q.d.handle, q.retained);
+        settle(sub, q.d, q.retained);
         return true;
     }
     if (publish.qos == 2 && !q.retained)
@@ -223,7 +223,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     conn_.send(head_bytes, stored_body.bytes, stored_body.keep_alive);
     if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
-        settle(sub, q.d.handle, q.retained);
+        settle(sub, q.d, q.retained);
         return true;
     }
     state.inflight.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
@@ -295,6 +295,11 @@ void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const 
     if (retained) return;
     module_.engine.settle(sub->engine_id, handle, engine::outcome::accepted);
     ++sub->credit_to_return;
+}
+
+void mqtt_session::settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d, bool retained) {
+    if (d.settled) ++sub->credit_to_return;
+    else settle(sub, d.handle, retained);
 }
 
 void mqtt_session::return_credit() {

@@ -37,6 +37,9 @@ struct delivery {
     // copy. Empty otherwise, and for messages that do not come from the log
     // (retained ones).
     stored_record stored_body;
+    // Settled as it was handed over (subscription_options::
+    // settle_on_hand_over): the subscriber owes the engine no outcome.
+    bool settled = false;
 };
 
 // The AMQP outcome set (DESIGN.md): MQTT PUBACK and STOMP ACK map to

@@ -177,6 +177,11 @@ public:
     // Allows `credit` more deliveries to the subscription.
     virtual void grant_credit(subscription_id id, int credit) = 0;
     virtual void settle(subscription_id id, const delivery_handle& handle, outcome result) = 0;
+    // Deliveries from now on settled as they are handed over, or not
+    // (subscription_options::settle_on_hand_over): for a subscriber whose
+    // guarantee changes, as an MQTT subscription replaced at another QoS.
+    // Deliveries already handed over keep the way they went.
+    virtual void settle_on_hand_over(subscription_id id, bool on) = 0;
     // Keeps a delivery invisible to the group for `more` from now (a
     // consumer still working on it); false when the handle is stale.
     virtual bool extend(subscription_id id, const delivery_handle& handle, std::chrono::milliseconds more) = 0;

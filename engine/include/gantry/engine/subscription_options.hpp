@@ -70,6 +70,12 @@ struct subscription_options {
     // stored_body) instead of copying them into the message, for a protocol
     // that sends the body as it is stored.
     bool body_in_place = false;
+    // At most once: each delivery is settled as the engine hands it over
+    // (an MQTT QoS 0 subscription), and nothing of it is kept to be
+    // settled, timed out or given back later: what the subscriber has not
+    // sent when it goes is not given to another. facade::
+    // settle_on_hand_over switches it for a live subscription.
+    bool settle_on_hand_over = false;
 };
 
 } // namespace gantry::engine

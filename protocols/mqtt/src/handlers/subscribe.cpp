@@ -60,6 +60,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     // §3.8.4: a subscription to the same filter replaces the existing one.
     if (const auto existing = out.subscriptions.find(s.filter); existing != out.subscriptions.end()) {
         auto& sub = *existing->second;
+        if ((sub.qos == 0) != (granted == 0)) module_.engine.settle_on_hand_over(sub.engine_id, granted == 0);
         sub.qos = granted;
         sub.no_local = (v5() && s.no_local) || bridge_client_;
         sub.retain_as_published = v5() && s.retain_as_published;
@@ -87,6 +88,8 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->identifier = identifier;
 
     auto options = engine_options(*mapped, since_ms);
+    // At most once: the engine keeps nothing to be settled after sending.
+    options.settle_on_hand_over = granted == 0;
     // A private group per plain subscription, a durable one when the session
     // outlives the connection; one group per share.
     if (shared) {

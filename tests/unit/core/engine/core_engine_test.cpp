@@ -42,6 +42,24 @@ protected:
         if (!both) return {};
         return {in_place->deliveries().front(), copied->deliveries().front()};
     }
+
+    static std::set<std::string> bodies_of(recording_sink& sink) {
+        std::set<std::string> bodies;
+        for (const auto& d : sink.deliveries()) bodies.insert(d.msg.body);
+        return bodies;
+    }
+
+    // After a restart, what a member of `o`'s group is given: at least
+    // `expected` bodies, and whatever else comes within 50 ms.
+    std::set<std::string> bodies_after_restart(const subscription_options& o, std::size_t expected) {
+        close();
+        open();
+        auto sink = std::make_shared<recording_sink>();
+        engine_->grant_credit(subscribe(o, sink), 10);
+        EXPECT_TRUE(sink->wait_for(expected));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return bodies_of(*sink);
+    }
 };
 
 TEST_F(CoreEngineTest, DeliversWithinCreditAndNoFurther) {
@@ -259,16 +277,52 @@ TEST_F(CoreEngineTest, CommittedOffsetsSurviveARestart) {
         for (const auto& d : sink->deliveries()) engine_->settle(id, d.handle, outcome::accepted);
         engine_->unsubscribe(id);
     }
-    close();
-    open();
-    auto sink = std::make_shared<recording_sink>();
-    const auto id = subscribe(o, sink);
-    engine_->grant_credit(id, 10);
-    ASSERT_TRUE(sink->wait_for(2));
+    EXPECT_EQ(bodies_after_restart(o, 2).size(), 2u) << "only what was not acked before the restart";
+}
+
+TEST_F(CoreEngineTest, DeliveriesSettledOnHandOverMoveTheGroupOnWithNoOutcome) {
+    for (int i = 0; i < 6; ++i) append("telemetry", std::to_string(i));
+    auto o = shared("telemetry", "at-most-once");
+    o.durable = true;
+    o.settle_on_hand_over = true;
+    o.ack_timeout = std::chrono::milliseconds(50);
+    {
+        auto sink = std::make_shared<recording_sink>();
+        const auto id = subscribe(o, sink);
+        engine_->grant_credit(id, 4);
+        ASSERT_TRUE(sink->wait_for(4));
+        for (const auto& d : sink->deliveries()) EXPECT_TRUE(d.settled);
+        // Past the ack timeout nothing comes back, and leaving gives nothing back.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        EXPECT_EQ(sink->count(), 4u);
+        engine_->unsubscribe(id);
+    }
+    EXPECT_EQ(bodies_after_restart(o, 2), (std::set<std::string>{"4", "5"}))
+        << "the four handed over were committed unsettled";
+}
+
+TEST_F(CoreEngineTest, SettlingOnHandOverSwitchedLaterAppliesToLaterDeliveriesOnly) {
+    for (int i = 0; i < 3; ++i) append("readings", std::to_string(i));
+    auto o = shared("readings", "switching");
+    o.durable = true; // outlives its first member
+    auto first = std::make_shared<recording_sink>();
+    const auto first_id = subscribe(o, first, "first");
+    engine_->grant_credit(first_id, 1);
+    ASSERT_TRUE(first->wait_for(1));
+    EXPECT_FALSE(first->deliveries()[0].settled);
+    engine_->settle_on_hand_over(first_id, true);
+    engine_->grant_credit(first_id, 1);
+    ASSERT_TRUE(first->wait_for(2));
+    EXPECT_TRUE(first->deliveries()[1].settled);
+    engine_->unsubscribe(first_id);
+    // The one awaiting its outcome goes back to the group; the one settled
+    // on hand-over does not.
+    auto second = std::make_shared<recording_sink>();
+    const auto second_id = subscribe(o, second, "second");
+    engine_->grant_credit(second_id, 10);
+    ASSERT_TRUE(second->wait_for(2));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::set<std::string> bodies;
-    for (const auto& d : sink->deliveries()) bodies.insert(d.msg.body);
-    EXPECT_EQ(bodies.size(), 2u) << "only what was not acked before the restart";
+    EXPECT_EQ(bodies_of(*second), (std::set<std::string>{first->deliveries()[0].msg.body, "2"}));
 }
 
 TEST_F(CoreEngineTest, NonDurableSubscriptionsLeaveNoStateBehind) {

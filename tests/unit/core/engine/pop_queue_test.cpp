@@ -44,6 +44,28 @@ TEST(PopQueue, ReleasedOffsetsComeBackFirstWithTheirCount) {
     EXPECT_EQ(again[1].offset, 2);
 }
 
+TEST(PopQueue, OffsetsTakenSettledLeaveNothingInFlight) {
+    pop_queue q(0);
+    std::vector<pop_queue::taken> t;
+    q.take(5, 2, clock::now() + std::chrono::hours(1), t);
+    ASSERT_TRUE(q.release(0, t[0].delivery_id));
+    std::vector<pop_queue::taken> settled;
+    q.take_settled(5, 2, settled);
+    ASSERT_EQ(settled.size(), 2u);
+    EXPECT_EQ(settled[0].offset, 0) << "a released offset comes first, as with take()";
+    EXPECT_EQ(settled[0].redeliveries, 1);
+    EXPECT_EQ(settled[1].offset, 2);
+    EXPECT_EQ(q.in_flight(), 1u) << "only 1, taken the ordinary way";
+    EXPECT_FALSE(q.ack(2, settled[1].delivery_id)) << "nothing is left to settle";
+    EXPECT_EQ(q.committed(), 1);
+    ASSERT_TRUE(q.ack(1, t[1].delivery_id));
+    EXPECT_EQ(q.committed(), 3);
+    std::vector<pop_queue::taken> rest;
+    q.take(5, 5, clock::now() + std::chrono::hours(1), rest);
+    ASSERT_EQ(rest.size(), 2u) << "0 and 2 are not handed out again";
+    EXPECT_EQ(rest[0].offset, 3);
+}
+
 TEST(PopQueue, ExpiredDeliveriesGetANewIdAndHoldTheCommit) {
     pop_queue q(0);
     std::vector<pop_queue::taken> t;

@@ -58,6 +58,7 @@ public:
                                               std::shared_ptr<engine::delivery_sink> sink) override;
     void grant_credit(engine::subscription_id id, int credit) override;
     void settle(engine::subscription_id id, const engine::delivery_handle& handle, engine::outcome result) override;
+    void settle_on_hand_over(engine::subscription_id id, bool on) override;
     bool extend(engine::subscription_id id, const engine::delivery_handle& handle,
                 std::chrono::milliseconds more) override;
     void unsubscribe(engine::subscription_id id) override;

@@ -29,6 +29,9 @@ public:
     // Hands out up to `max` offsets below `end`: released ones first, then
     // new ones, each invisible until `deadline`.
     void take(std::int64_t end, std::size_t max, clock::time_point deadline, std::vector<taken>& out);
+    // Hands out offsets as take() does, settled at once: none stays in
+    // flight, and a later ack() of one is stale.
+    void take_settled(std::int64_t end, std::size_t max, std::vector<taken>& out);
 
     // Settles a delivery; false when the handle is stale (timed out, settled).
     bool ack(std::int64_t offset, std::uint64_t delivery_id);
@@ -51,6 +54,11 @@ public:
     std::int64_t next_offset() const;
 
 private:
+    // Calls hand_out(offset) for up to `max` offsets: released ones first,
+    // then new ones below `end`.
+    template <typename HandOut>
+    void take_each(std::int64_t end, std::size_t max, HandOut hand_out);
+
     struct flight {
         std::uint64_t delivery_id;
         clock::time_point deadline;

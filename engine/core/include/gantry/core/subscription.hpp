@@ -47,6 +47,8 @@ public:
     // Set while a pump is posted and not yet run, so arrivals coalesce.
     std::atomic<bool> pump_posted{false};
     std::atomic<bool> closed{false};
+    // subscription_options::settle_on_hand_over, as it is now.
+    std::atomic<bool> settle_on_hand_over{false};
 
     // The arrival watches that wake it, by the topic they watch; false once
     // it is closed (the caller then unwatches `t` itself).

@@ -89,6 +89,32 @@ TEST_F(MqttSessionTest, DeliveriesStopAtTheClientsReceiveMaximumUntilAcknowledge
     }
 }
 
+// A QoS 0 subscription's deliveries are settled as the engine hands them
+// over; replaced at QoS 1, it must again hold each until its PUBACK.
+TEST_F(MqttSessionTest, AQos0SubscriptionReplacedAtQos1GetsWhatWasNotAcknowledgedAgain) {
+    listen();
+    connect_packet kept;
+    kept.clean_start = false;
+    kept.properties.session_expiry_interval = 60;
+    auto sub = client();
+    sub->connect("upgrading", kept);
+    sub->subscribe(1, "up/#", 0);
+    sub->subscribe(2, "up/#", 1);
+    auto pub = client();
+    pub->connect("up-pub");
+    pub->send(make_publish("up/x", "once at least", 1, 1));
+    pub->expect<puback_packet>();
+    const auto first = sub->expect<publish_packet>();
+    EXPECT_EQ(first.qos, 1);
+    sub->cut(); // no PUBACK
+
+    auto back = client();
+    EXPECT_TRUE(back->connect("upgrading", kept).session_present);
+    const auto again = back->expect<publish_packet>(5s);
+    EXPECT_EQ(again.payload, to_bytes("once at least"));
+    EXPECT_TRUE(again.dup);
+}
+
 TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {
     listen();
     auto c = client();
