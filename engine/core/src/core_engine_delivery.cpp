@@ -64,15 +64,13 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
             const auto stored = store_.queue(src.topic, src.queue_id);
             const auto end = stored ? stored->max_offset() : 0;
             const auto max = static_cast<std::size_t>(std::min(credit, pump_batch));
-            const bool settled = sub->settle_on_hand_over.load(std::memory_order_relaxed);
-            if (settled) queue->take_settled(end, max, taken);
+            if (sub->settle_on_hand_over.load(std::memory_order_relaxed)) queue->take_settled(end, max, taken);
             else queue->take(end, max, pop_queue::clock::now() + ack_timeout, taken);
             for (const auto& t : taken) {
                 ++scanned;
                 more = true;
                 auto d = take_delivery(*sub, *queue, stored.get(), src, t);
                 if (!d) continue;
-                d->delivery.settled = settled;
                 if (by_priority) round.push_back(std::move(*d));
                 else hand_over(*sub, std::move(d->delivery));
             }
@@ -94,29 +92,25 @@ std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscri
                                                                          const store::consume_queue* stored,
                                                                          const subscription::source& src,
                                                                          const pop_queue::taken& t) {
+    // Settles for this group an offset it will not be given.
+    const auto passed_over = [&]() -> std::optional<prepared_delivery> {
+        if (!t.settled) queue.ack(t.offset, t.delivery_id);
+        return std::nullopt;
+    };
     const auto got = stored ? store_.read_queue_record(*stored, t.offset, &sub.filter()) : std::nullopt;
-    // Filtered out, or gone with retention: settled for this group.
-    if (!got) {
-        queue.ack(t.offset, t.delivery_id);
-        return std::nullopt;
-    }
+    if (!got) return passed_over(); // filtered out, or gone with retention
     const auto& [ref, record] = *got;
-    if (record.reconsume_times == 0 && t.redeliveries == 0 && record.store_timestamp < sub.group().not_before_ms()) {
-        queue.ack(t.offset, t.delivery_id);
-        return std::nullopt;
-    }
+    if (record.reconsume_times == 0 && t.redeliveries == 0 && record.store_timestamp < sub.group().not_before_ms())
+        return passed_over();
     auto d = to_delivery(ref, record, record.reconsume_times + 1 + t.redeliveries,
                          sub.options().body_in_place ? body_placement::in_place : body_placement::copied);
-    if (!d) {
-        queue.ack(t.offset, t.delivery_id);
-        return std::nullopt;
-    }
+    if (!d) return passed_over();
     if (d->msg.expires_at_ms > 0 && d->msg.expired_at(engine::wall_clock_ms())) {
-        queue.ack(t.offset, t.delivery_id);
         expired_.fetch_add(1, std::memory_order_relaxed);
-        return std::nullopt;
+        return passed_over();
     }
     d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};
+    d->settled = t.settled;
     d->failed_attempts = record.reconsume_times + t.failures;
     return prepared_delivery{record.physical_offset, std::move(*d)};
 }

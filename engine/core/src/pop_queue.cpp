@@ -46,7 +46,7 @@ void pop_queue::take_settled(std::int64_t end, std::size_t max, std::vector<take
             before = again->second;
             redeliveries_.erase(again);
         }
-        out.push_back({offset, new_delivery_id(), before.times, before.failures});
+        out.push_back({offset, new_delivery_id(), before.times, before.failures, true});
     });
 }
 

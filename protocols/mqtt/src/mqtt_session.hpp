@@ -261,8 +261,9 @@ private:
     // Ends a delivery; a retained one owes the engine nothing.
     void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery_handle& handle,
                 bool retained = false);
-    // Ends a delivery not yet sent, which a QoS 0 subscription's engine
-    // settled as it handed it over: then only its credit goes back.
+    // Ends a delivery from the engine: settled there, unless the engine
+    // settled it as it handed it over (a QoS 0 subscription's); either way
+    // its credit goes back.
     void settle(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d, bool retained = false);
     void end_subscriptions();
 

@@ -55,6 +55,8 @@ TEST(PopQueue, OffsetsTakenSettledLeaveNothingInFlight) {
     EXPECT_EQ(settled[0].offset, 0) << "a released offset comes first, as with take()";
     EXPECT_EQ(settled[0].redeliveries, 1);
     EXPECT_EQ(settled[1].offset, 2);
+    EXPECT_TRUE(settled[0].settled && settled[1].settled);
+    EXPECT_FALSE(t[1].settled);
     EXPECT_EQ(q.in_flight(), 1u) << "only 1, taken the ordinary way";
     EXPECT_FALSE(q.ack(2, settled[1].delivery_id)) << "nothing is left to settle";
     EXPECT_EQ(q.committed(), 1);

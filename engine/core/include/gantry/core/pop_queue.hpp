@@ -22,6 +22,7 @@ public:
         std::uint64_t delivery_id;
         int redeliveries; // times this offset was handed out before, in place
         int failures;     // of those, the ones that failed (timed out); the rest were released
+        bool settled = false; // by take_settled(): nothing to ack
     };
 
     explicit pop_queue(std::int64_t start_offset);
