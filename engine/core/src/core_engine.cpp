@@ -98,6 +98,13 @@ void core_engine::append(const engine::operation_context& ctx, engine::message m
                           m->queue_id, std::move(msg.message_id), ctx.executor, std::move(done));
 }
 
+std::string core_engine::new_message_id() { return next_message_id(engine::wall_clock_ms()); }
+
+std::string core_engine::next_message_id(std::int64_t now_ms) {
+    std::lock_guard lock(key_mutex_);
+    return unique_keys_.next(now_ms);
+}
+
 result<store::message_to_store> core_engine::prepare(const engine::operation_context& ctx, engine::message& msg,
                                                      std::string& properties) {
     // The publisher's time when it gave one (a clock read per message is
@@ -106,10 +113,7 @@ result<store::message_to_store> core_engine::prepare(const engine::operation_con
     auto topic = topics_.find_or_auto_create(msg.topic);
     if (!topic) return topic.error();
     if (!topic->writable() || topic->write_queue_nums <= 0) return core_errc::no_permission;
-    if (msg.message_id.empty()) {
-        std::lock_guard lock(key_mutex_);
-        msg.message_id = unique_keys_.next(now);
-    }
+    if (msg.message_id.empty()) msg.message_id = next_message_id(now);
     msg.born_time_ms = now;
     auto encoded = encode_properties(msg);
     if (!encoded) return encoded.error();

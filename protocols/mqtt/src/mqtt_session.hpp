@@ -187,6 +187,14 @@ private:
     // (PUBREL came, PUBCOMP goes); a persistent session journals it first.
     void begin_inbound_qos2(std::uint16_t packet_id);
     void end_inbound_qos2(std::uint16_t packet_id);
+    // Before a QoS 2 publish is stored, a persistent session names the
+    // message (its id) and journals that it is storing it, so that after a
+    // kill -9 before `stored` was journaled the log tells whether it was.
+    void journal_storing_qos2(std::uint16_t packet_id, engine::message& msg);
+    // A QoS 2 publish the previous connection (or run) began storing and
+    // did not see stored: found in the log, it awaits PUBREL and its resent
+    // PUBLISH is not stored again; not found, the exchange is forgotten.
+    void resume_storing_qos2(std::uint16_t packet_id, const storing_message& message);
     // A persistent session journals each step of a QoS 2 exchange before
     // the packet it names leaves.
     void journal_qos2(const qos2_step& step);

@@ -130,6 +130,7 @@ void mqtt_session::restore_session(const stored_session& session) {
     // §4.4: PUBREL again for every QoS 2 delivery the client had not completed.
     if (!session.qos2_received.empty())
         inbound().qos2_received.insert(session.qos2_received.begin(), session.qos2_received.end());
+    for (const auto& [id, message] : session.qos2_storing) resume_storing_qos2(id, message);
     for (const auto id : session.pubrel_sent) {
         if (!out.inflight.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
         send(pubrel_packet{id, reason_code::success, {}});
@@ -171,6 +172,24 @@ void mqtt_session::begin_inbound_qos2(std::uint16_t packet_id) {
 void mqtt_session::end_inbound_qos2(std::uint16_t packet_id) {
     inbound().qos2_received.erase(packet_id);
     journal_qos2({qos2_step::kind::completed, packet_id, std::nullopt});
+}
+
+void mqtt_session::journal_storing_qos2(std::uint16_t packet_id, engine::message& msg) {
+    if (generation_.empty()) return;
+    msg.message_id = module_.engine.new_message_id();
+    journal_qos2({qos2_step::kind::storing, packet_id, std::nullopt, storing_message{msg.topic, msg.message_id}});
+}
+
+void mqtt_session::resume_storing_qos2(std::uint16_t packet_id, const storing_message& message) {
+    const bool stored = inbound().qos2_received.contains(packet_id) ||
+                        !module_.engine.find_by_key(message.topic, message.message_id, 1).empty();
+    mqtt_log()->info("{}: the QoS 2 publish with packet identifier {} was being stored when its last connection "
+                     "ended; {}",
+                     who(), packet_id,
+                     stored ? "it is in the log, so a resent PUBLISH gets PUBREC and is not stored again"
+                            : "it is not in the log, so a resent PUBLISH is stored");
+    if (stored) begin_inbound_qos2(packet_id);
+    else journal_qos2({qos2_step::kind::abandoned, packet_id, std::nullopt});
 }
 
 void mqtt_session::journal_qos2(const qos2_step& step) {

@@ -32,6 +32,12 @@ delivery_place place_from_json(const json& j) {
             j.at("offset").get<std::int64_t>()};
 }
 
+json to_json(const storing_message& m) { return {{"topic", m.topic}, {"messageId", m.message_id}}; }
+
+storing_message storing_from_json(const json& j) {
+    return {j.at("topic").get<std::string>(), j.at("messageId").get<std::string>()};
+}
+
 json to_json(const stored_session& s) {
     json subscriptions = json::array();
     for (const auto& [filter, sub] : s.subscriptions) {
@@ -48,13 +54,20 @@ json to_json(const stored_session& s) {
     }
     json delivered = json::array();
     for (const auto& place : s.qos2_delivered) delivered.push_back(to_json(place));
+    json storing = json::array();
+    for (const auto& [packet_id, message] : s.qos2_storing) {
+        auto j = to_json(message);
+        j["packetId"] = packet_id;
+        storing.push_back(std::move(j));
+    }
     json j{{"generation", s.generation},
            {"expiryInterval", s.expiry_interval},
            {"subscriptions", std::move(subscriptions)},
            {"qos2Received", s.qos2_received},
            {"pubrelSent", s.pubrel_sent},
            {"unacked", std::move(unacked)},
-           {"qos2Delivered", std::move(delivered)}};
+           {"qos2Delivered", std::move(delivered)},
+           {"qos2Storing", std::move(storing)}};
     if (s.will) j["will"] = {{"publish", to_hex(to_text(s.will->publish))}, {"due", s.will->due_ms}};
     return j;
 }
@@ -79,6 +92,9 @@ stored_session from_json(const json& j) {
     }
     if (j.contains("qos2Delivered")) // absent from files written before they were kept
         for (const auto& place : j["qos2Delivered"]) s.qos2_delivered.insert(place_from_json(place));
+    if (j.contains("qos2Storing")) // absent from files written before they were kept
+        for (const auto& m : j["qos2Storing"])
+            s.qos2_storing.emplace(m.at("packetId").get<std::uint16_t>(), storing_from_json(m));
     if (j.contains("will")) {
         auto publish = from_hex(j["will"].at("publish").get<std::string>());
         if (!publish) throw json::other_error::create(501, "will.publish is not hexadecimal", &j);
@@ -90,8 +106,10 @@ stored_session from_json(const json& j) {
 // The key naming each kind of QoS 2 step in a journal record (whose value
 // is the packet id); "qos2Received" and "qos2Completed" are the inbound
 // ones journals held before outbound steps were kept.
-constexpr std::array<std::pair<qos2_step::kind, const char*>, 6> qos2_step_keys{{
+constexpr std::array<std::pair<qos2_step::kind, const char*>, 8> qos2_step_keys{{
+    {qos2_step::kind::storing, "qos2Storing"},
     {qos2_step::kind::stored, "qos2Received"},
+    {qos2_step::kind::abandoned, "qos2Abandoned"},
     {qos2_step::kind::completed, "qos2Completed"},
     {qos2_step::kind::sent, "qos2Sent"},
     {qos2_step::kind::received, "qos2Pubrec"},
@@ -111,6 +129,7 @@ std::optional<qos2_step> step_from_json(const json& change) {
         if (!change.contains(key)) continue;
         qos2_step step{kind, change[key].get<std::uint16_t>(), std::nullopt};
         if (change.contains("place")) step.place = place_from_json(change["place"]);
+        if (change.contains("message")) step.message = storing_from_json(change["message"]);
         return step;
     }
     return std::nullopt;
@@ -119,8 +138,18 @@ std::optional<qos2_step> step_from_json(const json& change) {
 void apply_step(stored_session& s, const qos2_step& step) {
     const auto id = step.packet_id;
     switch (step.what) {
-    case qos2_step::kind::stored: s.qos2_received.insert(id); return;
-    case qos2_step::kind::completed: s.qos2_received.erase(id); return;
+    case qos2_step::kind::storing:
+        if (step.message) s.qos2_storing.insert_or_assign(id, *step.message);
+        return;
+    case qos2_step::kind::stored:
+        s.qos2_storing.erase(id);
+        s.qos2_received.insert(id);
+        return;
+    case qos2_step::kind::abandoned:
+    case qos2_step::kind::completed:
+        s.qos2_storing.erase(id);
+        s.qos2_received.erase(id);
+        return;
     case qos2_step::kind::sent:
         if (!step.place) return;
         std::erase_if(s.unacked, [id](const auto& entry) { return entry.second == id; }); // an id names one delivery
@@ -142,6 +171,7 @@ void apply_step(stored_session& s, const qos2_step& step) {
 // store keeps.
 void replace(stored_session& stored, stored_session next) {
     next.qos2_delivered = std::move(stored.qos2_delivered);
+    next.qos2_storing = std::move(stored.qos2_storing);
     stored = std::move(next);
 }
 
@@ -410,6 +440,7 @@ session_store::written session_store::record_qos2_step(const std::string& client
     if (!journal_) return nullptr;
     json change{{"client", client_id}, {key_of(step.what), step.packet_id}};
     if (step.place) change["place"] = to_json(*step.place);
+    if (step.message) change["message"] = to_json(*step.message);
     return append_to_journal(change.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

@@ -43,6 +43,15 @@ struct delivery_place {
     friend auto operator<=>(const delivery_place&, const delivery_place&) = default;
 };
 
+// The message an inbound QoS 2 PUBLISH is being stored as. Should the
+// broker die (or the connection end) before the store answered, the log
+// says whether it was stored: the message is found by its id.
+struct storing_message {
+    std::string topic;      // the engine topic
+    std::string message_id; // its UNIQ_KEY (engine::facade::find_by_key)
+    friend bool operator==(const storing_message&, const storing_message&) = default;
+};
+
 // What of an MQTT session outlives its connection (3.1.1 §3.1.2.4, 5.0
 // §4.1): the subscriptions, whose messages wait in their durable engine
 // groups, and the QoS 2 packet ids still in flight either way. Unacknowledged
@@ -66,6 +75,10 @@ struct stored_session {
     // (a connection's own state never carries them) until its redelivery
     // check says the engine cannot give it back any more.
     std::set<delivery_place> qos2_delivered;
+    // Inbound QoS 2 publishes whose storing began but whose end the store
+    // has not heard of, by packet id: kept by the store, like
+    // qos2_delivered, until the session's next connection looks them up.
+    std::map<std::uint16_t, storing_message> qos2_storing;
     std::optional<delayed_will> will;                // left by the last connection, not yet due
     friend bool operator==(const stored_session&, const stored_session&) = default;
 };
@@ -76,7 +89,9 @@ struct stored_session {
 // delivered again, nor one it may have with another packet id (outbound).
 struct qos2_step {
     enum class kind : std::uint8_t {
+        storing,     // inbound: the PUBLISH is about to be stored as `message`
         stored,      // inbound: the PUBLISH is stored, PUBREC goes
+        abandoned,   // inbound: the exchange ended without PUBREC success (refused, or not in the log)
         completed,   // inbound: PUBREL came, PUBCOMP goes
         sent,        // outbound: the PUBLISH of the message at `place` goes
         received,    // outbound: PUBREC came, PUBREL goes
@@ -88,6 +103,8 @@ struct qos2_step {
     // Outbound: where the message lies; none for a retained copy, which the
     // engine never gives back.
     std::optional<delivery_place> place;
+    // Inbound `storing`: the message the PUBLISH becomes.
+    std::optional<storing_message> message = std::nullopt;
 };
 
 // Every persistent session of the MQTT module, connected or not, kept in

@@ -165,6 +165,10 @@ public:
     // once: what one read of a connection brought.
     virtual void append_batch(const operation_context& ctx, std::vector<message> msgs,
                               std::function<void(std::vector<result<append_receipt>>)> done) = 0;
+    // A new message id (UNIQ_KEY), as append() gives a message that has
+    // none: for a caller that must name a message before it is stored, to
+    // find it later with find_by_key.
+    virtual std::string new_message_id() = 0;
     // The same for a message already in the record's form, into the queue it names.
     virtual void append_record(const operation_context& ctx, record_append record,
                                std::function<void(result<append_receipt>)> done) = 0;

@@ -72,7 +72,10 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
     auto msg = to_engine_message(packet, *address, client_id_, now_ms());
     ++pending_appends_;
     if (packet.qos > 0) ++pending_acked_appends_;
-    if (packet.qos == 2) inbound().qos2_appending.insert(id);
+    if (packet.qos == 2) {
+        inbound().qos2_appending.insert(id);
+        journal_storing_qos2(id, msg);
+    }
     if (packet.retain) {
         append_publishes(publishes);
         module_.engine.retained().retain(context(), std::move(msg),
@@ -127,6 +130,8 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
                          (receipt ? std::string("not flushed to disk within syncFlushTimeout") : receipt.error().message());
         if (!v5()) return fail(reason_code::unspecified_error, why);
         mqtt_log()->warn("{} of {}", why, who());
+        // Refused, so the client may use the id for a new message at once.
+        if (qos == 2) journal_qos2({qos2_step::kind::abandoned, packet_id, std::nullopt});
         if (qos > 0) refuse_publish(qos, packet_id, reason, why);
     } else if (qos == 1) {
         send(puback_packet{packet_id, reason_code::success, {}});

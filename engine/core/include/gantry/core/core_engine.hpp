@@ -48,6 +48,7 @@ public:
                  std::function<void(std::error_code)> done) override;
     void append(const engine::operation_context& ctx, engine::message msg,
                 std::function<void(result<engine::append_receipt>)> done) override;
+    std::string new_message_id() override;
     void append_batch(const engine::operation_context& ctx, std::vector<engine::message> msgs,
                       std::function<void(std::vector<result<engine::append_receipt>>)> done) override;
     void append_record(const engine::operation_context& ctx, engine::record_append record,
@@ -151,7 +152,8 @@ private:
     // The store's form of a record-form append, after the topic, queue and
     // property checks; it points into `record` and `properties`.
     result<store::message_to_store> to_message(const engine::record_append& record, std::string& properties);
-    // Stores a validated record and completes `done` once it is durable.
+    // The unique key generator's next id, under key_mutex_.
+    std::string next_message_id(std::int64_t now_ms);
     // A protocol's message in the store's form: checks, message id and born
     // time, its encoded properties (into `properties`, which the result
     // points to) and the queue one caller's messages of one tag share.

@@ -104,9 +104,13 @@ inline bool says(const std::optional<std::string>& reason, std::string_view text
 // on 127.0.0.1 with two io threads.
 class MqttSessionTest : public common::testing::engine_listener_fixture {
 protected:
-    // `output_budget`: the listener's outputBudgetBytes (0: the default).
-    void listen(mqtt_options options = {}, std::size_t output_budget = 0, mqtt_access access = {}) {
-        module_ = std::make_shared<mqtt_module>(*engine_, options, access);
+    // `output_budget`: the listener's outputBudgetBytes (0: the default);
+    // the persistent sessions `storage` holds are read first.
+    void listen(mqtt_options options = {}, std::size_t output_budget = 0, mqtt_access access = {},
+                mqtt_session_storage storage = {}) {
+        module_ = std::make_shared<mqtt_module>(*engine_, options, access, std::move(storage));
+        const auto restored = module_->restore_sessions(pool_.at(0).get_executor());
+        ASSERT_FALSE(restored) << restored.message();
         auto limits = module_->default_limits();
         if (output_budget > 0) limits.output_budget_bytes = output_budget;
         serve(module_, std::move(limits));

@@ -5,15 +5,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "../../../../../protocols/mqtt/src/session_store.hpp"
 #include "mqtt_session_fixture.hpp"
 
 namespace gantry::protocols::mqtt::test {
@@ -113,6 +117,102 @@ TEST_F(MqttSessionTest, AQos0SubscriptionReplacedAtQos1GetsWhatWasNotAcknowledge
     const auto again = back->expect<publish_packet>(5s);
     EXPECT_EQ(again.payload, to_bytes("once at least"));
     EXPECT_TRUE(again.dup);
+}
+
+// What a kill -9 leaves when it strikes while the broker stores a QoS 2
+// PUBLISH (packet id 7) of the persistent session "cut", before it
+// journaled the message stored: the journal says the message is being
+// stored as `message_id` in topic "cutq2". Whether the log holds it is up
+// to the test.
+class Qos2CutWhileStoringTest : public MqttSessionTest {
+protected:
+    mqtt_session_storage journal_cut_while_storing(const std::string& message_id) {
+        mqtt_session_storage storage{dir_.path() / "mqttSessions.json"};
+        session_store sessions(storage.file);
+        EXPECT_FALSE(sessions.load(0));
+        stored_session session;
+        session.generation = "g";
+        session.expiry_interval = 60;
+        sessions.update("cut", 1, session);
+        sessions.qos2_exchange("cut", 1,
+                               {qos2_step::kind::storing, 7, std::nullopt, storing_message{"cutq2", message_id}});
+        return storage;
+    }
+
+    // The client of the session "cut" is back and resends its PUBLISH (DUP),
+    // then PUBREL: the PUBREC and PUBCOMP it gets.
+    std::pair<reason_code, reason_code> resend_and_release() {
+        connect_packet kept;
+        kept.clean_start = false;
+        kept.properties.session_expiry_interval = 60;
+        auto c = client();
+        EXPECT_TRUE(c->connect("cut", kept).session_present);
+        auto resent = make_publish("cutq2/x", "once", 2, 7);
+        resent.dup = true;
+        c->send(resent);
+        const auto pubrec = c->expect<pubrec_packet>();
+        EXPECT_EQ(pubrec.packet_id, 7);
+        c->send(pubrel_packet{7, reason_code::success, {}});
+        return {pubrec.reason, c->expect<pubcomp_packet>().reason};
+    }
+
+    std::int64_t stored_within(std::int64_t expected, std::chrono::milliseconds limit) {
+        const auto deadline = clock_type::now() + limit;
+        while (stored("cutq2") < expected && clock_type::now() < deadline) std::this_thread::sleep_for(2ms);
+        return stored("cutq2");
+    }
+};
+
+TEST_F(Qos2CutWhileStoringTest, AMessageTheLogHoldsIsNotStoredAgainWhenResent) {
+    const auto message_id = engine_->new_message_id();
+    const auto storage = journal_cut_while_storing(message_id);
+    engine::message msg;
+    msg.topic = "cutq2";
+    msg.tag = "x";
+    msg.body = "once";
+    msg.message_id = message_id;
+    std::promise<bool> appended;
+    engine_->append({"", "producer", pool_.at(0).get_executor()}, msg, [&](result<engine::append_receipt> r) { appended.set_value(r.has_value()); });
+    ASSERT_TRUE(appended.get_future().get());
+    const auto deadline = clock_type::now() + 2s;
+    while (engine_->find_by_key("cutq2", message_id, 1).empty() && clock_type::now() < deadline)
+        std::this_thread::sleep_for(2ms);
+    listen({}, 0, {}, storage);
+
+    EXPECT_EQ(resend_and_release(), std::make_pair(reason_code::success, reason_code::success))
+        << "PUBREC, and PUBCOMP for a known packet id";
+    EXPECT_EQ(stored_within(2, 300ms), 1);
+}
+
+TEST_F(Qos2CutWhileStoringTest, AMessageTheLogLacksIsStoredWhenResent) {
+    listen({}, 0, {}, journal_cut_while_storing(engine_->new_message_id()));
+    EXPECT_EQ(resend_and_release(), std::make_pair(reason_code::success, reason_code::success));
+    EXPECT_EQ(stored_within(1, 2s), 1);
+}
+
+TEST_F(Qos2CutWhileStoringTest, APersistentSessionJournalsTheIdItStoresAQos2MessageUnderBeforeStoringIt) {
+    const mqtt_session_storage storage{dir_.path() / "mqttSessions.json"};
+    listen({}, 0, {}, storage);
+    connect_packet kept;
+    kept.clean_start = false;
+    kept.properties.session_expiry_interval = 60;
+    auto c = client();
+    c->connect("live", kept);
+    c->send(make_publish("cutq2/x", "named first", 2, 9));
+    EXPECT_EQ(c->expect<pubrec_packet>().reason, reason_code::success);
+
+    std::ifstream in(dir_.path() / "mqttSessions.journal", std::ios::binary);
+    const std::string journal{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::smatch named;
+    ASSERT_TRUE(std::regex_search(journal, named,
+                                  std::regex(R"re("message":\{"messageId":"([0-9A-F]+)","topic":"cutq2"\},"qos2Storing":9)re")))
+        << journal;
+    const auto deadline = clock_type::now() + 2s;
+    while (engine_->find_by_key("cutq2", named[1], 1).empty() && clock_type::now() < deadline)
+        std::this_thread::sleep_for(2ms);
+    const auto found = engine_->find_by_key("cutq2", named[1], 1);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].msg.body, "named first");
 }
 
 TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {

@@ -36,6 +36,9 @@ stored_session journaled_session(std::string generation, std::uint32_t expiry, s
 
 qos2_step inbound_stored(std::uint16_t id) { return {qos2_step::kind::stored, id, std::nullopt}; }
 qos2_step inbound_completed(std::uint16_t id) { return {qos2_step::kind::completed, id, std::nullopt}; }
+qos2_step inbound_storing(std::uint16_t id, std::string message_id) {
+    return {qos2_step::kind::storing, id, std::nullopt, storing_message{"t", std::move(message_id)}};
+}
 qos2_step outbound(qos2_step::kind what, std::uint16_t id, std::optional<delivery_place> place = std::nullopt) {
     return {what, id, std::move(place)};
 }
@@ -147,6 +150,37 @@ TEST_F(SessionJournalTest, InboundQos2ExchangesOfALiveConnectionSurviveAKill9) {
         EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected) << "sync " << sync;
         EXPECT_FALSE(after_restart(file_in(crashed), "none"));
         EXPECT_FALSE(after_restart(file_in(crashed), "discarded"));
+    }
+}
+
+TEST_F(SessionJournalTest, InboundQos2PublishesBeingStoredAtAKill9AreKeptUntilTheirEndIsJournaled) {
+    for (const bool sync : {false, true}) {
+        temp_dir dir, crashed;
+        auto s = open_store(file_in(dir), sync);
+        const auto session = journaled_session("g", 300, "a");
+        s->update("dev", 1, session);
+        s->qos2_exchange("dev", 1, inbound_storing(1, "K1")); // killed before the store answered
+        s->qos2_exchange("dev", 1, inbound_storing(2, "K2"));
+        s->qos2_exchange("dev", 1, inbound_stored(2));
+        s->qos2_exchange("dev", 1, inbound_storing(3, "K3"));
+        s->qos2_exchange("dev", 1, {qos2_step::kind::abandoned, 3, std::nullopt}); // refused
+        s->qos2_exchange("dev", 1, inbound_storing(4, "K4"));
+        s->qos2_exchange("dev", 1, inbound_storing(4, "K5")); // the id used again after a refusal
+        // The connection's own state knows nothing of them: an update keeps the store's.
+        auto expected = session;
+        expected.qos2_received = {2};
+        s->update("dev", 1, expected);
+
+        crash_copy(dir, crashed);
+        expected.qos2_storing = {{1, {"t", "K1"}}, {4, {"t", "K5"}}};
+        EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected) << "sync " << sync;
+
+        ASSERT_FALSE(s->save());
+        EXPECT_EQ(after_restart(file_in(dir), "dev")->qos2_storing, expected.qos2_storing) << "in the snapshot";
+        s->qos2_exchange("dev", 1, {qos2_step::kind::abandoned, 1, std::nullopt});
+        s->qos2_exchange("dev", 1, inbound_stored(4));
+        crash_copy(dir, crashed);
+        EXPECT_TRUE(after_restart(file_in(crashed), "dev")->qos2_storing.empty()) << "sync " << sync;
     }
 }
 
