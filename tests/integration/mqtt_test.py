@@ -897,15 +897,26 @@ class mqtt_test(harness.gantryd_test_case):
         awaiting PUBCOMP, one awaiting PUBREC. After the restart the engine
         gives all three back; the client gets PUBREL for the second and the
         third again with its packet id (DUP), and neither of the others."""
+        self.check_qos2_deliveries_after_a_kill_9("q2outkilled%d/x", ["q2outkilled%d/x"])
+
+    def test_qos2_deliveries_to_overlapping_subscriptions_are_not_repeated_after_a_kill_9(self):
+        """The same with two subscriptions matching every message: each
+        message went out once for both, and after the restart each
+        subscription's group gives its copy back; still only the PUBREL and
+        the unanswered message with its packet id come."""
+        self.check_qos2_deliveries_after_a_kill_9("q2overlap%d/x", ["q2overlap%d/x", "q2overlap%d/#"])
+
+    def check_qos2_deliveries_after_a_kill_9(self, topic_pattern, filter_patterns):
         for version, flush in ((4, "ASYNC_FLUSH"), (5, "SYNC_FLUSH")):
             args = ("--flushDiskType", flush, "--flushConsumerOffsetInterval", "600000")
             self.restart(*args)
-            client_id, topic = "q2-out-killed-%d" % version, "q2outkilled%d/x" % version
+            client_id, topic = "q2-out-killed-%d-%d" % (version, len(filter_patterns)), topic_pattern % version
             expiry = struct.pack(">BI", 0x11, 300) if version == 5 else b""
             sub = self.raw()
             self.assertEqual(sub.connect(client_id, version=version, clean=False, props=expiry)[:1], b"\x00")
-            sub.send(subscribe_packet(1, topic, 2, version=version))
-            self.assertEqual(sub.read_packet()[0], 0x90)
+            for packet_id, pattern in enumerate(filter_patterns, 1):
+                sub.send(subscribe_packet(packet_id, pattern % version, 2, version=version))
+                self.assertEqual(sub.read_packet()[0], 0x90)
             pub = self.paho(client_id + "-pub")
             ids = {}
             for body in (b"completed", b"released", b"unanswered"):

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include <boost/container/deque.hpp>
@@ -102,6 +103,16 @@ private:
         std::string filter;
         std::optional<std::string> after;
     };
+    // Places ordered by the record first: overlapping subscriptions of a
+    // session each get a copy of the same record, and a crash gives every
+    // one of them back, so a place kept for one subscription's copy is
+    // found by whichever copy comes first.
+    struct by_record {
+        bool operator()(const delivery_place& a, const delivery_place& b) const noexcept {
+            return std::tie(a.topic, a.queue_id, a.queue_offset, a.filter) <
+                   std::tie(b.topic, b.queue_id, b.queue_offset, b.filter);
+        }
+    };
     struct inbound_state {
         std::set<std::uint16_t> qos2_appending; // QoS 2 packet ids whose append runs
         std::set<std::uint16_t> qos2_received;  // stored, PUBREC sent, awaiting PUBREL
@@ -120,12 +131,12 @@ private:
         // Deliveries a previous connection of this session left
         // unacknowledged, by where the message lies, and their ids, kept free
         // until the message comes back and is sent with its id again.
-        std::map<delivery_place, std::uint16_t> resend_ids;
+        std::map<delivery_place, std::uint16_t, by_record> resend_ids;
         std::set<std::uint16_t> reserved_ids;
         // QoS 2 deliveries an earlier connection of this session had PUBREC
         // for (stored_session::qos2_delivered): given back by the engine
         // after a crash, they are settled unsent.
-        std::set<delivery_place> delivered_before;
+        std::set<delivery_place, by_record> delivered_before;
         // 5.0 §3.3.2.3.4: topics given an alias in this connection, first
         // come first served up to the limit; later topics go in full.
         std::unordered_map<std::string, std::uint16_t> aliases;
@@ -239,12 +250,17 @@ private:
     std::vector<const subscription_state*> overlapping(const subscription_state& sub, const outbound_message& out,
                                                        std::int64_t stored_ms) const;
     static delivery_place place_of(const subscription_state& sub, const engine::delivery_handle& handle);
-    // Whether an earlier connection had PUBREC for the delivery at `handle`
-    // of `sub` (the engine gave it back after a crash); forgets it if so.
-    bool delivered_before(const subscription_state& sub, const engine::delivery_handle& handle);
+    // Whether an earlier connection had PUBREC for the message at `handle`,
+    // sent for any of the session's subscriptions (the engine gave it back
+    // after a crash); forgets it if so.
+    bool delivered_before(const engine::delivery_handle& handle);
     // The packet id the previous connection of this session sent the message
-    // at `handle` with, if it went unacknowledged ([MQTT-4.4.0-1]), once.
-    std::optional<std::uint16_t> take_resend_id(const subscription_state& sub, const engine::delivery_handle& handle);
+    // at `handle` with (for any of its subscriptions), if it went
+    // unacknowledged ([MQTT-4.4.0-1]), once.
+    std::optional<std::uint16_t> take_resend_id(const engine::delivery_handle& handle);
+    // The copies of the record `d` the `others` subscriptions will be handed
+    // go out with the one for `d`, or passed over with it.
+    void expect_copies(const engine::delivery& d, const std::vector<const subscription_state*>& others);
     std::uint16_t next_packet_id();
     // mqtt.qos0Overflow = drop, the output over budget and not closing: QoS 0
     // deliveries are dropped instead of waiting.

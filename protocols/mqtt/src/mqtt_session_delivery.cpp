@@ -149,19 +149,22 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         settle(sub, q.d); // it went out with another subscription's copy
         return true;
     }
-    if (!q.retained && delivered_before(*sub, q.d.handle)) {
-        settle(sub, q.d); // the client has it: exactly once across a crash (§4.3.3)
-        return true;
-    }
     auto out = from_engine_message(q.d.msg, q.d.msg.expires_at_ms > 0 ? now_ms() : 0);
-    if (sub->no_local && out.publisher == client_id_) {
-        settle(sub, q.d, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
-        return true;
-    }
     // Once for every matching subscription, at the highest of their QoS,
     // with all their identifiers (3.1.1 §3.3.5, 5.0 §3.3.4).
     const auto others = q.retained || sub->shared ? std::vector<const subscription_state*>{}
                                                   : overlapping(*sub, out, q.d.store_timestamp);
+    if (!q.retained && delivered_before(q.d.handle)) {
+        // The client has it: exactly once across a crash (§4.3.3), for
+        // every subscription's copy.
+        expect_copies(q.d, others);
+        settle(sub, q.d);
+        return true;
+    }
+    if (sub->no_local && out.publisher == client_id_) {
+        settle(sub, q.d, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
+        return true;
+    }
     auto& publish = out.publish;
     auto qos = sub->qos;
     bool retain_as_published = sub->retain_as_published;
@@ -181,15 +184,11 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         if (other->identifier) identifiers.push_back(*other->identifier);
     if (publish.qos > 0) {
         if (state.inflight.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
-        const auto resent = q.retained ? std::nullopt : take_resend_id(*sub, q.d.handle);
+        const auto resent = q.retained ? std::nullopt : take_resend_id(q.d.handle);
         publish.packet_id = resent ? *resent : next_packet_id();
         publish.dup = publish.dup || resent.has_value();
     }
-    if (!others.empty()) {
-        std::vector<std::uint64_t> ids;
-        for (const auto* other : others) ids.push_back(other->local_id);
-        state.overlapping.expect(q.d.physical_offset, ids);
-    }
+    expect_copies(q.d, others);
     const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
     if (const auto problem = drop_false_payload_format(
             publish.properties, stored_body.bytes.empty() ? std::span<const std::byte>(publish.payload) : stored_body.bytes);
@@ -246,16 +245,45 @@ delivery_place mqtt_session::place_of(const subscription_state& sub, const engin
     return {sub.filter, handle.topic, handle.queue_id, handle.queue_offset};
 }
 
-bool mqtt_session::delivered_before(const subscription_state& sub, const engine::delivery_handle& handle) {
-    auto& delivered = outbound().delivered_before;
-    return !delivered.empty() && delivered.erase(place_of(sub, handle)) > 0;
+namespace {
+
+const delivery_place& place_in(const delivery_place& place) { return place; }
+const delivery_place& place_in(const std::pair<const delivery_place, std::uint16_t>& entry) { return entry.first; }
+
+// The first place of `places` (ordered by_record) where the record at
+// `handle` lies, whatever its subscription; end() when there is none.
+template <typename Places>
+auto find_record(Places& places, const engine::delivery_handle& handle) {
+    const auto it = places.lower_bound(delivery_place{{}, handle.topic, handle.queue_id, handle.queue_offset});
+    if (it == places.end()) return it;
+    const auto& place = place_in(*it);
+    const bool same = place.topic == handle.topic && place.queue_id == handle.queue_id &&
+                      place.queue_offset == handle.queue_offset;
+    return same ? it : places.end();
 }
 
-std::optional<std::uint16_t> mqtt_session::take_resend_id(const subscription_state& sub,
-                                                          const engine::delivery_handle& handle) {
+} // namespace
+
+bool mqtt_session::delivered_before(const engine::delivery_handle& handle) {
+    auto& delivered = outbound().delivered_before;
+    if (delivered.empty()) return false;
+    const auto it = find_record(delivered, handle);
+    if (it == delivered.end()) return false;
+    delivered.erase(it);
+    return true;
+}
+
+void mqtt_session::expect_copies(const engine::delivery& d, const std::vector<const subscription_state*>& others) {
+    if (others.empty()) return;
+    std::vector<std::uint64_t> ids;
+    for (const auto* other : others) ids.push_back(other->local_id);
+    outbound().overlapping.expect(d.physical_offset, ids);
+}
+
+std::optional<std::uint16_t> mqtt_session::take_resend_id(const engine::delivery_handle& handle) {
     auto& out = outbound();
     if (out.resend_ids.empty()) return std::nullopt;
-    const auto it = out.resend_ids.find(place_of(sub, handle));
+    const auto it = find_record(out.resend_ids, handle);
     if (it == out.resend_ids.end()) return std::nullopt;
     const auto id = it->second;
     out.resend_ids.erase(it);
