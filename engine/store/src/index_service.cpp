@@ -80,26 +80,23 @@ std::error_code index_service::load() {
     }
     std::unique_lock lock(mutex_);
     files_ = std::move(files);
+    newest_ = files_.empty() ? nullptr : files_.back();
+    lock.unlock();
+    indexed_end_ = end_physical_offset();
     return {};
 }
 
 std::error_code index_service::build(const index_request& request) {
     if ((request.sys_flag & sys_flag::transaction_mask) == sys_flag::transaction_rollback) return {};
-    if (request.physical_offset < end_physical_offset()) return {};
-    // Only this thread adds files, so the newest one can be used unlocked.
-    std::shared_ptr<index_file> file;
-    {
-        std::shared_lock lock(mutex_);
-        if (!files_.empty()) file = files_.back();
-    }
+    if (request.physical_offset < indexed_end_) return {};
     std::error_code failure;
     for_each_key(request, [&](std::string_view key) {
         if (failure) return;
         const std::int32_t hash = index_file::key_hash(request.topic, key);
-        if (file && file->put(hash, request.physical_offset, request.store_timestamp)) return;
+        if (newest_ && newest_->put(hash, request.physical_offset, request.store_timestamp)) return;
         std::error_code dir_ec;
         std::filesystem::create_directories(config_.index_dir(), dir_ec);
-        auto next = index_file::create(config_.index_dir(), file ? file->name() : std::string(),
+        auto next = index_file::create(config_.index_dir(), newest_ ? newest_->name() : std::string(),
                                        config_.max_hash_slot_num, config_.max_index_num);
         if (!next) {
             store_log()->error("cannot create an index file in {}: {}; records from commit-log offset {} on are "
@@ -108,11 +105,12 @@ std::error_code index_service::build(const index_request& request) {
             failure = next.error();
             return;
         }
-        file = std::move(*next);
-        file->put(hash, request.physical_offset, request.store_timestamp);
+        newest_ = std::move(*next);
+        newest_->put(hash, request.physical_offset, request.store_timestamp);
         std::unique_lock lock(mutex_);
-        files_.push_back(file);
+        files_.push_back(newest_);
     });
+    if (!failure) indexed_end_ = request.physical_offset + 1;
     return failure;
 }
 
@@ -176,6 +174,8 @@ void index_service::remove_all() {
         std::unique_lock lock(mutex_);
         removed.swap(files_);
     }
+    newest_ = nullptr;
+    indexed_end_ = 0;
     for (const auto& file : removed)
         if (auto ec = file->remove())
             store_log()->warn("cannot delete index file {}: {}; delete it by hand", file->path().string(),

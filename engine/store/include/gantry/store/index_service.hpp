@@ -34,8 +34,9 @@ public:
     std::error_code load();
 
     // Indexes UNIQ_KEY and every KEYS entry of a record. Records below the
-    // newest file's end offset were indexed already (recovery replays them)
-    // and are skipped, as are rollback records.
+    // last one indexed (at start: the newest file's end offset) were indexed
+    // already (recovery replays them) and are skipped, as are rollback
+    // records. From one thread at a time.
     std::error_code build(const index_request& request);
 
     // Commit-log offsets of records indexed under topic#key whose store time
@@ -58,6 +59,11 @@ private:
     const store_config& config_;
     mutable std::shared_mutex mutex_;
     std::vector<std::shared_ptr<index_file>> files_;
+    // The writer's own (one dispatching thread at a time; set by load and
+    // remove_all before dispatch starts): the newest file, and one past the
+    // start of the last record indexed, so that a record takes no lock.
+    std::shared_ptr<index_file> newest_;
+    std::int64_t indexed_end_ = 0;
 };
 
 } // namespace gantry::store
