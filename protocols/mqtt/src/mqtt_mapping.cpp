@@ -151,16 +151,16 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
     for (const auto& [name, value] : msg.properties) {
         if (name == mqtt_property::qos) {
             out.qos = qos_of(value);
-        } else if (name == mqtt_property::client_id) {
-            out.publisher = value;
         } else if (name == mqtt_property::payload_format) {
             props.payload_format_indicator = value == "1" ? 1 : 0;
         } else if (name == mqtt_property::correlation_hex) {
             if (auto data = from_hex(value)) props.correlation_data = to_bytes(*data);
         } else if (name == mqtt_property::retain) {
             out.retain = value == "1";
-        } else if (name == mqtt_property::trailing_level || name == naming::bridge_hop_property) {
-            // Part of the topic (to_hierarchical_name), or the broker's own.
+        } else if (name == mqtt_property::trailing_level || name == naming::bridge_hop_property ||
+                   name == mqtt_property::client_id) {
+            // Part of the topic (to_hierarchical_name), the broker's own, or
+            // read in place (published_by).
         } else if (name.starts_with(mqtt_property::user_prefix)) {
             props.user_properties.push_back({name.substr(mqtt_property::user_prefix.size()), value});
         } else {

@@ -150,10 +150,12 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         return true;
     }
     auto out = from_engine_message(q.d.msg, q.d.msg.expires_at_ms > 0 ? now_ms() : 0);
+    const auto publisher = published_by(q.d.msg);
     // Once for every matching subscription, at the highest of their QoS,
     // with all their identifiers (3.1.1 §3.3.5, 5.0 §3.3.4).
-    const auto others = q.retained || sub->shared ? std::vector<const subscription_state*>{}
-                                                  : overlapping(*sub, out, q.d.store_timestamp);
+    const auto others = q.retained || sub->shared
+                            ? std::vector<const subscription_state*>{}
+                            : overlapping(*sub, out.publish.topic, publisher, q.d.store_timestamp);
     if (!q.retained && delivered_before(q.d.handle)) {
         // The client has it: exactly once across a crash (§4.3.3), for
         // every subscription's copy.
@@ -161,7 +163,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         settle(sub, q.d);
         return true;
     }
-    if (sub->no_local && out.publisher == client_id_) {
+    if (sub->no_local && publisher == client_id_) {
         settle(sub, q.d, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
@@ -230,13 +232,14 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
 }
 
 std::vector<const mqtt_session::subscription_state*>
-mqtt_session::overlapping(const subscription_state& sub, const outbound_message& out, std::int64_t stored_ms) const {
+mqtt_session::overlapping(const subscription_state& sub, std::string_view topic, std::string_view publisher,
+                          std::int64_t stored_ms) const {
     std::vector<const subscription_state*> others;
-    if (outbound_->subscriptions.size() < 2 || out.publish.topic.empty()) return others;
+    if (outbound_->subscriptions.size() < 2 || topic.empty()) return others;
     for (const auto& [filter, other] : outbound_->subscriptions) {
         if (other.get() == &sub || other->shared || other->since_ms > stored_ms) continue;
-        if (other->no_local && out.publisher == client_id_) continue;
-        if (topic_matches(filter, out.publish.topic)) others.push_back(other.get());
+        if (other->no_local && publisher == client_id_) continue;
+        if (topic_matches(filter, topic)) others.push_back(other.get());
     }
     return others;
 }

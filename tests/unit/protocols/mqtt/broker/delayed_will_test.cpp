@@ -35,7 +35,7 @@ TEST(delayed_will, becomes_the_message_the_will_would_have_been_when_published) 
     EXPECT_TRUE(published_with_retain(*msg));
     const auto out = from_engine_message(*msg, 70'000);
     EXPECT_EQ(out.qos, 1);
-    EXPECT_EQ(out.publisher, "d1");
+    EXPECT_EQ(published_by(*msg), "d1");
     EXPECT_EQ(out.publish.properties.user_properties, will_with_properties().properties.user_properties);
 }
 

@@ -145,7 +145,7 @@ TEST(mqtt_mapping, mqtt5_properties_round_trip) {
     p.properties.user_properties = {{"k", "1"}, {"k", "2"}, {"mqtt.qos", "x"}, {"e", ""}};
     const auto out = round_trip(p);
     EXPECT_EQ(out.qos, 2);
-    EXPECT_EQ(out.publisher, "c1");
+    EXPECT_EQ(published_by(to_engine_message(p, *to_engine_address(p.topic), "c1", 0)), "c1");
     EXPECT_EQ(out.publish.payload, p.payload);
     EXPECT_EQ(out.publish.properties.content_type, p.properties.content_type);
     EXPECT_EQ(out.publish.properties.response_topic, p.properties.response_topic);
@@ -251,7 +251,7 @@ TEST(mqtt_mapping, a_native_message_is_seen_under_topic_slash_tag) {
     const auto out = from_engine_message(native, 0);
     EXPECT_EQ(out.publish.topic, "orders/eu/paid");
     EXPECT_EQ(out.qos, 1); // not published over MQTT: at least once
-    EXPECT_TRUE(out.publisher.empty());
+    EXPECT_TRUE(published_by(native).empty());
     EXPECT_EQ(out.publish.properties.user_properties, (std::vector<user_property>{{"source", "erp"}}));
     native.tag.clear();
     EXPECT_EQ(from_engine_message(native, 0).publish.topic, "orders");

@@ -76,12 +76,12 @@ std::string_view published_by(const engine::message& msg) noexcept;
 
 // What a subscriber receives: topic, payload, the publisher's QoS and 5.0
 // properties (the remaining expiry, user properties in order). `qos` is the
-// publish QoS (1 for a message that did not come over MQTT).
+// publish QoS (1 for a message that did not come over MQTT); the publisher
+// is read in place (published_by).
 struct outbound_message {
     publish_packet publish;
     std::uint8_t qos = 1;
-    std::string publisher; // client id, empty when not over MQTT
-    bool retain = false;   // published with RETAIN (for Retain As Published)
+    bool retain = false; // published with RETAIN (for Retain As Published)
 };
 // now_ms counts the message expiry down; unused when the message has none.
 outbound_message from_engine_message(const engine::message& msg, std::int64_t now_ms);
