@@ -115,6 +115,10 @@ private:
     };
     struct inbound_state {
         std::set<std::uint16_t> qos2_appending; // QoS 2 packet ids whose append runs
+        // QoS 2 publishes an earlier connection began storing that the log
+        // did not hold yet when this one began (its append may still run):
+        // looked up again when the client resends them.
+        std::map<std::uint16_t, storing_message> qos2_unresolved;
         std::set<std::uint16_t> qos2_received;  // stored, PUBREC sent, awaiting PUBREL
         std::unordered_map<std::uint16_t, std::string> topic_aliases;
     };
@@ -204,8 +208,12 @@ private:
     void journal_storing_qos2(std::uint16_t packet_id, engine::message& msg);
     // A QoS 2 publish the previous connection (or run) began storing and
     // did not see stored: found in the log, it awaits PUBREL and its resent
-    // PUBLISH is not stored again; not found, the exchange is forgotten.
+    // PUBLISH is not stored again; not found, it is looked up again when the
+    // client resends it (found_unresolved_qos2).
     void resume_storing_qos2(std::uint16_t packet_id, const storing_message& message);
+    // Whether a resent QoS 2 PUBLISH with `packet_id` is one an earlier
+    // connection stored after all; it then awaits PUBREL. Once per id.
+    bool found_unresolved_qos2(std::uint16_t packet_id);
     // A persistent session journals each step of a QoS 2 exchange before
     // the packet it names leaves.
     void journal_qos2(const qos2_step& step);

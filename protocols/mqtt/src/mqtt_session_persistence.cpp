@@ -187,9 +187,22 @@ void mqtt_session::resume_storing_qos2(std::uint16_t packet_id, const storing_me
                      "ended; {}",
                      who(), packet_id,
                      stored ? "it is in the log, so a resent PUBLISH gets PUBREC and is not stored again"
-                            : "it is not in the log, so a resent PUBLISH is stored");
+                            : "it is not in the log yet, so a resent PUBLISH is stored unless it is by then");
     if (stored) begin_inbound_qos2(packet_id);
-    else journal_qos2({qos2_step::kind::abandoned, packet_id, std::nullopt});
+    else inbound().qos2_unresolved.insert_or_assign(packet_id, message);
+}
+
+bool mqtt_session::found_unresolved_qos2(std::uint16_t packet_id) {
+    auto& unresolved = inbound().qos2_unresolved;
+    const auto it = unresolved.find(packet_id);
+    if (it == unresolved.end()) return false;
+    const auto message = std::move(it->second);
+    unresolved.erase(it);
+    // Not found: the publish being stored now journals its own `storing`
+    // step for the id, which replaces this one.
+    if (module_.engine.find_by_key(message.topic, message.message_id, 1).empty()) return false;
+    begin_inbound_qos2(packet_id);
+    return true;
 }
 
 void mqtt_session::journal_qos2(const qos2_step& step) {

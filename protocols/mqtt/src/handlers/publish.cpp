@@ -62,7 +62,8 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
     if (packet.qos == 2) {
         // Exactly once per packet id: a resent PUBLISH is stored only once.
         const auto& exchanges = inbound();
-        if (exchanges.qos2_received.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
+        if (exchanges.qos2_received.contains(id) || found_unresolved_qos2(id))
+            return send(pubrec_packet{id, reason_code::success, {}});
         if (exchanges.qos2_appending.contains(id)) return; // PUBREC follows when the append completes
     }
     if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= module_.options.receive_maximum)

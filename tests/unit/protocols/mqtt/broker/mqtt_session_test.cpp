@@ -156,6 +156,23 @@ protected:
         return {pubrec.reason, c->expect<pubcomp_packet>().reason};
     }
 
+    // Stores what the cut-off append stored, as it would have: `message_id`
+    // in topic "cutq2", found by that id once this returns.
+    void store_as_the_cut_off_append(const std::string& message_id) {
+        engine::message msg;
+        msg.topic = "cutq2";
+        msg.tag = "x";
+        msg.body = "once";
+        msg.message_id = message_id;
+        std::promise<bool> appended;
+        engine_->append({"", "producer", pool_.at(0).get_executor()}, msg,
+                        [&](result<engine::append_receipt> r) { appended.set_value(r.has_value()); });
+        ASSERT_TRUE(appended.get_future().get());
+        const auto deadline = clock_type::now() + 2s;
+        while (engine_->find_by_key("cutq2", message_id, 1).empty() && clock_type::now() < deadline)
+            std::this_thread::sleep_for(2ms);
+    }
+
     std::int64_t stored_within(std::int64_t expected, std::chrono::milliseconds limit) {
         const auto deadline = clock_type::now() + limit;
         while (stored("cutq2") < expected && clock_type::now() < deadline) std::this_thread::sleep_for(2ms);
@@ -166,21 +183,31 @@ protected:
 TEST_F(Qos2CutWhileStoringTest, AMessageTheLogHoldsIsNotStoredAgainWhenResent) {
     const auto message_id = engine_->new_message_id();
     const auto storage = journal_cut_while_storing(message_id);
-    engine::message msg;
-    msg.topic = "cutq2";
-    msg.tag = "x";
-    msg.body = "once";
-    msg.message_id = message_id;
-    std::promise<bool> appended;
-    engine_->append({"", "producer", pool_.at(0).get_executor()}, msg, [&](result<engine::append_receipt> r) { appended.set_value(r.has_value()); });
-    ASSERT_TRUE(appended.get_future().get());
-    const auto deadline = clock_type::now() + 2s;
-    while (engine_->find_by_key("cutq2", message_id, 1).empty() && clock_type::now() < deadline)
-        std::this_thread::sleep_for(2ms);
+    store_as_the_cut_off_append(message_id);
     listen({}, 0, {}, storage);
 
     EXPECT_EQ(resend_and_release(), std::make_pair(reason_code::success, reason_code::success))
         << "PUBREC, and PUBCOMP for a known packet id";
+    EXPECT_EQ(stored_within(2, 300ms), 1);
+}
+
+// A takeover while the old connection's append still ran: the log lacks
+// the message when the session resumes and holds it when the client resends.
+TEST_F(Qos2CutWhileStoringTest, AMessageStoredAfterTheSessionResumedIsNotStoredAgainWhenResent) {
+    const auto message_id = engine_->new_message_id();
+    listen({}, 0, {}, journal_cut_while_storing(message_id));
+    connect_packet kept;
+    kept.clean_start = false;
+    kept.properties.session_expiry_interval = 60;
+    auto c = client();
+    EXPECT_TRUE(c->connect("cut", kept).session_present);
+    store_as_the_cut_off_append(message_id);
+    auto resent = make_publish("cutq2/x", "once", 2, 7);
+    resent.dup = true;
+    c->send(resent);
+    EXPECT_EQ(c->expect<pubrec_packet>().reason, reason_code::success);
+    c->send(pubrel_packet{7, reason_code::success, {}});
+    EXPECT_EQ(c->expect<pubcomp_packet>().reason, reason_code::success) << "the id was known";
     EXPECT_EQ(stored_within(2, 300ms), 1);
 }
 
