@@ -252,12 +252,15 @@ private:
     void drain_deliveries();
     bool send_delivery(queued_delivery& q);
     // The session's other subscriptions that are handed their own copy of
-    // the message on `topic` by `publisher` (stored at `stored_ms`) and whose
-    // copy `sub`'s sends for them: not shared ones, not those made after it
-    // was stored, not a no-local one for its publisher. Called by
-    // send_delivery, so outbound_ exists.
+    // `msg`, seen on `topic` (stored at `stored_ms`), and whose copy `sub`'s
+    // sends for them: not shared ones, not those made after it was stored,
+    // not a no-local one for its publisher. Called by send_delivery, so
+    // outbound_ exists.
     std::vector<const subscription_state*> overlapping(const subscription_state& sub, std::string_view topic,
-                                                       std::string_view publisher, std::int64_t stored_ms) const;
+                                                       const engine::message& msg, std::int64_t stored_ms) const;
+    // Whether this client published `msg` (No Local, 5.0 §3.8.3.1); read
+    // only for no-local subscriptions.
+    bool own_publish(const engine::message& msg) const;
     static delivery_place place_of(const subscription_state& sub, const engine::delivery_handle& handle);
     // Whether an earlier connection had PUBREC for the message at `handle`,
     // sent for any of the session's subscriptions (the engine gave it back

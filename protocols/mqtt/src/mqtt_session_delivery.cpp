@@ -112,7 +112,7 @@ void mqtt_session::shed_qos0() {
 void mqtt_session::drop_qos0(const std::shared_ptr<subscription_state>& sub, const engine::delivery& d) {
     settle(sub, d);
     // 5.0 §3.8.3.1: never to be sent anyway, so not dropped.
-    if (sub->no_local && published_by(d.msg) == client_id_) return;
+    if (sub->no_local && own_publish(d.msg)) return;
     auto& out = outbound();
     if (out.unreported_drops == 0)
         mqtt_log()->debug("{} reads too slowly ({} bytes wait to be written, mqtt.outputBudgetBytes is {}): dropping "
@@ -150,12 +150,11 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         return true;
     }
     auto out = from_engine_message(q.d.msg, q.d.msg.expires_at_ms > 0 ? now_ms() : 0);
-    const auto publisher = published_by(q.d.msg);
     // Once for every matching subscription, at the highest of their QoS,
     // with all their identifiers (3.1.1 §3.3.5, 5.0 §3.3.4).
     const auto others = q.retained || sub->shared
                             ? std::vector<const subscription_state*>{}
-                            : overlapping(*sub, out.publish.topic, publisher, q.d.store_timestamp);
+                            : overlapping(*sub, out.publish.topic, q.d.msg, q.d.store_timestamp);
     if (!q.retained && delivered_before(q.d.handle)) {
         // The client has it: exactly once across a crash (§4.3.3), for
         // every subscription's copy.
@@ -163,7 +162,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         settle(sub, q.d);
         return true;
     }
-    if (sub->no_local && publisher == client_id_) {
+    if (sub->no_local && own_publish(q.d.msg)) {
         settle(sub, q.d, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
@@ -232,17 +231,19 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
 }
 
 std::vector<const mqtt_session::subscription_state*>
-mqtt_session::overlapping(const subscription_state& sub, std::string_view topic, std::string_view publisher,
+mqtt_session::overlapping(const subscription_state& sub, std::string_view topic, const engine::message& msg,
                           std::int64_t stored_ms) const {
     std::vector<const subscription_state*> others;
     if (outbound_->subscriptions.size() < 2 || topic.empty()) return others;
     for (const auto& [filter, other] : outbound_->subscriptions) {
         if (other.get() == &sub || other->shared || other->since_ms > stored_ms) continue;
-        if (other->no_local && publisher == client_id_) continue;
+        if (other->no_local && own_publish(msg)) continue;
         if (topic_matches(filter, topic)) others.push_back(other.get());
     }
     return others;
 }
+
+bool mqtt_session::own_publish(const engine::message& msg) const { return published_by(msg) == client_id_; }
 
 delivery_place mqtt_session::place_of(const subscription_state& sub, const engine::delivery_handle& handle) {
     return {sub.filter, handle.topic, handle.queue_id, handle.queue_offset};

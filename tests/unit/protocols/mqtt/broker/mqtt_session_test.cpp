@@ -139,21 +139,25 @@ protected:
         return storage;
     }
 
-    // The client of the session "cut" is back and resends its PUBLISH (DUP),
-    // then PUBREL: the PUBREC and PUBCOMP it gets.
-    std::pair<reason_code, reason_code> resend_and_release() {
+    // The client of the session "cut" is back.
+    std::unique_ptr<mqtt_client> reconnect() {
         connect_packet kept;
         kept.clean_start = false;
         kept.properties.session_expiry_interval = 60;
         auto c = client();
         EXPECT_TRUE(c->connect("cut", kept).session_present);
+        return c;
+    }
+
+    // It resends its PUBLISH (DUP), then PUBREL: the PUBREC and PUBCOMP it gets.
+    std::pair<reason_code, reason_code> resend_and_release(mqtt_client& c) {
         auto resent = make_publish("cutq2/x", "once", 2, 7);
         resent.dup = true;
-        c->send(resent);
-        const auto pubrec = c->expect<pubrec_packet>();
+        c.send(resent);
+        const auto pubrec = c.expect<pubrec_packet>();
         EXPECT_EQ(pubrec.packet_id, 7);
-        c->send(pubrel_packet{7, reason_code::success, {}});
-        return {pubrec.reason, c->expect<pubcomp_packet>().reason};
+        c.send(pubrel_packet{7, reason_code::success, {}});
+        return {pubrec.reason, c.expect<pubcomp_packet>().reason};
     }
 
     // Stores what the cut-off append stored, as it would have: `message_id`
@@ -186,7 +190,7 @@ TEST_F(Qos2CutWhileStoringTest, AMessageTheLogHoldsIsNotStoredAgainWhenResent) {
     store_as_the_cut_off_append(message_id);
     listen({}, 0, {}, storage);
 
-    EXPECT_EQ(resend_and_release(), std::make_pair(reason_code::success, reason_code::success))
+    EXPECT_EQ(resend_and_release(*reconnect()), std::make_pair(reason_code::success, reason_code::success))
         << "PUBREC, and PUBCOMP for a known packet id";
     EXPECT_EQ(stored_within(2, 300ms), 1);
 }
@@ -196,24 +200,16 @@ TEST_F(Qos2CutWhileStoringTest, AMessageTheLogHoldsIsNotStoredAgainWhenResent) {
 TEST_F(Qos2CutWhileStoringTest, AMessageStoredAfterTheSessionResumedIsNotStoredAgainWhenResent) {
     const auto message_id = engine_->new_message_id();
     listen({}, 0, {}, journal_cut_while_storing(message_id));
-    connect_packet kept;
-    kept.clean_start = false;
-    kept.properties.session_expiry_interval = 60;
-    auto c = client();
-    EXPECT_TRUE(c->connect("cut", kept).session_present);
+    const auto c = reconnect();
     store_as_the_cut_off_append(message_id);
-    auto resent = make_publish("cutq2/x", "once", 2, 7);
-    resent.dup = true;
-    c->send(resent);
-    EXPECT_EQ(c->expect<pubrec_packet>().reason, reason_code::success);
-    c->send(pubrel_packet{7, reason_code::success, {}});
-    EXPECT_EQ(c->expect<pubcomp_packet>().reason, reason_code::success) << "the id was known";
+    EXPECT_EQ(resend_and_release(*c), std::make_pair(reason_code::success, reason_code::success))
+        << "PUBREC, and PUBCOMP for a known packet id";
     EXPECT_EQ(stored_within(2, 300ms), 1);
 }
 
 TEST_F(Qos2CutWhileStoringTest, AMessageTheLogLacksIsStoredWhenResent) {
     listen({}, 0, {}, journal_cut_while_storing(engine_->new_message_id()));
-    EXPECT_EQ(resend_and_release(), std::make_pair(reason_code::success, reason_code::success));
+    EXPECT_EQ(resend_and_release(*reconnect()), std::make_pair(reason_code::success, reason_code::success));
     EXPECT_EQ(stored_within(1, 2s), 1);
 }
 
