@@ -115,10 +115,6 @@ private:
     };
     struct inbound_state {
         std::set<std::uint16_t> qos2_appending; // QoS 2 packet ids whose append runs
-        // QoS 2 publishes an earlier connection began storing that the log
-        // did not hold yet when this one began (its append may still run):
-        // looked up again when the client resends them.
-        std::map<std::uint16_t, storing_message> qos2_unresolved;
         std::set<std::uint16_t> qos2_received;  // stored, PUBREC sent, awaiting PUBREL
         std::unordered_map<std::uint16_t, std::string> topic_aliases;
     };
@@ -196,6 +192,9 @@ private:
     std::uint64_t limit_offline_backlog(stored_session& session);
     // After CONNACK: its subscriptions again, and its QoS 2 exchanges.
     void restore_session(const stored_session& session);
+    // A takeover's: the state the previous connection ended with, which
+    // input waited for.
+    void take_handover(const stored_session& session);
     stored_session snapshot() const;
     void save_session();
     // An inbound QoS 2 exchange begins (stored, PUBREC goes) or ends
@@ -208,12 +207,8 @@ private:
     void journal_storing_qos2(std::uint16_t packet_id, engine::message& msg);
     // A QoS 2 publish the previous connection (or run) began storing and
     // did not see stored: found in the log, it awaits PUBREL and its resent
-    // PUBLISH is not stored again; not found, it is looked up again when the
-    // client resends it (found_unresolved_qos2).
+    // PUBLISH is not stored again; not found, the exchange is forgotten.
     void resume_storing_qos2(std::uint16_t packet_id, const storing_message& message);
-    // Whether a resent QoS 2 PUBLISH with `packet_id` is one an earlier
-    // connection stored after all; it then awaits PUBREL. Once per id.
-    bool found_unresolved_qos2(std::uint16_t packet_id);
     // A persistent session journals each step of a QoS 2 exchange before
     // the packet it names leaves.
     void journal_qos2(const qos2_step& step);
@@ -230,6 +225,9 @@ private:
     // publish.cpp
     void append_publishes(publish_batch& publishes);
     void on_appended(std::uint8_t qos, std::uint16_t packet_id, const result<engine::append_receipt>& receipt);
+    // After an append was answered, or a handover came: input stops or
+    // goes on (input_paused_).
+    void update_input_hold();
     // 5.0: PUBACK (QoS 1) or PUBREC (QoS 2) with failure `code`, and why.
     void refuse_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why);
     // A publish that cannot be taken as sent (its topic name, its payload
@@ -354,7 +352,15 @@ private:
     // 5.0 Request Problem Information: 0 keeps Reason Strings and User
     // Properties to CONNACK, DISCONNECT and PUBLISH.
     bool problem_information_ = true;
+    // Input stops while the receive maximum of appends is pending, and
+    // while a takeover waits for the state the previous connection ends
+    // with (a resent QoS 2 PUBLISH must meet that state).
     bool input_paused_ = false;
+    bool awaiting_handover_ = false;
+    // The state this connection ended with, kept until the QoS 2 publishes
+    // it was storing are stored (or refused): its successor then finds them
+    // stored and does not store their resends again.
+    std::unique_ptr<stored_session> ending_;
 };
 
 } // namespace gantry::protocols::mqtt

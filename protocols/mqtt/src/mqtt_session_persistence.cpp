@@ -55,7 +55,7 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
         // with, posted here once it has ended.
         auto on_handover = [weak = conn_.weak_from_this(), executor = conn_.executor(), this](stored_session s) {
             asio::post(executor, [weak, this, s = std::move(s)] {
-                if (auto alive = weak.lock(); alive && !closed_) restore_session(s);
+                if (auto alive = weak.lock(); alive && !closed_) take_handover(s);
             });
         };
         resumed = module_.sessions->resume(client_id_, serial_, std::move(on_handover));
@@ -187,22 +187,9 @@ void mqtt_session::resume_storing_qos2(std::uint16_t packet_id, const storing_me
                      "ended; {}",
                      who(), packet_id,
                      stored ? "it is in the log, so a resent PUBLISH gets PUBREC and is not stored again"
-                            : "it is not in the log yet, so a resent PUBLISH is stored unless it is by then");
+                            : "it is not in the log, so a resent PUBLISH is stored");
     if (stored) begin_inbound_qos2(packet_id);
-    else inbound().qos2_unresolved.insert_or_assign(packet_id, message);
-}
-
-bool mqtt_session::found_unresolved_qos2(std::uint16_t packet_id) {
-    auto& unresolved = inbound().qos2_unresolved;
-    const auto it = unresolved.find(packet_id);
-    if (it == unresolved.end()) return false;
-    const auto message = std::move(it->second);
-    unresolved.erase(it);
-    // Not found: the publish being stored now journals its own `storing`
-    // step for the id, which replaces this one.
-    if (module_.engine.find_by_key(message.topic, message.message_id, 1).empty()) return false;
-    begin_inbound_qos2(packet_id);
-    return true;
+    else journal_qos2({qos2_step::kind::abandoned, packet_id, std::nullopt});
 }
 
 void mqtt_session::journal_qos2(const qos2_step& step) {
@@ -221,7 +208,17 @@ bool mqtt_session::may_redeliver(const engine::facade& engine, const std::string
     return !resumes_at || *resumes_at <= place.queue_offset;
 }
 
+void mqtt_session::take_handover(const stored_session& session) {
+    restore_session(session);
+    awaiting_handover_ = false;
+    update_input_hold();
+}
+
 void mqtt_session::close_session(stored_session session) {
+    if (inbound_ && !inbound_->qos2_appending.empty()) {
+        ending_ = std::make_unique<stored_session>(std::move(session)); // on_appended ends it
+        return;
+    }
     if (module_.sessions->end_connection(client_id_, serial_, session, keeps_session(), now_ms()))
         delete_groups(client_id_, session);
 }

@@ -91,7 +91,7 @@ struct qos2_step {
     enum class kind : std::uint8_t {
         storing,     // inbound: the PUBLISH is about to be stored as `message`
         stored,      // inbound: the PUBLISH is stored, PUBREC goes
-        abandoned,   // inbound: the append was refused (PUBREC with a failure code): the exchange is over
+        abandoned,   // inbound: the exchange ended without PUBREC success (refused, or not in the log)
         completed,   // inbound: PUBREL came, PUBCOMP goes
         sent,        // outbound: the PUBLISH of the message at `place` goes
         received,    // outbound: PUBREC came, PUBREL goes

@@ -148,7 +148,10 @@ void mqtt_session::handle_connect(connect_packet& packet, protocol_version versi
                       version == protocol_version::v5 ? "5.0" : version == protocol_version::v3_1_1 ? "3.1.1" : "3.1",
                       keep_alive, packet.clean_start, resumed ? ", session resumed" : "",
                       will_ ? ", with a will" : "");
-    if (resumed && !resumed->handed_over_later) restore_session(resumed->session);
+    if (!resumed) return;
+    if (!resumed->handed_over_later) return restore_session(resumed->session);
+    awaiting_handover_ = true;
+    update_input_hold();
 }
 
 } // namespace gantry::protocols::mqtt

@@ -62,8 +62,7 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
     if (packet.qos == 2) {
         // Exactly once per packet id: a resent PUBLISH is stored only once.
         const auto& exchanges = inbound();
-        if (exchanges.qos2_received.contains(id) || found_unresolved_qos2(id))
-            return send(pubrec_packet{id, reason_code::success, {}});
+        if (exchanges.qos2_received.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
         if (exchanges.qos2_appending.contains(id)) return; // PUBREC follows when the append completes
     }
     if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= module_.options.receive_maximum)
@@ -80,37 +79,31 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
     if (packet.retain) {
         append_publishes(publishes);
         module_.engine.retained().retain(context(), std::move(msg),
-                                         [weak = conn_.weak_from_this(), this, qos = packet.qos,
-                                          id](result<engine::append_receipt> r) {
-                                             if (auto alive = weak.lock()) on_appended(qos, id, r);
-                                         });
+                                         [self = conn_.shared_from_this(), this, qos = packet.qos,
+                                          id](result<engine::append_receipt> r) { on_appended(qos, id, r); });
     } else {
         publishes.messages.push_back(std::move(msg));
         publishes.acks.push_back({packet.qos, id});
     }
-    // Bounded: past the receive maximum of pending appends, stop reading.
-    if (pending_appends_ >= module_.options.receive_maximum && !input_paused_) {
-        input_paused_ = true;
-        conn_.pause_input();
-    }
+    update_input_hold(); // bounded: past the receive maximum of pending appends, reading stops
 }
 
 void mqtt_session::append_publishes(publish_batch& publishes) {
     if (publishes.messages.empty()) return;
-    auto weak = conn_.weak_from_this();
+    // The connection lives until the engine answers: a QoS 2 publish being
+    // stored when it ends is still seen stored (close_session).
+    auto self = conn_.shared_from_this();
     if (publishes.messages.size() == 1) {
         const auto ack = publishes.acks.front();
         module_.engine.append(context(), std::move(publishes.messages.front()),
-                              [weak, this, ack](result<engine::append_receipt> r) {
-                                  if (auto alive = weak.lock()) on_appended(ack.qos, ack.packet_id, r);
+                              [self, this, ack](result<engine::append_receipt> r) {
+                                  on_appended(ack.qos, ack.packet_id, r);
                               });
     } else {
         module_.engine.append_batch(
             context(), std::move(publishes.messages),
-            [weak, this, acks = std::move(publishes.acks)](std::vector<result<engine::append_receipt>> receipts) {
-                auto alive = weak.lock();
-                for (std::size_t i = 0; alive && i < acks.size(); ++i)
-                    on_appended(acks[i].qos, acks[i].packet_id, receipts[i]);
+            [self, this, acks = std::move(publishes.acks)](std::vector<result<engine::append_receipt>> receipts) {
+                for (std::size_t i = 0; i < acks.size(); ++i) on_appended(acks[i].qos, acks[i].packet_id, receipts[i]);
             });
     }
     publishes.messages.clear();
@@ -122,7 +115,14 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
     --pending_appends_;
     if (qos > 0) --pending_acked_appends_;
     if (qos == 2) inbound().qos2_appending.erase(packet_id);
-    if (closed_) return;
+    if (closed_) {
+        // The end state waited for this answer: the next connection finds
+        // the message stored and does not store the client's resend again.
+        if (!ending_ || qos != 2) return;
+        if (receipt && receipt->durable) ending_->qos2_received.insert(packet_id);
+        if (inbound().qos2_appending.empty()) close_session(std::move(*std::exchange(ending_, nullptr)));
+        return;
+    }
     // Stored but not flushed within syncFlushTimeout is no acknowledgement
     // either: a crash could still lose it.
     if (!receipt || !receipt->durable) {
@@ -140,10 +140,15 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
         begin_inbound_qos2(packet_id);
         send(pubrec_packet{packet_id, reason_code::success, {}});
     }
-    if (input_paused_ && !closing_ && pending_appends_ < module_.options.receive_maximum) {
-        input_paused_ = false;
-        conn_.resume_input();
-    }
+    update_input_hold();
+}
+
+void mqtt_session::update_input_hold() {
+    const bool hold = awaiting_handover_ || pending_appends_ >= module_.options.receive_maximum;
+    if (hold == input_paused_ || (!hold && closing_)) return;
+    input_paused_ = hold;
+    if (hold) conn_.pause_input();
+    else conn_.resume_input();
 }
 
 void mqtt_session::refuse_publish(std::uint8_t qos, std::uint16_t packet_id, reason_code code, std::string why) {

@@ -108,7 +108,8 @@ protected:
     // the persistent sessions `storage` holds are read first.
     void listen(mqtt_options options = {}, std::size_t output_budget = 0, mqtt_access access = {},
                 mqtt_session_storage storage = {}) {
-        module_ = std::make_shared<mqtt_module>(*engine_, options, access, std::move(storage));
+        module_ = std::make_shared<mqtt_module>(engine_in_front_ ? *engine_in_front_ : *engine_, options, access,
+                                                std::move(storage));
         const auto restored = module_->restore_sessions(pool_.at(0).get_executor());
         ASSERT_FALSE(restored) << restored.message();
         auto limits = module_->default_limits();
@@ -139,6 +140,9 @@ protected:
     }
 
     security::acl acl_; // outlives the module, which points at it
+    // What listen() gives the module instead of the engine itself (a test's
+    // forwarding_facade in front of it).
+    engine::facade* engine_in_front_ = nullptr;
     std::shared_ptr<mqtt_module> module_;
 };
 
