@@ -1059,6 +1059,38 @@ class mqtt_test(harness.gantryd_test_case):
         self.restart()
         self.expect_resent("ids-restart", "idr/t", packet_id)
 
+    def test_a_shares_qos_2_message_waits_for_its_persistent_member_across_a_restart(self):
+        # 5.0 §4.8.2 (Gantry holds 3.1.1 members to it too): sent, it is
+        # that member's to complete; no other member of the share gets it.
+        topic = "sq2/x"
+        member = self.raw()
+        self.assertEqual(member.connect("share-q2-a", version=4, clean=False)[1:], b"\x00")
+        member.send(subscribe_packet(1, "$share/q2/sq2/#", 2, version=4))
+        self.assertEqual(member.read_packet()[0], 0x90)
+        self.paho("share-q2-pub").publish(topic, b"once", 2)
+        first, body = member.read_packet()
+        self.assertEqual(first & 0xF6, 0x34, "expected a QoS 2 PUBLISH")
+        packet_id = body[2 + len(topic):4 + len(topic)]
+        member.close()  # without PUBREC
+        self.restart()
+
+        other = self.raw()
+        self.assertEqual(other.connect("share-q2-b", version=4, clean=False)[1:], b"\x00")
+        other.send(subscribe_packet(1, "$share/q2/sq2/#", 2, version=4))
+        self.assertEqual(other.read_packet()[0], 0x90)
+        member = self.raw()
+        self.assertEqual(member.connect("share-q2-a", version=4, clean=False), b"\x01\x00")
+        first, body = member.read_packet()
+        self.assertEqual(first, 0x3C, "expected a QoS 2 PUBLISH with DUP set")
+        self.assertEqual(body[2 + len(topic):4 + len(topic)], packet_id, "[MQTT-4.4.0-1]: its original packet id")
+        self.assertTrue(body.endswith(b"once"), body)
+        member.send(packet(0x50, packet_id))  # PUBREC
+        self.assertEqual(member.read_packet()[0], 0x62)  # PUBREL
+        member.send(packet(0x70, packet_id))  # PUBCOMP
+        other.sock.settimeout(0.7)
+        with self.assertRaises(socket.timeout, msg="another member of the share got the message"):
+            other.sock.recv(1)
+
     def test_an_unacknowledged_delivery_goes_again_on_a_live_connection_only_before_5_0(self):
         self.restart("--mqtt.deliveryAckTimeout", "1000")
         pub = self.paho("live-pub")

@@ -86,6 +86,10 @@ private:
         std::shared_ptr<subscription_state> sub;
         engine::delivery d;
         bool retained = false; // sent for SUBSCRIBE from the retained store: no engine subscription holds it
+        // A share's QoS 2 delivery this session owns (owned_by_session),
+        // read again from the log for its resend: no engine subscription
+        // holds it either.
+        bool reread = false;
     };
     struct inflight_delivery {
         std::shared_ptr<subscription_state> sub;
@@ -93,8 +97,11 @@ private:
         std::uint8_t qos = 1;
         bool released = false; // QoS 2: PUBREC came, PUBREL sent
         // The engine is owed nothing: a retained copy, or a QoS 2 delivery
-        // the client has (PUBREC came).
+        // the client has (PUBREC came) or this session owns.
         bool settled = false;
+        // A share's QoS 2 delivery settled as it was sent: this session alone
+        // completes it, also after its connection ends (owned_by_session).
+        bool owned = false;
     };
     // Retained messages still to be sent for a subscription, read a page at a
     // time as the outbox drains (retained_store's engine-form filter).
@@ -192,6 +199,14 @@ private:
     std::uint64_t limit_offline_backlog(stored_session& session);
     // After CONNACK: its subscriptions again, and its QoS 2 exchanges.
     void restore_session(const stored_session& session);
+    // 5.0 §4.8.2: a share's QoS 2 delivery that a persistent session was
+    // sent goes to no other member, and again to this one when it is back.
+    // The engine is settled as it goes, so the session owns it.
+    bool owned_by_session(const subscription_state& sub, std::uint8_t qos) const;
+    // An owned delivery left unacknowledged, read from the log again and
+    // queued for its resend (with its packet id).
+    void read_owned_again(const delivery_place& place);
+    void on_owned_read(const delivery_place& place, result<engine::read_result> read);
     // A takeover's: the state the previous connection ended with, which
     // input waited for.
     void take_handover(const stored_session& session);

@@ -145,6 +145,7 @@ void mqtt_session::report_drops(bool closing) {
 bool mqtt_session::send_delivery(queued_delivery& q) {
     auto& sub = q.sub;
     auto& state = outbound();
+    const bool unheld = q.retained || q.reread; // settled with no engine subscription
     if (!q.retained && state.overlapping.take(q.d.physical_offset, sub->local_id)) {
         settle(sub, q.d); // it went out with another subscription's copy
         return true;
@@ -155,7 +156,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     const auto others = q.retained || sub->shared
                             ? std::vector<const subscription_state*>{}
                             : overlapping(*sub, out.publish.topic, q.d.msg, q.d.store_timestamp);
-    if (!q.retained && delivered_before(q.d.handle)) {
+    if (!unheld && delivered_before(q.d.handle)) {
         // The client has it: exactly once across a crash (§4.3.3), for
         // every subscription's copy.
         expect_copies(q.d, others);
@@ -163,7 +164,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         return true;
     }
     if (sub->no_local && own_publish(q.d.msg)) {
-        settle(sub, q.d, q.retained); // 5.0 §3.8.3.1: not sent back to its publisher
+        settle(sub, q.d, unheld); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
     auto& publish = out.publish;
@@ -186,6 +187,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (publish.qos > 0) {
         if (state.inflight.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
         const auto resent = q.retained ? std::nullopt : take_resend_id(q.d.handle);
+        if (q.reread && !resent) return true; // an engine copy went with its id already
         publish.packet_id = resent ? *resent : next_packet_id();
         publish.dup = publish.dup || resent.has_value();
     }
@@ -207,7 +209,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (!head) {
         mqtt_log()->error("cannot send a message on '{}' to {}: {}; it is skipped", topic_named(), who(),
                           head.error().message());
-        settle(sub, q.d, q.retained);
+        settle(sub, q.d, unheld);
         return true;
     }
     if (const auto size = *head + stored_body.bytes.size();
@@ -215,7 +217,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         // 5.0 §3.1.2.11.4: discarded as if delivered.
         mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", size,
                          topic_named(), who(), client_max_packet_size_);
-        settle(sub, q.d, q.retained);
+        settle(sub, q.d, unheld);
         return true;
     }
     if (publish.qos == 2 && !q.retained)
@@ -223,10 +225,13 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     conn_.send(head_bytes, stored_body.bytes, stored_body.keep_alive);
     if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
-        settle(sub, q.d, q.retained);
+        settle(sub, q.d, unheld);
         return true;
     }
-    state.inflight.emplace(publish.packet_id, inflight_delivery{sub, q.d.handle, publish.qos, false, q.retained});
+    const bool owned = q.reread || owned_by_session(*sub, publish.qos);
+    if (owned && !q.reread) settle(sub, q.d);
+    state.inflight.emplace(publish.packet_id,
+                           inflight_delivery{sub, q.d.handle, publish.qos, false, unheld || owned, owned});
     return true;
 }
 

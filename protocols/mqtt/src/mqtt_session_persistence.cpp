@@ -113,9 +113,11 @@ void mqtt_session::restore_session(const stored_session& session) {
     // [MQTT-4.4.0-1]: what went unacknowledged goes again with its packet id
     // (the engine gives it back to the group when the subscription ends).
     auto& out = outbound();
+    std::vector<delivery_place> owned;
     for (const auto& [place, id] : session.unacked) {
         if (out.inflight.contains(id) || !out.reserved_ids.insert(id).second) continue;
         out.resend_ids.emplace(place, id);
+        if (const auto filter = parse_topic_filter(place.filter); filter && filter->shared()) owned.push_back(place);
     }
     out.delivered_before.insert(session.qos2_delivered.begin(), session.qos2_delivered.end());
     failed_filters lost;
@@ -131,6 +133,9 @@ void mqtt_session::restore_session(const stored_session& session) {
     if (!session.qos2_received.empty())
         inbound().qos2_received.insert(session.qos2_received.begin(), session.qos2_received.end());
     for (const auto& [id, message] : session.qos2_storing) resume_storing_qos2(id, message);
+    // Only QoS 2 deliveries of a share are kept unacknowledged (the engine
+    // gives a share's QoS 1 ones to any member): this session owns them.
+    for (const auto& place : owned) read_owned_again(place);
     for (const auto id : session.pubrel_sent) {
         if (!out.inflight.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
         send(pubrel_packet{id, reason_code::success, {}});
@@ -153,7 +158,8 @@ stored_session mqtt_session::snapshot() const {
                                                             sub->identifier, sub->since_ms});
     for (const auto& [id, delivery] : outbound_->inflight) {
         if (delivery.released) s.pubrel_sent.insert(id);
-        else if (delivery.sub && !delivery.settled) s.unacked.emplace(place_of(*delivery.sub, delivery.handle), id);
+        else if (delivery.sub && (!delivery.settled || delivery.owned))
+            s.unacked.emplace(place_of(*delivery.sub, delivery.handle), id);
     }
     s.unacked.insert(outbound_->resend_ids.begin(), outbound_->resend_ids.end()); // not back yet
     return s;
@@ -206,6 +212,49 @@ bool mqtt_session::may_redeliver(const engine::facade& engine, const std::string
                                                   : durable_group_name(client_id, session.generation, place.filter);
     const auto resumes_at = engine.durable_offset(group, place.topic, place.queue_id);
     return !resumes_at || *resumes_at <= place.queue_offset;
+}
+
+bool mqtt_session::owned_by_session(const subscription_state& sub, std::uint8_t qos) const {
+    return sub.shared && qos == 2 && keeps_session();
+}
+
+void mqtt_session::read_owned_again(const delivery_place& place) {
+    engine::read_request request;
+    request.topic = place.topic;
+    request.queue_id = place.queue_id;
+    request.offset = place.queue_offset;
+    request.max_messages = 1;
+    module_.engine.read(context(), std::move(request),
+                        [weak = conn_.weak_from_this(), this, place](result<engine::read_result> read) {
+                            if (auto alive = weak.lock()) on_owned_read(place, std::move(read));
+                        });
+}
+
+void mqtt_session::on_owned_read(const delivery_place& place, result<engine::read_result> read) {
+    if (closed_) return;
+    auto& out = outbound();
+    const auto id = out.resend_ids.find(place);
+    if (id == out.resend_ids.end()) return; // a copy from the engine went with the id already
+    const auto sub = out.subscriptions.find(place.filter);
+    const bool found = read && read->messages.size() == 1 && read->next_offset == place.queue_offset + 1;
+    if (!found || sub == out.subscriptions.end()) {
+        mqtt_log()->warn("{}: the QoS 2 message of share '{}' it was sent before (packet identifier {}) cannot be "
+                         "sent again: {}",
+                         who(), place.filter, id->second,
+                         sub == out.subscriptions.end() ? "the session no longer holds the subscription"
+                         : !read                        ? read.error().message()
+                                                        : "it is no longer in the log (retention)");
+        out.reserved_ids.erase(id->second);
+        out.resend_ids.erase(id);
+        return;
+    }
+    // Should the engine give the record back too (after a crash), that copy
+    // is passed over.
+    out.delivered_before.insert(place);
+    auto& d = read->messages.front();
+    d.handle = {place.topic, place.queue_id, place.queue_offset, 0};
+    out.outbox.push_back({sub->second, std::move(d), false, true});
+    drain_deliveries();
 }
 
 void mqtt_session::take_handover(const stored_session& session) {

@@ -25,7 +25,7 @@ void mqtt_session::handle_pubrec(const pubrec_packet& packet) {
         // The client has it (or will never take it): not sent again, should
         // the engine give it back after a crash.
         std::optional<delivery_place> place;
-        if (!delivery.settled) place = place_of(*delivery.sub, delivery.handle);
+        if (!delivery.settled || delivery.owned) place = place_of(*delivery.sub, delivery.handle);
         journal_qos2({refused ? qos2_step::kind::refused : qos2_step::kind::received, packet.packet_id,
                       std::move(place)});
     }

@@ -104,6 +104,12 @@ inline bool says(const std::optional<std::string>& reason, std::string_view text
 // on 127.0.0.1 with two io threads.
 class MqttSessionTest : public common::testing::engine_listener_fixture {
 protected:
+    // As gantryd stops: the module hears first, then the engine goes.
+    void TearDown() override {
+        if (module_) module_->stop();
+        engine_listener_fixture::TearDown();
+    }
+
     // `output_budget`: the listener's outputBudgetBytes (0: the default);
     // the persistent sessions `storage` holds are read first.
     void listen(mqtt_options options = {}, std::size_t output_budget = 0, mqtt_access access = {},
@@ -115,6 +121,14 @@ protected:
         auto limits = module_->default_limits();
         if (output_budget > 0) limits.output_budget_bytes = output_budget;
         serve(module_, std::move(limits));
+    }
+
+    // A 5.0 CONNECT whose session outlives the connection (by 60 s).
+    static connect_packet keeping_session() {
+        connect_packet kept;
+        kept.clean_start = false;
+        kept.properties.session_expiry_interval = 60;
+        return kept;
     }
 
     std::unique_ptr<mqtt_client> client(protocol_version version = protocol_version::v5) {

@@ -99,9 +99,7 @@ TEST_F(MqttSessionTest, DeliveriesStopAtTheClientsReceiveMaximumUntilAcknowledge
 // over; replaced at QoS 1, it must again hold each until its PUBACK.
 TEST_F(MqttSessionTest, AQos0SubscriptionReplacedAtQos1GetsWhatWasNotAcknowledgedAgain) {
     listen();
-    connect_packet kept;
-    kept.clean_start = false;
-    kept.properties.session_expiry_interval = 60;
+    const auto kept = keeping_session();
     auto sub = client();
     sub->connect("upgrading", kept);
     sub->subscribe(1, "up/#", 0);
@@ -143,11 +141,8 @@ protected:
 
     // The client of the session "cut" is back.
     std::unique_ptr<mqtt_client> reconnect() {
-        connect_packet kept;
-        kept.clean_start = false;
-        kept.properties.session_expiry_interval = 60;
         auto c = client();
-        EXPECT_TRUE(c->connect("cut", kept).session_present);
+        EXPECT_TRUE(c->connect("cut", keeping_session()).session_present);
         return c;
     }
 
@@ -259,9 +254,7 @@ protected:
 
 TEST_F(Qos2TakeoverWhileStoringTest, TheResentPublishWaitsForTheStateTheOldConnectionEndsWithAndIsNotStoredAgain) {
     listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
-    connect_packet kept;
-    kept.clean_start = false;
-    kept.properties.session_expiry_interval = 60;
+    const auto kept = keeping_session();
     auto first = client();
     EXPECT_FALSE(first->connect("cut", kept).session_present);
     first->send(make_publish("cutq2/x", "once", 2, 7));
@@ -291,9 +284,7 @@ TEST_F(Qos2TakeoverWhileStoringTest, TheResentPublishWaitsForTheStateTheOldConne
 TEST_F(Qos2CutWhileStoringTest, APersistentSessionJournalsTheIdItStoresAQos2MessageUnderBeforeStoringIt) {
     const mqtt_session_storage storage{dir_.path() / "mqttSessions.json"};
     listen({}, 0, {}, storage);
-    connect_packet kept;
-    kept.clean_start = false;
-    kept.properties.session_expiry_interval = 60;
+    const auto kept = keeping_session();
     auto c = client();
     c->connect("live", kept);
     c->send(make_publish("cutq2/x", "named first", 2, 9));
@@ -311,6 +302,40 @@ TEST_F(Qos2CutWhileStoringTest, APersistentSessionJournalsTheIdItStoresAQos2Mess
     const auto found = engine_->find_by_key("cutq2", named[1], 1);
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].msg.body, "named first");
+}
+
+// 5.0 §4.8.2: a share's QoS 2 message sent to a member whose session
+// outlives the connection goes to no other member, and to that one again
+// (with its packet id) when it is back.
+TEST_F(MqttSessionTest, ASharesQos2DeliveryWaitsForItsPersistentMemberAndGoesToNoOther) {
+    listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
+    const auto kept = keeping_session();
+    auto first = client();
+    first->connect("member-1", kept);
+    EXPECT_EQ(first->subscribe(1, "$share/g/shq/#", 2).reasons, std::vector{reason_code::granted_qos_2});
+    auto publisher = client();
+    publisher->connect("publisher");
+    publisher->send(make_publish("shq/x", "once", 2, 1));
+    EXPECT_EQ(publisher->expect<pubrec_packet>().reason, reason_code::success);
+    const auto sent = first->expect<publish_packet>();
+    EXPECT_EQ(sent.qos, 2);
+
+    auto second = client();
+    second->connect("member-2", kept);
+    EXPECT_EQ(second->subscribe(1, "$share/g/shq/#", 2).reasons, std::vector{reason_code::granted_qos_2});
+    first->cut(); // without PUBREC
+    EXPECT_FALSE(second->receive(500ms).has_value()) << "another member got the message";
+
+    first = client();
+    EXPECT_TRUE(first->connect("member-1", kept).session_present);
+    const auto again = first->expect<publish_packet>();
+    EXPECT_EQ(again.packet_id, sent.packet_id);
+    EXPECT_TRUE(again.dup);
+    EXPECT_EQ(again.payload, to_bytes("once"));
+    first->send(pubrec_packet{again.packet_id, reason_code::success, {}});
+    EXPECT_EQ(first->expect<pubrel_packet>().packet_id, again.packet_id);
+    first->send(pubcomp_packet{again.packet_id, reason_code::success, {}});
+    EXPECT_FALSE(second->receive(300ms).has_value()) << "another member got the message";
 }
 
 TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {
