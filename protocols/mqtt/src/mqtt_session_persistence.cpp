@@ -6,6 +6,7 @@
 // with it the groups and what waits in them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 
 #include "gantry/protocols/common/client_identity.hpp"
@@ -117,7 +118,10 @@ void mqtt_session::restore_session(const stored_session& session) {
     for (const auto& [place, id] : session.unacked) {
         if (out.inflight.contains(id) || !out.reserved_ids.insert(id).second) continue;
         out.resend_ids.emplace(place, id);
-        if (const auto filter = parse_topic_filter(place.filter); filter && filter->shared()) owned.push_back(place);
+        const auto filter = parse_topic_filter(place.filter);
+        const auto stored = session.subscriptions.find(place.filter);
+        if (filter && filter->shared() && stored != session.subscriptions.end() && stored->second.qos == 2)
+            owned.push_back(place);
     }
     out.delivered_before.insert(session.qos2_delivered.begin(), session.qos2_delivered.end());
     failed_filters lost;
@@ -133,8 +137,8 @@ void mqtt_session::restore_session(const stored_session& session) {
     if (!session.qos2_received.empty())
         inbound().qos2_received.insert(session.qos2_received.begin(), session.qos2_received.end());
     for (const auto& [id, message] : session.qos2_storing) resume_storing_qos2(id, message);
-    // Only QoS 2 deliveries of a share are kept unacknowledged (the engine
-    // gives a share's QoS 1 ones to any member): this session owns them.
+    // A share's QoS 2 deliveries are this session's own (owned_by_session):
+    // the engine does not give them back.
     for (const auto& place : owned) read_owned_again(place);
     for (const auto id : session.pubrel_sent) {
         if (!out.inflight.emplace(id, inflight_delivery{nullptr, {}, 2, true, true}).second) continue;
@@ -237,6 +241,9 @@ void mqtt_session::on_owned_read(const delivery_place& place, result<engine::rea
     if (id == out.resend_ids.end()) return; // a copy from the engine went with the id already
     const auto sub = out.subscriptions.find(place.filter);
     const bool found = read && read->messages.size() == 1 && read->next_offset == place.queue_offset + 1;
+    // Sent at QoS 1 (published so): the engine gives it back to the share.
+    if (found && sub != out.subscriptions.end() && std::min(sub->second->qos, published_qos(read->messages.front().msg)) < 2)
+        return;
     if (!found || sub == out.subscriptions.end()) {
         mqtt_log()->warn("{}: the QoS 2 message of share '{}' it was sent before (packet identifier {}) cannot be "
                          "sent again: {}",

@@ -338,6 +338,32 @@ TEST_F(MqttSessionTest, ASharesQos2DeliveryWaitsForItsPersistentMemberAndGoesToN
     EXPECT_FALSE(second->receive(300ms).has_value()) << "another member got the message";
 }
 
+// Published at QoS 1, a share's message goes at QoS 1 even to a QoS 2
+// subscription: a member that leaves without PUBACK hands it on.
+TEST_F(MqttSessionTest, ASharesQos1DeliveryToAPersistentMemberStillGoesToAnother) {
+    listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
+    const auto kept = keeping_session();
+    auto first = client();
+    first->connect("member-1", kept);
+    first->subscribe(1, "$share/g/shq1/#", 2);
+    auto publisher = client();
+    publisher->connect("publisher");
+    publisher->send(make_publish("shq1/x", "once", 1, 1));
+    EXPECT_EQ(publisher->expect<puback_packet>().reason, reason_code::success);
+    EXPECT_EQ(first->expect<publish_packet>().qos, 1);
+
+    auto second = client();
+    second->connect("member-2", kept);
+    second->subscribe(1, "$share/g/shq1/#", 2);
+    first->cut(); // without PUBACK
+    const auto handed_on = second->expect<publish_packet>();
+    EXPECT_EQ(handed_on.payload, to_bytes("once"));
+    second->send(puback_packet{handed_on.packet_id, reason_code::success, {}});
+    first = client();
+    EXPECT_TRUE(first->connect("member-1", kept).session_present);
+    EXPECT_FALSE(first->receive(500ms).has_value()) << "the member that left got it again too";
+}
+
 TEST_F(MqttSessionTest, UnmappableTopicsGetTopicNameInvalid) {
     listen();
     auto c = client();
