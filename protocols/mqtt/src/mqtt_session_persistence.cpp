@@ -241,12 +241,9 @@ void mqtt_session::on_owned_read(const delivery_place& place, result<engine::rea
     if (id == out.resend_ids.end()) return; // a copy from the engine went with the id already
     const auto sub = out.subscriptions.find(place.filter);
     const bool found = read && read->messages.size() == 1 && read->next_offset == place.queue_offset + 1;
-    // Sent at QoS 1 (published so): the engine gives it back to the share.
-    if (found && sub != out.subscriptions.end() && std::min(sub->second->qos, published_qos(read->messages.front().msg)) < 2)
-        return;
     if (!found || sub == out.subscriptions.end()) {
-        mqtt_log()->warn("{}: the QoS 2 message of share '{}' it was sent before (packet identifier {}) cannot be "
-                         "sent again: {}",
+        mqtt_log()->warn("{}: a message of share '{}' it was sent before (packet identifier {}) cannot be sent "
+                         "again: {}",
                          who(), place.filter, id->second,
                          sub == out.subscriptions.end() ? "the session no longer holds the subscription"
                          : !read                        ? read.error().message()
@@ -255,10 +252,13 @@ void mqtt_session::on_owned_read(const delivery_place& place, result<engine::rea
         out.resend_ids.erase(id);
         return;
     }
+    auto& d = read->messages.front();
+    // Sent at QoS 1 (published so): the engine hands it on, and back here
+    // only with its id.
+    if (std::min(sub->second->qos, published_qos(d.msg)) < 2) return;
     // Should the engine give the record back too (after a crash), that copy
     // is passed over.
     out.delivered_before.insert(place);
-    auto& d = read->messages.front();
     d.handle = {place.topic, place.queue_id, place.queue_offset, 0};
     out.outbox.push_back({sub->second, std::move(d), false, true});
     drain_deliveries();
