@@ -1,14 +1,16 @@
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
+#include "session_store.hpp"
 
 namespace gantry::protocols::mqtt {
 
 class session_registry;
-class session_store;
 
 // What every session of one module shares. The module owns it and outlives
 // its sessions, which hold one reference to it rather than one per part
@@ -21,6 +23,11 @@ struct module_state {
     std::shared_ptr<session_registry> registry;
     std::shared_ptr<session_store> sessions;
     mqtt_counters counters;
+    // The share QoS 2 deliveries each session owned (by client id) when the
+    // module started, read before it serves: after a crash the engine may
+    // hand one to any member of the share, and only its owner may send it
+    // (mqtt_session::owned_place).
+    std::map<delivery_place, std::string> owned_at_start;
 };
 
 } // namespace gantry::protocols::mqtt

@@ -27,6 +27,12 @@ mqtt_module::~mqtt_module() = default;
 std::error_code mqtt_module::restore_sessions(const asio::any_io_executor& executor) {
     auto& sessions = state_->sessions;
     if (const auto ec = sessions->load(engine::wall_clock_ms())) return ec;
+    sessions->visit([&](const std::string& client_id, const stored_session& session) {
+        for (const auto& [place, id] : session.unacked)
+            if (mqtt_session::owned_place(session, place)) state_->owned_at_start.emplace(place, client_id);
+        for (const auto& place : session.qos2_delivered)
+            if (mqtt_session::owned_place(session, place)) state_->owned_at_start.emplace(place, client_id);
+    });
     // Wills their connections left waiting before the restart: due ones at once.
     for (auto& [client_id, will] : sessions->delayed_wills()) {
         auto forget = [store = sessions, client = client_id, due = will.due_ms] { store->will_published(client, due); };

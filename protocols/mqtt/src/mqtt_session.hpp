@@ -62,6 +62,9 @@ public:
     // on disk does not pass it (session_store's redelivery check).
     static bool may_redeliver(const engine::facade& engine, const std::string& client_id,
                               const stored_session& session, const delivery_place& place);
+    // Whether the delivery at `place` kept by `session` is a share's QoS 2
+    // one, which the session owns (owned_by_session).
+    static bool owned_place(const stored_session& session, const delivery_place& place);
 
 private:
     // What the ACL (if any) says of this client doing `kind` on `topic`.
@@ -207,6 +210,9 @@ private:
     // queued for its resend (with its packet id).
     void read_owned_again(const delivery_place& place);
     void on_owned_read(const delivery_place& place, result<engine::read_result> read);
+    // After a crash the engine may hand a share's QoS 2 delivery that
+    // another member's session owned to this one: it is not sent.
+    bool owned_elsewhere(const delivery_place& place) const;
     // A takeover's: the state the previous connection ended with, which
     // input waited for.
     void take_handover(const stored_session& session);

@@ -175,6 +175,10 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         retain_as_published = retain_as_published || other->retain_as_published;
     }
     publish.qos = std::min(qos, out.qos);
+    if (sub->shared && publish.qos == 2 && !q.reread && owned_elsewhere(place_of(*sub, q.d.handle))) {
+        settle(sub, q.d); // its owner sends it (5.0 §4.8.2)
+        return true;
+    }
     // Sent for SUBSCRIBE from the retained store: RETAIN set (3.1.1 §3.3.1.3,
     // 5.0 §3.3.1.3); a live one keeps its flag only with Retain As Published.
     publish.retain = q.retained || (retain_as_published && out.retain);

@@ -118,10 +118,7 @@ void mqtt_session::restore_session(const stored_session& session) {
     for (const auto& [place, id] : session.unacked) {
         if (out.inflight.contains(id) || !out.reserved_ids.insert(id).second) continue;
         out.resend_ids.emplace(place, id);
-        const auto filter = parse_topic_filter(place.filter);
-        const auto stored = session.subscriptions.find(place.filter);
-        if (filter && filter->shared() && stored != session.subscriptions.end() && stored->second.qos == 2)
-            owned.push_back(place);
+        if (owned_place(session, place)) owned.push_back(place);
     }
     out.delivered_before.insert(session.qos2_delivered.begin(), session.qos2_delivered.end());
     failed_filters lost;
@@ -216,6 +213,19 @@ bool mqtt_session::may_redeliver(const engine::facade& engine, const std::string
                                                   : durable_group_name(client_id, session.generation, place.filter);
     const auto resumes_at = engine.durable_offset(group, place.topic, place.queue_id);
     return !resumes_at || *resumes_at <= place.queue_offset;
+}
+
+bool mqtt_session::owned_place(const stored_session& session, const delivery_place& place) {
+    const auto filter = parse_topic_filter(place.filter);
+    const auto stored = session.subscriptions.find(place.filter);
+    return filter && filter->shared() && stored != session.subscriptions.end() && stored->second.qos == 2;
+}
+
+bool mqtt_session::owned_elsewhere(const delivery_place& place) const {
+    const auto& owned = module_.owned_at_start;
+    if (owned.empty()) return false;
+    const auto it = owned.find(place);
+    return it != owned.end() && it->second != client_id_;
 }
 
 bool mqtt_session::owned_by_session(const subscription_state& sub, std::uint8_t qos) const {

@@ -362,6 +362,12 @@ bool session_store::holds(const std::string& filter, const std::string& client_i
     });
 }
 
+void session_store::visit(
+    const std::function<void(const std::string& client_id, const stored_session&)>& visit) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [client_id, e] : sessions_) visit(client_id, e.session);
+}
+
 std::vector<std::pair<std::string, delayed_will>> session_store::delayed_wills() const {
     std::vector<std::pair<std::string, delayed_will>> wills;
     std::lock_guard lock(mutex_);

@@ -171,6 +171,9 @@ public:
     // Whether a session other than `client_id`'s has a subscription to
     // `filter` (a share's group is kept while one does).
     bool holds(const std::string& filter, const std::string& client_id) const;
+    // Calls `visit` with each session, under the store's lock: it must not
+    // call the store.
+    void visit(const std::function<void(const std::string& client_id, const stored_session&)>& visit) const;
     // The wills disconnected sessions wait to publish (at start: for
     // those their connections left before a restart).
     std::vector<std::pair<std::string, delayed_will>> delayed_wills() const;

@@ -338,6 +338,55 @@ TEST_F(MqttSessionTest, ASharesQos2DeliveryWaitsForItsPersistentMemberAndGoesToN
     EXPECT_FALSE(second->receive(300ms).has_value()) << "another member got the message";
 }
 
+// After a crash the engine may hand a share's QoS 2 message that was sent
+// to one member (its session owns it) to another: only the owner gets it.
+TEST_F(MqttSessionTest, AfterACrashAShareMessageOneMemberOwnedGoesToNoOther) {
+    // The share's group before the message, as a crash leaves it when the
+    // offset on disk lags behind what was settled.
+    engine::subscription_options group;
+    group.topic = "shc";
+    group.filter_kind = engine::filter_language::mqtt;
+    group.filter = "#";
+    group.group = shared_group_name("g", "shc/#");
+    group.durable = true;
+    group.start = engine::start_position::earliest();
+    ASSERT_FALSE(engine_->pin_group(group));
+    engine::message msg;
+    msg.topic = "shc";
+    msg.tag = "x";
+    msg.body = "owned";
+    msg.properties = {{std::string(mqtt_property::qos), "2"}};
+    std::promise<result<engine::append_receipt>> appended;
+    engine_->append({"", "producer", pool_.at(0).get_executor()}, msg,
+                    [&](result<engine::append_receipt> r) { appended.set_value(std::move(r)); });
+    const auto receipt = appended.get_future().get();
+    ASSERT_TRUE(receipt);
+    // The journal of member-1: it was sent the message, with packet id 5.
+    const mqtt_session_storage storage{dir_.path() / "mqttSessions.json"};
+    {
+        session_store sessions(storage.file);
+        ASSERT_FALSE(sessions.load(0));
+        stored_session owner;
+        owner.generation = "g1";
+        owner.expiry_interval = 60;
+        owner.subscriptions["$share/g/shc/#"].qos = 2;
+        owner.unacked[{"$share/g/shc/#", "shc", receipt->queue_id, receipt->queue_offset}] = 5;
+        sessions.update("member-1", 1, owner);
+    }
+    listen({}, 0, {}, storage);
+
+    auto other = client();
+    other->connect("member-2", keeping_session());
+    other->subscribe(1, "$share/g/shc/#", 2);
+    EXPECT_FALSE(other->receive(500ms).has_value()) << "a member that did not own it got it";
+    auto first = client();
+    EXPECT_TRUE(first->connect("member-1", keeping_session()).session_present);
+    const auto again = first->expect<publish_packet>();
+    EXPECT_EQ(again.packet_id, 5);
+    EXPECT_TRUE(again.dup);
+    EXPECT_EQ(again.payload, to_bytes("owned"));
+}
+
 // Published at QoS 1, a share's message goes at QoS 1 even to a QoS 2
 // subscription: a member that leaves without PUBACK hands it on.
 TEST_F(MqttSessionTest, ASharesQos1DeliveryToAPersistentMemberStillGoesToAnother) {
