@@ -118,7 +118,9 @@ void register_store_keys(config_registry& registry) {
         "checkCRCOnRecover", "Check every record's CRC when recovering after a crash",
         [](auto& c) -> auto& { return c.store.check_crc_on_recover; }));
     add(bool_key(
-        "messageIndexEnable", "Index messages by key and unique id, for queries",
+        "messageIndexEnable",
+        "Index messages by key and unique id, for queries (without it a look-up by key reads its topic over the "
+        "asked time, at most 100,000 records)",
         [](auto& c) -> auto& { return c.store.message_index_enable; }));
     add(integer_key(
         "maxHashSlotNum", "Hash slots per index file", at_least(1),

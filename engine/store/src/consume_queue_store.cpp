@@ -73,6 +73,14 @@ std::vector<std::shared_ptr<consume_queue>> consume_queue_store::all() const {
     return v;
 }
 
+std::vector<std::shared_ptr<consume_queue>> consume_queue_store::of_topic(std::string_view topic) const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::shared_ptr<consume_queue>> v;
+    for (const auto& [key, cq] : queues_)
+        if (key.topic == topic) v.push_back(cq);
+    return v;
+}
+
 topic_queue_map<std::int64_t> consume_queue_store::max_offsets() const {
     topic_queue_map<std::int64_t> offsets;
     for (const auto& cq : all()) offsets.emplace(topic_queue_key{cq->topic(), cq->queue_id()}, cq->max_offset());

@@ -362,8 +362,8 @@ std::int64_t message_store::dispatched_offset() const { return dispatcher_->disp
 std::vector<record_ref> message_store::query_by_key(std::string_view topic, std::string_view key,
                                                    std::size_t max_results, std::int64_t begin_ms,
                                                    std::int64_t end_ms) const {
+    if (!index_) return scan_by_key(topic, key, max_results, begin_ms, end_ms);
     std::vector<record_ref> found;
-    if (!index_) return found;
     for (const std::int64_t offset : index_->query(topic, key, max_results, begin_ms, end_ms)) {
         auto ref = read_record_at(offset);
         if (!ref) continue;
@@ -371,6 +371,34 @@ std::vector<record_ref> message_store::query_by_key(std::string_view topic, std:
         if (record && record->topic == topic && key_matches(*record, key)) found.push_back(std::move(*ref));
     }
     return found;
+}
+
+std::vector<record_ref> message_store::scan_by_key(std::string_view topic, std::string_view key,
+                                                  std::size_t max_results, std::int64_t begin_ms,
+                                                  std::int64_t end_ms) const {
+    std::vector<queue_record> found;
+    std::size_t left = max_records_scanned;
+    for (const auto& cq : queues_->of_topic(topic)) {
+        const std::int64_t end = cq->max_offset();
+        for (auto offset = offset_for_timestamp(topic, cq->queue_id(), begin_ms); offset < end && left > 0;
+             ++offset, --left) {
+            auto got = read_queue_record(*cq, offset, nullptr);
+            if (!got) continue;
+            if (got->record.store_timestamp > end_ms) break;
+            if (key_matches(got->record, key)) found.push_back(std::move(*got));
+        }
+    }
+    if (left == 0)
+        store_log()->warn("a look-up by key in topic {} stopped after reading {} records (messageIndexEnable is "
+                          "false); enable the index for look-ups over more of the log",
+                          topic, max_records_scanned);
+    std::sort(found.begin(), found.end(), [](const queue_record& a, const queue_record& b) {
+        return a.record.store_timestamp > b.record.store_timestamp;
+    });
+    if (found.size() > max_results) found.resize(max_results);
+    std::vector<record_ref> refs;
+    for (auto& f : found) refs.push_back(std::move(f.ref));
+    return refs;
 }
 
 void message_store::set_arrival_listener(arrival_listener listener) { dispatcher_->set_listener(std::move(listener)); }

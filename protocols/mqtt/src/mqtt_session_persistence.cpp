@@ -184,12 +184,18 @@ void mqtt_session::end_inbound_qos2(std::uint16_t packet_id) {
 void mqtt_session::journal_storing_qos2(std::uint16_t packet_id, engine::message& msg) {
     if (generation_.empty()) return;
     msg.message_id = module_.engine.new_message_id();
-    journal_qos2({qos2_step::kind::storing, packet_id, std::nullopt, storing_message{msg.topic, msg.message_id}});
+    journal_qos2(
+        {qos2_step::kind::storing, packet_id, std::nullopt, storing_message{msg.topic, msg.message_id, now_ms()}});
 }
 
 void mqtt_session::resume_storing_qos2(std::uint16_t packet_id, const storing_message& message) {
+    // A second either way, should the clock have been set meanwhile.
+    constexpr std::int64_t clock_slack_ms = 1000;
+    const auto since = message.since_ms > 0 ? message.since_ms - clock_slack_ms : 0;
     const bool stored = inbound().qos2_received.contains(packet_id) ||
-                        !module_.engine.find_by_key(message.topic, message.message_id, 1).empty();
+                        !module_.engine
+                             .find_stored_by_key(message.topic, message.message_id, 1, since, now_ms() + clock_slack_ms)
+                             .empty();
     mqtt_log()->info("{}: the QoS 2 publish with packet identifier {} was being stored when its last connection "
                      "ended; {}",
                      who(), packet_id,

@@ -32,10 +32,13 @@ delivery_place place_from_json(const json& j) {
             j.at("offset").get<std::int64_t>()};
 }
 
-json to_json(const storing_message& m) { return {{"topic", m.topic}, {"messageId", m.message_id}}; }
+json to_json(const storing_message& m) {
+    return {{"topic", m.topic}, {"messageId", m.message_id}, {"since", m.since_ms}};
+}
 
 storing_message storing_from_json(const json& j) {
-    return {j.at("topic").get<std::string>(), j.at("messageId").get<std::string>()};
+    return {j.at("topic").get<std::string>(), j.at("messageId").get<std::string>(),
+            j.value("since", std::int64_t{0})};
 }
 
 json to_json(const stored_session& s) {

@@ -48,7 +48,11 @@ struct delivery_place {
 // says whether it was stored: the message is found by its id.
 struct storing_message {
     std::string topic;      // the engine topic
-    std::string message_id; // its UNIQ_KEY (engine::facade::find_by_key)
+    std::string message_id; // its UNIQ_KEY (engine::facade::find_stored_by_key)
+    // When its storing began (ms since the epoch): the look-up reads from
+    // there, also without the index. 0 (journals before session 25): the
+    // whole log.
+    std::int64_t since_ms = 0;
     friend bool operator==(const storing_message&, const storing_message&) = default;
 };
 

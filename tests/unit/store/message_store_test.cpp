@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -119,8 +120,10 @@ TEST_F(MessageStoreTest, ReadsOneQueueOffsetsRecordDecodedOrNothing) {
     EXPECT_FALSE(store.read_queue_record("t", 1, 0, nullptr)) << "no such queue";
 }
 
-TEST_F(MessageStoreTest, FindsMessagesByKeyAndUniqueKey) {
-    message_store store(config_);
+// Stores three messages with keys in two topics and checks the look-ups by
+// key (with the index or, config.message_index_enable false, without it).
+void expect_found_by_key(const store_config& config) {
+    message_store store(config);
     ASSERT_FALSE(store.start());
     ASSERT_TRUE(store.put(test_message{"orders", 0, "a", tagged("t", "order-1 customer-9", "UNIQ-A")}.view()));
     ASSERT_TRUE(store.put(test_message{"orders", 1, "b", tagged("t", "order-2", "UNIQ-B")}.view()));
@@ -135,6 +138,17 @@ TEST_F(MessageStoreTest, FindsMessagesByKeyAndUniqueKey) {
     auto in_topic = store.query_by_key("orders", "order-1", 10, 0, INT64_MAX);
     ASSERT_EQ(in_topic.size(), 1u) << "the same key in another topic is not returned";
     EXPECT_TRUE(store.query_by_key("orders", "missing", 10, 0, INT64_MAX).empty());
+    using namespace std::chrono;
+    const auto later = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() + 60'000;
+    EXPECT_TRUE(store.query_by_key("orders", "UNIQ-A", 10, later, INT64_MAX).empty()) << "stored before the range";
+    EXPECT_TRUE(store.query_by_key("orders", "UNIQ-A", 10, 0, 1).empty()) << "stored after the range";
+}
+
+TEST_F(MessageStoreTest, FindsMessagesByKeyAndUniqueKey) { expect_found_by_key(config_); }
+
+TEST_F(MessageStoreTest, WithoutTheIndexFindsMessagesByKeyByReadingTheirTopicOverTheTimeRange) {
+    config_.message_index_enable = false;
+    expect_found_by_key(config_);
 }
 
 TEST_F(MessageStoreTest, ListenerHearsOfEachRecordAsSoonAsItIsReadable) {

@@ -279,6 +279,9 @@ public:
                                 std::function<void(result<std::vector<append_receipt>>)> done) = 0;
     // The same look-ups in the records' stored form: by commit-log offset,
     // and by key within [begin_ms, end_ms] of store time, newest first.
+    // Without the index (messageIndexEnable = false) look-ups by key read
+    // the topic over the time range, up to a bound (the store's
+    // max_records_scanned): a narrow range keeps them cheap.
     virtual std::optional<stored_record> stored_record_at(std::int64_t physical_offset) const = 0;
     virtual std::vector<stored_record> find_stored_by_key(const std::string& topic, const std::string& key,
                                                           std::size_t max_results, std::int64_t begin_ms,

@@ -21,6 +21,7 @@ public:
     std::shared_ptr<consume_queue> find(std::string_view topic, std::int32_t queue_id) const;
     result<std::shared_ptr<consume_queue>> find_or_create(std::string_view topic, std::int32_t queue_id);
     std::vector<std::shared_ptr<consume_queue>> all() const;
+    std::vector<std::shared_ptr<consume_queue>> of_topic(std::string_view topic) const;
 
     // Next queue offset of every queue, to seed the commit log after recovery.
     topic_queue_map<std::int64_t> max_offsets() const;

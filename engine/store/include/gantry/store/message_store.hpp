@@ -141,10 +141,14 @@ public:
     std::int64_t commit_log_max_offset() const;
     std::int64_t dispatched_offset() const;
 
-    // Records indexed under `key` (UNIQ_KEY or a KEYS entry) in `topic`,
-    // newest first, each checked against the key.
+    // Records stored under `key` (UNIQ_KEY or a KEYS entry) in `topic`
+    // within [begin_ms, end_ms], newest first, each checked against the key.
+    // Without the index (messageIndexEnable = false) the topic's queues are
+    // read over that time instead, at most max_records_scanned records:
+    // slower, and nothing past that bound.
     std::vector<record_ref> query_by_key(std::string_view topic, std::string_view key, std::size_t max_results,
                                          std::int64_t begin_ms, std::int64_t end_ms) const;
+    static constexpr std::size_t max_records_scanned = 100'000;
 
     // A deleted topic: its consume queues go (nothing of it can be read any
     // more) and, should it be made again, its queues start at offset 0. The
@@ -166,6 +170,8 @@ private:
     std::error_code lock_directory();
     void recover(bool crashed, bool queues_missing, bool index_missing);
     // `ref` decoded with its body checked; a corrupt one is logged and not served.
+    std::vector<record_ref> scan_by_key(std::string_view topic, std::string_view key, std::size_t max_results,
+                                        std::int64_t begin_ms, std::int64_t end_ms) const;
     std::optional<decoded_record> checked_record(const record_ref& ref, std::string_view topic,
                                                  std::int32_t queue_id, std::int64_t queue_offset) const;
     std::optional<std::int64_t> store_time_at(const consume_queue& cq, std::int64_t queue_offset) const;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../../../../../protocols/mqtt/src/session_store.hpp"
+#include "gantry/engine/wall_clock.hpp"
 #include "../../common/forwarding_facade.hpp"
 #include "mqtt_session_fixture.hpp"
 
@@ -135,7 +136,8 @@ protected:
         session.expiry_interval = 60;
         sessions.update("cut", 1, session);
         sessions.qos2_exchange("cut", 1,
-                               {qos2_step::kind::storing, 7, std::nullopt, storing_message{"cutq2", message_id}});
+                               {qos2_step::kind::storing, 7, std::nullopt,
+                                storing_message{"cutq2", message_id, engine::wall_clock_ms()}});
         return storage;
     }
 
@@ -189,6 +191,25 @@ TEST_F(Qos2CutWhileStoringTest, AMessageTheLogHoldsIsNotStoredAgainWhenResent) {
 
     EXPECT_EQ(resend_and_release(*reconnect()), std::make_pair(reason_code::success, reason_code::success))
         << "PUBREC, and PUBCOMP for a known packet id";
+    EXPECT_EQ(stored_within(2, 300ms), 1);
+}
+
+// The look-up reads the topic from the time the storing began.
+class Qos2CutWithoutTheIndexTest : public Qos2CutWhileStoringTest {
+protected:
+    void SetUp() override {
+        store_config_.message_index_enable = false;
+        Qos2CutWhileStoringTest::SetUp();
+    }
+};
+
+TEST_F(Qos2CutWithoutTheIndexTest, AMessageTheLogHoldsIsNotStoredAgainWhenResent) {
+    const auto message_id = engine_->new_message_id();
+    const auto storage = journal_cut_while_storing(message_id);
+    store_as_the_cut_off_append(message_id);
+    listen({}, 0, {}, storage);
+
+    EXPECT_EQ(resend_and_release(*reconnect()), std::make_pair(reason_code::success, reason_code::success));
     EXPECT_EQ(stored_within(2, 300ms), 1);
 }
 
@@ -294,7 +315,7 @@ TEST_F(Qos2CutWhileStoringTest, APersistentSessionJournalsTheIdItStoresAQos2Mess
     const std::string journal{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     std::smatch named;
     ASSERT_TRUE(std::regex_search(journal, named,
-                                  std::regex(R"re("message":\{"messageId":"([0-9A-F]+)","topic":"cutq2"\},"qos2Storing":9)re")))
+                                  std::regex(R"re("message":\{"messageId":"([0-9A-F]+)","since":[1-9][0-9]*,"topic":"cutq2"\},"qos2Storing":9)re")))
         << journal;
     const auto deadline = clock_type::now() + 2s;
     while (engine_->find_by_key("cutq2", named[1], 1).empty() && clock_type::now() < deadline)

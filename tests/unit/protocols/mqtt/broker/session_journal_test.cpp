@@ -37,7 +37,7 @@ stored_session journaled_session(std::string generation, std::uint32_t expiry, s
 qos2_step inbound_stored(std::uint16_t id) { return {qos2_step::kind::stored, id, std::nullopt}; }
 qos2_step inbound_completed(std::uint16_t id) { return {qos2_step::kind::completed, id, std::nullopt}; }
 qos2_step inbound_storing(std::uint16_t id, std::string message_id) {
-    return {qos2_step::kind::storing, id, std::nullopt, storing_message{"t", std::move(message_id)}};
+    return {qos2_step::kind::storing, id, std::nullopt, storing_message{"t", std::move(message_id), 1'700'000'000'123}};
 }
 qos2_step outbound(qos2_step::kind what, std::uint16_t id, std::optional<delivery_place> place = std::nullopt) {
     return {what, id, std::move(place)};
@@ -172,7 +172,8 @@ TEST_F(SessionJournalTest, InboundQos2PublishesBeingStoredAtAKill9AreKeptUntilTh
         s->update("dev", 1, expected);
 
         crash_copy(dir, crashed);
-        expected.qos2_storing = {{1, {"t", "K1"}}, {4, {"t", "K5"}}};
+        expected.qos2_storing = {{1, inbound_storing(1, "K1").message.value()},
+                                 {4, inbound_storing(4, "K5").message.value()}};
         EXPECT_EQ(after_restart(file_in(crashed), "dev"), expected) << "sync " << sync;
 
         ASSERT_FALSE(s->save());
