@@ -181,6 +181,7 @@ void mqtt_session::on_closed(std::string_view reason) {
         session->will = delayed; // so that a restart still publishes it
     }
     if (outbound_ && outbound_->unreported_drops > 0) report_drops(true);
+    if (connected_) report_lost_share_deliveries();
     end_subscriptions();
     if (session) close_session(std::move(*session));
     if (!connected_) return;

@@ -103,7 +103,8 @@ private:
         // the client has (PUBREC came) or this session owns.
         bool settled = false;
         // A share's QoS 2 delivery settled as it was sent: this session alone
-        // completes it, also after its connection ends (owned_by_session).
+        // completes it, also after its connection ends if the session stays
+        // (owned_by_session).
         bool owned = false;
     };
     // Retained messages still to be sent for a subscription, read a page at a
@@ -202,10 +203,13 @@ private:
     std::uint64_t limit_offline_backlog(stored_session& session);
     // After CONNACK: its subscriptions again, and its QoS 2 exchanges.
     void restore_session(const stored_session& session);
-    // 5.0 §4.8.2: a share's QoS 2 delivery that a persistent session was
-    // sent goes to no other member, and again to this one when it is back.
+    // 5.0 §4.8.2: a share's QoS 2 delivery goes to no other member once sent
+    // [MQTT-4.8.2-5], and again to this one when it is back [MQTT-4.8.2-4].
     // The engine is settled as it goes, so the session owns it.
-    bool owned_by_session(const subscription_state& sub, std::uint8_t qos) const;
+    static bool owned_by_session(const subscription_state& sub, std::uint8_t qos);
+    // At the end of a session (not of a connection whose session stays): the
+    // owned deliveries still awaiting PUBREC are lost, and logged.
+    void report_lost_share_deliveries() const;
     // An owned delivery left unacknowledged, read from the log again and
     // queued for its resend (with its packet id).
     void read_owned_again(const delivery_place& place);

@@ -234,8 +234,20 @@ bool mqtt_session::owned_elsewhere(const delivery_place& place) const {
     return it != owned.end() && it->second != client_id_;
 }
 
-bool mqtt_session::owned_by_session(const subscription_state& sub, std::uint8_t qos) const {
-    return sub.shared && qos == 2 && keeps_session();
+bool mqtt_session::owned_by_session(const subscription_state& sub, std::uint8_t qos) {
+    return sub.shared && qos == 2;
+}
+
+void mqtt_session::report_lost_share_deliveries() const {
+    if (!outbound_ || keeps_session()) return;
+    const auto lost = std::count_if(outbound_->inflight.begin(), outbound_->inflight.end(),
+                                    [](const auto& entry) { return entry.second.owned && !entry.second.released; });
+    if (lost == 0) return;
+    mqtt_log()->info("{} ended its session with {} QoS 2 message(s) of shared subscriptions unanswered (no PUBREC): "
+                     "MQTT 5.0 §4.8.2 [MQTT-4.8.2-5] forbids sending them to another member, so they are dropped. "
+                     "A member that keeps its session (a Session Expiry Interval, or clean session 0) gets them "
+                     "again when it reconnects",
+                     who(), lost);
 }
 
 void mqtt_session::read_owned_again(const delivery_place& place) {
@@ -272,9 +284,9 @@ void mqtt_session::on_owned_read(const delivery_place& place, result<engine::rea
     // Sent at QoS 1 (published so): the engine hands it on, and back here
     // only with its id.
     if (std::min(sub->second->qos, published_qos(d.msg)) < 2) return;
-    // Should the engine give the record back too (after a crash), that copy
-    // is passed over.
-    out.delivered_before.insert(place);
+    // Owned before a crash, the engine may give the record back too: that
+    // copy is passed over.
+    if (module_.owned_at_start.contains(place)) out.delivered_before.insert(place);
     d.handle = {place.topic, place.queue_id, place.queue_offset, 0};
     out.outbox.push_back({sub->second, std::move(d), false, true});
     drain_deliveries();

@@ -325,25 +325,42 @@ TEST_F(Qos2CutWhileStoringTest, APersistentSessionJournalsTheIdItStoresAQos2Mess
     EXPECT_EQ(found[0].msg.body, "named first");
 }
 
+// Members of share "g" and a publisher: the share tests' clients.
+class SharedSubscriptionTest : public MqttSessionTest {
+protected:
+    // Connected with `connect` and subscribed to "$share/g/<filter>" at QoS 2.
+    std::unique_ptr<mqtt_client> member(const std::string& client_id, const std::string& filter,
+                                        const connect_packet& connect = {}) {
+        auto c = client();
+        c->connect(client_id, connect);
+        EXPECT_EQ(c->subscribe(1, "$share/g/" + filter, 2).reasons, std::vector{reason_code::granted_qos_2});
+        return c;
+    }
+
+    // "once" published at `qos` on `topic`, acknowledged: what `to` gets of it.
+    publish_packet sent_to(mqtt_client& to, const std::string& topic, std::uint8_t qos) {
+        auto publisher = client();
+        publisher->connect("publisher");
+        publisher->send(make_publish(topic, "once", qos, 1));
+        const auto ack =
+            qos == 2 ? publisher->expect<pubrec_packet>().reason : publisher->expect<puback_packet>().reason;
+        EXPECT_EQ(ack, reason_code::success);
+        auto got = to.expect<publish_packet>();
+        EXPECT_EQ(got.qos, qos);
+        return got;
+    }
+};
+
 // 5.0 §4.8.2: a share's QoS 2 message sent to a member whose session
 // outlives the connection goes to no other member, and to that one again
 // (with its packet id) when it is back.
-TEST_F(MqttSessionTest, ASharesQos2DeliveryWaitsForItsPersistentMemberAndGoesToNoOther) {
+TEST_F(SharedSubscriptionTest, ASharesQos2DeliveryWaitsForItsPersistentMemberAndGoesToNoOther) {
     listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
     const auto kept = keeping_session();
-    auto first = client();
-    first->connect("member-1", kept);
-    EXPECT_EQ(first->subscribe(1, "$share/g/shq/#", 2).reasons, std::vector{reason_code::granted_qos_2});
-    auto publisher = client();
-    publisher->connect("publisher");
-    publisher->send(make_publish("shq/x", "once", 2, 1));
-    EXPECT_EQ(publisher->expect<pubrec_packet>().reason, reason_code::success);
-    const auto sent = first->expect<publish_packet>();
-    EXPECT_EQ(sent.qos, 2);
+    auto first = member("member-1", "shq/#", kept);
+    const auto sent = sent_to(*first, "shq/x", 2);
 
-    auto second = client();
-    second->connect("member-2", kept);
-    EXPECT_EQ(second->subscribe(1, "$share/g/shq/#", 2).reasons, std::vector{reason_code::granted_qos_2});
+    const auto second = member("member-2", "shq/#", kept);
     first->cut(); // without PUBREC
     EXPECT_FALSE(second->receive(500ms).has_value()) << "another member got the message";
 
@@ -359,9 +376,20 @@ TEST_F(MqttSessionTest, ASharesQos2DeliveryWaitsForItsPersistentMemberAndGoesToN
     EXPECT_FALSE(second->receive(300ms).has_value()) << "another member got the message";
 }
 
+// [MQTT-4.8.2-5]: a member whose session ends with its connection takes a
+// share's QoS 2 message it was sent with it; no other member gets it.
+TEST_F(SharedSubscriptionTest, ASharesQos2DeliveryToAMemberWhoseSessionEndsGoesToNoOther) {
+    listen();
+    auto first = member("member-1", "shl/#");
+    sent_to(*first, "shl/x", 2);
+    const auto second = member("member-2", "shl/#");
+    first->cut(); // without PUBREC: its session ends
+    EXPECT_FALSE(second->receive(500ms).has_value()) << "another member got the message";
+}
+
 // After a crash the engine may hand a share's QoS 2 message that was sent
 // to one member (its session owns it) to another: only the owner gets it.
-TEST_F(MqttSessionTest, AfterACrashAShareMessageOneMemberOwnedGoesToNoOther) {
+TEST_F(SharedSubscriptionTest, AfterACrashAShareMessageOneMemberOwnedGoesToNoOther) {
     // The share's group before the message, as a crash leaves it when the
     // offset on disk lags behind what was settled.
     engine::subscription_options group;
@@ -396,9 +424,7 @@ TEST_F(MqttSessionTest, AfterACrashAShareMessageOneMemberOwnedGoesToNoOther) {
     }
     listen({}, 0, {}, storage);
 
-    auto other = client();
-    other->connect("member-2", keeping_session());
-    other->subscribe(1, "$share/g/shc/#", 2);
+    const auto other = member("member-2", "shc/#", keeping_session());
     EXPECT_FALSE(other->receive(500ms).has_value()) << "a member that did not own it got it";
     auto first = client();
     EXPECT_TRUE(first->connect("member-1", keeping_session()).session_present);
@@ -410,21 +436,12 @@ TEST_F(MqttSessionTest, AfterACrashAShareMessageOneMemberOwnedGoesToNoOther) {
 
 // Published at QoS 1, a share's message goes at QoS 1 even to a QoS 2
 // subscription: a member that leaves without PUBACK hands it on.
-TEST_F(MqttSessionTest, ASharesQos1DeliveryToAPersistentMemberStillGoesToAnother) {
+TEST_F(SharedSubscriptionTest, ASharesQos1DeliveryToAPersistentMemberStillGoesToAnother) {
     listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
     const auto kept = keeping_session();
-    auto first = client();
-    first->connect("member-1", kept);
-    first->subscribe(1, "$share/g/shq1/#", 2);
-    auto publisher = client();
-    publisher->connect("publisher");
-    publisher->send(make_publish("shq1/x", "once", 1, 1));
-    EXPECT_EQ(publisher->expect<puback_packet>().reason, reason_code::success);
-    EXPECT_EQ(first->expect<publish_packet>().qos, 1);
-
-    auto second = client();
-    second->connect("member-2", kept);
-    second->subscribe(1, "$share/g/shq1/#", 2);
+    auto first = member("member-1", "shq1/#", kept);
+    sent_to(*first, "shq1/x", 1);
+    const auto second = member("member-2", "shq1/#", kept);
     first->cut(); // without PUBACK
     const auto handed_on = second->expect<publish_packet>();
     EXPECT_EQ(handed_on.payload, to_bytes("once"));
