@@ -297,8 +297,12 @@ std::shared_ptr<const consume_queue> message_store::queue(std::string_view topic
 std::optional<decoded_record> message_store::checked_record(const record_ref& ref, std::string_view topic,
                                                             std::int32_t queue_id, std::int64_t queue_offset) const {
     auto record = decode_record(ref.bytes);
-    if (record && body_crc_matches(*record)) return record;
     const auto physical_offset = ref.file->from_offset() + (ref.bytes.data() - ref.file->data());
+    // Rot happens at rest: a record not yet flushed is read from the page
+    // cache the appender wrote it into, from the bytes it computed the CRC of.
+    const bool at_rest = physical_offset + static_cast<std::int64_t>(ref.bytes.size()) <=
+                         commit_log_->files().flushed_offset();
+    if (record && (!at_rest || body_crc_matches(*record))) return record;
     store_log()->error("record at commit-log offset {} ({}/{} offset {}) is corrupt and not served",
                        physical_offset, topic, queue_id, queue_offset);
     return std::nullopt;
