@@ -45,6 +45,8 @@ common::consume_result mqtt_session::consume(std::span<const std::byte> input) {
             on_decode_error(decoded.diagnostic);
             break;
         }
+        if (publishes.messages.capacity() == 0 && std::holds_alternative<publish_packet>(decoded.packet))
+            publishes.expect(input.size() - consumed, decoded.consumed);
         consumed += decoded.consumed;
         dispatch(std::move(decoded.packet), decoded.version, publishes);
     }

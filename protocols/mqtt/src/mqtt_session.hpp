@@ -173,6 +173,15 @@ private:
         };
         std::vector<engine::message> messages;
         std::vector<ack> acks;
+
+        // Room for as many publishes as the rest of a read holds if they are
+        // the size of the first: grown a doubling at a time, the batch moved
+        // each message about twice more.
+        void expect(std::size_t bytes_left, std::size_t first_size) {
+            const auto n = std::min<std::size_t>(bytes_left / first_size + 1, 256);
+            messages.reserve(n);
+            acks.reserve(n);
+        }
     };
 
     void dispatch(mqtt_packet packet, protocol_version version, publish_batch& publishes);
