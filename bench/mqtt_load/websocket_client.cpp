@@ -101,8 +101,7 @@ void websocket_client::disconnect() {
 void websocket_client::publish(const std::string& topic, const void* payload, int size, int qos) {
     auto& packet = std::get<mqtt::publish_packet>(publish_);
     packet.topic = topic;
-    const auto* bytes = static_cast<const std::byte*>(payload);
-    packet.payload.assign(bytes, bytes + size);
+    packet.payload.assign(static_cast<const char*>(payload), static_cast<std::size_t>(size));
     packet.qos = static_cast<std::uint8_t>(qos);
     packet.packet_id = qos > 0 ? next_packet_id() : 0;
     send(publish_, qos == 0);
@@ -192,7 +191,7 @@ void websocket_client::handle(mqtt::mqtt_packet& packet) {
             ack.packet_id = publish->packet_id;
             send(ack);
         }
-        if (on_message) on_message(publish->payload);
+        if (on_message) on_message(publish->payload_bytes());
     } else if (std::holds_alternative<mqtt::puback_packet>(packet)) {
         if (on_published) on_published();
     } else if (const auto* connack = std::get_if<mqtt::connack_packet>(&packet)) {

@@ -58,11 +58,11 @@ void mqtt_bridge_session::on_remote_publish(mqtt::publish_packet& publish) {
         return;
     }
     const auto bytes = publish.payload.size();
+    const auto qos = publish.qos;
     publish.topic = std::move(*local);
-    auto msg = mqtt::to_engine_message(publish, *address, client_id(), engine::wall_clock_ms());
+    auto msg = mqtt::to_engine_message(std::move(publish), *address, client_id(), engine::wall_clock_ms());
     msg.properties.emplace_back(protocols::naming::bridge_hop_property, name());
     count_in(bytes);
-    const auto qos = publish.qos;
     if (qos == 2) qos2_storing_.insert(id);
     if (++pending_appends_ >= config_.max_inflight) link_->pause_reading();
     auto weak = std::weak_ptr(std::static_pointer_cast<mqtt_bridge_session>(shared_from_this()));

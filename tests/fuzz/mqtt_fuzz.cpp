@@ -51,7 +51,8 @@ void check(std::span<const std::byte> input, protocol_version version) {
         std::vector<std::byte> split;
         const auto head = mqtt_codec::encode_publish_into(head_only, publish->payload.size(), decoded.version, split);
         if (!head || *head != split.size()) __builtin_trap();
-        split.insert(split.end(), publish->payload.begin(), publish->payload.end());
+        const auto payload = publish->payload_bytes();
+        split.insert(split.end(), payload.begin(), payload.end());
         if (split != encoded.value()) __builtin_trap();
     }
 }

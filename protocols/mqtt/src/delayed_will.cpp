@@ -2,6 +2,7 @@
 
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
+#include "byte_text.hpp"
 #include "mqtt_log.hpp"
 
 namespace gantry::protocols::mqtt {
@@ -9,7 +10,7 @@ namespace gantry::protocols::mqtt {
 publish_packet will_publish(will_message will) {
     publish_packet publish;
     publish.topic = std::move(will.topic);
-    publish.payload = std::move(will.payload);
+    publish.payload = to_text(will.payload);
     publish.qos = will.qos;
     publish.retain = will.retain;
     publish.properties = std::move(will.properties);
@@ -32,7 +33,7 @@ result<engine::message> will_to_publish(const delayed_will& will, const std::str
     if (decoded.status != decode_status::complete || !publish) return make_error_code(mqtt_errc::truncated);
     auto address = to_engine_address(publish->topic);
     if (!address) return address.error();
-    return to_engine_message(*publish, *address, client_id, now_ms);
+    return to_engine_message(std::move(*publish), *address, client_id, now_ms);
 }
 
 void publish_will_message(engine::facade& engine, const engine::operation_context& ctx, engine::message msg,

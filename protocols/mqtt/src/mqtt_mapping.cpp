@@ -73,12 +73,12 @@ result<engine_filter> to_engine_filter(std::string_view mqtt_filter) {
     return filter;
 }
 
-engine::message to_engine_message(const publish_packet& publish, const engine_address& address,
+engine::message to_engine_message(publish_packet publish, const engine_address& address,
                                   std::string_view client_id, std::int64_t now_ms) {
     engine::message msg;
     msg.topic = address.topic;
     msg.tag = address.tag;
-    msg.body = to_text(publish.payload);
+    msg.body = std::move(publish.payload);
     msg.born_time_ms = now_ms;
     const auto& props = publish.properties;
     if (props.message_expiry_interval)
@@ -139,7 +139,7 @@ outbound_message from_engine_message(const engine::message& msg, std::int64_t no
     outbound_message out;
     auto& publish = out.publish;
     publish.topic = naming::to_hierarchical_name(msg);
-    publish.payload = to_bytes(msg.body);
+    publish.payload = msg.body;
     auto& props = publish.properties;
     if (msg.expires_at_ms > 0) {
         const auto left = std::max<std::int64_t>(1, (msg.expires_at_ms - now_ms + 999) / 1000);

@@ -198,7 +198,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     expect_copies(q.d, others);
     const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
     if (const auto problem = drop_false_payload_format(
-            publish.properties, stored_body.bytes.empty() ? std::span<const std::byte>(publish.payload) : stored_body.bytes);
+            publish.properties, stored_body.bytes.empty() ? publish.payload_bytes() : stored_body.bytes);
         !problem.empty())
         mqtt_log()->debug("a message on '{}' for {} says its payload is UTF-8, but the payload {}: sent without "
                           "the Payload Format Indicator",

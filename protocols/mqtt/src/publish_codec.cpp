@@ -37,7 +37,7 @@ void write_packet(wire_writer& writer, const publish_packet& packet, protocol_ve
     writer.utf8(packet.topic);
     if (packet.qos > 0) writer.u16(packet.packet_id);
     if (v5) write_properties(writer, packet.properties, property_context::publish);
-    writer.raw(packet.payload);
+    writer.raw(packet.payload_bytes());
 }
 
 } // namespace gantry::protocols::mqtt::detail

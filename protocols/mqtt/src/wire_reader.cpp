@@ -84,9 +84,9 @@ std::vector<std::byte> wire_reader::binary(std::string_view what) {
     return out;
 }
 
-std::vector<std::byte> wire_reader::rest() {
+std::string wire_reader::rest() {
     if (!ok()) return {};
-    std::vector<std::byte> out(data_.begin() + static_cast<std::ptrdiff_t>(pos_), data_.end());
+    std::string out(reinterpret_cast<const char*>(data_.data()) + pos_, data_.size() - pos_);
     pos_ = data_.size();
     return out;
 }

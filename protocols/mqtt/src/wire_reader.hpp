@@ -41,7 +41,7 @@ public:
     std::uint32_t vbi(std::string_view what);
     std::string utf8(std::string_view what);
     std::vector<std::byte> binary(std::string_view what);
-    std::vector<std::byte> rest();
+    std::string rest();
     // The next `size` bytes as their own reader (sharing the failure), whose
     // field names get `field_prefix` in messages ("property ").
     wire_reader sub(std::size_t size, std::string_view what, std::string_view field_prefix = {});

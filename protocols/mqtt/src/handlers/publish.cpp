@@ -45,7 +45,7 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
     if (!address)
         return refuse_invalid_publish(packet.qos, id, reason_code::topic_name_invalid,
                                       "topic '" + packet.topic + "': " + address.error().message());
-    if (auto problem = payload_format_problem(packet.payload, packet.properties); !problem.empty())
+    if (auto problem = payload_format_problem(packet.payload_bytes(), packet.properties); !problem.empty())
         return refuse_invalid_publish(packet.qos, id, reason_code::payload_format_invalid,
                                       "topic '" + packet.topic + "': " + std::move(problem));
     if (!allowed(security::access_kind::write, packet.topic)) {
@@ -65,25 +65,27 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
         if (exchanges.qos2_received.contains(id)) return send(pubrec_packet{id, reason_code::success, {}});
         if (exchanges.qos2_appending.contains(id)) return; // PUBREC follows when the append completes
     }
-    if (packet.qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= module_.options.receive_maximum)
+    const auto qos = packet.qos;
+    if (qos > 0 && v5() && pending_acked_appends_ + qos2_awaiting_pubrel() >= module_.options.receive_maximum)
         return fail(reason_code::receive_maximum_exceeded,
                     fmt::format("had more than {} QoS 1/2 publishes unacknowledged", module_.options.receive_maximum));
 
-    auto msg = to_engine_message(packet, *address, client_id_, now_ms());
+    const bool retain = packet.retain;
+    auto msg = to_engine_message(std::move(packet), *address, client_id_, now_ms());
     ++pending_appends_;
-    if (packet.qos > 0) ++pending_acked_appends_;
-    if (packet.qos == 2) {
+    if (qos > 0) ++pending_acked_appends_;
+    if (qos == 2) {
         inbound().qos2_appending.insert(id);
         journal_storing_qos2(id, msg);
     }
-    if (packet.retain) {
+    if (retain) {
         append_publishes(publishes);
         module_.engine.retained().retain(context(), std::move(msg),
-                                         [self = conn_.shared_from_this(), this, qos = packet.qos,
+                                         [self = conn_.shared_from_this(), this, qos,
                                           id](result<engine::append_receipt> r) { on_appended(qos, id, r); });
     } else {
         publishes.messages.push_back(std::move(msg));
-        publishes.acks.push_back({packet.qos, id});
+        publishes.acks.push_back({qos, id});
     }
     update_input_hold(); // bounded: past the receive maximum of pending appends, reading stops
 }
@@ -193,7 +195,8 @@ std::optional<delayed_will> mqtt_session::publish_will() {
     }
     auto address = to_engine_address(publish.topic);
     if (!address) return std::nullopt; // checked at CONNECT
-    publish_will_message(module_.engine, context(), to_engine_message(publish, *address, client_id_, now_ms()));
+    publish_will_message(module_.engine, context(),
+                         to_engine_message(std::move(publish), *address, client_id_, now_ms()));
     return std::nullopt;
 }
 

@@ -59,13 +59,14 @@ TEST(mqtt_publish, a_payload_sent_behind_the_encoded_head_counts_in_its_remainin
         auto head_only = whole;
         head_only.payload.clear();
         auto head = head_of(head_only, whole.payload.size(), version);
-        head.insert(head.end(), whole.payload.begin(), whole.payload.end());
+        const auto payload = whole.payload_bytes();
+        head.insert(head.end(), payload.begin(), payload.end());
         EXPECT_EQ(head, mqtt_codec::encode(whole, version).value());
         // Part of the payload in the packet, the rest behind it.
         auto half = whole;
         half.payload.resize(2);
         auto split = head_of(half, whole.payload.size() - 2, version);
-        split.insert(split.end(), whole.payload.begin() + 2, whole.payload.end());
+        split.insert(split.end(), payload.begin() + 2, payload.end());
         EXPECT_EQ(split, mqtt_codec::encode(whole, version).value());
     }
     EXPECT_EQ(head_of(make_publish("a/b", ""), max_remaining_length - 5, v3_1_1), wire("30 FF FF FF 7F 00 03 'a/b'"));

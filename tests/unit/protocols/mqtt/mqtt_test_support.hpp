@@ -48,7 +48,7 @@ inline publish_packet make_publish(std::string topic, std::string_view payload, 
                                    std::uint16_t packet_id = 0) {
     publish_packet out;
     out.topic = std::move(topic);
-    out.payload = to_bytes(payload);
+    out.payload = payload;
     out.qos = qos;
     out.packet_id = packet_id;
     return out;

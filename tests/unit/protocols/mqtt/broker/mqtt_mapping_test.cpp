@@ -136,7 +136,7 @@ TEST(mqtt_mapping, mqtt5_properties_round_trip) {
     publish_packet p;
     p.topic = "a/b";
     p.qos = 2;
-    p.payload = test::to_bytes("hello");
+    p.payload = "hello";
     p.properties.content_type = "text/plain";
     p.properties.response_topic = "replies/c1";
     p.properties.correlation_data = test::to_bytes("req-17");

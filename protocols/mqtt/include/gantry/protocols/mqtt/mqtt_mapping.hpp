@@ -62,8 +62,8 @@ std::string shared_group_name(std::string_view share_name, std::string_view filt
 result<engine_filter> to_engine_filter(std::string_view mqtt_filter);
 
 // PUBLISH (or a will) → engine message, with the topic already resolved
-// (aliases) and mapped.
-engine::message to_engine_message(const publish_packet& publish, const engine_address& address,
+// (aliases) and mapped. The payload moves into the body.
+engine::message to_engine_message(publish_packet publish, const engine_address& address,
                                   std::string_view client_id, std::int64_t now_ms);
 
 // Whether a mapped message was published with RETAIN (mqtt.retain).
