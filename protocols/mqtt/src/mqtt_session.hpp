@@ -219,6 +219,10 @@ private:
     // At the end of a session (not of a connection whose session stays): the
     // owned deliveries still awaiting PUBREC are lost, and logged.
     void report_lost_share_deliveries() const;
+    // The same for a stored session that ends while its client is away
+    // (`how`: it expired, or a clean start replaced it).
+    static void report_lost_share_deliveries(const std::string& client_id, const stored_session& session,
+                                             std::string_view how);
     // An owned delivery left unacknowledged, read from the log again and
     // queued for its resend (with its packet id).
     void read_owned_again(const delivery_place& place);

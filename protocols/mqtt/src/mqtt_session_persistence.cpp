@@ -46,11 +46,15 @@ std::optional<session_store::resumption> mqtt_session::open_session(bool clean_s
         mqtt_log()->info("the session of MQTT client '{}' expired; its {} subscriptions and the messages waiting "
                          "for them are deleted",
                          client_id, session.subscriptions.size());
+        report_lost_share_deliveries(client_id, session, "expired");
         delete_groups(client_id, session);
     }
     std::optional<session_store::resumption> resumed;
     if (clean_start) {
-        if (const auto old = module_.sessions->discard(client_id_)) delete_groups(client_id_, *old);
+        if (const auto old = module_.sessions->discard(client_id_)) {
+            report_lost_share_deliveries(client_id_, *old, "was replaced by a clean start");
+            delete_groups(client_id_, *old);
+        }
     } else {
         // A takeover continues from the state the previous connection ends
         // with, posted here once it has ended.
@@ -250,6 +254,19 @@ void mqtt_session::report_lost_share_deliveries() const {
                      who(), lost);
 }
 
+void mqtt_session::report_lost_share_deliveries(const std::string& client_id, const stored_session& session,
+                                                std::string_view how) {
+    const auto owned = std::count_if(session.unacked.begin(), session.unacked.end(),
+                                     [&](const auto& entry) { return owned_place(session, entry.first); });
+    if (owned == 0) return;
+    // A stored session does not say at which QoS each went out: one sent at
+    // QoS 1 went back to its group when the connection ended.
+    mqtt_log()->info("the session of MQTT client '{}' {} with {} message(s) of QoS 2 shared subscriptions "
+                     "unanswered; those sent at QoS 2 are dropped, as MQTT 5.0 §4.8.2 [MQTT-4.8.2-5] forbids "
+                     "sending them to another member",
+                     client_id, how, owned);
+}
+
 void mqtt_session::read_owned_again(const delivery_place& place) {
     engine::read_request request;
     request.topic = place.topic;
@@ -303,8 +320,11 @@ void mqtt_session::close_session(stored_session session) {
         ending_ = std::make_unique<stored_session>(std::move(session)); // on_appended ends it
         return;
     }
-    if (module_.sessions->end_connection(client_id_, serial_, session, keeps_session(), now_ms()))
+    if (module_.sessions->end_connection(client_id_, serial_, session, keeps_session(), now_ms())) {
+        // A session meant to stay ends only when a clean start took it over.
+        if (keeps_session()) report_lost_share_deliveries(client_id_, session, "was replaced by a clean start");
         delete_groups(client_id_, session);
+    }
 }
 
 void mqtt_session::delete_groups(const std::string& client_id, const stored_session& session) {

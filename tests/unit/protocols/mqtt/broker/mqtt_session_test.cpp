@@ -2,6 +2,8 @@
 // after the engine stored the message, delivery flow control, reason codes a
 // third-party client rarely shows (0x90, 0x99), delayed wills.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -385,6 +387,62 @@ TEST_F(SharedSubscriptionTest, ASharesQos2DeliveryToAMemberWhoseSessionEndsGoesT
     const auto second = member("member-2", "shl/#");
     first->cut(); // without PUBREC: its session ends
     EXPECT_FALSE(second->receive(500ms).has_value()) << "another member got the message";
+}
+
+// Lines the module logs meanwhile: registered as the "mqtt" logger until
+// the fixture ends.
+class logged_lines {
+public:
+    logged_lines() { spdlog::register_logger(std::make_shared<spdlog::logger>("mqtt", sink_)); }
+    ~logged_lines() { spdlog::drop("mqtt"); }
+    logged_lines(const logged_lines&) = delete;
+    logged_lines& operator=(const logged_lines&) = delete;
+
+    // Whether a line holding `text` comes within `timeout`.
+    bool wait_for(std::string_view text, std::chrono::milliseconds timeout = 5s) const {
+        const auto until = std::chrono::steady_clock::now() + timeout;
+        do {
+            const auto lines = sink_->last_formatted();
+            if (std::any_of(lines.begin(), lines.end(),
+                            [&](const std::string& line) { return line.find(text) != std::string::npos; }))
+                return true;
+            std::this_thread::sleep_for(10ms);
+        } while (std::chrono::steady_clock::now() < until);
+        return false;
+    }
+
+private:
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+};
+
+// A stored session that a clean start replaces takes the share's QoS 2
+// message it owned with it, and the log says so (whether the old
+// connection had ended before the new one came or is taken over).
+TEST_F(SharedSubscriptionTest, AStoredSessionReplacedByACleanStartLogsTheShareMessagesItTakes) {
+    const logged_lines log;
+    listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
+    auto first = member("member-1", "shc/#", keeping_session());
+    sent_to(*first, "shc/x", 2);
+    first->cut(); // without PUBREC: the session keeps it
+    first = client();
+    EXPECT_FALSE(first->connect("member-1").session_present);
+    EXPECT_TRUE(log.wait_for("the session of MQTT client 'member-1' was replaced by a clean start with 1 message(s) "
+                             "of QoS 2 shared subscriptions unanswered"));
+}
+
+// The same for a stored session that expires.
+TEST_F(SharedSubscriptionTest, AStoredSessionThatExpiresLogsTheShareMessagesItTakes) {
+    const logged_lines log;
+    listen({}, 0, {}, mqtt_session_storage{dir_.path() / "mqttSessions.json"});
+    auto briefly = keeping_session();
+    briefly.properties.session_expiry_interval = 1;
+    auto first = member("member-1", "she/#", briefly);
+    sent_to(*first, "she/x", 2);
+    first->cut();
+    std::this_thread::sleep_for(1200ms);
+    client()->connect("someone-else"); // expiry is checked as clients connect
+    EXPECT_TRUE(log.wait_for("the session of MQTT client 'member-1' expired with 1 message(s) of QoS 2 shared "
+                             "subscriptions unanswered"));
 }
 
 // After a crash the engine may hand a share's QoS 2 message that was sent
