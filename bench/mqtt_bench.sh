@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # The MQTT benchmark of issue #5: Gantry against Debian's Mosquitto on
 # loopback, both driven by bench/mqtt_load (libmosquitto). Each case runs on a
-# fresh gantryd, then on a fresh mosquitto, back to back, and prints both
+# fresh gantryd and on a fresh mosquitto, back to back, and prints both
 # figures, their ratio and whether Gantry meets the issue's target.
 #
-#   bench/mqtt_bench.sh [-b build dir] [-d seconds per case] [-c cases] [-n idle connections] [-m backlog messages]
+#   bench/mqtt_bench.sh [-b build dir] [-d seconds per case] [-c cases] [-r runs] [-n idle connections]
+#                       [-m backlog messages]
 #
 #   -b  Release build directory (default build/release), built here if needed
 #   -d  publishing time of each throughput and latency case (default 10)
 #   -c  comma-separated cases (default all): 1to1,fanout,fanin,latency,idle,backlog
+#   -r  runs of the throughput and latency cases (default 1); with more than
+#       one, which broker goes first alternates and a table of medians follows
+#       (idle and backlog run once)
 #   -n  idle connections (default 10000)
 #   -m  messages of the offline backlog (default 1000000)
 #
 # A quick run (about two minutes): bench/mqtt_bench.sh -d 3 -m 100000
+# The 1 -> 1 cases three times (about 10 minutes): bench/mqtt_bench.sh -c 1to1 -d 8 -r 3
 #
 # gantryd runs with its defaults (ASYNC_FLUSH: every QoS 1 message is in the
 # commit log before its PUBACK) and whatever GANTRY_OPTIONS holds, e.g.
@@ -27,14 +32,16 @@ seconds=10
 cases=1to1,fanout,fanin,latency,idle,backlog
 idle_connections=10000
 backlog_messages=1000000
-while getopts "b:d:c:n:m:" flag; do
+runs=1
+while getopts "b:d:c:r:n:m:" flag; do
     case $flag in
     b) build=$OPTARG ;;
     d) seconds=$OPTARG ;;
     c) cases=$OPTARG ;;
+    r) runs=$OPTARG ;;
     n) idle_connections=$OPTARG ;;
     m) backlog_messages=$OPTARG ;;
-    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,21p' "$0" >&2; exit 2 ;;
     esac
 done
 
@@ -57,40 +64,37 @@ run_both() {
     stop_broker
 }
 
-row() { printf '%-36s %14s %14s %7s  %s\n' "$@"; }
+# The throughput and latency cases: the broker that goes first alternates.
+run_alternating_both() {
+    run_alternating mosquitto "$@"
+    mosquitto_out=$peer_out
+}
+
+row() { printf '%-40s %14s %14s %7s  %s\n' "$@"; }
+
+# verdict <row kind> <gantry> <mosquitto>
+verdict() {
+    case $1 in
+    throughput) times_verdict "$2" "$3" 1.2 ;;
+    p99) lower_verdict "$2" "$3" Mosquitto or-equal ;;
+    esac
+}
 
 # A throughput case: delivered msg/s, Gantry at least 1.2x Mosquitto.
 throughput_case() {
     local name=$1
     shift
-    run_both memory pubsub -d "$seconds" "$@"
-    local g m
-    g=$(field msg_per_s "$gantry_out")
-    m=$(field msg_per_s "$mosquitto_out")
-    if [ -z "$g" ] || [ -z "$m" ]; then
-        row "$name" "${g:-failed}" "${m:-failed}" "-" "not met"
-    else
-        row "$name" "$g" "$m" "$(ratio "$g" "$m")" \
-            "$(times_verdict "$g" "$m" 1.2); lost $(field lost "$gantry_out") / $(field lost "$mosquitto_out")"
-    fi
+    run_alternating_both pubsub -d "$seconds" "$@"
+    show throughput "$name" "$(field msg_per_s "$gantry_out")" "$(field msg_per_s "$mosquitto_out")"
+    echo "    lost: gantry $(field lost "$gantry_out"), mosquitto $(field lost "$mosquitto_out")"
     details
 }
 
 latency_case() {
     local qos=$1
-    run_both memory pubsub -d "$seconds" -q "$qos" -s 100 -r 5000
-    local g50 m50 g99 m99
-    g50=$(field p50_us "$gantry_out")
-    m50=$(field p50_us "$mosquitto_out")
-    g99=$(field p99_us "$gantry_out")
-    m99=$(field p99_us "$mosquitto_out")
-    row "latency p50 us, 5000 msg/s, QoS $qos" "${g50:-failed}" "${m50:-failed}" "$(ratio "${g50:-0}" "${m50:-0}")" ""
-    if [ -z "$g99" ] || [ -z "$m99" ]; then
-        row "latency p99 us, 5000 msg/s, QoS $qos" "${g99:-failed}" "${m99:-failed}" "-" "not met"
-    else
-        row "latency p99 us, 5000 msg/s, QoS $qos" "$g99" "$m99" "$(ratio "$g99" "$m99")" \
-            "$(at_least "$m99" "$g99") (<= Mosquitto's)"
-    fi
+    run_alternating_both pubsub -d "$seconds" -q "$qos" -s 100 -r 5000
+    show p50 "latency p50 us, 5000 msg/s, QoS $qos" "$(field p50_us "$gantry_out")" "$(field p50_us "$mosquitto_out")"
+    show p99 "latency p99 us, 5000 msg/s, QoS $qos" "$(field p99_us "$gantry_out")" "$(field p99_us "$mosquitto_out")"
     details
 }
 
@@ -136,25 +140,32 @@ backlog_case() {
 details() { print_outputs gantry "$gantry_out" mosquitto "$mosquitto_out"; }
 
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")
-echo "seconds per case: $seconds; cases: $cases; gantry $commit vs $(/usr/sbin/mosquitto -h | head -1)"
-row "case" "gantry" "mosquitto" "ratio" "target"
-for c in ${cases//,/ }; do
-    case $c in
-    1to1)
-        for qos in 0 1; do
-            for size in 100 1024; do
-                throughput_case "1 -> 1, $size B, QoS $qos (msg/s)" -q "$qos" -s "$size"
+echo "seconds per case: $seconds; runs: $runs; cases: $cases; gantry $commit vs $(/usr/sbin/mosquitto -h | head -1)"
+for run in $(seq "$runs"); do
+    if [ "$runs" -gt 1 ]; then echo "run $run of $runs; $(uptime | sed 's/.*load/load/')"; fi
+    row "case" "gantry" "mosquitto" "ratio" "target"
+    for c in ${cases//,/ }; do
+        case $c in
+        1to1)
+            for qos in 0 1; do
+                for size in 100 1024; do
+                    throughput_case "1 -> 1, $size B, QoS $qos (msg/s)" -q "$qos" -s "$size"
+                done
             done
-        done
-        ;;
-    fanout) throughput_case "fan-out 1 -> 10, 100 B, QoS 0 (msg/s)" -S 10 -q 0 -s 100 ;;
-    fanin) throughput_case "fan-in 10 -> 1, 100 B, QoS 1 (msg/s)" -P 10 -q 1 -s 100 ;;
-    latency)
-        latency_case 0
-        latency_case 1
-        ;;
-    idle) idle_case ;;
-    backlog) backlog_case ;;
-    *) echo "unknown case $c (1to1, fanout, fanin, latency, idle, backlog)" >&2; exit 2 ;;
-    esac
+            ;;
+        fanout) throughput_case "fan-out 1 -> 10, 100 B, QoS 0 (msg/s)" -S 10 -q 0 -s 100 ;;
+        fanin) throughput_case "fan-in 10 -> 1, 100 B, QoS 1 (msg/s)" -P 10 -q 1 -s 100 ;;
+        latency)
+            latency_case 0
+            latency_case 1
+            ;;
+        idle) if [ "$run" -eq 1 ]; then idle_case; fi ;;
+        backlog) if [ "$run" -eq 1 ]; then backlog_case; fi ;;
+        *) echo "unknown case $c (1to1, fanout, fanin, latency, idle, backlog)" >&2; exit 2 ;;
+        esac
+    done
 done
+
+if [ "$runs" -gt 1 ]; then
+    print_medians mosquitto "$runs"
+fi
