@@ -45,7 +45,8 @@ void mqtt_bridge_session::send_one(std::uint64_t rule_index, engine::delivery& d
         return settle(rule_index, d.handle, engine::outcome::rejected);
     }
     auto& publish = out.publish;
-    if (const auto problem = mqtt::drop_false_payload_format(publish.properties, publish.payload_bytes()); !problem.empty())
+    if (const auto problem = mqtt::drop_false_payload_format(publish.properties, publish.payload_bytes());
+        !problem.empty())
         bridge_log()->debug("bridge '{}': a message on '{}' says its payload is UTF-8, but the payload {}: sent "
                             "without the Payload Format Indicator",
                             name(), publish.topic, problem);
