@@ -155,7 +155,6 @@ private:
     std::string container_id_; // the client's, from OPEN: names its durable subscriptions
     std::string session_id_;   // unique per connection: names its temporary queues
     security::principal principal_;
-    std::size_t sessions_ = 0;
 
     std::string encode_buffer_; // reused for every outgoing message
     std::uint64_t next_link_ = 1;

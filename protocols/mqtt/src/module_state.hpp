@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
@@ -16,6 +17,14 @@ class session_registry;
 // its sessions, which hold one reference to it rather than one per part
 // (issue #5: broker memory per idle connection).
 struct module_state {
+    module_state(engine::facade& facade, mqtt_options module_options, mqtt_access module_access,
+                 std::shared_ptr<session_registry> wills_and_holders, std::shared_ptr<session_store> store)
+        : engine(facade),
+          options(std::move(module_options)),
+          access(std::move(module_access)),
+          registry(std::move(wills_and_holders)),
+          sessions(std::move(store)) {}
+
     engine::facade& engine;
     const mqtt_options options;
     const mqtt_access access;

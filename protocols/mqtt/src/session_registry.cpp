@@ -111,7 +111,8 @@ void session_registry::stop_wills() {
         stopped_ = true;
         wills.swap(wills_);
     }
-    for (auto& [client_id, will] : wills) {
+    for (const auto& entry : wills) {
+        const auto& will = entry.second;
         will->stopping = true;
         asio::post(will->executor, [will] { will->timer.cancel(); });
     }

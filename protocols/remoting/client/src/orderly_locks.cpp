@@ -30,7 +30,8 @@ void consumer_core::lock(const std::vector<message_queue>& queues, std::function
         set_body(request, lock_batch_json(runtime_.client_id(), options_.group, batch));
         ++*pending;
         invoke_broker(runtime_, batch.front(), std::move(request),
-                      [self = shared_from_this(), broker, locked, finish_one](result<remoting_command> response) {
+                      [self = shared_from_this(), address = broker, locked,
+                       finish_one](result<remoting_command> response) {
                           response = expect_success(std::move(response));
                           auto ok = response ? parse_lock_ok(response->body)
                                              : result<std::set<message_queue>>(response.error());
@@ -39,7 +40,7 @@ void consumer_core::lock(const std::vector<message_queue>& queues, std::function
                           else
                               client_log()->warn("consumer group {} cannot lock its queues on {}: {}; they are not "
                                                  "consumed until a lock succeeds",
-                                                 self->options_.group, broker, ok.error().message());
+                                                 self->options_.group, address, ok.error().message());
                           finish_one();
                       });
     }
