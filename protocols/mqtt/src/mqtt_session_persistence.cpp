@@ -27,6 +27,16 @@ std::string new_generation() {
 // Sessions saved before subscriptions kept their time start from now.
 std::int64_t since_of(const stored_subscription& s, std::int64_t now) { return s.since_ms > 0 ? s.since_ms : now; }
 
+// "<whose> <ended> with <count> QoS 2 message(s) ...": a share member's
+// session ended with deliveries it owned unanswered.
+void log_dropped_share_deliveries(std::string_view whose, std::string_view ended, std::string_view count) {
+    mqtt_log()->info("{} {} with {} QoS 2 message(s) of shared subscriptions unanswered (no PUBREC): MQTT 5.0 "
+                     "§4.8.2 [MQTT-4.8.2-5] forbids sending them to another member, so they are dropped. A member "
+                     "that keeps its session (a Session Expiry Interval, or clean session 0) gets them again when "
+                     "it reconnects",
+                     whose, ended, count);
+}
+
 } // namespace
 
 std::string mqtt_session::durable_group_name(const std::string& client_id, const std::string& generation,
@@ -246,25 +256,18 @@ void mqtt_session::report_lost_share_deliveries() const {
     if (!outbound_ || keeps_session()) return;
     const auto lost = std::count_if(outbound_->inflight.begin(), outbound_->inflight.end(),
                                     [](const auto& entry) { return entry.second.owned && !entry.second.released; });
-    if (lost == 0) return;
-    mqtt_log()->info("{} ended its session with {} QoS 2 message(s) of shared subscriptions unanswered (no PUBREC): "
-                     "MQTT 5.0 §4.8.2 [MQTT-4.8.2-5] forbids sending them to another member, so they are dropped. "
-                     "A member that keeps its session (a Session Expiry Interval, or clean session 0) gets them "
-                     "again when it reconnects",
-                     who(), lost);
+    if (lost > 0) log_dropped_share_deliveries(who(), "ended its session", std::to_string(lost));
 }
 
 void mqtt_session::report_lost_share_deliveries(const std::string& client_id, const stored_session& session,
                                                 std::string_view how) {
     const auto owned = std::count_if(session.unacked.begin(), session.unacked.end(),
                                      [&](const auto& entry) { return owned_place(session, entry.first); });
-    if (owned == 0) return;
-    // A stored session does not say at which QoS each went out: one sent at
-    // QoS 1 went back to its group when the connection ended.
-    mqtt_log()->info("the session of MQTT client '{}' {} with {} message(s) of QoS 2 shared subscriptions "
-                     "unanswered; those sent at QoS 2 are dropped, as MQTT 5.0 §4.8.2 [MQTT-4.8.2-5] forbids "
-                     "sending them to another member",
-                     client_id, how, owned);
+    // "Up to": a stored session does not say at which QoS each went out, and
+    // one sent at QoS 1 went back to its group when the connection ended.
+    if (owned > 0)
+        log_dropped_share_deliveries("the session of MQTT client '" + client_id + "'", how,
+                                     "up to " + std::to_string(owned));
 }
 
 void mqtt_session::read_owned_again(const delivery_place& place) {

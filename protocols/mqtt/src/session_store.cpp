@@ -455,11 +455,11 @@ session_store::written session_store::record_qos2_step(const std::string& client
 
 void session_store::forget_undeliverable() {
     if (!may_redeliver_) return;
-    for (auto& [client_id, e] : sessions_) {
-        const auto& session = e.session;
-        std::erase_if(e.session.qos2_delivered, [&, &id = client_id](const delivery_place& place) {
-            return !may_redeliver_(id, session, place);
-        });
+    for (auto& kept : sessions_) {
+        const auto& client_id = kept.first;
+        auto& session = kept.second.session;
+        std::erase_if(session.qos2_delivered,
+                      [&](const delivery_place& place) { return !may_redeliver_(client_id, session, place); });
     }
 }
 
