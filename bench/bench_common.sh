@@ -3,7 +3,8 @@
 # beside it (stopped by their PIDs), free loopback ports and bounded waits.
 #
 #   bench_setup <build dir> <name> <target...>
-# sets `root`, `bin` (the build's bin/) and `work` (the temporary folder).
+# sets `root`, `bin` (the build's bin/) and `work` (the temporary folder), and
+# prints which host the figures come from.
 
 bench_setup() {
     local build=$1 name=$2
@@ -16,6 +17,15 @@ bench_setup() {
     broker_pid=""
     peer_pids=()
     trap 'stop_broker; stop_peers; rm -rf "$work"' EXIT
+    describe_host
+}
+
+# Ratios against a peer broker move with the host (docs/benchmarks.md, "Two
+# hosts"), so every run names the one it ran on.
+describe_host() {
+    local cpu
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    echo "host: ${cpu:-unknown CPU}, $(nproc) cores, Linux $(uname -r)"
 }
 
 # The broker measured (`broker_pid`, the {pid} of run_load).

@@ -65,6 +65,7 @@ else
     work=$(mktemp -d /var/tmp/gantry-stomp-bench.XXXXXX)
     broker_pid=""
     trap 'stop_broker; rm -rf "$work"' EXIT
+    describe_host
 fi
 port=""
 
