@@ -5,6 +5,8 @@
 #   bench_setup <build dir> <name> <target...>
 # sets `root`, `bin` (the build's bin/) and `work` (the temporary folder), and
 # prints which host the figures come from.
+#   bench_setup_prebuilt <bin dir> <name>
+# does the same with binaries built elsewhere, building nothing.
 
 bench_setup() {
     local build=$1 name=$2
@@ -12,8 +14,13 @@ bench_setup() {
     root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGANTRY_BUILD_TESTS=OFF >/dev/null
     cmake --build "$build" --target "$@" >/dev/null
-    bin=$(cd "$build/bin" && pwd)
-    work=$(mktemp -d "/var/tmp/gantry-$name.XXXXXX")
+    bench_setup_prebuilt "$build/bin" "$name"
+}
+
+bench_setup_prebuilt() {
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    bin=$(cd "$1" && pwd)
+    work=$(mktemp -d "/var/tmp/gantry-$2.XXXXXX")
     broker_pid=""
     peer_pids=()
     trap 'stop_broker; stop_peers; rm -rf "$work"' EXIT

@@ -59,13 +59,7 @@ source "$(dirname "$0")/bench_common.sh"
 if [ -z "$prebuilt" ]; then
     bench_setup "$build" stomp-bench gantryd stomp_load
 else
-    # bench_setup without the build.
-    root=$(cd "$(dirname "$0")/.." && pwd)
-    bin=$(cd "$prebuilt" && pwd)
-    work=$(mktemp -d /var/tmp/gantry-stomp-bench.XXXXXX)
-    broker_pid=""
-    trap 'stop_broker; rm -rf "$work"' EXIT
-    describe_host
+    bench_setup_prebuilt "$prebuilt" stomp-bench
 fi
 port=""
 
