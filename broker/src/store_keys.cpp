@@ -105,6 +105,11 @@ void register_store_keys(config_registry& registry) {
         "flushIntervalConsumeQueue", "Interval between flushes of the consume queues, ms", at_least(1),
         [](auto& c) -> auto& { return c.store.flush_consume_queue_interval; }));
     add(integer_key(
+        "flushIntervalIndex",
+        "Interval between flushes of the message index, ms; after a crash the records past the last flush are "
+        "indexed again from the commit log",
+        at_least(1), [](auto& c) -> auto& { return c.store.flush_index_interval; }));
+    add(integer_key(
         "commitLogPageCacheBytes",
         "Bytes of the commit log kept in the page cache behind the flushed offset (0: no bound, the kernel "
         "decides). Older pages are dropped and their memory goes to new appends; a consumer further behind "

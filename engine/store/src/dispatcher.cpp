@@ -68,9 +68,11 @@ dispatcher::dispatcher(commit_log& log, consume_queue_store& queues, index_servi
 
 dispatcher::~dispatcher() { stop(); }
 
-std::int64_t dispatcher::catch_up(std::int64_t offset, bool verify_crc) {
-    dispatched_.store(offset, std::memory_order_release);
+std::int64_t dispatcher::catch_up(std::int64_t index_from, std::int64_t queues_from, bool verify_crc) {
+    dispatched_.store(index_ ? std::min(index_from, queues_from) : queues_from, std::memory_order_release);
+    index_only_below_ = queues_from;
     dispatch_available(verify_crc);
+    index_only_below_ = 0;
     return dispatched_offset();
 }
 
@@ -254,7 +256,8 @@ void dispatcher::dispatch_available(bool verify_crc) {
             } else {
                 const auto props = scan_properties(record->properties);
                 const std::int64_t physical = file->from_offset() + position;
-                if (takes_queue_offset(record->sys_flag)) {
+                const bool to_queue = takes_queue_offset(record->sys_flag) && physical >= index_only_below_;
+                if (to_queue) {
                     auto cq = queue_for(record->topic, record->queue_id);
                     if (!cq) {
                         store_log()->error("cannot open consume queue {}/{}: {}; dispatch halted",
@@ -275,7 +278,7 @@ void dispatcher::dispatch_available(bool verify_crc) {
                         store_log()->warn("record at commit-log offset {} not indexed: {}", physical, ec.message());
                 }
                 last_timestamp_.store(record->store_timestamp, std::memory_order_release);
-                if (takes_queue_offset(record->sys_flag))
+                if (to_queue)
                     arrivals.add(record->topic, record->queue_id, record->queue_offset + 1);
             }
             position += record->total_size;

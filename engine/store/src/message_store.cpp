@@ -54,6 +54,9 @@ message_store::message_store(store_config config) : config_(std::move(config)) {
     retention_ = std::make_unique<retention_service>(config_, *commit_log_, *queues_, index_.get());
     queue_flusher_ = std::make_unique<periodic_thread>("gantry-cqflush", config_.flush_consume_queue_interval,
                                                        [this] { flush_queues(); });
+    if (index_)
+        index_flusher_ = std::make_unique<periodic_thread>("gantry-ixflush", config_.flush_index_interval,
+                                                           [this] { flush_index(); });
 }
 
 message_store::~message_store() { shutdown(); }
@@ -93,6 +96,7 @@ std::error_code message_store::start() {
     dispatcher_->start();
     flush_->start();
     queue_flusher_->start();
+    if (index_flusher_) index_flusher_->start();
     retention_->start();
     running_ = true;
     store_log()->info("started on {}: commit log [{}, {}), {} consume queue(s){}", config_.root_dir.string(),
@@ -115,19 +119,21 @@ void message_store::recover(bool crashed, bool queues_missing, bool index_missin
                      outcome.records_checked, outcome.records_dropped);
 
     queues_->recover(log_min, log_end);
-    std::int64_t dispatch_from = std::clamp(cp.dispatched_offset, log_min, log_end);
-    if (queues_missing) dispatch_from = log_min;
+    const std::int64_t queues_from = queues_missing ? log_min : std::clamp(cp.dispatched_offset, log_min, log_end);
+    std::int64_t index_from = std::clamp(cp.indexed_offset, log_min, log_end);
     if (index_ && (index_missing || index_->end_physical_offset() > log_end)) {
         // The index knows records the log no longer has: rebuild it whole.
         index_->remove_all();
-        dispatch_from = log_min;
+        index_from = log_min;
     }
-    if (dispatch_from < log_end)
-        store_log()->info("rebuilding consume queues and index from commit-log offset {} to {}", dispatch_from,
-                     log_end);
-    dispatcher_->catch_up(dispatch_from, true);
+    if (queues_from < log_end)
+        store_log()->info("rebuilding consume queues from commit-log offset {} to {}", queues_from, log_end);
+    if (index_ && index_from < log_end)
+        store_log()->info("indexing commit-log records from offset {} to {}", index_from, log_end);
+    dispatcher_->catch_up(index_from, queues_from, true);
     commit_log_->resume_appends(queues_->max_offsets());
     flush_queues();
+    flush_index();
 }
 
 std::error_code message_store::remove_topic(std::string_view topic) {
@@ -146,16 +152,33 @@ void message_store::flush_queues() {
     // being flushed, so the checkpoint never claims more than is on disk.
     const std::int64_t dispatched = dispatcher_->dispatched_offset();
     const std::int64_t timestamp = dispatcher_->last_store_timestamp();
-    std::error_code ec = queues_->flush(0);
-    if (!ec && index_) ec = index_->flush();
-    if (ec) {
+    if (auto ec = queues_->flush(0)) {
         store_log()->error("flushing consume queues failed: {}; check the disk under {}", ec.message(),
                       config_.root_dir.string());
         return;
     }
     checkpoint_->set_logics(dispatched, timestamp);
-    if (auto cp_ec = checkpoint_->flush())
-        store_log()->error("writing {} failed: {}", config_.checkpoint_path().string(), cp_ec.message());
+    flush_checkpoint();
+}
+
+void message_store::flush_index() {
+    if (!index_) return;
+    // As flush_queues: the offset first, so the checkpoint claims no more
+    // than the flushed files hold.
+    const std::int64_t dispatched = dispatcher_->dispatched_offset();
+    const std::int64_t timestamp = dispatcher_->last_store_timestamp();
+    if (auto ec = index_->flush()) {
+        store_log()->error("flushing the message index failed: {}; check the disk under {}", ec.message(),
+                      config_.index_dir().string());
+        return;
+    }
+    checkpoint_->set_index(dispatched, timestamp);
+    flush_checkpoint();
+}
+
+void message_store::flush_checkpoint() {
+    if (auto ec = checkpoint_->flush())
+        store_log()->error("writing {} failed: {}", config_.checkpoint_path().string(), ec.message());
 }
 
 void message_store::shutdown() {
@@ -171,7 +194,9 @@ void message_store::shutdown() {
     dispatcher_->stop();
     flush_->stop();
     queue_flusher_->stop();
+    if (index_flusher_) index_flusher_->stop();
     flush_queues();
+    flush_index();
     std::error_code ec;
     std::filesystem::remove(config_.abort_path(), ec);
     ::close(lock_fd_);

@@ -18,6 +18,7 @@ constexpr std::size_t logics_at = 8;
 constexpr std::size_t index_at = 16;
 constexpr std::size_t physic_flushed_at = 40;
 constexpr std::size_t dispatched_at = 48;
+constexpr std::size_t indexed_at = 56;
 
 std::error_code last_error() { return {errno, std::system_category()}; }
 
@@ -41,6 +42,9 @@ std::error_code store_checkpoint::open() {
     state_.index_msg_timestamp = load_be<std::int64_t>(buffer.data() + index_at);
     state_.physic_flushed_offset = load_be<std::int64_t>(buffer.data() + physic_flushed_at);
     state_.dispatched_offset = load_be<std::int64_t>(buffer.data() + dispatched_at);
+    // Zero in a checkpoint from before the index had an offset of its own:
+    // recovery then indexes the whole log again, once.
+    state_.indexed_offset = load_be<std::int64_t>(buffer.data() + indexed_at);
     return {};
 }
 
@@ -58,10 +62,13 @@ void store_checkpoint::set_physic(std::int64_t flushed_offset, std::int64_t last
 void store_checkpoint::set_logics(std::int64_t dispatched_offset, std::int64_t last_store_timestamp) {
     std::lock_guard lock(mutex_);
     state_.dispatched_offset = dispatched_offset;
-    if (last_store_timestamp > 0) {
-        state_.logics_msg_timestamp = last_store_timestamp;
-        state_.index_msg_timestamp = last_store_timestamp;
-    }
+    if (last_store_timestamp > 0) state_.logics_msg_timestamp = last_store_timestamp;
+}
+
+void store_checkpoint::set_index(std::int64_t indexed_offset, std::int64_t last_store_timestamp) {
+    std::lock_guard lock(mutex_);
+    state_.indexed_offset = indexed_offset;
+    if (last_store_timestamp > 0) state_.index_msg_timestamp = last_store_timestamp;
 }
 
 std::error_code store_checkpoint::flush() {
@@ -75,6 +82,7 @@ std::error_code store_checkpoint::flush() {
     store_be<std::int64_t>(buffer.data() + index_at, snapshot.index_msg_timestamp);
     store_be<std::int64_t>(buffer.data() + physic_flushed_at, snapshot.physic_flushed_offset);
     store_be<std::int64_t>(buffer.data() + dispatched_at, snapshot.dispatched_offset);
+    store_be<std::int64_t>(buffer.data() + indexed_at, snapshot.indexed_offset);
     // One aligned 4 KiB page is written atomically by the file systems we
     // run on, so a crash leaves the old or the new checkpoint.
     if (::pwrite(fd_, buffer.data(), buffer.size(), 0) != static_cast<ssize_t>(buffer.size())) return last_error();

@@ -46,7 +46,7 @@ protected:
             append_property(props, property::keys, "k" + std::to_string(i));
             ASSERT_TRUE(log_.append(test_message{"t", 0, std::string(1000, 'x'), props}.view()));
         }
-        dispatcher_.catch_up(0, false);
+        dispatcher_.catch_up(0, 0, false);
         ASSERT_GE(segments(), 4u);
     }
 

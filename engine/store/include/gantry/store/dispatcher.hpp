@@ -44,10 +44,13 @@ public:
 
     void set_listener(listener l) { listener_ = std::move(l); }
 
-    // Dispatches everything written from `offset` on, on the calling thread
-    // (recovery). With verify_crc, a record whose body fails its CRC is
-    // skipped and logged. Returns the offset reached.
-    std::int64_t catch_up(std::int64_t offset, bool verify_crc);
+    // Dispatches everything written from `queues_from` on, on the calling
+    // thread (recovery); the records from `index_from` up to `queues_from`
+    // go to the index only (it is flushed less often than the queues, and a
+    // queue of a topic deleted meanwhile must not get them again). With
+    // verify_crc, a record whose body fails its CRC is skipped and logged.
+    // Returns the offset reached.
+    std::int64_t catch_up(std::int64_t index_from, std::int64_t queues_from, bool verify_crc);
 
     void start();
     void stop();
@@ -98,6 +101,7 @@ private:
     listener listener_;
     topic_queue_map<std::shared_ptr<consume_queue>> queue_cache_;
     std::atomic<std::int64_t> dispatched_{0};
+    std::int64_t index_only_below_ = 0; // catch_up's queues_from, while it runs
     std::atomic<std::int64_t> last_timestamp_{0};
     // Appends asking for dispatch since the dispatching thread last looked;
     // the one that raises it from 0 dispatches.

@@ -175,8 +175,10 @@ private:
     std::optional<decoded_record> checked_record(const record_ref& ref, std::string_view topic,
                                                  std::int32_t queue_id, std::int64_t queue_offset) const;
     std::optional<std::int64_t> store_time_at(const consume_queue& cq, std::int64_t queue_offset) const;
-    // Flushes queues and index, then records how far they reach.
+    // Each flushes its files, then records in the checkpoint how far they reach.
     void flush_queues();
+    void flush_index();
+    void flush_checkpoint();
 
     store_config config_;
     std::unique_ptr<commit_log> commit_log_;
@@ -188,6 +190,7 @@ private:
     std::unique_ptr<retention_service> retention_;
     std::unique_ptr<periodic_thread> queue_flusher_;
     std::mutex flush_queues_mutex_; // the periodic flush and remove_topic's
+    std::unique_ptr<periodic_thread> index_flusher_; // with the index only
     int lock_fd_ = -1;
     std::atomic<bool> running_{false};
 };

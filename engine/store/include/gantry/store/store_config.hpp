@@ -27,6 +27,10 @@ struct store_config {
     std::chrono::milliseconds flush_thorough_interval{10'000};   // flushCommitLogThoroughInterval
     std::chrono::milliseconds sync_flush_timeout{5'000};         // syncFlushTimeout
     std::chrono::milliseconds flush_consume_queue_interval{1'000}; // flushIntervalConsumeQueue
+    // Far apart: an index put dirties a random hash-slot page, so each flush
+    // writes back thousands of pages and each later put write-faults one
+    // (recovery re-indexes what lies past the last flush).
+    std::chrono::milliseconds flush_index_interval{10'000};      // flushIntervalIndex
     // Bytes of written-back commit log kept in the page cache behind the
     // flushed offset; older pages are dropped (0: the kernel decides).
     std::int64_t commit_log_page_cache_bytes = 0;                // commitLogPageCacheBytes
