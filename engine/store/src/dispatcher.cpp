@@ -70,9 +70,7 @@ dispatcher::~dispatcher() { stop(); }
 
 std::int64_t dispatcher::catch_up(std::int64_t index_from, std::int64_t queues_from, bool verify_crc) {
     dispatched_.store(index_ ? std::min(index_from, queues_from) : queues_from, std::memory_order_release);
-    index_only_below_ = queues_from;
-    dispatch_available(verify_crc);
-    index_only_below_ = 0;
+    dispatch_available(verify_crc, queues_from);
     return dispatched_offset();
 }
 
@@ -226,7 +224,7 @@ private:
 
 } // namespace
 
-void dispatcher::dispatch_available(bool verify_crc) {
+void dispatcher::dispatch_available(bool verify_crc, std::int64_t queues_from) {
     arrival_run arrivals(listener_);
     std::int64_t offset = dispatched_offset();
     for (;;) {
@@ -256,7 +254,7 @@ void dispatcher::dispatch_available(bool verify_crc) {
             } else {
                 const auto props = scan_properties(record->properties);
                 const std::int64_t physical = file->from_offset() + position;
-                const bool to_queue = takes_queue_offset(record->sys_flag) && physical >= index_only_below_;
+                const bool to_queue = takes_queue_offset(record->sys_flag) && physical >= queues_from;
                 if (to_queue) {
                     auto cq = queue_for(record->topic, record->queue_id);
                     if (!cq) {

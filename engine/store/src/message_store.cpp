@@ -148,35 +148,28 @@ std::error_code message_store::remove_topic(std::string_view topic) {
 
 void message_store::flush_queues() {
     std::lock_guard lock(flush_queues_mutex_);
+    flush_and_record("consume queues", config_.root_dir, [this] { return queues_->flush(0); },
+                     &store_checkpoint::set_logics);
+}
+
+void message_store::flush_index() {
+    if (index_)
+        flush_and_record("the message index", config_.index_dir(), [this] { return index_->flush(); },
+                         &store_checkpoint::set_index);
+}
+
+void message_store::flush_and_record(std::string_view what, const std::filesystem::path& where,
+                                     const std::function<std::error_code()>& flush,
+                                     void (store_checkpoint::*record)(std::int64_t, std::int64_t)) {
     // Read the offset before flushing: everything below it is in the files
     // being flushed, so the checkpoint never claims more than is on disk.
     const std::int64_t dispatched = dispatcher_->dispatched_offset();
     const std::int64_t timestamp = dispatcher_->last_store_timestamp();
-    if (auto ec = queues_->flush(0)) {
-        store_log()->error("flushing consume queues failed: {}; check the disk under {}", ec.message(),
-                      config_.root_dir.string());
+    if (auto ec = flush()) {
+        store_log()->error("flushing {} failed: {}; check the disk under {}", what, ec.message(), where.string());
         return;
     }
-    checkpoint_->set_logics(dispatched, timestamp);
-    flush_checkpoint();
-}
-
-void message_store::flush_index() {
-    if (!index_) return;
-    // As flush_queues: the offset first, so the checkpoint claims no more
-    // than the flushed files hold.
-    const std::int64_t dispatched = dispatcher_->dispatched_offset();
-    const std::int64_t timestamp = dispatcher_->last_store_timestamp();
-    if (auto ec = index_->flush()) {
-        store_log()->error("flushing the message index failed: {}; check the disk under {}", ec.message(),
-                      config_.index_dir().string());
-        return;
-    }
-    checkpoint_->set_index(dispatched, timestamp);
-    flush_checkpoint();
-}
-
-void message_store::flush_checkpoint() {
+    ((*checkpoint_).*record)(dispatched, timestamp);
     if (auto ec = checkpoint_->flush())
         store_log()->error("writing {} failed: {}", config_.checkpoint_path().string(), ec.message());
 }

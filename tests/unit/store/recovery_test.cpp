@@ -3,14 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
 #include <fstream>
 #include <future>
 #include <thread>
 
-#include "gantry/store/byte_order.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/message_store.hpp"
+#include "gantry/store/store_checkpoint.hpp"
 #include "store_test_support.hpp"
 
 namespace gantry::store {
@@ -86,13 +85,11 @@ void flip_byte(const fs::path& file, std::int64_t position) {
 
 void mark_crashed(const store_config& c) { std::ofstream(c.abort_path()).flush(); }
 
-// An offset field of the checkpoint file (store_checkpoint.hpp).
-std::int64_t checkpoint_field(const store_config& c, std::streamoff at) {
-    std::ifstream in(c.checkpoint_path(), std::ios::binary);
-    std::array<char, 8> raw{};
-    in.seekg(at);
-    in.read(raw.data(), raw.size());
-    return load_be<std::int64_t>(reinterpret_cast<const std::byte*>(raw.data()));
+// The checkpoint as last written to its file.
+checkpoint_state saved_checkpoint(const store_config& c) {
+    store_checkpoint cp(c.checkpoint_path());
+    EXPECT_FALSE(cp.open());
+    return cp.state();
 }
 
 class RecoveryTest : public ::testing::Test {
@@ -282,10 +279,11 @@ TEST_F(RecoveryTest, AnIndexBehindTheQueuesCatchesUpFromTheLog) {
             ASSERT_TRUE(store.put(test_message{"t", 0, "m" + std::to_string(i), keyed(i)}.view()));
         ASSERT_TRUE(wait_dispatched(store));
         const std::int64_t end = store.commit_log_max_offset();
-        for (int i = 0; i < 5000 && checkpoint_field(config_, 48) < end; ++i)
+        for (int i = 0; i < 5000 && saved_checkpoint(config_).dispatched_offset < end; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        ASSERT_EQ(checkpoint_field(config_, 48), end) << "the queues' flush (50 ms) did not come";
-        ASSERT_LT(checkpoint_field(config_, 56), end) << "the index was flushed after all";
+        const auto saved = saved_checkpoint(config_);
+        ASSERT_EQ(saved.dispatched_offset, end) << "the queues' flush (50 ms) did not come";
+        ASSERT_LT(saved.indexed_offset, end) << "the index was flushed after all";
         copy_store(config_.root_dir, crashed.path() / "data");
     }
     auto c = small_config(crashed.path() / "data");

@@ -79,7 +79,8 @@ private:
     // false when the thread is not there to take over.
     bool hand_off();
     void run();
-    void dispatch_available(bool verify_crc);
+    // Records below `queues_from` go to the index only (catch_up).
+    void dispatch_available(bool verify_crc, std::int64_t queues_from = 0);
     std::int64_t tag_code(const decoded_record& record, const indexed_properties& props) const;
     // The queue for a record, from a cache only the dispatching thread uses;
     // valid until the cache is next changed (run_removals), without a
@@ -101,7 +102,6 @@ private:
     listener listener_;
     topic_queue_map<std::shared_ptr<consume_queue>> queue_cache_;
     std::atomic<std::int64_t> dispatched_{0};
-    std::int64_t index_only_below_ = 0; // catch_up's queues_from, while it runs
     std::atomic<std::int64_t> last_timestamp_{0};
     // Appends asking for dispatch since the dispatching thread last looked;
     // the one that raises it from 0 dispatches.

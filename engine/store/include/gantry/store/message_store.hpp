@@ -178,7 +178,9 @@ private:
     // Each flushes its files, then records in the checkpoint how far they reach.
     void flush_queues();
     void flush_index();
-    void flush_checkpoint();
+    void flush_and_record(std::string_view what, const std::filesystem::path& where,
+                          const std::function<std::error_code()>& flush,
+                          void (store_checkpoint::*record)(std::int64_t, std::int64_t));
 
     store_config config_;
     std::unique_ptr<commit_log> commit_log_;
