@@ -32,7 +32,7 @@ public:
     acking_sink(engine::facade& e, std::atomic<std::int64_t>& acked, std::int64_t target, std::promise<void>& done)
         : engine_(e), acked_(acked), target_(target), done_(done) {}
     void attach(engine::subscription_id id) { id_ = id; }
-    void deliver(engine::delivery d) override {
+    void deliver(engine::delivery&& d) override {
         engine_.settle(id_, d.handle, engine::outcome::accepted);
         if (++since_grant_ == batch) {
             engine_.grant_credit(id_, batch);

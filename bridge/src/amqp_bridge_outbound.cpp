@@ -15,7 +15,7 @@
 
 namespace gantry::bridge {
 
-void amqp_bridge_session::send_local(std::uint64_t rule, engine::delivery d) {
+void amqp_bridge_session::send_local(std::uint64_t rule, engine::delivery&& d) {
     senders_[rule].outbox.push_back(std::move(d));
     pump_outbound();
 }

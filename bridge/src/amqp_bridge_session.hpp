@@ -44,7 +44,7 @@ private:
     void fail_link(std::string why);
 
     // amqp_bridge_outbound.cpp
-    void send_local(std::uint64_t rule, engine::delivery d) override;
+    void send_local(std::uint64_t rule, engine::delivery&& d) override;
     void pump_outbound();
     void mark_origin(engine::message& msg) const;
     void on_remote_outcome(pn_delivery_t* delivery);

@@ -161,7 +161,7 @@ void bridge_session::close_outbound() {
     sending_.clear();
 }
 
-void bridge_session::on_delivery(std::uint64_t rule, engine::delivery d) {
+void bridge_session::on_delivery(std::uint64_t rule, engine::delivery&& d) {
     if (!connected_ || !sending_.contains(rule)) return; // given back when its subscription closed
     // Not back to where it came from (and not in a loop through this bridge).
     const auto hop = std::ranges::find(d.msg.properties, protocols::naming::bridge_hop_property,

@@ -58,7 +58,7 @@ public:
     bridge_status status() const;
 
     // From the sending rules' engine subscriptions.
-    void on_delivery(std::uint64_t rule, engine::delivery d);
+    void on_delivery(std::uint64_t rule, engine::delivery&& d);
     void on_subscription_closed(std::uint64_t rule, std::error_code reason);
 
 protected:
@@ -75,7 +75,7 @@ protected:
     // The link is gone: drop everything that belonged to it.
     virtual void forget_link() = 0;
     // A local message for the remote (never one that came in over this bridge).
-    virtual void send_local(std::uint64_t rule, engine::delivery d) = 0;
+    virtual void send_local(std::uint64_t rule, engine::delivery&& d) = 0;
 
     // The link is ready for traffic; `description` ends the log line ("MQTT 5.0").
     void link_up(const std::string& description);

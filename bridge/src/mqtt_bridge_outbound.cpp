@@ -15,7 +15,7 @@ namespace gantry::bridge {
 
 namespace mqtt = protocols::mqtt;
 
-void mqtt_bridge_session::send_local(std::uint64_t rule, engine::delivery d) {
+void mqtt_bridge_session::send_local(std::uint64_t rule, engine::delivery&& d) {
     outbox_.push_back({rule, std::move(d)});
     pump_outbound();
 }

@@ -31,7 +31,7 @@ private:
     void fail_link(std::string why);
 
     // mqtt_bridge_outbound.cpp
-    void send_local(std::uint64_t rule, engine::delivery d) override;
+    void send_local(std::uint64_t rule, engine::delivery&& d) override;
     void pump_outbound();
     void send_one(std::uint64_t rule, engine::delivery& d);
     void on_publish_answer(std::uint16_t packet_id, protocols::mqtt::reason_code reason, bool complete);

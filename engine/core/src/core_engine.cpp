@@ -554,9 +554,7 @@ result<engine::delivery> core_engine::find_by_offset_id(const std::string& offse
     if (!ref) return core_errc::message_not_found;
     const auto record = store::decode_record(ref->bytes);
     if (!record) return core_errc::message_not_found;
-    auto d = to_delivery(*ref, *record, record->reconsume_times + 1);
-    if (!d) return core_errc::message_not_found;
-    return std::move(*d);
+    return to_delivery(*ref, *record, record->reconsume_times + 1);
 }
 
 std::vector<engine::delivery> core_engine::find_by_key(const std::string& topic, const std::string& key,
@@ -565,7 +563,7 @@ std::vector<engine::delivery> core_engine::find_by_key(const std::string& topic,
     for (const auto& ref : store_.query_by_key(topic, key, max_results, 0, INT64_MAX)) {
         const auto record = store::decode_record(ref.bytes);
         if (!record) continue;
-        if (auto d = to_delivery(ref, *record, record->reconsume_times + 1)) out.push_back(std::move(*d));
+        out.push_back(to_delivery(ref, *record, record->reconsume_times + 1));
     }
     return out;
 }
@@ -585,16 +583,20 @@ std::vector<engine::stored_record> core_engine::find_stored_by_key(const std::st
     return out;
 }
 
-std::optional<engine::delivery> core_engine::to_delivery(const store::record_ref& ref,
-                                                         const store::decoded_record& record, int delivery_count,
-                                                         body_placement body) const {
-    engine::delivery d;
+void core_engine::fill_delivery(engine::delivery& d, const store::record_ref& ref,
+                                const store::decoded_record& record, int delivery_count, body_placement body) const {
     const auto placement = record.sys_flag & store::sys_flag::compressed ? body_placement::copied : body;
     d.msg = decode_message(record, placement);
     if (placement == body_placement::in_place) d.stored_body = {record.body, ref.file};
     d.delivery_count = delivery_count;
     d.store_timestamp = record.store_timestamp;
     d.physical_offset = record.physical_offset;
+}
+
+engine::delivery core_engine::to_delivery(const store::record_ref& ref, const store::decoded_record& record,
+                                          int delivery_count) const {
+    engine::delivery d;
+    fill_delivery(d, ref, record, delivery_count);
     return d;
 }
 

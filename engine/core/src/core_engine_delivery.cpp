@@ -49,7 +49,7 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
     thread_local std::vector<pop_queue::taken> taken;
     const auto ack_timeout = sub->options().ack_timeout;
     const bool by_priority = sub->options().by_priority;
-    std::vector<prepared_delivery> round; // by_priority: what this round took, handed over together
+    std::vector<engine::delivery> round; // by_priority: what this round took, handed over together
     int scanned = 0;
     bool more = true;
     while (more && !sub->closed && sub->credit.load() > 0 && scanned < pump_scan_limit) {
@@ -72,47 +72,55 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
                 auto d = take_delivery(*sub, *queue, stored.get(), src, t);
                 if (!d) continue;
                 if (by_priority) round.push_back(std::move(*d));
-                else hand_over(*sub, std::move(d->delivery));
+                else hand_over(*sub, std::move(*d));
             }
         }
         // Higher priorities first; equal ones in the order they were stored,
         // across the subscription's queues too.
-        std::sort(round.begin(), round.end(), [](const prepared_delivery& a, const prepared_delivery& b) {
-            const int pa = effective_priority(a.delivery.msg);
-            const int pb = effective_priority(b.delivery.msg);
+        std::sort(round.begin(), round.end(), [](const engine::delivery& a, const engine::delivery& b) {
+            const int pa = effective_priority(a.msg);
+            const int pb = effective_priority(b.msg);
             return pa != pb ? pa > pb : a.physical_offset < b.physical_offset;
         });
-        for (auto& d : round) hand_over(*sub, std::move(d.delivery));
+        for (auto& d : round) hand_over(*sub, std::move(d));
         round.clear();
     }
     if (more && !sub->closed && sub->credit.load() > 0) post_pump(sub);
 }
 
-std::optional<core_engine::prepared_delivery> core_engine::take_delivery(subscription& sub, pop_queue& queue,
-                                                                         const store::consume_queue* stored,
-                                                                         const subscription::source& src,
-                                                                         const pop_queue::taken& t) {
+std::optional<engine::delivery> core_engine::take_delivery(subscription& sub, pop_queue& queue,
+                                                           const store::consume_queue* stored,
+                                                           const subscription::source& src,
+                                                           const pop_queue::taken& t) {
+    // Every path returns `d`, so it is made where the caller keeps it: a
+    // delivery is a dozen strings and vectors, and the pump moves none.
+    std::optional<engine::delivery> d;
     // Settles for this group an offset it will not be given.
-    const auto passed_over = [&]() -> std::optional<prepared_delivery> {
+    const auto pass_over = [&] {
         if (!t.settled) queue.ack(t.offset, t.delivery_id);
-        return std::nullopt;
+        d.reset();
     };
     const auto got = stored ? store_.read_queue_record(*stored, t.offset, &sub.filter()) : std::nullopt;
-    if (!got) return passed_over(); // filtered out, or gone with retention
+    if (!got) { // filtered out, or gone with retention
+        pass_over();
+        return d;
+    }
     const auto& [ref, record] = *got;
-    if (record.reconsume_times == 0 && t.redeliveries == 0 && record.store_timestamp < sub.group().not_before_ms())
-        return passed_over();
-    auto d = to_delivery(ref, record, record.reconsume_times + 1 + t.redeliveries,
-                         sub.options().body_in_place ? body_placement::in_place : body_placement::copied);
-    if (!d) return passed_over();
+    if (record.reconsume_times == 0 && t.redeliveries == 0 && record.store_timestamp < sub.group().not_before_ms()) {
+        pass_over();
+        return d;
+    }
+    fill_delivery(d.emplace(), ref, record, record.reconsume_times + 1 + t.redeliveries,
+                  sub.options().body_in_place ? body_placement::in_place : body_placement::copied);
     if (d->msg.expires_at_ms > 0 && d->msg.expired_at(engine::wall_clock_ms())) {
         expired_.fetch_add(1, std::memory_order_relaxed);
-        return passed_over();
+        pass_over();
+        return d;
     }
     d->handle = {src.topic, src.queue_id, t.offset, t.delivery_id};
     d->settled = t.settled;
     d->failed_attempts = record.reconsume_times + t.failures;
-    return prepared_delivery{record.physical_offset, std::move(*d)};
+    return d;
 }
 
 void core_engine::hand_over(subscription& sub, engine::delivery&& d) {
@@ -288,7 +296,7 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
             }
             const auto record = store::decode_record(ref.bytes);
             if (!record) continue;
-            if (auto d = to_delivery(ref, *record, record->reconsume_times + 1)) out.messages.push_back(std::move(*d));
+            out.messages.push_back(to_delivery(ref, *record, record->reconsume_times + 1));
         }
         return out;
     };

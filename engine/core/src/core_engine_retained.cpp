@@ -56,13 +56,12 @@ result<engine::retained_page> core_engine::find_retained(const engine::retained_
     const auto now = engine::wall_clock_ms();
     for (auto& f : retained_.find(query.filter, query.after, std::max<std::size_t>(1, query.max_messages), page.next)) {
         auto d = to_delivery(f.ref, f.record, 1);
-        if (!d) continue;
-        if (d->msg.expired_at(now)) {
+        if (d.msg.expired_at(now)) {
             expired_.fetch_add(1, std::memory_order_relaxed);
             continue;
         }
-        d->handle = {std::string(f.record.topic), f.record.queue_id, f.record.queue_offset, 0};
-        page.messages.push_back(std::move(*d));
+        d.handle = {std::string(f.record.topic), f.record.queue_id, f.record.queue_offset, 0};
+        page.messages.push_back(std::move(d));
     }
     return page;
 }

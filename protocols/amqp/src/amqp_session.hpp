@@ -43,7 +43,7 @@ public:
     void on_closed(std::string_view reason) override;
 
     // From an outgoing link's delivery sink.
-    void on_delivery(std::uint64_t link, engine::delivery d);
+    void on_delivery(std::uint64_t link, engine::delivery&& d);
     void on_subscription_closed(std::uint64_t link, std::error_code reason);
 
 private:
@@ -123,7 +123,7 @@ private:
     void answer_in_transaction(pn_delivery_t* delivery);
 
     // amqp_session_delivery.cpp: deliveries out.
-    void send_delivery(outgoing_link& out, engine::delivery d);
+    void send_delivery(outgoing_link& out, engine::delivery&& d);
 
     // Accept, reject (with a condition) or release a received delivery, and settle it.
     void answer(pn_delivery_t* delivery, std::uint64_t outcome, const char* condition = nullptr,

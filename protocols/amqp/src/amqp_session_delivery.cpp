@@ -16,7 +16,7 @@
 
 namespace gantry::protocols::amqp {
 
-void amqp_session::on_delivery(std::uint64_t link, engine::delivery d) {
+void amqp_session::on_delivery(std::uint64_t link, engine::delivery&& d) {
     if (closed_) return;
     const auto it = outgoing_.find(link);
     if (it == outgoing_.end() || it->second.closed) return;
@@ -31,7 +31,7 @@ void amqp_session::on_delivery(std::uint64_t link, engine::delivery d) {
     schedule_flush();
 }
 
-void amqp_session::send_delivery(outgoing_link& out, engine::delivery d) {
+void amqp_session::send_delivery(outgoing_link& out, engine::delivery&& d) {
     std::array<char, sizeof(next_tag_)> tag;
     std::memcpy(tag.data(), &next_tag_, tag.size());
     ++next_tag_;

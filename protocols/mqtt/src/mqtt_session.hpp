@@ -55,7 +55,7 @@ public:
     // Another connection claimed this client id (posted by the registry).
     void take_over();
     // From a subscription's delivery sink.
-    void on_delivery(std::uint64_t subscription, engine::delivery d);
+    void on_delivery(std::uint64_t subscription, engine::delivery&& d);
     void on_subscription_closed(std::uint64_t subscription, std::error_code reason);
 
     // Whether the engine may still give the delivery at `place` of the
@@ -287,7 +287,11 @@ private:
     void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);
     void fetch_retained();
     void drain_deliveries();
-    bool send_delivery(queued_delivery& q);
+    // Sends `d` for `sub` unless it must wait (false). `retained` and
+    // `reread` as in queued_delivery; a live delivery goes without being
+    // queued first.
+    bool send_delivery(const std::shared_ptr<subscription_state>& sub, engine::delivery& d, bool retained = false,
+                       bool reread = false);
     // The session's other subscriptions that are handed their own copy of
     // `msg`, seen on `topic` (stored at `stored_ms`), and whose copy `sub`'s
     // sends for them: not shared ones, not those made after it was stored,

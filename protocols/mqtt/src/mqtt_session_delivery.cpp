@@ -21,18 +21,18 @@
 
 namespace gantry::protocols::mqtt {
 
-void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
+void mqtt_session::on_delivery(std::uint64_t subscription, engine::delivery&& d) {
     if (!outbound_) return;
     const auto it = outbound_->by_local_id.find(subscription);
     if (closed_ || it == outbound_->by_local_id.end()) return; // unsubscribed: the engine forgets it with the group
-    if (shedding_qos0() && sent_at_qos0(*it->second, d)) return drop_qos0(it->second, d);
-    queued_delivery q{it->second, std::move(d)};
+    const auto sub = it->second; // held: sending may end the subscription
+    if (shedding_qos0() && sent_at_qos0(*sub, d)) return drop_qos0(sub, d);
     // The usual case: nothing waits before it, so it goes now, not through
     // the outbox (drain_deliveries would send it just the same).
     if (outbound_->outbox.empty() && outbound_->retained_fetches.empty() && !closing_ && !conn_.output_blocked() &&
-        send_delivery(q))
+        send_delivery(sub, d))
         return return_credit();
-    outbound_->outbox.push_back(std::move(q));
+    outbound_->outbox.push_back({sub, std::move(d)});
     drain_deliveries();
 }
 
@@ -84,7 +84,7 @@ void mqtt_session::drain_deliveries() {
             break;
         }
         auto& next = outbox.front();
-        if (!send_delivery(next)) break;
+        if (!send_delivery(next.sub, next.d, next.retained, next.reread)) break;
         outbox.pop_front();
         fetch_retained();
     }
@@ -142,29 +142,29 @@ void mqtt_session::report_drops(bool closing) {
     out.unreported_drops = 0;
 }
 
-bool mqtt_session::send_delivery(queued_delivery& q) {
-    auto& sub = q.sub;
+bool mqtt_session::send_delivery(const std::shared_ptr<subscription_state>& sub, engine::delivery& d, bool retained,
+                                 bool reread) {
     auto& state = outbound();
-    const bool unheld = q.retained || q.reread; // settled with no engine subscription
-    if (!q.retained && state.overlapping.take(q.d.physical_offset, sub->local_id)) {
-        settle(sub, q.d); // it went out with another subscription's copy
+    const bool unheld = retained || reread; // settled with no engine subscription
+    if (!retained && state.overlapping.take(d.physical_offset, sub->local_id)) {
+        settle(sub, d); // it went out with another subscription's copy
         return true;
     }
-    auto out = from_engine_message(q.d.msg, q.d.msg.expires_at_ms > 0 ? now_ms() : 0);
+    auto out = from_engine_message(d.msg, d.msg.expires_at_ms > 0 ? now_ms() : 0);
     // Once for every matching subscription, at the highest of their QoS,
     // with all their identifiers (3.1.1 §3.3.5, 5.0 §3.3.4).
-    const auto others = q.retained || sub->shared
+    const auto others = retained || sub->shared
                             ? std::vector<const subscription_state*>{}
-                            : overlapping(*sub, out.publish.topic, q.d.msg, q.d.store_timestamp);
-    if (!unheld && delivered_before(q.d.handle)) {
+                            : overlapping(*sub, out.publish.topic, d.msg, d.store_timestamp);
+    if (!unheld && delivered_before(d.handle)) {
         // The client has it: exactly once across a crash (§4.3.3), for
         // every subscription's copy.
-        expect_copies(q.d, others);
-        settle(sub, q.d);
+        expect_copies(d, others);
+        settle(sub, d);
         return true;
     }
-    if (sub->no_local && own_publish(q.d.msg)) {
-        settle(sub, q.d, unheld); // 5.0 §3.8.3.1: not sent back to its publisher
+    if (sub->no_local && own_publish(d.msg)) {
+        settle(sub, d, unheld); // 5.0 §3.8.3.1: not sent back to its publisher
         return true;
     }
     auto& publish = out.publish;
@@ -175,28 +175,28 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         retain_as_published = retain_as_published || other->retain_as_published;
     }
     publish.qos = std::min(qos, out.qos);
-    if (sub->shared && publish.qos == 2 && !q.reread && owned_elsewhere(place_of(*sub, q.d.handle))) {
-        settle(sub, q.d); // its owner sends it (5.0 §4.8.2)
+    if (sub->shared && publish.qos == 2 && !reread && owned_elsewhere(place_of(*sub, d.handle))) {
+        settle(sub, d); // its owner sends it (5.0 §4.8.2)
         return true;
     }
     // Sent for SUBSCRIBE from the retained store: RETAIN set (3.1.1 §3.3.1.3,
     // 5.0 §3.3.1.3); a live one keeps its flag only with Retain As Published.
-    publish.retain = q.retained || (retain_as_published && out.retain);
+    publish.retain = retained || (retain_as_published && out.retain);
     // Sent before to a connection that ended without acknowledging it (§4.4).
-    publish.dup = publish.qos > 0 && q.d.delivery_count > 1;
+    publish.dup = publish.qos > 0 && d.delivery_count > 1;
     auto& identifiers = publish.properties.subscription_identifiers;
     if (sub->identifier) identifiers.push_back(*sub->identifier);
     for (const auto* other : others)
         if (other->identifier) identifiers.push_back(*other->identifier);
     if (publish.qos > 0) {
         if (state.inflight.size() >= inflight_limit_) return false; // wait for a PUBACK / PUBCOMP
-        const auto resent = q.retained ? std::nullopt : take_resend_id(q.d.handle);
-        if (q.reread && !resent) return true; // an engine copy went with its id already
+        const auto resent = retained ? std::nullopt : take_resend_id(d.handle);
+        if (reread && !resent) return true; // an engine copy went with its id already
         publish.packet_id = resent ? *resent : next_packet_id();
         publish.dup = publish.dup || resent.has_value();
     }
-    expect_copies(q.d, others);
-    const auto& stored_body = q.d.stored_body; // empty unless the body is sent from the log
+    expect_copies(d, others);
+    const auto& stored_body = d.stored_body; // empty unless the body is sent from the log
     if (const auto problem = drop_false_payload_format(
             publish.properties, stored_body.bytes.empty() ? publish.payload_bytes() : stored_body.bytes);
         !problem.empty())
@@ -213,7 +213,7 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
     if (!head) {
         mqtt_log()->error("cannot send a message on '{}' to {}: {}; it is skipped", topic_named(), who(),
                           head.error().message());
-        settle(sub, q.d, unheld);
+        settle(sub, d, unheld);
         return true;
     }
     if (const auto size = *head + stored_body.bytes.size();
@@ -221,21 +221,21 @@ bool mqtt_session::send_delivery(queued_delivery& q) {
         // 5.0 §3.1.2.11.4: discarded as if delivered.
         mqtt_log()->info("not sending a {}-byte message on '{}' to {}: over its maximum packet size {}", size,
                          topic_named(), who(), client_max_packet_size_);
-        settle(sub, q.d, unheld);
+        settle(sub, d, unheld);
         return true;
     }
-    if (publish.qos == 2 && !q.retained)
-        journal_qos2({qos2_step::kind::sent, publish.packet_id, place_of(*sub, q.d.handle)});
+    if (publish.qos == 2 && !retained)
+        journal_qos2({qos2_step::kind::sent, publish.packet_id, place_of(*sub, d.handle)});
     conn_.send(head_bytes, stored_body.bytes, stored_body.keep_alive);
     if (new_alias_topic) state.aliases.emplace(std::move(*new_alias_topic), *publish.properties.topic_alias);
     if (publish.qos == 0) {
-        settle(sub, q.d, unheld);
+        settle(sub, d, unheld);
         return true;
     }
-    const bool owned = q.reread || owned_by_session(*sub, publish.qos);
-    if (owned && !q.reread) settle(sub, q.d);
+    const bool owned = reread || owned_by_session(*sub, publish.qos);
+    if (owned && !reread) settle(sub, d);
     state.inflight.emplace(publish.packet_id,
-                           inflight_delivery{sub, q.d.handle, publish.qos, false, unheld || owned, owned});
+                           inflight_delivery{sub, d.handle, publish.qos, false, unheld || owned, owned});
     return true;
 }
 

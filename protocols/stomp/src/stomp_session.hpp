@@ -40,7 +40,7 @@ public:
     void on_closed(std::string_view reason) override;
 
     // From a subscription's delivery sink.
-    void on_delivery(std::uint64_t subscription, engine::delivery d);
+    void on_delivery(std::uint64_t subscription, engine::delivery&& d);
     void on_subscription_closed(std::uint64_t subscription, std::error_code reason);
 
 private:
@@ -116,7 +116,7 @@ private:
     void settle(const unacked_delivery& d, engine::outcome result);
     // stomp_session_delivery.cpp: MESSAGE frames out.
     void drain_deliveries();
-    void send_message(std::shared_ptr<subscription_state> sub, engine::delivery d);
+    void send_message(std::shared_ptr<subscription_state> sub, engine::delivery&& d);
     void return_credit();
     std::shared_ptr<subscription_state> find_subscription(std::string_view id) const;
 

@@ -9,7 +9,7 @@
 
 namespace gantry::protocols::stomp {
 
-void stomp_session::on_delivery(std::uint64_t subscription, engine::delivery d) {
+void stomp_session::on_delivery(std::uint64_t subscription, engine::delivery&& d) {
     const auto it = by_local_id_.find(subscription);
     if (closed_ || it == by_local_id_.end()) return; // unsubscribed: the engine forgets it with the group
     outbox_.emplace_back(it->second, std::move(d));
@@ -25,7 +25,7 @@ void stomp_session::drain_deliveries() {
     return_credit();
 }
 
-void stomp_session::send_message(std::shared_ptr<subscription_state> sub, engine::delivery d) {
+void stomp_session::send_message(std::shared_ptr<subscription_state> sub, engine::delivery&& d) {
     auto handle = d.handle;
     auto message_id = sub->ack == ack_mode::automatic ? std::string() : d.msg.message_id; // 1.0/1.1 ACK by it
     auto destination = sub->route.wildcard ? (sub->dest.point_to_point() ? "/queue/" : "/topic/") +

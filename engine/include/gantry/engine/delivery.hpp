@@ -56,7 +56,9 @@ enum class outcome {
 class delivery_sink {
 public:
     virtual ~delivery_sink() = default;
-    virtual void deliver(delivery d) = 0;
+    // By reference, not by value: a delivery is a dozen strings and
+    // vectors, handed on by every layer, and each by-value step moves them.
+    virtual void deliver(delivery&& d) = 0;
     // The engine ended the subscription (error) or confirms unsubscribe ({}).
     virtual void closed(std::error_code reason) = 0;
 };

@@ -24,7 +24,7 @@ using store::testing::temp_dir;
 // Collects what the engine delivers; settles nothing by itself.
 class recording_sink final : public engine::delivery_sink {
 public:
-    void deliver(engine::delivery d) override {
+    void deliver(engine::delivery&& d) override {
         std::lock_guard lock(mutex_);
         deliveries_.push_back(std::move(d));
         changed_.notify_all();

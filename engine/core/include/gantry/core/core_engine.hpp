@@ -169,20 +169,19 @@ private:
     std::vector<result<store::append_result>> store_batch(std::span<const store::message_to_store> batch);
     void post_pump(const std::shared_ptr<subscription>& sub);
     void pump(const std::shared_ptr<subscription>& sub);
-    struct prepared_delivery {
-        std::int64_t physical_offset = 0; // orders equal priorities across queues
-        engine::delivery delivery;
-    };
     // The delivery of the record `t` took, or nothing when it is skipped
     // (filtered, expired, gone: settled for the group). `stored`: the
     // source's queue in the store, looked up once per round; null if none.
-    std::optional<prepared_delivery> take_delivery(subscription& sub, pop_queue& queue,
+    std::optional<engine::delivery> take_delivery(subscription& sub, pop_queue& queue,
                                                   const store::consume_queue* stored, const subscription::source& src,
                                                   const pop_queue::taken& t);
     void hand_over(subscription& sub, engine::delivery&& d);
-    std::optional<engine::delivery> to_delivery(const store::record_ref& ref, const store::decoded_record& record,
-                                                int delivery_count,
-                                                body_placement body = body_placement::copied) const;
+    // Fills `d` (a new one) from a record: where a delivery is made in place
+    // rather than moved through layers, as the pump's are.
+    void fill_delivery(engine::delivery& d, const store::record_ref& ref, const store::decoded_record& record,
+                       int delivery_count, body_placement body = body_placement::copied) const;
+    engine::delivery to_delivery(const store::record_ref& ref, const store::decoded_record& record,
+                                 int delivery_count) const;
     void wake_group(const consumer_group& group);
 
     // Copies a delivery to the retry or dead-letter topic, then acks it (or
