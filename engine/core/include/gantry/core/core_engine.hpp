@@ -176,8 +176,8 @@ private:
                                                   const store::consume_queue* stored, const subscription::source& src,
                                                   const pop_queue::taken& t);
     void hand_over(subscription& sub, engine::delivery&& d);
-    // Fills `d` (a new one) from a record: where a delivery is made in place
-    // rather than moved through layers, as the pump's are.
+    // Fills a new `d` from a record, for a delivery built where it is kept
+    // (the pump's); to_delivery returns one.
     void fill_delivery(engine::delivery& d, const store::record_ref& ref, const store::decoded_record& record,
                        int delivery_count, body_placement body = body_placement::copied) const;
     engine::delivery to_delivery(const store::record_ref& ref, const store::decoded_record& record,
