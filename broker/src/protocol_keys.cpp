@@ -125,6 +125,11 @@ void register_protocol_keys(config_registry& registry) {
         "Messages a persistent session keeps while its client is away; past it the oldest are skipped when the client "
         "returns, and counted (0: no limit but the log's retention)",
         between(0, 1'000'000'000'000), [](auto& c) -> auto& { return c.mqtt.max_offline_messages; }));
+    add(integer_key(
+        "mqtt.movePublishersBelowLoad",
+        "A connection that only publishes moves to the io thread its topic's subscribers are on when that thread was "
+        "busy less than this share (%) of the last 100 ms: lower latency at light load (0: never)",
+        between(0, 100), [](auto& c) -> auto& { return c.mqtt.move_publishers_below_load; }));
     add(string_key(
         "mqtt.responseTopicPrefix",
         "Response Information a 5.0 client that requests it gets in CONNACK, each %c replaced by its client id: "

@@ -583,6 +583,30 @@ class mqtt_test(harness.gantryd_test_case):
             self.assertEqual(status, 0, old.stderr())
         self.broker = self.start_serving(*args)
 
+    def test_a_light_publisher_moves_to_its_subscribers_io_thread_and_loses_nothing(self):
+        moved = "moved to another io thread"
+
+        def stream(tag):
+            # Two io threads take new connections in turn, so of two
+            # publishers connected one after the other one is on the
+            # subscriber's thread and one is not.
+            sub = self.paho("place-sub-" + tag)
+            sub.subscribe("place/" + tag, 1)
+            publishers = [self.paho("place-pub-%s-%d" % (tag, n)) for n in range(2)]
+            sent = [b"%s-%d" % (tag.encode(), i) for i in range(400)]
+            for i, payload in enumerate(sent):
+                publishers[i % 2].publish("place/" + tag, payload, 1)
+                time.sleep(0.002)
+            self.assertEqual([sub.next_message().payload for _ in sent], sent)
+            self.assertIsNone(sub.no_message(0.3))
+
+        self.restart("--ioThreads", "2", "--logLevel", "debug", "--mqtt.movePublishersBelowLoad", "0")
+        stream("stays")
+        self.assertNotIn(moved, self.broker.stderr())
+        self.restart("--ioThreads", "2", "--logLevel", "debug")
+        stream("moves")
+        self.assertEqual(self.broker.stderr().count(moved), 1, "one publisher moves, the other is there already")
+
     def test_retained_message_reaches_new_subscribers_with_the_retain_flag(self):
         self.mosquitto_pub("ret/a/b", "v1", "-r", "-q", "1", "-V", "mqttv311")
         sub = self.mosquitto_sub("ret/a/b", "-V", "mqttv311", "-q", "1", "-C", "1", "-v")

@@ -4,11 +4,12 @@
 
 namespace gantry::core {
 
-arrival_hub::token arrival_hub::watch(std::string_view topic, std::int32_t queue_id, watcher w) {
+arrival_hub::token arrival_hub::watch(std::string_view topic, std::int32_t queue_id, asio::any_io_executor home,
+                                      watcher w) {
     std::lock_guard lock(mutex_);
     const token id = next_++;
     store::topic_queue_key key{std::string(topic), queue_id};
-    watchers_[key].push_back({id, std::make_shared<watcher>(std::move(w))});
+    watchers_[key].push_back({id, std::make_shared<watcher>(std::move(w)), std::move(home)});
     keys_.emplace(id, std::move(key));
     count_.fetch_add(1, std::memory_order_relaxed);
     return id;
@@ -44,6 +45,21 @@ void arrival_hub::notify(std::string_view topic, std::int32_t queue_id, std::int
     }
     for (const auto& fn : due) (*fn)(max_offset);
     due.clear();
+}
+
+std::optional<asio::any_io_executor> arrival_hub::sole_home(std::string_view topic, std::int32_t queue_count) const {
+    if (count_.load(std::memory_order_relaxed) == 0) return std::nullopt;
+    std::optional<asio::any_io_executor> home;
+    std::lock_guard lock(mutex_);
+    for (std::int32_t q = 0; q < queue_count; ++q) {
+        const auto list = watchers_.find(store::topic_queue_ref{topic, q});
+        if (list == watchers_.end()) continue;
+        for (const auto& e : list->second) {
+            if (!home) home = e.home;
+            else if (*home != e.home) return std::nullopt;
+        }
+    }
+    return home;
 }
 
 } // namespace gantry::core

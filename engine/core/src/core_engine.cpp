@@ -282,7 +282,8 @@ result<engine::subscription_id> core_engine::subscribe(const engine::operation_c
 }
 
 void core_engine::watch(const std::shared_ptr<subscription>& sub, const subscription::source& src) {
-    const auto token = arrivals_.watch(src.topic, src.queue_id, [this, weak = std::weak_ptr(sub)](std::int64_t) {
+    const auto token = arrivals_.watch(src.topic, src.queue_id, sub->context().executor,
+                                       [this, weak = std::weak_ptr(sub)](std::int64_t) {
         if (auto s = weak.lock()) post_pump(s);
     });
     if (!sub->add_watch(src.topic, token)) arrivals_.unwatch(token);
@@ -496,6 +497,12 @@ std::error_code core_engine::reset_offsets(const engine::operation_context&, con
     }
     if (live) wake_group(*live);
     return {};
+}
+
+std::optional<asio::any_io_executor> core_engine::readers_executor(const std::string& topic) const {
+    const auto config = topics_.find(topic);
+    if (!config) return std::nullopt;
+    return arrivals_.sole_home(topic, config->read_queue_nums);
 }
 
 std::optional<engine::topic_info> core_engine::find_topic(const std::string& name) const {

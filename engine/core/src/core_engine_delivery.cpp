@@ -332,7 +332,7 @@ void core_engine::read(const engine::operation_context& ctx, engine::read_reques
         return;
     }
     const auto ex = ctx.executor;
-    p->watch = arrivals_.watch(p->request.topic, p->request.queue_id, [ex, p, finish](std::int64_t max_offset) {
+    p->watch = arrivals_.watch(p->request.topic, p->request.queue_id, ex, [ex, p, finish](std::int64_t max_offset) {
         if (max_offset > p->request.offset) asio::post(ex, [p, finish] { finish(p, {}); });
     });
     p->timer.expires_after(p->request.wait);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,12 @@ namespace {
 // peer has not read yet.
 constexpr auto drain_linger = std::chrono::seconds(1);
 
+// At most 49 days, which no protocol's keep-alive comes near.
+std::chrono::duration<std::uint32_t, std::milli> idle_limit(std::chrono::milliseconds timeout) {
+    return std::chrono::duration<std::uint32_t, std::milli>(
+        std::clamp<std::int64_t>(timeout.count(), 0, std::numeric_limits<std::uint32_t>::max()));
+}
+
 std::size_t input_budget(const connection_limits& limits) {
     return std::max<std::size_t>(limits.input_budget_bytes, 1);
 }
@@ -29,7 +36,9 @@ connection::connection(std::unique_ptr<byte_stream> stream, options opts)
     : stream_(std::move(stream)),
       options_(std::move(opts)),
       input_(input_budget(limits())),
-      idle_timeout_(limits().idle_timeout) {}
+      idle_timeout_(idle_limit(limits().idle_timeout)) {
+    home_.store(io_context_of(stream_->executor()), std::memory_order_relaxed);
+}
 
 connection::~connection() {
     // Only when the io_context was destroyed with this connection's handlers
@@ -108,6 +117,7 @@ void connection::close(std::string_view reason) {
         return;
     }
     state_ = state::closed;
+    if (std::exchange(moving_, false)) open_connections::of(executor()).forget_move(*this);
     open_connections::release(*this);
     if (closing_) closing_->deadline.cancel();
     stream_->close();
@@ -132,8 +142,67 @@ void connection::resume_input() {
     pump_input();
 }
 
+void connection::move_to(asio::io_context& target) {
+    const auto* home = home_.load(std::memory_order_relaxed);
+    if (!home || !stream_->can_move() || state_ != state::open) {
+        return;
+    }
+    auto& here = open_connections::of(executor());
+    if (home == &target) {
+        if (std::exchange(moving_, false)) here.forget_move(*this);
+        return;
+    }
+    here.ask_move(*this, target);
+    moving_ = true;
+    try_move();
+}
+
+bool connection::on_its_thread() const noexcept {
+    auto* home = home_.load(std::memory_order_acquire);
+    return !home || home->get_executor().running_in_this_thread();
+}
+
+void connection::try_move() {
+    if (state_ != state::open || consuming_ || writing_ || !output_empty() || !input_.empty() || input_paused() ||
+        (reading_ && !waiting_readable_) || !session_ || !session_->movable()) {
+        return; // tried again when that ends
+    }
+    auto& here = open_connections::of(executor());
+    auto& target = here.take_move(*this);
+    moving_ = false;
+    if (const auto* admitted = admitted_by(); admitted && admitted->stopped()) {
+        return;
+    }
+    // A readable wait ends aborted, on this thread; on_readable drops it.
+    auto moved = stream_->moved_to(target);
+    if (!moved) {
+        close("could not move the connection to another io thread");
+        return;
+    }
+    reading_ = waiting_readable_ = false;
+    output_.reset();
+    input_.release();
+    stream_ = std::move(moved);
+    // Nothing of the connection is pending here any more: from now on only
+    // the target's thread touches it.
+    auto self = open_connections::hand_over(*this);
+    home_.store(&target, std::memory_order_release);
+    asio::post(target, [self = std::move(self)] { self->arrive(); });
+}
+
+void connection::arrive() {
+    open_connections::of(executor()).keep(*this);
+    listener_log()->debug("{} connection #{} from {}: moved to another io thread", protocol(), id(),
+                          remote_address());
+    if (const auto* admitted = admitted_by(); admitted && admitted->stopped()) {
+        close("listener stopped");
+        return;
+    }
+    pump_input();
+}
+
 void connection::set_idle_timeout(std::chrono::milliseconds timeout) {
-    idle_timeout_ = timeout;
+    idle_timeout_ = idle_limit(timeout);
     if (state_ != state::open) {
         return;
     }
@@ -237,6 +306,9 @@ void connection::on_read(const byte_stream::error_code& error, std::size_t bytes
 }
 
 void connection::on_readable(const byte_stream::error_code& error) {
+    if (!on_its_thread()) {
+        return; // the wait a move aborted, on the thread the connection left
+    }
     waiting_readable_ = false;
     if (error || state_ == state::closed) {
         on_read(error, 0);
@@ -281,6 +353,7 @@ void connection::on_write(const byte_stream::error_code& error) {
         begin_drain();
     }
     if (waiting_readable_) release_idle_output(); // the last write of an exchange: idle now
+    if (moving_) try_move();
 }
 
 void connection::release_idle_output() noexcept {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "gantry/protocols/common/io_load.hpp"
 #include "listener_log.hpp"
 
 namespace gantry::protocols::common {
@@ -38,6 +39,7 @@ void io_pool::start() {
     }
     for (std::size_t i = 0; i < contexts_.size(); ++i) {
         threads_.emplace_back([this, i] { run(i); });
+        asio::use_service<io_load>(*contexts_[i]).measure(threads_.back().native_handle());
     }
 }
 

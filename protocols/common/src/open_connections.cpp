@@ -67,6 +67,18 @@ void open_connections::release(connection& conn) {
     if (conn.kept_) asio::post(conn.executor(), [last = std::move(conn.kept_)] {});
 }
 
+std::shared_ptr<connection> open_connections::hand_over(connection& conn) {
+    conn.open_socket_hook::unlink();
+    return std::move(conn.kept_);
+}
+
+asio::io_context& open_connections::take_move(const connection& conn) {
+    const auto it = moves_.find(&conn);
+    auto& target = *it->second;
+    moves_.erase(it);
+    return target;
+}
+
 void open_connections::tick_within(std::chrono::steady_clock::duration period) {
     const auto at = std::chrono::steady_clock::now() + period;
     if (next_tick_ && *next_tick_ <= at) return;
@@ -88,7 +100,7 @@ void open_connections::tick() {
     for (auto& conn : open_) {
         if (!conn.watches_idleness()) continue;
         if (conn.idle_timeout_passed(now)) silent.push_back(conn.shared_from_this());
-        else shortest = std::min(shortest, conn.idle_timeout_);
+        else shortest = std::min<std::chrono::milliseconds>(shortest, conn.idle_timeout_);
     }
     for (auto& conn : silent) conn->close_for_idleness();
     if (shortest != std::chrono::milliseconds::max()) tick_within(period_for(shortest));

@@ -59,6 +59,7 @@ public:
         }
         // Posted after every admitted socket's start: each io_context runs
         // its handlers in order.
+        settings_.admitted->stop();
         for (std::size_t i = 0; i < pool_.size(); ++i) {
             asio::post(pool_.at(i), [&context = pool_.at(i), admitted = settings_.admitted] {
                 open_connections::of(context.get_executor()).abort_admitted_by(*admitted);

@@ -1,5 +1,7 @@
 #include "gantry/protocols/common/tcp_stream.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 namespace gantry::protocols::common {
@@ -47,6 +49,32 @@ template <class Socket>
 void basic_tcp_stream<Socket>::async_wait_readable(std::shared_ptr<readable_waiter> waiter) {
     socket_.async_wait(asio::socket_base::wait_read,
                        [waiter = std::move(waiter)](const error_code& error) { waiter->on_readable(error); });
+}
+
+template <class Socket>
+void basic_tcp_stream<Socket>::cancel_wait_readable() {
+    error_code ignored;
+    socket_.cancel(ignored);
+}
+
+template <class Socket>
+std::unique_ptr<byte_stream> basic_tcp_stream<Socket>::moved_to(asio::io_context& target) {
+    error_code error;
+    const auto protocol = socket_.local_endpoint(error).protocol();
+    const auto descriptor = error ? -1 : socket_.release(error);
+    if (error) {
+        close();
+        return nullptr;
+    }
+    Socket moved(target);
+    moved.assign(protocol, descriptor, error);
+    if (error) {
+        ::close(descriptor);
+        return nullptr;
+    }
+    auto stream = std::make_unique<basic_tcp_stream>(std::move(moved));
+    stream->remote_address_ = remote_address_; // the peer may be gone by now
+    return stream;
 }
 
 template <class Socket>

@@ -22,6 +22,7 @@
 #include "gantry/protocols/common/connection.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
 #include "gantry/protocols/common/protocol_session.hpp"
+#include "gantry/protocols/common/publisher_placement.hpp"
 #include "gantry/protocols/mqtt/mqtt_codec.hpp"
 #include "gantry/protocols/mqtt/mqtt_module.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
@@ -51,6 +52,8 @@ public:
     void on_writable() override;
     void on_idle_timeout() override;
     void on_closed(std::string_view reason) override;
+    // Only a connection that publishes and reads nothing, between appends.
+    bool movable() const override;
 
     // Another connection claimed this client id (posted by the registry).
     void take_over();
@@ -404,6 +407,8 @@ private:
     // it was storing are stored (or refused): its successor then finds them
     // stored and does not store their resends again.
     std::unique_ptr<stored_session> ending_;
+    // A publisher with no subscription moves next to its readers.
+    common::publisher_placement placement_;
 };
 
 } // namespace gantry::protocols::mqtt

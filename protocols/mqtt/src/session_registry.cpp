@@ -49,7 +49,7 @@ void session_registry::claim(const std::string& client_id, holder h) {
     if (will) asio::post(will->executor, [will] { will->timer.cancel(); });
     if (!previous) return;
     if (auto conn = previous->conn.lock()) {
-        asio::post(conn->executor(), [weak = previous->conn, session = previous->session] {
+        conn->post([weak = previous->conn, session = previous->session] {
             if (auto alive = weak.lock()) session->take_over();
         });
     }

@@ -248,6 +248,12 @@ public:
     // A topic that exists (nothing is created); names of all topics, sorted.
     virtual std::optional<topic_info> find_topic(const std::string& name) const = 0;
     virtual std::vector<std::string> topic_names() const = 0;
+    // The executor on which every reader of `topic` waiting now (its
+    // subscriptions, its waiting reads) is woken, when they share one:
+    // a connection that publishes to it may move there
+    // (protocols/common/publisher_placement.hpp). Nothing when none waits
+    // or they wait on several.
+    virtual std::optional<asio::any_io_executor> readers_executor(const std::string& topic) const = 0;
     virtual topic_table list_topics() const = 0;
     // An administrator's delete (RocketMQ's DELETE_TOPIC_IN_BROKER): the
     // topic leaves the table, every group's committed offsets on it go, its

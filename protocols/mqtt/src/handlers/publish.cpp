@@ -70,6 +70,12 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
         return fail(reason_code::receive_maximum_exceeded,
                     fmt::format("had more than {} QoS 1/2 publishes unacknowledged", module_.options.receive_maximum));
 
+    if (!outbound_ || outbound_->subscriptions.empty()) {
+        const auto busy = module_.options.move_publishers_below_load / 100.0;
+        if (auto* target = placement_.after_publish(module_.engine, address->topic, conn_.executor(), busy,
+                                                    std::chrono::steady_clock::now()))
+            conn_.move_to(*target);
+    }
     const bool retain = packet.retain;
     auto msg = to_engine_message(std::move(packet), *address, client_id_, now_ms());
     ++pending_appends_;
@@ -143,6 +149,13 @@ void mqtt_session::on_appended(std::uint8_t qos, std::uint16_t packet_id,
         send(pubrec_packet{packet_id, reason_code::success, {}});
     }
     update_input_hold();
+    if (pending_appends_ == 0) conn_.retry_move();
+}
+
+bool mqtt_session::movable() const {
+    const bool reads = outbound_ && (!outbound_->subscriptions.empty() || !outbound_->inflight.empty() ||
+                                     !outbound_->outbox.empty() || !outbound_->retained_fetches.empty());
+    return connected_ && !closing_ && !closed_ && !awaiting_handover_ && !ending_ && pending_appends_ == 0 && !reads;
 }
 
 void mqtt_session::update_input_hold() {

@@ -764,5 +764,31 @@ TEST_F(CoreEngineTest, ReportsTopicsAndCommittedOffsets) {
     EXPECT_EQ(engine_->commit_offset(ctx(), "g", "absent", 0, 1), make_error_code(core_errc::topic_not_exist));
 }
 
+TEST_F(CoreEngineTest, ReadersExecutorIsTheOneEveryWaitingReaderOfATopicShares) {
+    EXPECT_FALSE(engine_->readers_executor("orders")) << "no such topic";
+    append("orders", "m0");
+    EXPECT_FALSE(engine_->readers_executor("orders")) << "no reader";
+
+    auto sink = std::make_shared<recording_sink>();
+    const auto first = subscribe(shared("orders", "g"), sink);
+    const auto home = engine_->readers_executor("orders");
+    ASSERT_TRUE(home);
+    EXPECT_TRUE(*home == asio::any_io_executor(io_.get_executor()));
+
+    boost::asio::io_context elsewhere;
+    auto other_sink = std::make_shared<recording_sink>();
+    const auto second = engine_->subscribe({"", "client-2", elsewhere.get_executor()}, shared("orders", "h"),
+                                           other_sink);
+    ASSERT_TRUE(second);
+    EXPECT_FALSE(engine_->readers_executor("orders")) << "readers on two executors";
+
+    engine_->unsubscribe(first);
+    const auto left = engine_->readers_executor("orders");
+    ASSERT_TRUE(left);
+    EXPECT_TRUE(*left == asio::any_io_executor(elsewhere.get_executor()));
+    engine_->unsubscribe(*second);
+    EXPECT_FALSE(engine_->readers_executor("orders"));
+}
+
 } // namespace
 } // namespace gantry::core

@@ -87,6 +87,9 @@ public:
         return inner_.find_topic(name);
     }
     std::vector<std::string> topic_names() const override { return inner_.topic_names(); }
+    std::optional<asio::any_io_executor> readers_executor(const std::string& topic) const override {
+        return inner_.readers_executor(topic);
+    }
     engine::topic_table list_topics() const override { return inner_.list_topics(); }
     std::error_code delete_topic(const engine::operation_context& ctx, const std::string& topic) override {
         return inner_.delete_topic(ctx, topic);

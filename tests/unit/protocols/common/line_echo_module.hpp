@@ -3,12 +3,15 @@
 // A tiny protocol for testing the listener layer: frames are lines ending in
 // '\n', each echoed back. "bye" answers with a large farewell and closes after
 // flushing; "zc" answers with a zero-copy send whose keep-alive token the
-// test watches.
+// test watches. "where" answers with the name of the thread it runs on;
+// "move <n>" asks the connection to move to echo_stats::io_contexts[n];
+// "hold" makes the session not movable until "release".
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <pthread.h>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -34,6 +37,8 @@ struct echo_stats {
     std::set<std::thread::id> session_threads;
     std::vector<std::weak_ptr<connection>> connections;
     std::weak_ptr<const void> last_token;
+    // Where "move <n>" sends a connection; set by the test before connecting.
+    std::vector<asio::io_context*> io_contexts;
 
     bool wait_closes(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
         std::unique_lock lock(mutex);
@@ -75,6 +80,17 @@ public:
             }
             const asio::const_buffer parts[] = {asio::buffer(token->data(), 5), asio::buffer(token->data() + 5, 5)};
             conn_.send(parts, token);
+        } else if (line == "where") {
+            char name[16] = {};
+            pthread_getname_np(pthread_self(), name, sizeof name);
+            conn_.send(std::string(name) + "\n");
+        } else if (line.starts_with("move ")) {
+            conn_.move_to(*stats_->io_contexts.at(std::stoul(line.substr(5))));
+            conn_.send(line + "\n");
+        } else if (line == "hold" || line == "release") {
+            movable_ = line == "release";
+            conn_.send(line + "\n");
+            if (movable_) conn_.retry_move();
         } else if (line.starts_with("idle ")) {
             // "idle <ms>": this connection's own idle timeout, as a keep-alive sets it.
             conn_.set_idle_timeout(std::chrono::milliseconds(std::stoll(line.substr(5))));
@@ -87,6 +103,7 @@ public:
     }
 
     void on_writable() override { ++stats_->writable_calls; }
+    bool movable() const override { return movable_; }
 
     void on_closed(std::string_view reason) override {
         std::lock_guard lock(stats_->mutex);
@@ -98,6 +115,7 @@ private:
     connection& conn_;
     std::size_t max_line_;
     std::shared_ptr<echo_stats> stats_;
+    bool movable_ = true;
 };
 
 class line_echo_module final : public protocol_module {

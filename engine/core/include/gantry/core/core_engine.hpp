@@ -83,6 +83,7 @@ public:
                                        std::span<const engine::subscription_options> groups,
                                        std::uint64_t keep) override;
     std::optional<engine::topic_info> find_topic(const std::string& name) const override;
+    std::optional<asio::any_io_executor> readers_executor(const std::string& topic) const override;
     std::vector<std::string> topic_names() const override;
     engine::topic_table list_topics() const override;
     // Topic administration (core_engine_topics.cpp).

@@ -17,8 +17,14 @@ public:
     void finished() noexcept { live_.fetch_sub(1, std::memory_order_relaxed); }
     std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
 
+    // The listener stops: a connection that was moving between io threads
+    // when each thread aborted its own closes once it arrives.
+    void stop() noexcept { stopped_.store(true, std::memory_order_release); }
+    bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
+
 private:
     std::atomic<std::size_t> live_{0};
+    std::atomic<bool> stopped_{false};
 };
 
 } // namespace gantry::protocols::common

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -22,11 +23,15 @@ class open_connections;
 class protocol_module;
 
 // One accepted byte stream and the protocol session on it. A connection lives
-// on its stream's executor (one io thread) for its whole life, and every
-// member function except executor(), id() and remote_address() must be called
-// there. From anywhere else, post:
+// on its stream's executor (one io thread), and every member function except
+// executor(), post() and id() must be called there. From anywhere else, post:
 //
-//     asio::post(conn->executor(), [conn] { conn->send(...); });
+//     conn->post([conn] { conn->send(...); });
+//
+// A plain TCP connection whose session allows it may move to another io
+// thread (move_to) at a moment when nothing of it is pending on this one:
+// no read with a buffer, no write, no engine answer owed to the session.
+// post() follows it there; so does executor() for what is started after.
 //
 // It reads into a buffer bounded by inputBudgetBytes, shows the unread bytes
 // to the session, and writes what the session sends in order, one
@@ -59,8 +64,20 @@ public:
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
 
-    // Safe from any thread.
-    asio::any_io_executor executor() const { return stream_->executor(); }
+    // Safe from any thread; where the connection lives now.
+    asio::any_io_executor executor() const {
+        if (auto* home = home_.load(std::memory_order_acquire)) return home->get_executor();
+        return stream_->executor();
+    }
+    // Runs `work` on the connection's thread, following a move made before
+    // it gets there. Safe from any thread.
+    template <typename Work>
+    void post(Work work) {
+        asio::post(executor(), [self = shared_from_this(), work = std::move(work)]() mutable {
+            if (self->on_its_thread()) work();
+            else self->post(std::move(work));
+        });
+    }
     std::uint64_t id() const noexcept { return options_.id; }
     const std::string& remote_address() const noexcept { return stream_->remote_address(); }
 
@@ -96,6 +113,16 @@ public:
     void pause_input();
     void resume_input();
 
+    // Moves the connection to `target`'s thread, now or at the first moment
+    // nothing of it is pending here (a write, a read with a buffer, bytes
+    // unread) and its session is movable(); until then a later call replaces
+    // the target. Nothing for a stream that cannot move (TLS, WebSocket).
+    void move_to(asio::io_context& target);
+    // The session became movable(): makes a move asked for and not yet made.
+    void retry_move() {
+        if (moving_) try_move();
+    }
+
     // Replaces the idle timeout (MQTT: 1.5 × keep-alive); zero turns it off.
     void set_idle_timeout(std::chrono::milliseconds timeout);
 
@@ -110,12 +137,16 @@ public:
 
 private:
     friend class open_connections;
-    enum class state { created, open, flushing, draining, closed };
+    enum class state : std::uint8_t { created, open, flushing, draining, closed };
 
     void pump_input();
     void start_read();
     void on_read(const byte_stream::error_code& error, std::size_t bytes);
     void on_readable(const byte_stream::error_code& error) override;
+    bool on_its_thread() const noexcept;
+    // Makes the move asked for if it can be made now.
+    void try_move();
+    void arrive();
     // Runs `push` on the output queue (made by the first send) and starts
     // writing; nothing once closing.
     template <typename Push>
@@ -153,8 +184,13 @@ private:
     std::unique_ptr<closing_state> closing_;
     // In open_connections (the hook, a base), which owns it from start() to close().
     std::shared_ptr<connection> kept_;
-    std::chrono::milliseconds idle_timeout_;
+    // The io_context whose thread the connection lives on; null for a
+    // stream on some other executor (it never moves).
+    std::atomic<asio::io_context*> home_{nullptr};
     std::chrono::steady_clock::time_point last_read_;
+    // 32 bits, with the small state below, so that the connection stays in
+    // its allocation size class (memory per idle connection, issue #5).
+    std::chrono::duration<std::uint32_t, std::milli> idle_timeout_;
     state state_ = state::created;
     bool reading_ = false;
     bool waiting_readable_ = false; // reading_ without a buffer: the peer has sent nothing since
@@ -162,6 +198,7 @@ private:
     bool consuming_ = false;
     bool output_blocked_ = false;
     bool session_paused_ = false;
+    bool moving_ = false; // its target is kept by open_connections
 };
 
 } // namespace gantry::protocols::common

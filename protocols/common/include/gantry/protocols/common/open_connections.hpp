@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <unordered_map>
 
 #include <boost/intrusive/list.hpp>
 
@@ -47,6 +48,14 @@ public:
     // Lets go of `conn`, which closed; it is destroyed later on its own
     // executor, once what is running now no longer uses it.
     static void release(connection& conn);
+    // Lets go of `conn`, which moves to another io_context, to be kept by
+    // that one's: the owning reference, for the move to hold meanwhile.
+    static std::shared_ptr<connection> hand_over(connection& conn);
+    // Where connections asked to move go, until they can (connection::
+    // move_to): kept here rather than in each connection, as few ever move.
+    void ask_move(const connection& conn, asio::io_context& target) { moves_[&conn] = &target; }
+    asio::io_context& take_move(const connection& conn);
+    void forget_move(const connection& conn) { moves_.erase(&conn); }
 
 private:
     // Not constant-time size: auto-unlinking hooks leave the lists unaware.
@@ -65,6 +74,7 @@ private:
     socket_list others_;
     std::optional<asio::steady_timer> timer_; // made with the first connection's executor
     std::optional<std::chrono::steady_clock::time_point> next_tick_;
+    std::unordered_map<const connection*, asio::io_context*> moves_;
 };
 
 } // namespace gantry::protocols::common

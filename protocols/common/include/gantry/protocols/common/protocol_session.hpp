@@ -47,6 +47,12 @@ public:
     // farewell, such as MQTT 5.0's DISCONNECT 0x8D). Default: nothing.
     virtual void on_idle_timeout() {}
 
+    // Whether the connection may move to another io thread now
+    // (connection::move_to): nothing the session started is still to
+    // complete on this one (an engine append, a subscription's deliveries).
+    // Default: never.
+    virtual bool movable() const { return false; }
+
     // Called once when the connection closes, for any reason (the session's
     // own close included, possibly while consume is still on the stack).
     // Nothing sent after this reaches the peer.

@@ -66,6 +66,11 @@ struct mqtt_options {
     // Response Information for a 5.0 client that requests it: this with each
     // "%c" replaced by its client id (response_topic.hpp); empty: none.
     std::string response_topic_prefix = "responses/%c/";
+    // A connection that only publishes moves to the io thread the readers of
+    // its topic are woken on, when they share one and it was busy less than
+    // this many percent of the last 100 ms (common::publisher_placement);
+    // 0: never.
+    int move_publishers_below_load = 25;
 };
 
 // The module's totals over every connection since start; sessions add to
