@@ -170,9 +170,6 @@ void connection::try_move() {
     auto& here = open_connections::of(executor());
     auto& target = here.take_move(*this);
     moving_ = false;
-    if (const auto* admitted = admitted_by(); admitted && admitted->stopped()) {
-        return;
-    }
     // A readable wait ends aborted, on this thread; on_readable drops it.
     auto moved = stream_->moved_to(target);
     if (!moved) {

@@ -5,12 +5,12 @@
 namespace gantry::protocols::common {
 
 asio::io_context* publisher_placement::after_publish(const engine::facade& engine, const std::string& topic,
-                                                     const asio::any_io_executor& own, double max_busy,
+                                                     const connection& conn, double max_busy,
                                                      std::chrono::steady_clock::time_point now) {
-    if (max_busy <= 0 || now < next_look_) return nullptr;
+    if (now < next_look_) return nullptr;
     next_look_ = now + io_load::fresh;
     const auto readers = engine.readers_executor(topic);
-    if (!readers || *readers == own) return nullptr;
+    if (!readers || *readers == conn.executor()) return nullptr;
     auto* target = io_context_of(*readers);
     auto* load = io_load::of(*readers);
     if (!target || !load) return nullptr;

@@ -52,12 +52,6 @@ void basic_tcp_stream<Socket>::async_wait_readable(std::shared_ptr<readable_wait
 }
 
 template <class Socket>
-void basic_tcp_stream<Socket>::cancel_wait_readable() {
-    error_code ignored;
-    socket_.cancel(ignored);
-}
-
-template <class Socket>
 std::unique_ptr<byte_stream> basic_tcp_stream<Socket>::moved_to(asio::io_context& target) {
     error_code error;
     const auto protocol = socket_.local_endpoint(error).protocol();

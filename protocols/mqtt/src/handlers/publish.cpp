@@ -70,9 +70,9 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
         return fail(reason_code::receive_maximum_exceeded,
                     fmt::format("had more than {} QoS 1/2 publishes unacknowledged", module_.options.receive_maximum));
 
-    if (!outbound_ || outbound_->subscriptions.empty()) {
-        const auto busy = module_.options.move_publishers_below_load / 100.0;
-        if (auto* target = placement_.after_publish(module_.engine, address->topic, conn_.executor(), busy,
+    if (const auto limit = module_.options.move_publishers_below_load;
+        limit > 0 && (!outbound_ || outbound_->subscriptions.empty())) {
+        if (auto* target = placement_.after_publish(module_.engine, address->topic, conn_, limit / 100.0,
                                                     std::chrono::steady_clock::now()))
             conn_.move_to(*target);
     }

@@ -63,13 +63,11 @@ public:
     }
 
     // Moving to another io_context (connection::move_to), for a stream that
-    // can (a plain socket): cancel_wait_readable ends a pending
-    // async_wait_readable with operation_aborted, and moved_to, called with
-    // nothing pending, returns the same stream on `target` and leaves this
-    // one empty; nullptr when that failed (this one is closed then) or the
-    // stream cannot move.
+    // can (a plain socket): moved_to, called with nothing pending but an
+    // async_wait_readable (which completes aborted, here), returns the same
+    // stream on `target` and leaves this one empty; nullptr when that failed
+    // (this one is closed then) or the stream cannot move.
     virtual bool can_move() const noexcept { return false; }
-    virtual void cancel_wait_readable() {}
     virtual std::unique_ptr<byte_stream> moved_to(asio::io_context&) { return nullptr; }
 
     // Writes every byte of `buffers` in order (scatter/gather), then

@@ -5,6 +5,7 @@
 
 #include "gantry/engine/facade.hpp"
 #include "gantry/protocols/common/asio_net.hpp"
+#include "gantry/protocols/common/connection.hpp"
 
 namespace gantry::protocols::common {
 
@@ -21,12 +22,11 @@ namespace gantry::protocols::common {
 // tens of milliseconds of its first message).
 class publisher_placement {
 public:
-    // After a publish to engine topic `topic` by a connection living on
-    // `own`: the io_context it should move to (connection::move_to), or
-    // null. `max_busy`: the share of the last period the readers' thread may
-    // have been busy, 0 to 1; 0: never move.
+    // After `conn` published to engine topic `topic`: the io_context it
+    // should move to (connection::move_to), or null. `max_busy`: the share
+    // of the last period the readers' thread may have been busy, 0 to 1.
     asio::io_context* after_publish(const engine::facade& engine, const std::string& topic,
-                                    const asio::any_io_executor& own, double max_busy,
+                                    const connection& conn, double max_busy,
                                     std::chrono::steady_clock::time_point now);
 
 private:

@@ -20,7 +20,6 @@ public:
     std::size_t read_some_now(asio::mutable_buffer buffer, error_code& error) override;
     void async_wait_readable(std::shared_ptr<readable_waiter> waiter) override;
     bool can_move() const noexcept override { return true; }
-    void cancel_wait_readable() override;
     std::unique_ptr<byte_stream> moved_to(asio::io_context& target) override;
     void async_write(std::span<const asio::const_buffer> buffers, io_handler handler) override;
     void shutdown_send() override;
