@@ -6,16 +6,6 @@ consumer_group::consumer_group(std::string name, engine::delivery_mode mode, boo
                                std::optional<engine::start_position> start)
     : name_(std::move(name)), mode_(mode), durable_(durable), start_(std::move(start)) {}
 
-std::shared_ptr<pop_queue> consumer_group::queue(std::string_view topic, std::int32_t queue_id,
-                                                 const std::function<std::int64_t()>& start) {
-    std::lock_guard lock(mutex_);
-    auto it = queues_.find(store::topic_queue_ref{topic, queue_id});
-    if (it != queues_.end()) return it->second;
-    auto q = std::make_shared<pop_queue>(start());
-    queues_.emplace(store::topic_queue_key{std::string(topic), queue_id}, q);
-    return q;
-}
-
 std::shared_ptr<pop_queue> consumer_group::find(std::string_view topic, std::int32_t queue_id) const {
     std::lock_guard lock(mutex_);
     auto it = queues_.find(store::topic_queue_ref{topic, queue_id});

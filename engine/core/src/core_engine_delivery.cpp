@@ -66,9 +66,11 @@ void core_engine::pump(const std::shared_ptr<subscription>& sub) {
             const auto max = static_cast<std::size_t>(std::min(credit, pump_batch));
             if (sub->settle_on_hand_over.load(std::memory_order_relaxed)) queue->take_settled(end, max, taken);
             else queue->take(end, max, pop_queue::clock::now() + ack_timeout, taken);
+            // Fewer than asked for: this queue has nothing more now, and what
+            // arrives from here on posts another pump (pump_posted is clear).
+            if (taken.size() == max) more = true;
             for (const auto& t : taken) {
                 ++scanned;
-                more = true;
                 auto d = take_delivery(*sub, *queue, stored.get(), src, t);
                 if (!d) continue;
                 if (by_priority) round.push_back(std::move(*d));

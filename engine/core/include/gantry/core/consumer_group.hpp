@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,9 +36,17 @@ public:
     void set_durable(bool durable) noexcept { durable_ = durable; }
 
     // The group's queue for (topic, queue id), starting at `start()` the
-    // first time it is asked for.
-    std::shared_ptr<pop_queue> queue(std::string_view topic, std::int32_t queue_id,
-                                     const std::function<std::int64_t()>& start);
+    // first time it is asked for. A template: every pump asks for each of
+    // its queues, and a std::function would allocate each time.
+    template <typename Start>
+    std::shared_ptr<pop_queue> queue(std::string_view topic, std::int32_t queue_id, Start&& start) {
+        std::lock_guard lock(mutex_);
+        if (const auto it = queues_.find(store::topic_queue_ref{topic, queue_id}); it != queues_.end())
+            return it->second;
+        auto q = std::make_shared<pop_queue>(start());
+        queues_.emplace(store::topic_queue_key{std::string(topic), queue_id}, q);
+        return q;
+    }
     std::shared_ptr<pop_queue> find(std::string_view topic, std::int32_t queue_id) const;
     std::vector<queue_ref> queues() const;
     // Starts the group's queue over at `offset` (an offset reset); what was
