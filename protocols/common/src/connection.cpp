@@ -306,6 +306,11 @@ void connection::on_readable(const byte_stream::error_code& error) {
     if (!on_its_thread()) {
         return; // the wait a move aborted, on the thread the connection left
     }
+    // Only a move or a close aborts a wait. The connection may have moved
+    // back to this thread before an old move's aborted wait ran here.
+    if (error == asio::error::operation_aborted && state_ != state::closed) {
+        return;
+    }
     waiting_readable_ = false;
     if (error || state_ == state::closed) {
         on_read(error, 0);

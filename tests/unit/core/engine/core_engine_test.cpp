@@ -86,6 +86,17 @@ TEST_F(CoreEngineTest, DeliversWithinCreditAndNoFurther) {
     EXPECT_EQ(records.size(), 5u) << "each delivery names its own record";
 }
 
+TEST_F(CoreEngineTest, ABacklogOfManyPumpBatchesInOneQueueIsDeliveredWholeAndInOrder) {
+    // One publisher, one tag: every message in one queue, five pump batches.
+    constexpr int messages = 150;
+    for (int i = 0; i < messages; ++i) append("orders", "m" + std::to_string(i));
+    auto sink = std::make_shared<recording_sink>();
+    engine_->grant_credit(subscribe(shared("orders", "g"), sink), 1000);
+    ASSERT_TRUE(sink->wait_for(messages)) << "delivered " << sink->count() << " of " << messages;
+    const auto deliveries = sink->deliveries();
+    for (int i = 0; i < messages; ++i) EXPECT_EQ(deliveries[i].msg.body, "m" + std::to_string(i));
+}
+
 TEST_F(CoreEngineTest, ABodyInPlaceIsTheStoredRecordsOwnBytes) {
     append("orders", "first body");
     const auto [d, c] = first_in_place_and_copied("orders");

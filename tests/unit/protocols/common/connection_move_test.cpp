@@ -66,7 +66,7 @@ TEST_F(ConnectionMoveTest, MovesToTheAskedThreadAndKeepsEveryByteInOrder) {
     // And back again.
     ASSERT_TRUE(echoed(client, {"move " + other_than("io-" + target)}));
     EXPECT_TRUE(reaches(client, first));
-    EXPECT_TRUE(stats().reasons().empty());
+    EXPECT_TRUE(stats().reasons().empty()) << ::testing::PrintToString(stats().reasons());
 }
 
 TEST_F(ConnectionMoveTest, WaitsWhileTheSessionIsNotMovable) {
