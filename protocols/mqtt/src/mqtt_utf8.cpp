@@ -2,16 +2,32 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace gantry::protocols::mqtt {
 
 namespace {
+
+// Whether the 8 bytes at `p` are all ASCII (and none NUL unless allowed):
+// topic names, the common case, are checked a word at a time.
+bool plain_ascii_word(const char* p, bool nul_allowed) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    const std::uint64_t zero_bytes = nul_allowed ? 0 : (word - ones) & ~word & high_bits;
+    return ((word & high_bits) | zero_bytes) == 0;
+}
 
 // Well-formedness per Unicode §3.9 table 3-7, with the surrogate range
 // (lead 0xED, second byte 0xA0..0xBF) reported on its own.
 std::string_view utf8_problem(std::string_view text, bool nul_allowed) noexcept {
     std::size_t pos = 0;
     while (pos < text.size()) {
+        if (pos + 8 <= text.size() && plain_ascii_word(text.data() + pos, nul_allowed)) {
+            pos += 8;
+            continue;
+        }
         const auto lead = static_cast<std::uint8_t>(text[pos]);
         if (lead == 0 && !nul_allowed) return "contains U+0000";
         if (lead < 0x80) {

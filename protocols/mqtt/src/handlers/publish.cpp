@@ -73,11 +73,11 @@ void mqtt_session::handle_publish(publish_packet& packet, publish_batch& publish
     if (const auto limit = module_.options.move_publishers_below_load;
         limit > 0 && (!outbound_ || outbound_->subscriptions.empty())) {
         if (auto* target = placement_.after_publish(module_.engine, address->topic, conn_, limit / 100.0,
-                                                    std::chrono::steady_clock::now()))
+                                                    publishes.steady_now()))
             conn_.move_to(*target);
     }
     const bool retain = packet.retain;
-    auto msg = to_engine_message(std::move(packet), *address, client_id_, now_ms());
+    auto msg = to_engine_message(std::move(packet), *address, client_id_, publishes.wall_ms());
     ++pending_appends_;
     if (qos > 0) ++pending_acked_appends_;
     if (qos == 2) {

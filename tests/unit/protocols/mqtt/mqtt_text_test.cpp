@@ -52,6 +52,21 @@ TEST(mqtt_text, utf8_rules) {
     EXPECT_EQ(utf8_mqtt_problem("\xC0\x80"), "is not well-formed UTF-8");
 }
 
+// Long texts are checked a word at a time while they are ASCII: every row
+// keeps its verdict wherever it sits among plain bytes.
+TEST(mqtt_text, utf8_rules_hold_anywhere_in_a_long_text) {
+    for (const auto& r : utf8_rows) {
+        for (std::size_t before = 0; before <= 16; ++before) {
+            const auto text = std::string(before, 'x') + std::string(r.text) + std::string(17 - before, 'y');
+            EXPECT_EQ(valid_utf8_mqtt(text), r.valid) << ::testing::PrintToString(text);
+            const bool payload_valid = r.valid || r.text == "a\0b"sv;
+            EXPECT_EQ(utf8_payload_problem(std::as_bytes(std::span(text.data(), text.size()))).empty(), payload_valid)
+                << ::testing::PrintToString(text);
+        }
+    }
+    EXPECT_EQ(utf8_mqtt_problem(std::string(40, 'a') + std::string(1, '\0')), "contains U+0000");
+}
+
 // A payload under Payload Format Indicator 1 is checked as well-formed UTF-8
 // alone: U+0000 is a character there, not the end of a string.
 TEST(mqtt_text, utf8_payload_rules) {
