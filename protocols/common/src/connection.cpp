@@ -247,31 +247,60 @@ void connection::pump_input() {
         close(fmt::format("input budget of {} bytes exceeded", input_.budget()));
         return;
     }
+    if (input_.empty() && peer_drained_ && stream_->can_wait_readable()) {
+        // Waiting costs a system call (Asio re-arms the descriptor); what the
+        // input just asked for (a delivery, an acknowledgement) is queued
+        // already and goes out first.
+        reading_ = true;
+        asio::post(executor(), [self = shared_from_this()] {
+            if (self->state_ == state::closed) return;
+            self->wait_readable();
+            if (self->moving_) self->try_move();
+        });
+        return;
+    }
     start_read();
 }
 
 void connection::start_read() {
     reading_ = true;
     if (input_.empty() && stream_->can_wait_readable()) {
+        if (peer_drained_) {
+            wait_readable(); // a read now would find nothing: skip the system call
+            return;
+        }
         byte_stream::error_code error;
-        const auto bytes = stream_->read_some_now(input_.prepare(), error);
+        const auto bytes = read_now(error);
         if (error != asio::error::would_block) {
             // Posted, as Asio completes its own speculative reads: pump_input
             // must not recurse while bytes keep coming.
             asio::post(executor(), [self = shared_from_this(), error, bytes] { self->on_read(error, bytes); });
             return;
         }
-        // Nothing there: wait without a buffer (an idle connection holds none).
-        input_.release();
-        waiting_readable_ = true;
-        release_idle_output();
-        stream_->async_wait_readable(shared_from_this());
+        wait_readable();
         return;
     }
-    stream_->async_read_some(input_.prepare(),
-                             [self = shared_from_this()](const byte_stream::error_code& error, std::size_t bytes) {
-                                 self->on_read(error, bytes);
-                             });
+    const auto room = input_.prepare();
+    stream_->async_read_some(room, [self = shared_from_this(), room_size = room.size()](
+                                       const byte_stream::error_code& error, std::size_t bytes) {
+        self->peer_drained_ = !error && bytes < room_size;
+        self->on_read(error, bytes);
+    });
+}
+
+std::size_t connection::read_now(byte_stream::error_code& error) {
+    const auto room = input_.prepare();
+    const auto bytes = stream_->read_some_now(room, error);
+    peer_drained_ = !error && bytes < room.size();
+    return bytes;
+}
+
+void connection::wait_readable() {
+    // Nothing there: wait without a buffer (an idle connection holds none).
+    input_.release();
+    waiting_readable_ = true;
+    release_idle_output();
+    stream_->async_wait_readable(shared_from_this());
 }
 
 void connection::on_read(const byte_stream::error_code& error, std::size_t bytes) {
@@ -316,7 +345,15 @@ void connection::on_readable(const byte_stream::error_code& error) {
         on_read(error, 0);
         return;
     }
-    start_read();
+    byte_stream::error_code read_error;
+    const auto bytes = read_now(read_error);
+    if (read_error == asio::error::would_block) {
+        wait_readable();
+        return;
+    }
+    // Not posted, unlike start_read's: this handler runs outside pump_input,
+    // and a post would cost a turn of the reactor before the bytes are seen.
+    on_read(read_error, bytes);
 }
 
 void connection::start_write() {

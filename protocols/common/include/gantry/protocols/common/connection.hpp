@@ -141,6 +141,10 @@ private:
 
     void pump_input();
     void start_read();
+    // read_some_now into the input buffer, noting whether it drained the socket.
+    std::size_t read_now(byte_stream::error_code& error);
+    // Waits without a buffer for the peer's next bytes.
+    void wait_readable();
     void on_read(const byte_stream::error_code& error, std::size_t bytes);
     void on_readable(const byte_stream::error_code& error) override;
     bool on_its_thread() const noexcept;
@@ -194,6 +198,9 @@ private:
     state state_ = state::created;
     bool reading_ = false;
     bool waiting_readable_ = false; // reading_ without a buffer: the peer has sent nothing since
+    // The last read took less than it had room for: the socket held no more
+    // then, so the next read waits instead of trying first.
+    bool peer_drained_ = false;
     bool writing_ = false;
     bool consuming_ = false;
     bool output_blocked_ = false;
