@@ -8,28 +8,24 @@
 
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/consume_queue_store.hpp"
-#include "gantry/store/index_service.hpp"
+#include "gantry/store/index_builder.hpp"
 #include "gantry/store/java_hash.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "store_log.hpp"
 
 namespace gantry::store {
 
-struct indexed_properties {
+struct queued_properties {
     std::string_view tags;
-    std::string_view keys;
-    std::string_view unique_key;
     std::string_view delay_level;
 };
 
 namespace {
 
-indexed_properties scan_properties(std::string_view properties) {
-    indexed_properties found;
+queued_properties scan_properties(std::string_view properties) {
+    queued_properties found;
     for_each_property(properties, [&](std::string_view name, std::string_view value) {
         if (name == property::tags) found.tags = value;
-        else if (name == property::keys) found.keys = value;
-        else if (name == property::unique_key) found.unique_key = value;
         else if (name == property::delay_level) found.delay_level = value;
     });
     return found;
@@ -40,7 +36,7 @@ indexed_properties scan_properties(std::string_view properties) {
 // The consume-queue tag code: the tag's hash, except in the schedule topic,
 // where it is the delivery time so the scheduler reads it from the queue
 // without touching the record (specs §5.3, §6.1).
-std::int64_t dispatcher::tag_code(const decoded_record& record, const indexed_properties& props) const {
+std::int64_t dispatcher::tag_code(const decoded_record& record, const queued_properties& props) const {
     if (record.topic == schedule_topic) {
         int level = 0;
         std::from_chars(props.delay_level.data(), props.delay_level.data() + props.delay_level.size(), level);
@@ -63,14 +59,14 @@ constexpr int passes_before_hand_off = 8;
 
 } // namespace
 
-dispatcher::dispatcher(commit_log& log, consume_queue_store& queues, index_service* index)
+dispatcher::dispatcher(commit_log& log, consume_queue_store& queues, index_builder* index)
     : log_(log), queues_(queues), index_(index), requests_(dispatch_closed) {}
 
 dispatcher::~dispatcher() { stop(); }
 
-std::int64_t dispatcher::catch_up(std::int64_t index_from, std::int64_t queues_from, bool verify_crc) {
-    dispatched_.store(index_ ? std::min(index_from, queues_from) : queues_from, std::memory_order_release);
-    dispatch_available(verify_crc, queues_from);
+std::int64_t dispatcher::catch_up(std::int64_t from, bool verify_crc) {
+    dispatched_.store(from, std::memory_order_release);
+    dispatch_available(verify_crc);
     return dispatched_offset();
 }
 
@@ -222,9 +218,28 @@ private:
     std::int64_t end_ = 0;
 };
 
+// Tells the index builder how far dispatch got when the pass ends, however
+// it ends.
+class told_index {
+public:
+    told_index(index_builder* index, const std::atomic<std::int64_t>& dispatched)
+        : index_(index), dispatched_(dispatched) {}
+    ~told_index() {
+        if (index_) index_->dispatched(dispatched_.load(std::memory_order_relaxed));
+    }
+    told_index(const told_index&) = delete;
+    told_index& operator=(const told_index&) = delete;
+
+private:
+    index_builder* index_;
+    const std::atomic<std::int64_t>& dispatched_;
+};
+
 } // namespace
 
-void dispatcher::dispatch_available(bool verify_crc, std::int64_t queues_from) {
+void dispatcher::dispatch_available(bool verify_crc) {
+    // Declared first so that it tells last: readers are woken before the index hears.
+    const told_index tell_index{index_, dispatched_};
     arrival_run arrivals(listener_);
     std::int64_t offset = dispatched_offset();
     for (;;) {
@@ -254,7 +269,7 @@ void dispatcher::dispatch_available(bool verify_crc, std::int64_t queues_from) {
             } else {
                 const auto props = scan_properties(record->properties);
                 const std::int64_t physical = file->from_offset() + position;
-                const bool to_queue = takes_queue_offset(record->sys_flag) && physical >= queues_from;
+                const bool to_queue = takes_queue_offset(record->sys_flag);
                 if (to_queue) {
                     auto cq = queue_for(record->topic, record->queue_id);
                     if (!cq) {
@@ -268,12 +283,6 @@ void dispatcher::dispatch_available(bool verify_crc, std::int64_t queues_from) {
                                       record->topic, record->queue_id, ec.message());
                         return;
                     }
-                }
-                if (index_) {
-                    const index_request request{record->topic, props.keys, props.unique_key, physical,
-                                                record->store_timestamp, record->sys_flag};
-                    if (auto ec = index_->build(request))
-                        store_log()->warn("record at commit-log offset {} not indexed: {}", physical, ec.message());
                 }
                 last_timestamp_.store(record->store_timestamp, std::memory_order_release);
                 if (to_queue)

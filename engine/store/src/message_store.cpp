@@ -11,6 +11,7 @@
 #include "gantry/store/commit_log_recovery.hpp"
 #include "gantry/store/consume_queue_store.hpp"
 #include "gantry/store/dispatcher.hpp"
+#include "gantry/store/index_builder.hpp"
 #include "gantry/store/index_service.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/periodic_thread.hpp"
@@ -24,6 +25,11 @@ namespace gantry::store {
 namespace {
 
 std::error_code last_error() { return {errno, std::system_category()}; }
+
+// How long a query by key waits for the index to reach the records appended
+// before it: a few rounds of the builder, far more than it takes unless the
+// host is overloaded.
+constexpr std::chrono::milliseconds index_wait_limit{200};
 
 bool key_matches(const decoded_record& record, std::string_view key) {
     bool found = false;
@@ -47,9 +53,12 @@ bool key_matches(const decoded_record& record, std::string_view key) {
 message_store::message_store(store_config config) : config_(std::move(config)) {
     commit_log_ = std::make_unique<commit_log>(config_);
     queues_ = std::make_unique<consume_queue_store>(config_);
-    if (config_.message_index_enable) index_ = std::make_unique<index_service>(config_);
+    if (config_.message_index_enable) {
+        index_ = std::make_unique<index_service>(config_);
+        index_builder_ = std::make_unique<index_builder>(*commit_log_, *index_);
+    }
     checkpoint_ = std::make_unique<store_checkpoint>(config_.checkpoint_path());
-    dispatcher_ = std::make_unique<dispatcher>(*commit_log_, *queues_, index_.get());
+    dispatcher_ = std::make_unique<dispatcher>(*commit_log_, *queues_, index_builder_.get());
     flush_ = std::make_unique<flush_service>(config_, *commit_log_, *checkpoint_);
     retention_ = std::make_unique<retention_service>(config_, *commit_log_, *queues_, index_.get());
     queue_flusher_ = std::make_unique<periodic_thread>("gantry-cqflush", config_.flush_consume_queue_interval,
@@ -94,6 +103,7 @@ std::error_code message_store::start() {
     recover(crashed, queues_missing, index_missing);
 
     dispatcher_->start();
+    if (index_builder_) index_builder_->start();
     flush_->start();
     queue_flusher_->start();
     if (index_flusher_) index_flusher_->start();
@@ -130,7 +140,8 @@ void message_store::recover(bool crashed, bool queues_missing, bool index_missin
         store_log()->info("rebuilding consume queues from commit-log offset {} to {}", queues_from, log_end);
     if (index_ && index_from < log_end)
         store_log()->info("indexing commit-log records from offset {} to {}", index_from, log_end);
-    dispatcher_->catch_up(index_from, queues_from, true);
+    dispatcher_->catch_up(queues_from, true);
+    if (index_builder_) index_builder_->catch_up(index_from, log_end, true);
     commit_log_->resume_appends(queues_->max_offsets());
     flush_queues();
     flush_index();
@@ -149,27 +160,26 @@ std::error_code message_store::remove_topic(std::string_view topic) {
 void message_store::flush_queues() {
     std::lock_guard lock(flush_queues_mutex_);
     flush_and_record("consume queues", config_.root_dir, [this] { return queues_->flush(0); },
-                     &store_checkpoint::set_logics);
+                     &store_checkpoint::set_logics, dispatcher_->dispatched_offset(),
+                     dispatcher_->last_store_timestamp());
 }
 
 void message_store::flush_index() {
     if (index_)
         flush_and_record("the message index", config_.index_dir(), [this] { return index_->flush(); },
-                         &store_checkpoint::set_index);
+                         &store_checkpoint::set_index, index_builder_->indexed_offset(),
+                         index_builder_->last_store_timestamp());
 }
 
 void message_store::flush_and_record(std::string_view what, const std::filesystem::path& where,
                                      const std::function<std::error_code()>& flush,
-                                     void (store_checkpoint::*record)(std::int64_t, std::int64_t)) {
-    // Read the offset before flushing: everything below it is in the files
-    // being flushed, so the checkpoint never claims more than is on disk.
-    const std::int64_t dispatched = dispatcher_->dispatched_offset();
-    const std::int64_t timestamp = dispatcher_->last_store_timestamp();
+                                     void (store_checkpoint::*record)(std::int64_t, std::int64_t),
+                                     std::int64_t reached, std::int64_t timestamp) {
     if (auto ec = flush()) {
         store_log()->error("flushing {} failed: {}; check the disk under {}", what, ec.message(), where.string());
         return;
     }
-    ((*checkpoint_).*record)(dispatched, timestamp);
+    ((*checkpoint_).*record)(reached, timestamp);
     if (auto ec = checkpoint_->flush())
         store_log()->error("writing {} failed: {}", config_.checkpoint_path().string(), ec.message());
 }
@@ -185,6 +195,7 @@ void message_store::shutdown() {
     running_ = false;
     retention_->stop();
     dispatcher_->stop();
+    if (index_builder_) index_builder_->stop(); // after the dispatcher: it indexes all that was dispatched
     flush_->stop();
     queue_flusher_->stop();
     if (index_flusher_) index_flusher_->stop();
@@ -385,6 +396,12 @@ std::vector<record_ref> message_store::query_by_key(std::string_view topic, std:
                                                    std::size_t max_results, std::int64_t begin_ms,
                                                    std::int64_t end_ms) const {
     if (!index_) return scan_by_key(topic, key, max_results, begin_ms, end_ms);
+    // The index is built behind the dispatcher: let it catch up with what was
+    // appended before this query.
+    if (!index_builder_->wait_indexed(index_wait_limit))
+        store_log()->warn("the message index is more than {} ms behind the commit log; a look-up by key may miss "
+                          "the newest records",
+                          index_wait_limit.count());
     std::vector<record_ref> found;
     for (const std::int64_t offset : index_->query(topic, key, max_results, begin_ms, end_ms)) {
         auto ref = read_record_at(offset);

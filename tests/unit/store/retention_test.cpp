@@ -7,6 +7,7 @@
 #include "gantry/store/commit_log.hpp"
 #include "gantry/store/consume_queue_store.hpp"
 #include "gantry/store/dispatcher.hpp"
+#include "gantry/store/index_builder.hpp"
 #include "gantry/store/index_service.hpp"
 #include "gantry/store/message_properties.hpp"
 #include "gantry/store/message_store.hpp"
@@ -46,7 +47,8 @@ protected:
             append_property(props, property::keys, "k" + std::to_string(i));
             ASSERT_TRUE(log_.append(test_message{"t", 0, std::string(1000, 'x'), props}.view()));
         }
-        dispatcher_.catch_up(0, 0, false);
+        dispatcher_.catch_up(0, false);
+        index_builder_.catch_up(0, log_.max_offset(), false);
         ASSERT_GE(segments(), 4u);
     }
 
@@ -70,7 +72,8 @@ protected:
     commit_log log_{config_};
     consume_queue_store queues_{config_};
     index_service index_{config_};
-    dispatcher dispatcher_{log_, queues_, &index_};
+    index_builder index_builder_{log_, index_};
+    dispatcher dispatcher_{log_, queues_, &index_builder_};
     clock::time_point now_ = clock::now();
     double usage_ = 50;
     std::size_t initial_segments_ = 0;

@@ -22,13 +22,14 @@ class commit_log;
 struct decoded_record;
 class consume_queue;
 class consume_queue_store;
-class index_service;
+class index_builder;
 
 // The properties the dispatcher reads from every record.
-struct indexed_properties;
+struct queued_properties;
 
-// Turns new commit-log records into consume-queue entries and index entries
-// ("reput", specs §5.2) and tells the listener at once.
+// Turns new commit-log records into consume-queue entries ("reput", specs
+// §5.2), tells the listener at once, and tells the index builder how far it
+// got (the index is built behind it, on the builder's thread).
 //
 // The thread that appended a record dispatches it (dispatch_pending), so a
 // subscriber is woken without a hand-off through a dispatching thread: one
@@ -39,18 +40,15 @@ class dispatcher {
 public:
     using listener = std::function<void(std::string_view topic, std::int32_t queue_id, std::int64_t max_offset)>;
 
-    dispatcher(commit_log& log, consume_queue_store& queues, index_service* index);
+    dispatcher(commit_log& log, consume_queue_store& queues, index_builder* index);
     ~dispatcher();
 
     void set_listener(listener l) { listener_ = std::move(l); }
 
-    // Dispatches everything written from `queues_from` on, on the calling
-    // thread (recovery); the records from `index_from` up to `queues_from`
-    // go to the index only (it is flushed less often than the queues, and a
-    // queue of a topic deleted meanwhile must not get them again). With
-    // verify_crc, a record whose body fails its CRC is skipped and logged.
-    // Returns the offset reached.
-    std::int64_t catch_up(std::int64_t index_from, std::int64_t queues_from, bool verify_crc);
+    // Dispatches everything written from `from` on, on the calling thread
+    // (recovery). With verify_crc, a record whose body fails its CRC is
+    // skipped and logged. Returns the offset reached.
+    std::int64_t catch_up(std::int64_t from, bool verify_crc);
 
     void start();
     void stop();
@@ -67,7 +65,7 @@ public:
     // (false: not done yet, it happens when dispatch gets there).
     bool remove_topic(std::string topic, std::int64_t boundary, std::chrono::milliseconds limit);
 
-    // Everything below this offset is in the queues and the index.
+    // Everything below this offset is in the queues.
     std::int64_t dispatched_offset() const noexcept { return dispatched_.load(std::memory_order_acquire); }
     // Store time of the last dispatched record.
     std::int64_t last_store_timestamp() const noexcept { return last_timestamp_.load(std::memory_order_acquire); }
@@ -79,9 +77,8 @@ private:
     // false when the thread is not there to take over.
     bool hand_off();
     void run();
-    // Records below `queues_from` go to the index only (catch_up).
-    void dispatch_available(bool verify_crc, std::int64_t queues_from = 0);
-    std::int64_t tag_code(const decoded_record& record, const indexed_properties& props) const;
+    void dispatch_available(bool verify_crc);
+    std::int64_t tag_code(const decoded_record& record, const queued_properties& props) const;
     // The queue for a record, from a cache only the dispatching thread uses;
     // valid until the cache is next changed (run_removals), without a
     // reference count to touch per record.
@@ -98,7 +95,7 @@ private:
 
     commit_log& log_;
     consume_queue_store& queues_;
-    index_service* index_;
+    index_builder* index_;
     listener listener_;
     topic_queue_map<std::shared_ptr<consume_queue>> queue_cache_;
     std::atomic<std::int64_t> dispatched_{0};

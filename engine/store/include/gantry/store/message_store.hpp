@@ -20,6 +20,7 @@ namespace gantry::store {
 
 class consume_queue_store;
 class dispatcher;
+class index_builder;
 class index_service;
 class periodic_thread;
 class retention_service;
@@ -178,14 +179,19 @@ private:
     // Each flushes its files, then records in the checkpoint how far they reach.
     void flush_queues();
     void flush_index();
+    // `reached` and `timestamp` are read before the flush: everything below
+    // them is in the files being flushed, so the checkpoint never claims
+    // more than is on disk.
     void flush_and_record(std::string_view what, const std::filesystem::path& where,
                           const std::function<std::error_code()>& flush,
-                          void (store_checkpoint::*record)(std::int64_t, std::int64_t));
+                          void (store_checkpoint::*record)(std::int64_t, std::int64_t), std::int64_t reached,
+                          std::int64_t timestamp);
 
     store_config config_;
     std::unique_ptr<commit_log> commit_log_;
     std::unique_ptr<consume_queue_store> queues_;
     std::unique_ptr<index_service> index_;
+    std::unique_ptr<index_builder> index_builder_; // with the index only
     std::unique_ptr<store_checkpoint> checkpoint_;
     std::unique_ptr<dispatcher> dispatcher_;
     std::unique_ptr<flush_service> flush_;
