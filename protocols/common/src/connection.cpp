@@ -247,18 +247,6 @@ void connection::pump_input() {
         close(fmt::format("input budget of {} bytes exceeded", input_.budget()));
         return;
     }
-    if (input_.empty() && peer_drained_ && stream_->can_wait_readable()) {
-        // Waiting costs a system call (Asio re-arms the descriptor); what the
-        // input just asked for (a delivery, an acknowledgement) is queued
-        // already and goes out first.
-        reading_ = true;
-        asio::post(executor(), [self = shared_from_this()] {
-            if (self->state_ == state::closed) return;
-            self->wait_readable();
-            if (self->moving_) self->try_move();
-        });
-        return;
-    }
     start_read();
 }
 
