@@ -101,13 +101,13 @@ void index_builder::run() {
             // Pairs with the fence in dispatched(): either this sees the
             // dispatcher's newer end, or the dispatcher sees parked_.
             std::atomic_thread_fence(std::memory_order_seq_cst);
-            if (dispatched_.load(std::memory_order_relaxed) > indexed_offset()) {
-                parked_.store(false, std::memory_order_relaxed);
+            if (dispatched_.load(std::memory_order_relaxed) <= indexed_offset()) {
+                wake_.wait(lock, [this] { return !running_ || !parked_.load(std::memory_order_relaxed); });
+                idle_rounds = 0;
                 continue;
             }
-            wake_.wait(lock, [this] { return !running_ || !parked_.load(std::memory_order_relaxed); });
-            idle_rounds = 0;
-            continue;
+            // More came meanwhile: taken after the nap, like any round's.
+            parked_.store(false, std::memory_order_relaxed);
         }
         wake_.wait_for(lock, pacing_.interval, [this] { return !running_ || asked_; });
     }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <thread>
 
@@ -97,6 +98,25 @@ TEST_F(IndexBuilderTest, AWaitingQueryGetsARoundAtOnce) {
     EXPECT_TRUE(builder.wait_indexed(2s)) << "the builder naps for an hour unless asked";
     EXPECT_EQ(builder.indexed_offset(), end);
     EXPECT_EQ(found(9), 1u);
+}
+
+std::chrono::nanoseconds process_cpu_time() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+// Told of an end it cannot reach (nothing written there), the builder keeps
+// its pace instead of going round without sleeping.
+TEST_F(IndexBuilderTest, ABuilderThatCannotGoFurtherKeepsItsPace) {
+    index_builder builder(log_, index_, {.interval = 1ms, .idle_rounds_to_park = 3});
+    builder.start();
+    const auto end = append_keyed(0, 5);
+    builder.dispatched(end + 4096);
+    ASSERT_TRUE(eventually([&] { return builder.indexed_offset() == end; }));
+    const auto cpu_before = process_cpu_time();
+    std::this_thread::sleep_for(300ms);
+    EXPECT_LT(process_cpu_time() - cpu_before, 100ms) << "the builder spun";
 }
 
 TEST_F(IndexBuilderTest, CatchUpIndexesTheGivenRangeOnTheCallingThread) {
