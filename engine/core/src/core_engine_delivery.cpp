@@ -9,6 +9,7 @@
 #include "gantry/core/core_error.hpp"
 #include "gantry/core/message_codec.hpp"
 #include "gantry/core/redelivery.hpp"
+#include "gantry/engine/handler_tail.hpp"
 #include "gantry/engine/wall_clock.hpp"
 #include "gantry/store/message_id.hpp"
 #include "gantry/store/message_properties.hpp"
@@ -31,7 +32,7 @@ int effective_priority(const engine::message& m) {
 void core_engine::post_pump(const std::shared_ptr<subscription>& sub) {
     if (sub->closed || sub->credit.load() <= 0) return;
     if (sub->pump_posted.exchange(true)) return;
-    asio::post(sub->context().executor, [this, sub] { pump(sub); });
+    engine::handler_tail::run_or_post(sub->context().executor, [this, sub] { pump(sub); });
 }
 
 void core_engine::wake_group(const consumer_group& group) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "gantry/engine/handler_tail.hpp"
 #include "gantry/protocols/common/open_connections.hpp"
 #include "gantry/protocols/common/protocol_module.hpp"
 #include "listener_log.hpp"
@@ -212,29 +213,36 @@ void connection::pump_input() {
     if (state_ != state::open || consuming_) {
         return;
     }
-    consuming_ = true;
-    while (state_ == state::open && !input_.empty() && !input_paused()) {
-        const auto data = input_.data();
-        consume_result result = session_->consume(data);
-        if (state_ != state::open) {
-            break;
+    {
+        // A subscription on this thread that the input's appends woke is
+        // pumped as the consuming ends, before this connection writes or
+        // reads again and before the reactor's next turn.
+        const engine::handler_tail tail(executor());
+        consuming_ = true;
+        while (state_ == state::open && !input_.empty() && !input_paused()) {
+            const auto data = input_.data();
+            consume_result result = session_->consume(data);
+            if (state_ != state::open) {
+                break;
+            }
+            if (result.close) {
+                consuming_ = false;
+                close_after_flush(std::move(result.reason));
+                return;
+            }
+            if (result.consumed > data.size()) {
+                listener_log()->critical(
+                    "{} session consumed {} bytes of {}: a bug in the protocol module; aborting", protocol(),
+                    result.consumed, data.size());
+                std::abort();
+            }
+            if (result.consumed == 0) {
+                break;
+            }
+            input_.consume(result.consumed);
         }
-        if (result.close) {
-            consuming_ = false;
-            close_after_flush(std::move(result.reason));
-            return;
-        }
-        if (result.consumed > data.size()) {
-            listener_log()->critical("{} session consumed {} bytes of {}: a bug in the protocol module; aborting",
-                                     protocol(), result.consumed, data.size());
-            std::abort();
-        }
-        if (result.consumed == 0) {
-            break;
-        }
-        input_.consume(result.consumed);
+        consuming_ = false;
     }
-    consuming_ = false;
     start_write();
     if (state_ != state::open || input_paused() || reading_) {
         return;
