@@ -117,6 +117,15 @@ void register_store_keys(config_registry& registry) {
         between(0, std::numeric_limits<std::int64_t>::max()),
         [](auto& c) -> auto& { return c.store.commit_log_page_cache_bytes; }));
     add(integer_key(
+        "commitLogWarmAheadBytes",
+        "Bytes past the commit log's written end that a thread at idle priority brings into the page cache ahead "
+        "of the appends, so that a connection's thread does not allocate those pages (0: off)",
+        between(0, std::int64_t{1} << 30), [](auto& c) -> auto& { return c.store.commit_log_warm_ahead_bytes; }));
+    add(integer_key(
+        "consumeQueueWarmAheadBytes",
+        "The same for each consume queue being written (0: off)",
+        between(0, std::int64_t{1} << 30), [](auto& c) -> auto& { return c.store.consume_queue_warm_ahead_bytes; }));
+    add(integer_key(
         "maxMessageSize", "Largest message accepted, bytes", at_least(1),
         [](auto& c) -> auto& { return c.store.max_message_size; }));
     add(bool_key(

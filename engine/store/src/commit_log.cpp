@@ -7,8 +7,9 @@
 
 namespace gantry::store {
 
-commit_log::commit_log(const store_config& config)
-    : config_(config), files_(config.commit_log_dir(), config.commit_log_file_size) {}
+commit_log::commit_log(const store_config& config, page_warmer* warmer)
+    : config_(config), files_(config.commit_log_dir(), config.commit_log_file_size),
+      warm_ahead_(warmer, config.commit_log_warm_ahead_bytes) {}
 
 std::error_code commit_log::validate(const message_to_store& msg, std::int64_t size) const {
     if (msg.topic.empty() || msg.topic.size() > max_topic_length) return store_errc::topic_too_long;
@@ -72,6 +73,7 @@ std::error_code commit_log::publish_gathered(std::int64_t wrote_position) {
         for (std::int64_t* next : gathered_offsets_) --*next;
     } else {
         current_->set_wrote_position(wrote_position);
+        warm_ahead_.wrote(current_, wrote_position);
     }
     gathered_offsets_.clear();
     return ec;

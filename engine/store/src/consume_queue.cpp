@@ -7,8 +7,8 @@
 namespace gantry::store {
 
 consume_queue::consume_queue(std::string topic, std::int32_t queue_id, std::filesystem::path dir,
-                             std::int64_t file_size)
-    : topic_(std::move(topic)), queue_id_(queue_id), files_(std::move(dir), file_size) {}
+                             std::int64_t file_size, warm_ahead warming)
+    : topic_(std::move(topic)), queue_id_(queue_id), files_(std::move(dir), file_size), warming_(warming) {}
 
 cq_entry consume_queue::decode(const std::byte* p) {
     return {load_be<std::int64_t>(p), load_be<std::int32_t>(p + 8), load_be<std::int64_t>(p + 12)};
@@ -70,6 +70,7 @@ std::error_code consume_queue::put(std::int64_t queue_offset, const cq_entry& en
     store_be<std::int32_t>(p + 8, entry.size);
     store_be<std::int64_t>(p + 12, entry.tag_code);
     (*file)->set_wrote_position(position + entry_size);
+    warming_.wrote(tail_, position + entry_size);
     if (max == 0) min_offset_.store(std::max(min_offset(), queue_offset), std::memory_order_release);
     max_offset_.store(queue_offset + 1, std::memory_order_release);
     return {};

@@ -14,7 +14,12 @@ bool parse_queue_id(const std::string& s, std::int32_t& id) {
 
 } // namespace
 
-consume_queue_store::consume_queue_store(const store_config& config) : config_(config) {}
+consume_queue_store::consume_queue_store(const store_config& config, page_warmer* warmer)
+    : config_(config), warmer_(warmer) {}
+
+warm_ahead consume_queue_store::warming() const {
+    return {warmer_, config_.consume_queue_warm_ahead_bytes};
+}
 
 std::error_code consume_queue_store::load() {
     std::error_code ec;
@@ -30,7 +35,7 @@ std::error_code consume_queue_store::load() {
             if (!queue_dir.is_directory() || !parse_queue_id(queue_dir.path().filename().string(), queue_id))
                 continue;
             auto cq = std::make_shared<consume_queue>(topic, queue_id, queue_dir.path(),
-                                                      config_.consume_queue_file_size);
+                                                      config_.consume_queue_file_size, warming());
             if (auto load_ec = cq->load()) return load_ec;
             loaded.emplace(topic_queue_key{topic, queue_id}, std::move(cq));
         }
@@ -59,7 +64,8 @@ result<std::shared_ptr<consume_queue>> consume_queue_store::find_or_create(std::
     auto it = queues_.find(topic_queue_ref{topic, queue_id});
     if (it != queues_.end()) return it->second;
     auto dir = config_.consume_queue_dir() / std::string(topic) / std::to_string(queue_id);
-    auto cq = std::make_shared<consume_queue>(std::string(topic), queue_id, dir, config_.consume_queue_file_size);
+    auto cq = std::make_shared<consume_queue>(std::string(topic), queue_id, dir, config_.consume_queue_file_size,
+                                              warming());
     if (auto ec = cq->load()) return ec;
     queues_.emplace(topic_queue_key{std::string(topic), queue_id}, cq);
     return cq;

@@ -51,8 +51,9 @@ bool key_matches(const decoded_record& record, std::string_view key) {
 } // namespace
 
 message_store::message_store(store_config config) : config_(std::move(config)) {
-    commit_log_ = std::make_unique<commit_log>(config_);
-    queues_ = std::make_unique<consume_queue_store>(config_);
+    warmer_ = std::make_unique<page_warmer>();
+    commit_log_ = std::make_unique<commit_log>(config_, warmer_.get());
+    queues_ = std::make_unique<consume_queue_store>(config_, warmer_.get());
     if (config_.message_index_enable) {
         index_ = std::make_unique<index_service>(config_);
         index_builder_ = std::make_unique<index_builder>(*commit_log_, *index_);
@@ -102,6 +103,7 @@ std::error_code message_store::start() {
     }
     recover(crashed, queues_missing, index_missing);
 
+    warmer_->start();
     dispatcher_->start();
     if (index_builder_) index_builder_->start();
     flush_->start();
@@ -195,6 +197,7 @@ void message_store::shutdown() {
     running_ = false;
     retention_->stop();
     dispatcher_->stop();
+    warmer_->stop();
     if (index_builder_) index_builder_->stop(); // after the dispatcher: it indexes all that was dispatched
     flush_->stop();
     queue_flusher_->stop();

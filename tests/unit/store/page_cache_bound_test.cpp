@@ -19,29 +19,12 @@
 namespace gantry::store {
 namespace {
 
+using testing::cached_pages;
 using testing::small_config;
 using testing::temp_dir;
 using testing::test_message;
 
 constexpr std::int64_t page = mapped_file::page_size;
-
-// How many pages of [from, from + length) of `path` are in the page cache
-// (mincore(2) on a mapping of our own).
-std::int64_t cached_pages(const std::filesystem::path& path, std::int64_t from, std::int64_t length) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    void* p = ::mmap(nullptr, static_cast<std::size_t>(length), PROT_READ, MAP_SHARED, fd, from);
-    ::close(fd);
-    if (p == MAP_FAILED) return -1;
-    std::vector<unsigned char> resident(static_cast<std::size_t>(length / page));
-    std::int64_t count = -1;
-    if (::mincore(p, static_cast<std::size_t>(length), resident.data()) == 0) {
-        count = 0;
-        for (unsigned char r : resident) count += r & 1;
-    }
-    ::munmap(p, static_cast<std::size_t>(length));
-    return count;
-}
 
 // Fills [0, size) of each of the queue's first `count` files with a byte
 // that names the page, flushes them, and reads every page back through the

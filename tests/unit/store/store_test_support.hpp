@@ -1,7 +1,12 @@
 #pragma once
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -64,6 +69,25 @@ inline bool wait_dispatched(const message_store& store) {
 }
 
 // One mapping of a file in this process, from /proc/self/smaps (proc(5)).
+// How many pages of [from, from + length) of `path` are in the page cache
+// (mincore(2) on a mapping of our own).
+inline std::int64_t cached_pages(const std::filesystem::path& path, std::int64_t from, std::int64_t length) {
+    constexpr std::int64_t page = mapped_file::page_size;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    void* p = ::mmap(nullptr, static_cast<std::size_t>(length), PROT_READ, MAP_SHARED, fd, from);
+    ::close(fd);
+    if (p == MAP_FAILED) return -1;
+    std::vector<unsigned char> resident(static_cast<std::size_t>((length + page - 1) / page));
+    std::int64_t count = -1;
+    if (::mincore(p, static_cast<std::size_t>(length), resident.data()) == 0) {
+        count = 0;
+        for (unsigned char r : resident) count += r & 1;
+    }
+    ::munmap(p, static_cast<std::size_t>(length));
+    return count;
+}
+
 struct file_mapping {
     std::int64_t bytes = 0;
     std::string vm_flags; // "VmFlags: rd wr ... ", space-terminated

@@ -10,6 +10,7 @@
 #include "gantry/store/append_buffer.hpp"
 #include "gantry/store/mapped_file_queue.hpp"
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/page_warmer.hpp"
 #include "gantry/store/store_config.hpp"
 #include "gantry/store/topic_queue_map.hpp"
 
@@ -36,7 +37,9 @@ struct record_ref {
 // pwrite (append_buffer says why not through a mapping), publish.
 class commit_log {
 public:
-    explicit commit_log(const store_config& config);
+    // With a warmer, the pages past the written end are faulted in ahead of
+    // the appends (commitLogWarmAheadBytes).
+    explicit commit_log(const store_config& config, page_warmer* warmer = nullptr);
 
     std::error_code load() { return files_.load(); }
     const store_config& config() const noexcept { return config_; }
@@ -90,6 +93,7 @@ private:
     mapped_file_ptr current_; // the segment being appended to; append_mutex_
     append_buffer gathered_;  // records not yet in current_; append_mutex_
     std::vector<std::int64_t*> gathered_offsets_; // queue offsets they took; append_mutex_
+    warm_ahead warm_ahead_;                       // append_mutex_
     topic_queue_map<std::int64_t> queue_offsets_;
     std::atomic<std::int64_t> last_store_timestamp_{0};
 };

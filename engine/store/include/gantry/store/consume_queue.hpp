@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gantry/store/mapped_file_queue.hpp"
+#include "gantry/store/page_warmer.hpp"
 
 namespace gantry::store {
 
@@ -24,7 +25,8 @@ class consume_queue {
 public:
     static constexpr std::int64_t entry_size = 20;
 
-    consume_queue(std::string topic, std::int32_t queue_id, std::filesystem::path dir, std::int64_t file_size);
+    consume_queue(std::string topic, std::int32_t queue_id, std::filesystem::path dir, std::int64_t file_size,
+                  warm_ahead warming = {});
 
     const std::string& topic() const noexcept { return topic_; }
     std::int32_t queue_id() const noexcept { return queue_id_; }
@@ -67,6 +69,7 @@ private:
     std::int32_t queue_id_;
     mapped_file_queue files_;
     mapped_file_ptr tail_; // kept between puts: looking it up costs a lock and a reference count each
+    warm_ahead warming_;   // the dispatcher's, like put()
     std::atomic<std::int64_t> min_offset_{0};
     std::atomic<std::int64_t> max_offset_{0};
 };

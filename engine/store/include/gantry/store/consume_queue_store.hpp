@@ -13,7 +13,9 @@ namespace gantry::store {
 // Every consume queue, under consumequeue/<topic>/<queue id>/.
 class consume_queue_store {
 public:
-    explicit consume_queue_store(const store_config& config);
+    // With a warmer, each queue's next pages are faulted in ahead of its
+    // entries (consumeQueueWarmAheadBytes).
+    explicit consume_queue_store(const store_config& config, page_warmer* warmer = nullptr);
 
     std::error_code load();
     void recover(std::int64_t commit_log_min, std::int64_t commit_log_max);
@@ -34,7 +36,10 @@ public:
     std::size_t remove_topic(std::string_view topic);
 
 private:
+    warm_ahead warming() const;
+
     const store_config& config_;
+    page_warmer* warmer_;
     mutable std::shared_mutex mutex_;
     topic_queue_map<std::shared_ptr<consume_queue>> queues_;
 };

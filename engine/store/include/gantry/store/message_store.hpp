@@ -14,6 +14,7 @@
 #include "gantry/store/consume_queue.hpp"
 #include "gantry/store/flush_service.hpp"
 #include "gantry/store/message_record.hpp"
+#include "gantry/store/page_warmer.hpp"
 #include "gantry/store/store_config.hpp"
 
 namespace gantry::store {
@@ -188,6 +189,7 @@ private:
                           std::int64_t timestamp);
 
     store_config config_;
+    std::unique_ptr<page_warmer> warmer_; // before the files it warms: outlives them
     std::unique_ptr<commit_log> commit_log_;
     std::unique_ptr<consume_queue_store> queues_;
     std::unique_ptr<index_service> index_;

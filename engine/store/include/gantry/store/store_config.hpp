@@ -34,6 +34,8 @@ struct store_config {
     // Bytes of written-back commit log kept in the page cache behind the
     // flushed offset; older pages are dropped (0: the kernel decides).
     std::int64_t commit_log_page_cache_bytes = 0;                // commitLogPageCacheBytes
+    std::int64_t commit_log_warm_ahead_bytes = 1024 * 1024;      // commitLogWarmAheadBytes
+    std::int64_t consume_queue_warm_ahead_bytes = 16 * 1024;     // consumeQueueWarmAheadBytes
     std::int32_t max_message_size = 4 * 1024 * 1024;             // maxMessageSize
     bool check_crc_on_recover = true;                            // checkCRCOnRecover
     bool message_index_enable = true;                            // messageIndexEnable
