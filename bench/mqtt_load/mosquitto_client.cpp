@@ -19,6 +19,7 @@ mosquitto_client::mosquitto_client(const connection_options& options, std::strin
     if (handle_ == nullptr) throw std::runtime_error("cannot create a libmosquitto client (out of memory?)");
     mosquitto_int_option(handle_, MOSQ_OPT_PROTOCOL_VERSION,
                          options_.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+    if (options_.tcp_nodelay) mosquitto_int_option(handle_, MOSQ_OPT_TCP_NODELAY, 1);
     // The callbacks only record: they run inside libmosquitto, where an exception must not pass.
     mosquitto_connect_with_flags_callback_set(handle_, [](mosquitto*, void* userdata, int rc, int flags) {
         auto& c = self(userdata);

@@ -21,6 +21,8 @@ void add_connection_options(CLI::App& app, connection_options& c) {
         ->capture_default_str();
     app.add_option("--timeout", c.timeout_seconds, "Seconds to wait for CONNACK, SUBACK and the last PUBACKs")
         ->capture_default_str();
+    app.add_flag("--tcp-nodelay", c.tcp_nodelay,
+                 "Send each packet at once (TCP_NODELAY) instead of with Nagle's algorithm, libmosquitto's default");
 }
 
 void add_pubsub_command(CLI::App& app, options& o) {

@@ -16,6 +16,7 @@ struct connection_options {
     int protocol = 4; // MQTT 3.1.1
     int keepalive = 60;
     double timeout_seconds = 10; // for CONNACK, SUBACK, the last PUBACKs
+    bool tcp_nodelay = false;    // libmosquitto's default; the WebSocket client always sets it
 };
 
 struct pubsub_options {
