@@ -13,7 +13,7 @@ namespace gantry::store {
 
 namespace {
 
-// One call at most: a range the writer reaches meanwhile is not warmed twice.
+// Readahead per call: how long stop() waits for the one under way at most.
 constexpr std::int64_t step = 16 * mapped_file::page_size;
 
 } // namespace
@@ -25,7 +25,6 @@ void page_warmer::start() {
         std::lock_guard lock(mutex_);
         running_ = true;
     }
-    stopping_.store(false, std::memory_order_relaxed);
     thread_ = std::thread([this] { run(); });
     ::pthread_setname_np(thread_.native_handle(), "gantry-warm");
 }
@@ -37,7 +36,6 @@ void page_warmer::stop() {
         running_ = false;
         queued_.clear();
     }
-    stopping_.store(true, std::memory_order_relaxed);
     wake_.notify_one();
     thread_.join();
 }
@@ -79,7 +77,7 @@ void page_warmer::run() {
 void page_warmer::warm_now(const range& r) {
     const std::int64_t from = std::max(r.from, r.file->wrote_position()) / mapped_file::page_size * mapped_file::page_size;
     const std::int64_t to = std::min(r.to, r.file->size());
-    for (std::int64_t at = from; at < to && !stopping_.load(std::memory_order_relaxed); at += step) {
+    for (std::int64_t at = from; at < to && running_.load(std::memory_order_relaxed); at += step) {
         if (int rc = ::posix_fadvise(r.file->descriptor(), at, std::min(step, to - at), POSIX_FADV_WILLNEED); rc != 0) {
             failed_.store(true, std::memory_order_relaxed);
             store_log()->warn("pages are no longer warmed ahead of appends: readahead of {} failed ({}); appends go "

@@ -53,9 +53,8 @@ private:
 
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<range> queued_; // mutex_
-    bool running_ = false;     // mutex_
-    std::atomic<bool> stopping_{false};
+    std::deque<range> queued_;         // mutex_
+    std::atomic<bool> running_{false}; // written under mutex_, read between two readaheads without it
     std::atomic<bool> failed_{false}; // readahead failed once: warming is off
     std::atomic<std::uint64_t> done_{0};
     std::thread thread_;
