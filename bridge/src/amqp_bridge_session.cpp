@@ -12,7 +12,6 @@
 #include <proton/terminus.h>
 
 #include "bridge_log.hpp"
-#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/naming/jms_consumer.hpp"
 #include "gantry/protocols/naming/topic_names.hpp"
 
@@ -26,7 +25,8 @@ bridge_session::settings settings_of(const amqp_bridge_config& config) {
 
 // An "out" link of a queue takes the queue's messages as one more of its
 // consumers; one of topics reads them in a durable group of its own.
-std::vector<bridge_session::sending_source> sources_of(const amqp_bridge_config& config) {
+// `log_end`: where a new bridge starts (engine::facade::log_end()).
+std::vector<bridge_session::sending_source> sources_of(const amqp_bridge_config& config, std::int64_t log_end) {
     std::vector<bridge_session::sending_source> sources;
     for (std::uint64_t i = 0; i < config.links.size(); ++i) {
         const auto& link = config.links[i];
@@ -36,7 +36,7 @@ std::vector<bridge_session::sending_source> sources_of(const amqp_bridge_config&
         protocols::naming::jms_consumer consumer;
         consumer.point_to_point = local->queue;
         consumer.route = std::move(local->route);
-        consumer.now_ms = engine::wall_clock_ms();
+        consumer.log_end = log_end;
         if (!local->queue)
             consumer.durable_group = protocols::naming::group_name("GANTRY_BRIDGE", {config.name, link.local});
         sources.push_back({i, protocols::naming::jms_subscription_options(consumer), link.local});
@@ -48,7 +48,7 @@ std::vector<bridge_session::sending_source> sources_of(const amqp_bridge_config&
 
 amqp_bridge_session::amqp_bridge_session(asio::any_io_executor executor, engine::facade& engine,
                                          amqp_bridge_config config)
-    : bridge_session(executor, engine, settings_of(config), sources_of(config)),
+    : bridge_session(executor, engine, settings_of(config), sources_of(config, engine.log_end())),
       config_(std::move(config)),
       tls_(config_.tls.enabled ? make_tls_context(config_.tls) : nullptr) {}
 

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "bridge_log.hpp"
-#include "gantry/engine/wall_clock.hpp"
 #include "gantry/protocols/mqtt/mqtt_mapping.hpp"
 #include "gantry/protocols/naming/topic_names.hpp"
 
@@ -19,8 +18,9 @@ bridge_session::settings settings_of(const mqtt_bridge_config& config) {
     return {config.name, "mqtt", config.addresses, config.reconnect, config.effective_client_id()};
 }
 
-// Each sending rule reads its local filter in a durable group of its own.
-std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config& config) {
+// Each sending rule reads its local filter in a durable group of its own,
+// which a new bridge starts at `log_end` (engine::facade::log_end()).
+std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config& config, std::int64_t log_end) {
     std::vector<bridge_session::sending_source> sources;
     for (std::uint64_t i = 0; i < config.topics.size(); ++i) {
         const auto& rule = config.topics[i];
@@ -37,8 +37,7 @@ std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config&
         options.filter = filter->remainder;
         options.group = protocols::naming::group_name("GANTRY_BRIDGE", {config.name, rule.local_filter()});
         options.mode = engine::delivery_mode::shared;
-        // Where a new bridge starts; afterwards its committed position.
-        options.start = engine::start_position::at_time(engine::wall_clock_ms());
+        options.start = engine::start_position::at_log_position(log_end); // afterwards its committed position
         sources.push_back(std::move(source));
     }
     return sources;
@@ -48,7 +47,7 @@ std::vector<bridge_session::sending_source> sources_of(const mqtt_bridge_config&
 
 mqtt_bridge_session::mqtt_bridge_session(asio::any_io_executor executor, engine::facade& engine,
                                          mqtt_bridge_config config)
-    : bridge_session(executor, engine, settings_of(config), sources_of(config)),
+    : bridge_session(executor, engine, settings_of(config), sources_of(config, engine.log_end())),
       config_(std::move(config)),
       tls_(config_.tls.enabled ? make_tls_context(config_.tls) : nullptr) {}
 

@@ -451,6 +451,7 @@ std::int64_t core_engine::position_offset(const engine::start_position& at, std:
     case engine::start_position::kind::earliest: return store_.min_offset(topic, queue_id);
     case engine::start_position::kind::offset: return at.value;
     case engine::start_position::kind::timestamp: return store_.offset_for_timestamp(topic, queue_id, at.value);
+    case engine::start_position::kind::log_position: return store_.offset_for_log_position(topic, queue_id, at.value);
     case engine::start_position::kind::latest: break;
     }
     return store_.max_offset(topic, queue_id);
@@ -549,6 +550,8 @@ std::int64_t core_engine::offset_at_time(const std::string& topic, std::int32_t 
                                          std::int64_t timestamp_ms) const {
     return store_.offset_for_timestamp(topic, queue_id, timestamp_ms);
 }
+
+std::int64_t core_engine::log_end() const { return store_.commit_log_max_offset(); }
 
 std::string core_engine::offset_message_id(std::int64_t physical_offset) const {
     return store::offset_message_id(store_.config().store_host, physical_offset);

@@ -109,7 +109,8 @@ std::optional<engine::delivery> core_engine::take_delivery(subscription& sub, po
         return d;
     }
     const auto& [ref, record] = *got;
-    if (record.reconsume_times == 0 && t.redeliveries == 0 && record.store_timestamp < sub.group().not_before_ms()) {
+    if (record.reconsume_times == 0 && t.redeliveries == 0 &&
+        sub.group().before_start(record.physical_offset, record.store_timestamp)) {
         pass_over();
         return d;
     }

@@ -391,6 +391,23 @@ std::int64_t message_store::offset_for_timestamp(std::string_view topic, std::in
     return low;
 }
 
+std::int64_t message_store::offset_for_log_position(std::string_view topic, std::int32_t queue_id,
+                                                    std::int64_t physical_offset) const {
+    auto cq = queues_->find(topic, queue_id);
+    if (!cq) return 0;
+    // A queue's entries point ever further into the log: one binary search
+    // over the entries, no record read.
+    std::int64_t low = cq->min_offset();
+    std::int64_t high = cq->max_offset();
+    while (low < high) {
+        const std::int64_t mid = low + (high - low) / 2;
+        const auto entry = cq->get(mid);
+        if (entry && entry->physical_offset >= physical_offset) high = mid;
+        else low = mid + 1;
+    }
+    return low;
+}
+
 std::int64_t message_store::commit_log_min_offset() const { return commit_log_->min_offset(); }
 std::int64_t message_store::commit_log_max_offset() const { return commit_log_->max_offset(); }
 std::int64_t message_store::dispatched_offset() const { return dispatcher_->dispatched_offset(); }

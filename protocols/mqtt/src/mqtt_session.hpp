@@ -300,10 +300,13 @@ private:
     // Publishes the will now, or returns it when it waits for its delay.
     std::optional<delayed_will> publish_will();
     // subscribe.cpp / puback.cpp: deliveries out. A refusal is added to `failed`.
+    // `since_ms` is kept with the subscription, `start` is where its engine
+    // group begins when it has no offsets.
     reason_code subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier, std::int64_t since_ms,
-                              failed_filters& failed);
+                              const engine::start_position& start, failed_filters& failed);
     // What every subscription of this session reads as, before its group is named.
-    engine::subscription_options engine_options(const engine_filter& mapped, std::int64_t since_ms) const;
+    engine::subscription_options engine_options(const engine_filter& mapped,
+                                                const engine::start_position& start) const;
     void queue_retained(const std::shared_ptr<subscription_state>& sub, std::string engine_filter);
     void fetch_retained();
     void drain_deliveries();

@@ -93,7 +93,7 @@ std::uint64_t mqtt_session::limit_offline_backlog(stored_session& session) {
         if (!parsed || parsed->shared()) continue;
         const auto mapped = to_engine_filter(filter);
         if (!mapped) continue;
-        auto options = engine_options(*mapped, since_of(stored, now));
+        auto options = engine_options(*mapped, engine::start_position::at_time(since_of(stored, now)));
         options.group = durable_group_name(client_id_, session.generation, filter);
         options.durable = true;
         groups.push_back(std::move(options));
@@ -140,7 +140,8 @@ void mqtt_session::restore_session(const stored_session& session) {
         if (out.subscriptions.contains(filter)) continue; // subscribed again before a takeover's handover
         const subscription s{filter, stored.qos, stored.no_local, stored.retain_as_published,
                              retain_handling::do_not_send};
-        subscribe_one(s, stored.identifier, since_of(stored, now_ms()), lost);
+        const auto since = since_of(stored, now_ms());
+        subscribe_one(s, stored.identifier, since, engine::start_position::at_time(since), lost);
     }
     if (!lost.empty())
         mqtt_log()->warn("{} resumed its session without some of its subscriptions: {}", who(), lost.reason_string());

@@ -22,10 +22,11 @@ engine::subscription_options jms_subscription_options(const jms_consumer& consum
     }
     options.group = consumer.durable_group;
     options.durable = !consumer.durable_group.empty();
-    // From the time of subscribing, not from wherever the log ends when the
-    // engine first reads for it: a message sent right after the reply to
-    // the subscribe must not be missed.
-    options.start = engine::start_position::at_time(consumer.now_ms);
+    // From where the log ended at the subscribe, not from wherever it ends
+    // when the engine first reads for it: a message sent right after the
+    // reply to the subscribe must not be missed, nor one sent before it
+    // taken (start_position::at_log_position).
+    options.start = engine::start_position::at_log_position(consumer.log_end);
     return options;
 }
 

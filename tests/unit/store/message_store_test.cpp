@@ -240,6 +240,26 @@ TEST(MessageStoreTime, FindsOffsetsByStoreTime) {
     EXPECT_EQ(store.offset_for_timestamp("none", 0, 5), 0);
 }
 
+TEST(MessageStorePosition, FindsOffsetsByLogPosition) {
+    testing::temp_dir dir;
+    message_store store(testing::small_config(dir.path()));
+    ASSERT_FALSE(store.start());
+    std::vector<std::int64_t> positions; // of topic t's records, with another topic's between them
+    for (int i = 0; i < 6; ++i) {
+        auto r = store.put(testing::test_message{"t", 0, "x", ""}.view());
+        ASSERT_TRUE(r);
+        positions.push_back(r->physical_offset);
+        ASSERT_TRUE(store.put(testing::test_message{"other", 0, "y", ""}.view()));
+    }
+    ASSERT_TRUE(testing::wait_dispatched(store));
+    EXPECT_EQ(store.offset_for_log_position("t", 0, 0), 0);
+    EXPECT_EQ(store.offset_for_log_position("t", 0, positions[3]), 3);
+    EXPECT_EQ(store.offset_for_log_position("t", 0, positions[3] - 1), 3);
+    EXPECT_EQ(store.offset_for_log_position("t", 0, positions[3] + 1), 4);
+    EXPECT_EQ(store.offset_for_log_position("t", 0, store.commit_log_max_offset()), 6);
+    EXPECT_EQ(store.offset_for_log_position("none", 0, 5), 0);
+}
+
 TEST_F(MessageStoreTest, ARemovedTopicsQueuesGoAndStartAgainAtZeroAlsoAfterARestart) {
     {
         message_store store(config_);

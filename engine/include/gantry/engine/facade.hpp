@@ -270,6 +270,10 @@ public:
     // The first offset of a queue stored at or after `timestamp_ms`.
     virtual std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
                                         std::int64_t timestamp_ms) const = 0;
+    // Where the commit log ends now: every append acknowledged before this
+    // call lies below it, every append made after it at or above it
+    // (start_position::at_log_position).
+    virtual std::int64_t log_end() const = 0;
 
     // RocketMQ's offset msgId of the record at `physical_offset`: this
     // broker's store host and the offset, in hex.

@@ -23,13 +23,22 @@ enum class delivery_mode {
 };
 
 struct start_position {
-    enum class kind { latest, earliest, offset, timestamp };
+    enum class kind { latest, earliest, offset, timestamp, log_position };
     kind from = kind::latest;
-    std::int64_t value = 0; // queue offset or epoch ms
+    std::int64_t value = 0; // queue offset, epoch ms or commit-log offset
 
     static start_position latest() { return {}; }
     static start_position earliest() { return {kind::earliest, 0}; }
+    // The first message stored in that millisecond or later: one stored
+    // just before, in the same millisecond, is in too.
     static start_position at_time(std::int64_t ms) { return {kind::timestamp, ms}; }
+    // Exactly the messages appended after facade::log_end() returned
+    // `commit_log_offset`, in every topic, those made later included: a
+    // subscriber's start that neither takes a message acknowledged to its
+    // producer before the subscribe nor misses one sent after its reply.
+    static start_position at_log_position(std::int64_t commit_log_offset) {
+        return {kind::log_position, commit_log_offset};
+    }
 };
 
 // tag: RocketMQ tag expression; sql92: a selector; mqtt: an MQTT topic

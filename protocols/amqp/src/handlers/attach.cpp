@@ -145,7 +145,7 @@ void amqp_session::open_outgoing(pn_link_t* link) {
     out.id = next_link_++;
     out.link = link;
     naming::jms_consumer consumer;
-    consumer.now_ms = now_ms();
+    consumer.log_end = engine_.log_end();
     const bool dynamic = pn_terminus_is_dynamic(remote_source);
     if (dynamic) {
         // A temporary queue, which anyone may send to until the connection ends.

@@ -28,8 +28,14 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
     suback_packet suback;
     suback.packet_id = packet.packet_id;
     const auto now = now_ms();
+    // From here in the log, not from the time: a message acknowledged to its
+    // publisher before this SUBSCRIBE came, in the same millisecond, is not
+    // the subscriber's. Read after the time, so that a message appended in
+    // between is both delivered and counted as stored since (overlapping).
+    const auto start = engine::start_position::at_log_position(module_.engine.log_end());
     failed_filters failed;
-    for (const auto& s : packet.subscriptions) suback.reasons.push_back(subscribe_one(s, identifier, now, failed));
+    for (const auto& s : packet.subscriptions)
+        suback.reasons.push_back(subscribe_one(s, identifier, now, start, failed));
     if (!failed.empty()) suback.properties.reason_string = failed.reason_string();
     save_session();
     send(suback);
@@ -37,7 +43,8 @@ void mqtt_session::handle_subscribe(const subscribe_packet& packet) {
 }
 
 reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std::uint32_t> identifier,
-                                        std::int64_t since_ms, failed_filters& failed) {
+                                        std::int64_t since_ms, const engine::start_position& start,
+                                        failed_filters& failed) {
     // "$share/<name>/<filter>" (5.0 §4.8.2; accepted from 3.x clients too, as
     // Mosquitto does): the members of one share are one engine consumer group.
     const auto parsed = parse_topic_filter(s.filter);
@@ -87,7 +94,7 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     sub->retain_as_published = v5() && s.retain_as_published;
     sub->identifier = identifier;
 
-    auto options = engine_options(*mapped, since_ms);
+    auto options = engine_options(*mapped, start);
     // At most once: the engine keeps nothing to be settled after sending.
     options.settle_on_hand_over = granted == 0;
     // A private group per plain subscription, a durable one when the session
@@ -119,19 +126,20 @@ reason_code mqtt_session::subscribe_one(const subscription& s, std::optional<std
     return static_cast<reason_code>(granted);
 }
 
-engine::subscription_options mqtt_session::engine_options(const engine_filter& mapped, std::int64_t since_ms) const {
+engine::subscription_options mqtt_session::engine_options(const engine_filter& mapped,
+                                                          const engine::start_position& start) const {
     engine::subscription_options options;
     options.topic = mapped.topic;
     options.every_topic = mapped.every_topic;
     options.mode = engine::delivery_mode::shared;
     options.filter_kind = engine::filter_language::mqtt;
     options.filter = mapped.remainder;
-    // From the time of SUBSCRIBE, not from wherever the log ends when the
-    // engine first reads for it: a message published right after SUBACK
-    // (from another connection, on another thread) must not be missed. A
-    // resumed subscription gives its first SUBSCRIBE's time again, where its
-    // group starts in topics made while the client was away.
-    options.start = engine::start_position::at_time(since_ms);
+    // From the SUBSCRIBE, not from wherever the log ends when the engine
+    // first reads for it: a message published right after SUBACK (from
+    // another connection, on another thread) must not be missed. A resumed
+    // subscription gives its first SUBSCRIBE's time, where its group starts
+    // in topics made while the client was away.
+    options.start = start;
     // 5.0 §4.4: a message goes again only when the session reconnects, never
     // to a live connection; 3.1.1 allows it after mqtt.deliveryAckTimeout.
     options.ack_timeout = v5() ? never_redeliver_while_connected : module_.options.delivery_ack_timeout;

@@ -83,7 +83,8 @@ void stomp_session::handle_subscribe(const stomp_frame& frame) {
         prefetch = std::min(prefetch, options_.max_prefetch);
     }
 
-    naming::jms_consumer consumer{resolved->point_to_point(), *route, {}, {}, sub->dest.temporary(), now_ms()};
+    naming::jms_consumer consumer{resolved->point_to_point(), *route, {}, {}, sub->dest.temporary(),
+                                  engine_.log_end()};
     if (const auto* selector = frame.header("selector"); selector && !selector->empty()) {
         if (auto problem = engine_.check_filter(engine::filter_language::sql92, *selector))
             return fail("invalid selector", "selector '" + *selector + "': " + *problem, &frame);

@@ -476,6 +476,35 @@ TEST_F(CoreEngineTest, GroupStartingAtATimeSkipsOlderRecordsButLaterMembersDoNot
     engine_->unsubscribe(first_id);
 }
 
+// A start at the log's end takes exactly what is appended after it, in the
+// same millisecond as what came before or not; a start past the dispatched
+// end (a queue that lags) still passes over what was stored before it.
+TEST_F(CoreEngineTest, GroupStartingAtALogPositionTakesExactlyWhatIsAppendedAfterIt) {
+    for (int round = 0; round < 10; ++round) {
+        const auto topic = "positioned-" + std::to_string(round);
+        append(topic, "acknowledged-before");
+        auto options = shared(topic, "from-here");
+        options.start = start_position::at_log_position(engine_->log_end());
+        auto sink = std::make_shared<recording_sink>();
+        const auto id = subscribe(options, sink);
+        engine_->grant_credit(id, 10);
+        append(topic, "appended-after");
+        ASSERT_TRUE(sink->wait_for(1));
+        EXPECT_EQ(sink->deliveries()[0].msg.body, "appended-after") << "round " << round;
+        engine_->unsubscribe(id);
+    }
+
+    auto ahead = shared("positioned-ahead", "ahead");
+    ahead.start = start_position::at_log_position(engine_->log_end() + 1'000'000);
+    auto early = std::make_shared<recording_sink>();
+    const auto ahead_id = subscribe(ahead, early);
+    engine_->grant_credit(ahead_id, 10);
+    append("positioned-ahead", "stored-before-the-start");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(early->count(), 0u);
+    engine_->unsubscribe(ahead_id);
+}
+
 TEST_F(CoreEngineTest, FiltersByTagAndBySelector) {
     engine::message m;
     m.topic = "f";

@@ -101,6 +101,7 @@ public:
                                 std::int64_t timestamp_ms) const override {
         return inner_.offset_at_time(topic, queue_id, timestamp_ms);
     }
+    std::int64_t log_end() const override { return inner_.log_end(); }
     std::string offset_message_id(std::int64_t physical_offset) const override {
         return inner_.offset_message_id(physical_offset);
     }

@@ -59,11 +59,14 @@ public:
     // start of the subscription that made it, whichever member reads first.
     // Unset (nullopt) for a group that had offsets when it was made again.
     const std::optional<engine::start_position>& start() const noexcept { return start_; }
-    // A group that starts at a time owns no record stored before it, though
-    // a queue not yet indexed up to that time resolves the start a little
-    // early; 0 when it starts otherwise.
-    std::int64_t not_before_ms() const noexcept {
-        return start_ && start_->from == engine::start_position::kind::timestamp ? start_->value : 0;
+    // A group that starts at a time or a log position owns no record stored
+    // before it, though a queue not yet dispatched up to there resolves the
+    // start a little early.
+    bool before_start(std::int64_t physical_offset, std::int64_t store_timestamp) const noexcept {
+        if (!start_) return false;
+        if (start_->from == engine::start_position::kind::timestamp) return store_timestamp < start_->value;
+        if (start_->from == engine::start_position::kind::log_position) return physical_offset < start_->value;
+        return false;
     }
 
     // Members come and go; returns how many remain / are there now.

@@ -91,6 +91,7 @@ public:
     result<engine::queue_state> query_queue(const std::string& topic, std::int32_t queue_id) const override;
     std::int64_t offset_at_time(const std::string& topic, std::int32_t queue_id,
                                 std::int64_t timestamp_ms) const override;
+    std::int64_t log_end() const override;
     std::string offset_message_id(std::int64_t physical_offset) const override;
     result<engine::delivery> find_by_offset_id(const std::string& offset_message_id) override;
     std::vector<engine::delivery> find_by_key(const std::string& topic, const std::string& key,

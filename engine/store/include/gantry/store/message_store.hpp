@@ -139,6 +139,10 @@ public:
     // The first queue offset whose record was stored at or after
     // `timestamp_ms` (binary search over the queue); max_offset when none.
     std::int64_t offset_for_timestamp(std::string_view topic, std::int32_t queue_id, std::int64_t timestamp_ms) const;
+    // The first queue offset whose record lies at or after commit-log offset
+    // `physical_offset`; max_offset when none has been dispatched yet.
+    std::int64_t offset_for_log_position(std::string_view topic, std::int32_t queue_id,
+                                         std::int64_t physical_offset) const;
     std::int64_t commit_log_min_offset() const;
     std::int64_t commit_log_max_offset() const;
     std::int64_t dispatched_offset() const;

@@ -45,6 +45,37 @@ TEST_F(MqttSessionTest, PubackComesOnlyAfterTheEngineStoredTheMessage) {
     }
 }
 
+// A subscription starts where the log ended at its SUBSCRIBE: a message
+// acknowledged just before, in the same millisecond as often as not, is not
+// delivered, and the next one is. Plain, shared and persistent alike.
+TEST_F(MqttSessionTest, AMessageAcknowledgedBeforeTheSubscribeIsNotDelivered) {
+    listen();
+    auto pub = client();
+    pub->connect("before-pub");
+    auto plain = client();
+    plain->connect("before-plain");
+    auto kept = client();
+    kept->connect("before-kept", keeping_session());
+    std::uint16_t id = 0;
+    for (int round = 0; round < 10; ++round) {
+        const auto n = std::to_string(round);
+        const std::pair<mqtt_client*, std::string> subscribers[] = {
+            {plain.get(), "before/plain" + n}, {plain.get(), "$share/g" + n + "/before/shared" + n},
+            {kept.get(), "before/kept" + n}};
+        for (const auto& [sub, filter] : subscribers) {
+            const auto topic = "before/" + filter.substr(filter.rfind('/') + 1);
+            pub->send(make_publish(topic, "acknowledged-before", 1, ++id));
+            pub->expect<puback_packet>();
+            sub->subscribe(++id, filter, 1);
+            pub->send(make_publish(topic, "published-after", 1, ++id));
+            pub->expect<puback_packet>();
+            const auto got = sub->expect<publish_packet>();
+            EXPECT_EQ(got.payload, "published-after") << filter;
+            sub->send(puback_packet{got.packet_id, reason_code::success, {}});
+        }
+    }
+}
+
 TEST_F(MqttSessionTest, ConnackAnnouncesTheModuleOptions) {
     mqtt_options options;
     options.receive_maximum = 10;

@@ -16,14 +16,14 @@ struct jms_consumer {
     std::string selector;       // a JMS selector, "" for none
     std::string durable_group;  // a durable topic subscription's group, "" for none
     bool temporary = false;     // a connection's temporary queue: its group ends with it
-    std::int64_t now_ms = 0;    // when the consumer subscribed
+    std::int64_t log_end = 0;   // engine::facade::log_end() when the consumer subscribed
 };
 
 // A queue's consumers share its group (competing, from the queue's earliest
 // message, kept while no one listens); consumers with a selector share that
 // selector's own group, since the engine filters per group. A topic
-// consumer reads from the moment it subscribed, in a private group or its
-// durable subscription's.
+// consumer reads from where the log ended when it subscribed, in a private
+// group or its durable subscription's.
 engine::subscription_options jms_subscription_options(const jms_consumer& consumer);
 
 } // namespace gantry::protocols::naming
