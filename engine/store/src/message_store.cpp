@@ -48,6 +48,20 @@ bool key_matches(const decoded_record& record, std::string_view key) {
     return found;
 }
 
+// The first offset of `cq` at which `reached` holds, for a `reached` that
+// stays true once it holds (a lower bound); max_offset when it never does.
+template <typename Reached>
+std::int64_t first_offset_where(const consume_queue& cq, Reached reached) {
+    std::int64_t low = cq.min_offset();
+    std::int64_t high = cq.max_offset();
+    while (low < high) {
+        const std::int64_t mid = low + (high - low) / 2;
+        if (reached(mid)) high = mid;
+        else low = mid + 1;
+    }
+    return low;
+}
+
 } // namespace
 
 message_store::message_store(store_config config) : config_(std::move(config)) {
@@ -378,34 +392,22 @@ std::int64_t message_store::offset_for_timestamp(std::string_view topic, std::in
                                                  std::int64_t timestamp_ms) const {
     auto cq = queues_->find(topic, queue_id);
     if (!cq) return 0;
-    // Store times rise with the offset (one clock, appends in order), so the
-    // first offset at or after the time is a lower bound.
-    std::int64_t low = cq->min_offset();
-    std::int64_t high = cq->max_offset();
-    while (low < high) {
-        const std::int64_t mid = low + (high - low) / 2;
-        const auto t = store_time_at(*cq, mid);
-        if (t && *t >= timestamp_ms) high = mid;
-        else low = mid + 1;
-    }
-    return low;
+    // Store times rise with the offset (one clock, appends in order).
+    return first_offset_where(*cq, [&](std::int64_t offset) {
+        const auto t = store_time_at(*cq, offset);
+        return t && *t >= timestamp_ms;
+    });
 }
 
 std::int64_t message_store::offset_for_log_position(std::string_view topic, std::int32_t queue_id,
                                                     std::int64_t physical_offset) const {
     auto cq = queues_->find(topic, queue_id);
     if (!cq) return 0;
-    // A queue's entries point ever further into the log: one binary search
-    // over the entries, no record read.
-    std::int64_t low = cq->min_offset();
-    std::int64_t high = cq->max_offset();
-    while (low < high) {
-        const std::int64_t mid = low + (high - low) / 2;
-        const auto entry = cq->get(mid);
-        if (entry && entry->physical_offset >= physical_offset) high = mid;
-        else low = mid + 1;
-    }
-    return low;
+    // A queue's entries point ever further into the log: no record is read.
+    return first_offset_where(*cq, [&](std::int64_t offset) {
+        const auto entry = cq->get(offset);
+        return entry && entry->physical_offset >= physical_offset;
+    });
 }
 
 std::int64_t message_store::commit_log_min_offset() const { return commit_log_->min_offset(); }
