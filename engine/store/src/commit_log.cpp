@@ -9,7 +9,7 @@ namespace gantry::store {
 
 commit_log::commit_log(const store_config& config, page_warmer* warmer)
     : config_(config), files_(config.commit_log_dir(), config.commit_log_file_size),
-      warm_ahead_(warmer, config.commit_log_warm_ahead_bytes) {}
+      warm_ahead_(warmer, config.commit_log_warm_ahead_bytes, page_warmer::use::read) {}
 
 std::error_code commit_log::validate(const message_to_store& msg, std::int64_t size) const {
     if (msg.topic.empty() || msg.topic.size() > max_topic_length) return store_errc::topic_too_long;

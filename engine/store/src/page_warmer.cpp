@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <system_error>
 
 #include "store_log.hpp"
@@ -40,12 +41,12 @@ void page_warmer::stop() {
     thread_.join();
 }
 
-void page_warmer::warm(mapped_file_ptr file, std::int64_t from, std::int64_t to) {
+void page_warmer::warm(mapped_file_ptr file, std::int64_t from, std::int64_t to, use how) {
     if (failed_.load(std::memory_order_relaxed)) return;
     {
         std::lock_guard lock(mutex_);
         if (!running_ || queued_.size() >= max_queued) return;
-        queued_.push_back({std::move(file), from, to});
+        queued_.push_back({std::move(file), from, to, how});
     }
     wake_.notify_one();
 }
@@ -71,20 +72,45 @@ void page_warmer::run() {
 }
 
 // Readahead of a fallocated range adds zeroed pages to the page cache without
-// any disk I/O, and touches neither the mapping nor the journal: the writer's
-// pwrite then finds its page, and a reader's first fault maps it together
-// with its cached neighbours (fault-around) instead of one page a fault.
+// any disk I/O and without a journal handle, so the writer's pwrite finds its
+// page; touching them then maps them into the process, so that neither a
+// reader nor a writer through the mapping faults. Each touch is one fault
+// under the mapping's own lock: unlike MADV_POPULATE_*, which holds the
+// address space's lock over its whole loop, a touch preempted on this idle
+// thread stalls nothing but another fault on the same page.
 void page_warmer::warm_now(const range& r) {
     const std::int64_t from = std::max(r.from, r.file->wrote_position()) / mapped_file::page_size * mapped_file::page_size;
     const std::int64_t to = std::min(r.to, r.file->size());
     for (std::int64_t at = from; at < to && running_.load(std::memory_order_relaxed); at += step) {
-        if (int rc = ::posix_fadvise(r.file->descriptor(), at, std::min(step, to - at), POSIX_FADV_WILLNEED); rc != 0) {
+        const std::int64_t length = std::min(step, to - at);
+        if (int rc = ::posix_fadvise(r.file->descriptor(), at, length, POSIX_FADV_WILLNEED); rc != 0) {
             failed_.store(true, std::memory_order_relaxed);
             store_log()->warn("pages are no longer warmed ahead of appends: readahead of {} failed ({}); appends go "
                               "on, each first write to a page a little slower",
                               r.file->path().string(), std::error_code(rc, std::system_category()).message());
             return;
         }
+        map_now(r, at, at + length);
+    }
+}
+
+void page_warmer::map_now(const range& r, std::int64_t from, std::int64_t to) {
+    std::byte* data = r.file->data();
+    if (r.how == use::read) {
+        for (std::int64_t page = from; page < to; page += mapped_file::page_size)
+            static_cast<void>(*static_cast<const volatile std::byte*>(data + page));
+        return;
+    }
+    // Only pages the writer has not reached, and a compare-and-swap of a zero
+    // word with zero: it writes nothing but the zero already there, so the
+    // writer's entries are never overwritten should it overtake this thread,
+    // and a locked cmpxchg counts as a write to the MMU even when it fails.
+    const std::int64_t written = r.file->wrote_position();
+    for (std::int64_t page = std::max(from, (written + mapped_file::page_size - 1) / mapped_file::page_size *
+                                                mapped_file::page_size);
+         page < to; page += mapped_file::page_size) {
+        std::uint64_t zero = 0;
+        std::atomic_ref(*reinterpret_cast<std::uint64_t*>(data + page)).compare_exchange_strong(zero, 0);
     }
 }
 
@@ -96,7 +122,7 @@ void warm_ahead::wrote(const mapped_file_ptr& file, std::int64_t position) {
     }
     if (warmed_to_ - position > window_ / 2 || warmed_to_ >= file->size()) return;
     const std::int64_t to = std::min(file->size(), position + window_);
-    warmer_->warm(file, warmed_to_, to);
+    warmer_->warm(file, warmed_to_, to, how_);
     warmed_to_ = to;
 }
 

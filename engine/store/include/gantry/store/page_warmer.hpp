@@ -12,11 +12,13 @@
 namespace gantry::store {
 
 // Brings the pages just past where a file is being written into the page
-// cache, on a thread of its own at idle priority, so that the thread
-// appending — a connection's io thread — does not allocate them. On this
-// kind of VM, whose host backs fresh guest memory lazily, a page met first by
-// the commit log's pwrite and then by a reader's fault cost 14 us, on one
-// message in 13 at 100 B a message (docs/decisions/0015).
+// cache and maps them, on a thread of its own at idle priority, so that the
+// thread appending — a connection's io thread — neither allocates them nor
+// faults on them. On this kind of VM, whose host backs fresh guest memory
+// lazily, a page met first by the commit log's pwrite and then by a reader's
+// fault cost 14 us, on one message in 13 at 100 B a message; once cached, the
+// fault alone still made one message in 100 about 20 us slower
+// (docs/decisions/0015).
 //
 // The thread never preempts anyone: on a busy machine it falls behind and
 // the writer allocates as it would without it.
@@ -27,6 +29,11 @@ public:
     page_warmer(const page_warmer&) = delete;
     page_warmer& operator=(const page_warmer&) = delete;
 
+    // How the file's own threads next use the warmed pages through its
+    // mapping: the commit log is written with pwrite and read through the
+    // mapping; consume queues are written through it.
+    enum class use { read, write };
+
     void start();
     // Drops what is still queued and joins.
     void stop();
@@ -34,7 +41,7 @@ public:
     // Queues [from, to) of `file`; returns at once. Ignored before start(),
     // after stop(), and while too much is queued already. A range the file's
     // writer has passed by the time it comes up is skipped.
-    void warm(mapped_file_ptr file, std::int64_t from, std::int64_t to);
+    void warm(mapped_file_ptr file, std::int64_t from, std::int64_t to, use how);
 
     // Ranges taken off the queue and warmed (or skipped), for tests.
     std::uint64_t ranges_done() const noexcept { return done_.load(std::memory_order_acquire); }
@@ -44,10 +51,12 @@ private:
         mapped_file_ptr file;
         std::int64_t from;
         std::int64_t to;
+        use how;
     };
 
     void run();
     void warm_now(const range& r);
+    static void map_now(const range& r, std::int64_t from, std::int64_t to);
 
     static constexpr std::size_t max_queued = 1024;
 
@@ -66,8 +75,8 @@ private:
 class warm_ahead {
 public:
     warm_ahead() = default; // warms nothing
-    warm_ahead(page_warmer* warmer, std::int64_t window) noexcept
-        : warmer_(window > 0 ? warmer : nullptr), window_(window) {}
+    warm_ahead(page_warmer* warmer, std::int64_t window, page_warmer::use how) noexcept
+        : warmer_(window > 0 ? warmer : nullptr), window_(window), how_(how) {}
 
     // The writer has written `file` up to `position`.
     void wrote(const mapped_file_ptr& file, std::int64_t position);
@@ -75,6 +84,7 @@ public:
 private:
     page_warmer* warmer_ = nullptr;
     std::int64_t window_ = 0;
+    page_warmer::use how_ = page_warmer::use::read;
     std::int64_t file_from_ = -1; // from_offset() of the file warmed_to_ belongs to
     std::int64_t warmed_to_ = 0;
 };
