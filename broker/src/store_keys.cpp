@@ -118,8 +118,9 @@ void register_store_keys(config_registry& registry) {
         [](auto& c) -> auto& { return c.store.commit_log_page_cache_bytes; }));
     add(integer_key(
         "commitLogWarmAheadBytes",
-        "Bytes past the commit log's written end that a thread at idle priority brings into the page cache ahead "
-        "of the appends, so that a connection's thread does not allocate those pages (0: off)",
+        "Bytes past the commit log's written end that a thread at idle priority brings into the page cache and "
+        "maps ahead of the appends, so that a connection's thread neither allocates those pages nor faults on "
+        "them (0: off)",
         between(0, std::int64_t{1} << 30), [](auto& c) -> auto& { return c.store.commit_log_warm_ahead_bytes; }));
     add(integer_key(
         "consumeQueueWarmAheadBytes",

@@ -65,7 +65,8 @@ std::int64_t first_offset_where(const consume_queue& cq, Reached reached) {
 } // namespace
 
 message_store::message_store(store_config config) : config_(std::move(config)) {
-    warmer_ = std::make_unique<page_warmer>();
+    if (config_.commit_log_warm_ahead_bytes > 0 || config_.consume_queue_warm_ahead_bytes > 0)
+        warmer_ = std::make_unique<page_warmer>();
     commit_log_ = std::make_unique<commit_log>(config_, warmer_.get());
     queues_ = std::make_unique<consume_queue_store>(config_, warmer_.get());
     if (config_.message_index_enable) {
@@ -117,7 +118,7 @@ std::error_code message_store::start() {
     }
     recover(crashed, queues_missing, index_missing);
 
-    warmer_->start();
+    if (warmer_) warmer_->start();
     dispatcher_->start();
     if (index_builder_) index_builder_->start();
     flush_->start();
@@ -211,7 +212,7 @@ void message_store::shutdown() {
     running_ = false;
     retention_->stop();
     dispatcher_->stop();
-    warmer_->stop();
+    if (warmer_) warmer_->stop();
     if (index_builder_) index_builder_->stop(); // after the dispatcher: it indexes all that was dispatched
     flush_->stop();
     queue_flusher_->stop();

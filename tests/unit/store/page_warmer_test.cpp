@@ -1,13 +1,16 @@
 // The page warmer faults in what it is asked to, no more, maps it so that
 // neither a reader nor a writer through the mapping faults, and skips what the
 // writer has passed; warm_ahead asks for the next window only as the writer
-// nears the warmed end; the store warms its commit log and consume queues.
+// nears the warmed end; the store warms its commit log and consume queues
+// when given a window, and runs no warming thread without one.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -50,6 +53,17 @@ long faults_taken() {
     rusage usage{};
     ::getrusage(RUSAGE_THREAD, &usage);
     return usage.ru_minflt + usage.ru_majflt;
+}
+
+// Threads of this process with that name.
+int threads_named(const std::string& name) {
+    int n = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string line;
+        if (std::getline(comm, line) && line == name) ++n;
+    }
+    return n;
 }
 
 class PageWarmerTest : public ::testing::Test {
@@ -186,6 +200,7 @@ TEST(PageWarmerStoreTest, TheStoreWarmsPastTheEndsOfItsCommitLogAndConsumeQueues
     config.consume_queue_warm_ahead_bytes = 4 * page_bytes;
     message_store store(config);
     ASSERT_FALSE(store.start());
+    EXPECT_EQ(threads_named("gantry-warm"), 1);
     const test_message m{"t", 0, "hello", ""};
     ASSERT_TRUE(store.put(m.view()));
     ASSERT_TRUE(testing::wait_dispatched(store));
@@ -200,13 +215,15 @@ TEST(PageWarmerStoreTest, TheStoreWarmsPastTheEndsOfItsCommitLogAndConsumeQueues
     EXPECT_EQ(cached_pages(queue, 5 * page_bytes, config.consume_queue_file_size - 5 * page_bytes), 0);
 }
 
-TEST(PageWarmerStoreTest, ZeroBytesAheadTurnsWarmingOff) {
+TEST(PageWarmerStoreTest, ZeroBytesAheadTurnsWarmingOffAndNoWarmingThreadRuns) {
     temp_dir dir;
     auto config = small_config(dir.path());
     config.commit_log_file_size = 1024 * 1024;
     config.commit_log_warm_ahead_bytes = 0;
+    config.consume_queue_warm_ahead_bytes = 0;
     message_store store(config);
     ASSERT_FALSE(store.start());
+    EXPECT_EQ(threads_named("gantry-warm"), 0);
     const test_message m{"t", 0, "hello", ""};
     ASSERT_TRUE(store.put(m.view()));
     ASSERT_TRUE(testing::wait_dispatched(store));

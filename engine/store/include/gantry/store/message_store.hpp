@@ -193,7 +193,7 @@ private:
                           std::int64_t timestamp);
 
     store_config config_;
-    std::unique_ptr<page_warmer> warmer_; // before the files it warms: outlives them
+    std::unique_ptr<page_warmer> warmer_; // only with a warm-ahead window; before the files it warms: outlives them
     std::unique_ptr<commit_log> commit_log_;
     std::unique_ptr<consume_queue_store> queues_;
     std::unique_ptr<index_service> index_;
