@@ -41,6 +41,9 @@ void add_pubsub_command(CLI::App& app, options& o) {
     cmd->add_option("--sub-host", p.subscriber_host, "Subscribers' broker host (default: --host)");
     cmd->add_option("--sub-port", p.subscriber_port, "Subscribers' broker port (default: --port), e.g. across a bridge")
         ->check(CLI::Range(1, 65535));
+    cmd->add_option("--latency-log", p.latency_log,
+                    "Write each delivery's publish time and latency (ns, CLOCK_MONOTONIC) to this file, a line each, "
+                    "to see when the slow ones came");
     cmd->final_callback([&o] { o.mode = run_mode::pubsub; });
 }
 

@@ -33,6 +33,10 @@ struct pubsub_options {
     // a bridge); transport and protocol stay the connection's.
     std::string subscriber_host; // empty: the connection's host
     int subscriber_port = 0;     // 0: the connection's port
+    // A file for every delivery's publish time and latency, a line each
+    // ("<ns> <ns>", CLOCK_MONOTONIC); empty: none. Kept in memory until the
+    // run ends: 16 bytes a delivery.
+    std::string latency_log;
 };
 
 struct idle_options {

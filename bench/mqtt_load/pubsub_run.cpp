@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -44,6 +46,14 @@ void wait_for_deliveries(const std::vector<std::unique_ptr<subscriber>>& subscri
     }
 }
 
+void write_latency_log(const std::string& path, const std::vector<std::unique_ptr<subscriber>>& subscribers) {
+    std::ofstream out(path);
+    for (const auto& s : subscribers)
+        for (const auto& d : s->deliveries()) out << d.published_ns << ' ' << d.latency_ns << '\n';
+    if (!out.flush())
+        throw std::runtime_error("cannot write the latency log " + path + ": check that its directory exists and is writable");
+}
+
 } // namespace
 
 void run_pubsub(const connection_options& connection, const pubsub_options& o) {
@@ -53,7 +63,8 @@ void run_pubsub(const connection_options& connection, const pubsub_options& o) {
     if (o.subscriber_port != 0) at_subscribers.port = o.subscriber_port;
     std::vector<std::unique_ptr<subscriber>> subscribers;
     for (int i = 0; i < o.subscribers; ++i) {
-        subscribers.push_back(std::make_unique<subscriber>(at_subscribers, prefix + "-sub-" + std::to_string(i), true));
+        subscribers.push_back(std::make_unique<subscriber>(at_subscribers, prefix + "-sub-" + std::to_string(i), true,
+                                                           !o.latency_log.empty()));
         subscribers.back()->connect();
         subscribers.back()->subscribe(o.topic, o.qos);
     }
@@ -94,6 +105,8 @@ void run_pubsub(const connection_options& connection, const pubsub_options& o) {
     for (auto& r : receivers) r->join();
     for (auto& p : publishers) p->disconnect();
     for (auto& s : subscribers) s->disconnect();
+
+    if (!o.latency_log.empty()) write_latency_log(o.latency_log, subscribers);
 
     gantry::tools::latency_histogram latencies;
     std::int64_t last_ns = start_ns;
