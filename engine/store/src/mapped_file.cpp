@@ -150,7 +150,7 @@ void mapped_file::drop_cache_before(std::int64_t end) {
 void mapped_file::truncate(std::int64_t position) {
     // Zero the partial page by hand and let the file system zero the rest
     // (cheap even for a 1 GiB segment); memset only where it cannot.
-    const std::int64_t page_end = std::min(size_, (position + page_size - 1) / page_size * page_size);
+    const std::int64_t page_end = std::min(size_, page_ceil(position));
     std::memset(data_ + position, 0, static_cast<std::size_t>(page_end - position));
     if (page_end < size_ && ::fallocate(fd_, FALLOC_FL_ZERO_RANGE, page_end, size_ - page_end) != 0)
         std::memset(data_ + page_end, 0, static_cast<std::size_t>(size_ - page_end));

@@ -87,7 +87,7 @@ void page_warmer::run() {
 // address space's lock over its whole loop, a touch preempted on this idle
 // thread stalls nothing but another fault on the same page.
 void page_warmer::warm_now(const range& r) {
-    const std::int64_t from = std::max(r.from, r.file->wrote_position()) / mapped_file::page_size * mapped_file::page_size;
+    const std::int64_t from = mapped_file::page_floor(std::max(r.from, r.file->wrote_position()));
     const std::int64_t to = std::min(r.to, r.file->size());
     for (std::int64_t chunk = from; chunk < to && running_.load(std::memory_order_relaxed); chunk += chunk_bytes) {
         const std::int64_t chunk_end = std::min(chunk + chunk_bytes, to);
@@ -115,11 +115,10 @@ void page_warmer::map_now(const range& r, std::int64_t from, std::int64_t to) {
     // Only pages the writer has not reached, and a compare-and-swap of a zero
     // word with zero: it writes nothing but the zero already there, so the
     // writer's entries are never overwritten should it overtake this thread,
-    // and a locked cmpxchg counts as a write to the MMU even when it fails.
-    const std::int64_t written = r.file->wrote_position();
-    for (std::int64_t page = std::max(from, (written + mapped_file::page_size - 1) / mapped_file::page_size *
-                                                mapped_file::page_size);
-         page < to; page += mapped_file::page_size) {
+    // and on x86 a locked cmpxchg is a write to the MMU even when it fails
+    // (elsewhere a failed one means the writer got there: the page is mapped).
+    const std::int64_t unwritten = mapped_file::page_ceil(r.file->wrote_position());
+    for (std::int64_t page = std::max(from, unwritten); page < to; page += mapped_file::page_size) {
         std::uint64_t zero = 0;
         std::atomic_ref(*reinterpret_cast<std::uint64_t*>(data + page)).compare_exchange_strong(zero, 0);
     }

@@ -18,6 +18,14 @@ namespace gantry::store {
 class mapped_file {
 public:
     static constexpr std::int64_t page_size = 4096;
+    // The start of the page `position` is in, and of the first page at or
+    // after it.
+    static constexpr std::int64_t page_floor(std::int64_t position) noexcept {
+        return position / page_size * page_size;
+    }
+    static constexpr std::int64_t page_ceil(std::int64_t position) noexcept {
+        return page_floor(position + page_size - 1);
+    }
 
     static result<std::shared_ptr<mapped_file>> create(const std::filesystem::path& dir, std::int64_t from_offset,
                                                        std::int64_t size);

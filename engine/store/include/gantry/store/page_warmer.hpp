@@ -21,7 +21,9 @@ namespace gantry::store {
 // (docs/decisions/0015).
 //
 // The thread never preempts anyone: on a busy machine it falls behind and
-// the writer allocates as it would without it.
+// the writer allocates as it would without it. On a kernel without
+// preemption a thread woken on its CPU still waits for its system call under
+// way, so each call does one page.
 class page_warmer {
 public:
     page_warmer() = default;
