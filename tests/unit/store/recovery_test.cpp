@@ -66,19 +66,16 @@ std::vector<std::string> expected(int n) {
 
 fs::path segment(const store_config& c, std::int64_t offset) { return c.commit_log_dir() / mapped_file::file_name(offset); }
 
-// Waits until the store makes no more files: all dispatched and indexed (a
-// query by key waits for the index builder). A copy taken while a queue or
+// Simulates a crash of a running store: a copy of its files as a kill -9
+// would leave them (the page cache survives; the abort marker stays). It is
+// taken once the store makes no more files, all dispatched and indexed (a
+// query by key waits for the index builder): a copy taken while a queue or
 // index file is being made can list it under its unfinished name, find it
 // renamed when it comes to copy it, and fail.
-void wait_until_no_file_is_being_made(const message_store& store) {
+void copy_running_store(const message_store& store, const fs::path& to) {
     ASSERT_TRUE(wait_dispatched(store));
     store.query_by_key("t", "", 1, 0, INT64_MAX);
-}
-
-// Simulates a crash of a running store: a copy of its files as a kill -9
-// would leave them (the page cache survives; the abort marker stays).
-void copy_store(const fs::path& from, const fs::path& to) {
-    fs::copy(from, to, fs::copy_options::recursive);
+    fs::copy(store.config().root_dir, to, fs::copy_options::recursive);
     fs::remove(to / "lock");
 }
 
@@ -134,8 +131,7 @@ TEST_F(RecoveryTest, CrashCopyOfARunningStoreRecovers) {
         message_store store(config_);
         ASSERT_FALSE(store.start());
         fill(store, 1500); // several segments, queue files and index files
-        wait_until_no_file_is_being_made(store);
-        copy_store(config_.root_dir, crashed.path() / "data");
+        copy_running_store(store, crashed.path() / "data");
     }
     auto c = small_config(crashed.path() / "data");
     ASSERT_TRUE(fs::exists(c.abort_path()));
@@ -294,8 +290,7 @@ TEST_F(RecoveryTest, AnIndexBehindTheQueuesCatchesUpFromTheLog) {
         const auto saved = saved_checkpoint(config_);
         ASSERT_EQ(saved.dispatched_offset, end) << "the queues' flush (50 ms) did not come";
         ASSERT_LT(saved.indexed_offset, end) << "the index was flushed after all";
-        wait_until_no_file_is_being_made(store);
-        copy_store(config_.root_dir, crashed.path() / "data");
+        copy_running_store(store, crashed.path() / "data");
     }
     auto c = small_config(crashed.path() / "data");
     // What the index wrote after its last flush never reached the disk.
@@ -315,8 +310,7 @@ TEST_F(RecoveryTest, QueueEntriesPastTheRecoveredLogAreDropped) {
         message_store store(config_);
         ASSERT_FALSE(store.start());
         written = fill(store, 8);
-        wait_until_no_file_is_being_made(store);
-        copy_store(config_.root_dir, crashed.path() / "data");
+        copy_running_store(store, crashed.path() / "data");
     }
     auto c = small_config(crashed.path() / "data");
     // The log loses its last three records; the queue still points at them.
