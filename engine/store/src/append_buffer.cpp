@@ -21,6 +21,11 @@ mutable_bytes append_buffer::claim(std::size_t length) {
     return room;
 }
 
+void append_buffer::copy_out(std::byte* to) noexcept {
+    std::memcpy(to, bytes_.get(), size_);
+    size_ = 0;
+}
+
 std::error_code append_buffer::write_out(int fd, std::int64_t position) {
     std::size_t done = 0;
     std::error_code ec;

@@ -9,7 +9,7 @@ namespace gantry::store {
 
 commit_log::commit_log(const store_config& config, page_warmer* warmer)
     : config_(config), files_(config.commit_log_dir(), config.commit_log_file_size),
-      warm_ahead_(warmer, config.commit_log_warm_ahead_bytes, page_warmer::use::read) {}
+      warm_ahead_(warmer, config.commit_log_warm_ahead_bytes) {}
 
 std::error_code commit_log::validate(const message_to_store& msg, std::int64_t size) const {
     if (msg.topic.empty() || msg.topic.size() > max_topic_length) return store_errc::topic_too_long;
@@ -67,7 +67,12 @@ std::int64_t commit_log::gathered_end() const noexcept {
 }
 
 std::error_code commit_log::publish_gathered(std::int64_t wrote_position) {
-    auto ec = gathered_.write_out(current_->descriptor(), current_->wrote_position());
+    const std::int64_t from = current_->wrote_position();
+    std::error_code ec;
+    if (from + static_cast<std::int64_t>(gathered_.size()) <= current_->mapped_writable_end())
+        gathered_.copy_out(current_->data() + from);
+    else
+        ec = gathered_.write_out(current_->descriptor(), from);
     if (ec) {
         // Nothing of it is readable: the next appends take the same offsets.
         for (std::int64_t* next : gathered_offsets_) --*next;

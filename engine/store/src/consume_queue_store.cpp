@@ -18,7 +18,7 @@ consume_queue_store::consume_queue_store(const store_config& config, page_warmer
     : config_(config), warmer_(warmer) {}
 
 warm_ahead consume_queue_store::warming() const {
-    return {warmer_, config_.consume_queue_warm_ahead_bytes, page_warmer::use::write};
+    return {warmer_, config_.consume_queue_warm_ahead_bytes};
 }
 
 std::error_code consume_queue_store::load() {

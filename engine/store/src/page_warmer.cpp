@@ -21,8 +21,9 @@ namespace {
 // and up to 160 us, in the path of the io thread's wake-up.
 constexpr std::int64_t readahead_bytes = mapped_file::page_size;
 
-// Pages mapped after each readahead of this many: a read fault maps the
-// cached pages of the 64 KiB around it at once (fault-around).
+// Pages are mapped, and the writable end moved, after each readahead of this
+// many, so that the writer can store into the first of a window before the
+// rest is done.
 constexpr std::int64_t chunk_bytes = 16 * mapped_file::page_size;
 
 } // namespace
@@ -49,12 +50,12 @@ void page_warmer::stop() {
     thread_.join();
 }
 
-void page_warmer::warm(mapped_file_ptr file, std::int64_t from, std::int64_t to, use how) {
+void page_warmer::warm(mapped_file_ptr file, std::int64_t from, std::int64_t to) {
     if (failed_.load(std::memory_order_relaxed)) return;
     {
         std::lock_guard lock(mutex_);
         if (!running_ || queued_.size() >= max_queued) return;
-        queued_.push_back({std::move(file), from, to, how});
+        queued_.push_back({std::move(file), from, to});
     }
     wake_.notify_one();
 }
@@ -80,12 +81,12 @@ void page_warmer::run() {
 }
 
 // Readahead of a fallocated range adds zeroed pages to the page cache without
-// any disk I/O and without a journal handle, so the writer's pwrite finds its
-// page; touching them then maps them into the process, so that neither a
-// reader nor a writer through the mapping faults. Each touch is one fault
-// under the mapping's own lock: unlike MADV_POPULATE_*, which holds the
-// address space's lock over its whole loop, a touch preempted on this idle
-// thread stalls nothing but another fault on the same page.
+// any disk I/O and without a journal handle; touching them then maps them
+// into the process writable, so that neither the writer nor a reader through
+// the mapping faults. Each touch is one fault under the mapping's own lock:
+// unlike MADV_POPULATE_*, which holds the address space's lock over its whole
+// loop, a touch preempted on this idle thread stalls nothing but another
+// fault on the same page.
 void page_warmer::warm_now(const range& r) {
     const std::int64_t from = mapped_file::page_floor(std::max(r.from, r.file->wrote_position()));
     const std::int64_t to = std::min(r.to, r.file->size());
@@ -101,27 +102,23 @@ void page_warmer::warm_now(const range& r) {
                 return;
             }
         }
-        map_now(r, chunk, chunk_end);
+        map_writable(*r.file, chunk, chunk_end);
     }
 }
 
-void page_warmer::map_now(const range& r, std::int64_t from, std::int64_t to) {
-    std::byte* data = r.file->data();
-    if (r.how == use::read) {
-        for (std::int64_t page = from; page < to; page += mapped_file::page_size)
-            static_cast<void>(*static_cast<const volatile std::byte*>(data + page));
-        return;
-    }
+void page_warmer::map_writable(mapped_file& file, std::int64_t from, std::int64_t to) {
+    std::byte* data = file.data();
     // Only pages the writer has not reached, and a compare-and-swap of a zero
     // word with zero: it writes nothing but the zero already there, so the
     // writer's entries are never overwritten should it overtake this thread,
     // and on x86 a locked cmpxchg is a write to the MMU even when it fails
     // (elsewhere a failed one means the writer got there: the page is mapped).
-    const std::int64_t unwritten = mapped_file::page_ceil(r.file->wrote_position());
+    const std::int64_t unwritten = mapped_file::page_ceil(file.wrote_position());
     for (std::int64_t page = std::max(from, unwritten); page < to; page += mapped_file::page_size) {
         std::uint64_t zero = 0;
         std::atomic_ref(*reinterpret_cast<std::uint64_t*>(data + page)).compare_exchange_strong(zero, 0);
     }
+    file.set_mapped_writable_end(to);
 }
 
 void warm_ahead::wrote(const mapped_file_ptr& file, std::int64_t position) {
@@ -132,7 +129,7 @@ void warm_ahead::wrote(const mapped_file_ptr& file, std::int64_t position) {
     }
     if (warmed_to_ - position > window_ / 2 || warmed_to_ >= file->size()) return;
     const std::int64_t to = std::min(file->size(), position + window_);
-    warmer_->warm(file, warmed_to_, to, how_);
+    warmer_->warm(file, warmed_to_, to);
     warmed_to_ = to;
 }
 

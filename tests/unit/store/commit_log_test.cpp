@@ -6,7 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
 #include <vector>
+
+#include "gantry/store/page_warmer.hpp"
 
 #include "store_test_support.hpp"
 
@@ -18,6 +24,16 @@ using testing::mappings_of;
 using testing::small_config;
 using testing::temp_dir;
 using testing::test_message;
+
+// write(2)/pwrite(2) calls this thread has made so far.
+long write_calls_made() {
+    std::ifstream io("/proc/thread-self/io");
+    std::string key;
+    long value = -1;
+    while (io >> key >> value)
+        if (key == "syscw:") return value;
+    return -1;
+}
 
 class CommitLogTest : public ::testing::Test {
 protected:
@@ -126,7 +142,7 @@ TEST_F(CommitLogTest, BatchAppendGivesConsecutiveQueueOffsets) {
     }
 }
 
-TEST_F(CommitLogTest, AppendsWriteTheFileWithoutMappingIt) {
+TEST_F(CommitLogTest, AppendsMakeNoMappingOfTheirOwn) {
     commit_log log(config_);
     ASSERT_FALSE(log.load());
     std::vector<test_message> messages;
@@ -144,6 +160,49 @@ TEST_F(CommitLogTest, AppendsWriteTheFileWithoutMappingIt) {
         ASSERT_TRUE(ref);
         EXPECT_EQ(body_of(ref->bytes), messages[i].body);
     }
+}
+
+// Once the warmer has mapped the pages ahead, appends store through the
+// segment's mapping; where it has not, each append is one pwrite.
+TEST_F(CommitLogTest, AppendsIntoPagesTheWarmerMappedMakeNoWriteCall) {
+    page_warmer warmer;
+    warmer.start();
+    config_.commit_log_warm_ahead_bytes = 8 * mapped_file::page_size;
+    commit_log log(config_, &warmer);
+    ASSERT_FALSE(log.load());
+    const test_message first{"warmed", 0, "asks for the window", ""};
+    ASSERT_TRUE(log.append(first.view()));
+    const auto segment = log.files().files().front();
+    for (int i = 0; i < 500 && segment->mapped_writable_end() < 8 * mapped_file::page_size; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_GE(segment->mapped_writable_end(), 8 * mapped_file::page_size);
+
+    std::vector<test_message> messages;
+    for (int i = 0; i < 20; ++i) messages.push_back({"warmed", 0, std::string(100, static_cast<char>('a' + i)), ""});
+    std::vector<append_result> out;
+    const long before = write_calls_made();
+    ASSERT_GE(before, 0) << "no /proc/thread-self/io";
+    for (const auto& m : messages) {
+        auto r = log.append(m.view());
+        ASSERT_TRUE(r);
+        out.push_back(*r);
+    }
+    EXPECT_EQ(write_calls_made(), before);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        auto ref = log.read(out[i].physical_offset, out[i].size);
+        ASSERT_TRUE(ref);
+        EXPECT_EQ(body_of(ref->bytes), messages[i].body);
+    }
+}
+
+TEST_F(CommitLogTest, AppendsPastWhatTheWarmerMappedAreOnePwriteEach) {
+    commit_log log(config_);
+    ASSERT_FALSE(log.load());
+    const test_message m{"cold", 0, std::string(100, 'c'), ""};
+    const long before = write_calls_made();
+    ASSERT_GE(before, 0) << "no /proc/thread-self/io";
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(log.append(m.view()));
+    EXPECT_EQ(write_calls_made(), before + 20);
 }
 
 // A batch is written in parts where a segment ends (64 KiB here) and where

@@ -1,6 +1,6 @@
-// The page warmer faults in what it is asked to, no more, maps it so that
-// neither a reader nor a writer through the mapping faults, and skips what the
-// writer has passed; warm_ahead asks for the next window only as the writer
+// The page warmer faults in what it is asked to, no more, maps it writable so
+// that neither a reader nor a writer through the mapping faults, says how far
+// it has, and skips what the writer has passed; warm_ahead asks for the next window only as the writer
 // nears the warmed end; the store warms its commit log and consume queues
 // when given a window, and runs no warming thread without one.
 #include <gtest/gtest.h>
@@ -83,7 +83,7 @@ protected:
 
 TEST_F(PageWarmerTest, FaultsInTheRangeAskedForAndNothingElse) {
     warmer.start();
-    warmer.warm(file, 8 * page_bytes, 24 * page_bytes, page_warmer::use::read);
+    warmer.warm(file, 8 * page_bytes, 24 * page_bytes);
     ASSERT_TRUE(wait_done(warmer, 1));
     EXPECT_EQ(cached_pages(file->path(), 0, 8 * page_bytes), 0);
     EXPECT_EQ(cached_pages(file->path(), 8 * page_bytes, 16 * page_bytes), 16);
@@ -92,7 +92,7 @@ TEST_F(PageWarmerTest, FaultsInTheRangeAskedForAndNothingElse) {
 
 TEST_F(PageWarmerTest, TheWarmedPagesReadAsZerosAndTakeWhatIsWrittenAfter) {
     warmer.start();
-    warmer.warm(file, 0, 4 * page_bytes, page_warmer::use::read);
+    warmer.warm(file, 0, 4 * page_bytes);
     ASSERT_TRUE(wait_done(warmer, 1));
     ASSERT_EQ(cached_pages(file->path(), 0, warmed_file_size), 4);
     for (std::int64_t at = 0; at < 4 * page_bytes; ++at) ASSERT_EQ(file->data()[at], std::byte{0}) << at;
@@ -102,39 +102,41 @@ TEST_F(PageWarmerTest, TheWarmedPagesReadAsZerosAndTakeWhatIsWrittenAfter) {
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(file->data() + page_bytes + 10), bytes.size()), bytes);
 }
 
-TEST_F(PageWarmerTest, ReadingPagesWarmedForReadsTakesNoFault) {
+TEST_F(PageWarmerTest, ReadingOrWritingWarmedPagesTakesNoFaultAndFindsThemZero) {
     warmer.start();
-    warmer.warm(file, 0, 32 * page_bytes, page_warmer::use::read);
-    ASSERT_TRUE(wait_done(warmer, 1));
-    const volatile std::byte* data = file->data();
-    const long before = faults_taken();
-    for (std::int64_t at = 0; at < 32 * page_bytes; at += page_bytes) static_cast<void>(data[at]);
-    EXPECT_EQ(faults_taken() - before, 0);
-    static_cast<void>(data[48 * page_bytes]); // not warmed: the way a fault shows
-    EXPECT_GE(faults_taken() - before, 1);
-}
-
-TEST_F(PageWarmerTest, WritingPagesWarmedForWritesTakesNoFaultAndFindsThemZero) {
-    warmer.start();
-    warmer.warm(file, 0, 8 * page_bytes, page_warmer::use::write);
+    warmer.warm(file, 0, 32 * page_bytes);
     ASSERT_TRUE(wait_done(warmer, 1));
     volatile std::byte* data = file->data();
-    for (std::int64_t at = 0; at < 8 * page_bytes; ++at) ASSERT_EQ(file->data()[at], std::byte{0}) << at;
     const long before = faults_taken();
-    for (std::int64_t at = 0; at < 8 * page_bytes; at += page_bytes) data[at + 3] = std::byte{7};
+    for (std::int64_t at = 0; at < 32 * page_bytes; ++at) {
+        const std::byte read = data[at];
+        ASSERT_EQ(read, std::byte{0}) << at;
+    }
+    for (std::int64_t at = 0; at < 32 * page_bytes; at += page_bytes) data[at + 3] = std::byte{7};
     EXPECT_EQ(faults_taken() - before, 0);
     data[40 * page_bytes] = std::byte{7}; // not warmed: the way a fault shows
     EXPECT_GE(faults_taken() - before, 1);
 }
 
-TEST_F(PageWarmerTest, WarmingForWritesLeavesAlonePagesTheWriterIsInOrHasOvertakenTheWarmerIn) {
+TEST_F(PageWarmerTest, MovesTheMappedWritableEndAsItGoes) {
+    EXPECT_EQ(file->mapped_writable_end(), 0);
+    warmer.start();
+    warmer.warm(file, 0, 20 * page_bytes);
+    ASSERT_TRUE(wait_done(warmer, 1));
+    EXPECT_EQ(file->mapped_writable_end(), 20 * page_bytes);
+    warmer.warm(file, 20 * page_bytes, 24 * page_bytes);
+    ASSERT_TRUE(wait_done(warmer, 2));
+    EXPECT_EQ(file->mapped_writable_end(), 24 * page_bytes);
+}
+
+TEST_F(PageWarmerTest, LeavesAlonePagesTheWriterIsInOrHasOvertakenTheWarmerIn) {
     const std::string written = "entry!!!";
     const std::string overtaken = "overtake";
     std::memcpy(file->data() + 2 * page_bytes, written.data(), written.size());
     std::memcpy(file->data() + 5 * page_bytes, overtaken.data(), overtaken.size());
     file->set_wrote_position(2 * page_bytes + 8); // the writer is in page 2; page 5 as if it got there since
     warmer.start();
-    warmer.warm(file, 0, 8 * page_bytes, page_warmer::use::write);
+    warmer.warm(file, 0, 8 * page_bytes);
     ASSERT_TRUE(wait_done(warmer, 1));
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(file->data() + 2 * page_bytes), written.size()), written);
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(file->data() + 5 * page_bytes), overtaken.size()), overtaken);
@@ -147,27 +149,27 @@ TEST_F(PageWarmerTest, WarmingForWritesLeavesAlonePagesTheWriterIsInOrHasOvertak
 TEST_F(PageWarmerTest, SkipsWhatTheWriterHasPassed) {
     file->set_wrote_position(20 * page_bytes + 100);
     warmer.start();
-    warmer.warm(file, 0, 10 * page_bytes, page_warmer::use::read);  // wholly behind the writer
-    warmer.warm(file, 16 * page_bytes, 24 * page_bytes, page_warmer::use::read); // from the writer's page on
+    warmer.warm(file, 0, 10 * page_bytes);  // wholly behind the writer
+    warmer.warm(file, 16 * page_bytes, 24 * page_bytes); // from the writer's page on
     ASSERT_TRUE(wait_done(warmer, 2));
     EXPECT_EQ(cached_pages(file->path(), 0, 20 * page_bytes), 0);
     EXPECT_EQ(cached_pages(file->path(), 20 * page_bytes, warmed_file_size - 20 * page_bytes), 4);
 }
 
 TEST_F(PageWarmerTest, IgnoresRangesBeforeStartAndAfterStop) {
-    warmer.warm(file, 0, 8 * page_bytes, page_warmer::use::read);
+    warmer.warm(file, 0, 8 * page_bytes);
     warmer.start();
-    warmer.warm(file, 8 * page_bytes, 10 * page_bytes, page_warmer::use::read);
+    warmer.warm(file, 8 * page_bytes, 10 * page_bytes);
     ASSERT_TRUE(wait_done(warmer, 1));
     warmer.stop();
-    warmer.warm(file, 32 * page_bytes, 40 * page_bytes, page_warmer::use::read);
+    warmer.warm(file, 32 * page_bytes, 40 * page_bytes);
     EXPECT_EQ(warmer.ranges_done(), 1u);
     EXPECT_EQ(cached_pages(file->path(), 0, warmed_file_size), 2);
 }
 
 TEST_F(PageWarmerTest, WarmAheadAsksForTheNextWindowWhenTheWriterIsHalfwayThroughIt) {
     warmer.start();
-    warm_ahead ahead(&warmer, 16 * page_bytes, page_warmer::use::read);
+    warm_ahead ahead(&warmer, 16 * page_bytes);
     ahead.wrote(file, 100);      // warms [100, 16 pages + 100)
     ahead.wrote(file, 4 * page_bytes); // 12 pages still warm: nothing asked
     ASSERT_TRUE(wait_done(warmer, 1));
@@ -184,9 +186,9 @@ TEST_F(PageWarmerTest, WarmAheadAsksForTheNextWindowWhenTheWriterIsHalfwayThroug
 
 TEST_F(PageWarmerTest, WarmAheadWithoutAWindowWarmsNothing) {
     warmer.start();
-    warm_ahead ahead(&warmer, 0, page_warmer::use::read);
+    warm_ahead ahead(&warmer, 0);
     ahead.wrote(file, 100);
-    warmer.warm(file, 40 * page_bytes, 41 * page_bytes, page_warmer::use::read); // a marker behind it in the queue
+    warmer.warm(file, 40 * page_bytes, 41 * page_bytes); // a marker behind it in the queue
     ASSERT_TRUE(wait_done(warmer, 1));
     EXPECT_EQ(cached_pages(file->path(), 0, warmed_file_size), 1);
 }

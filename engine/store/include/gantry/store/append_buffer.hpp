@@ -8,13 +8,12 @@
 
 namespace gantry::store {
 
-// The records of one append batch, encoded here and written into the segment
-// with one pwrite before the commit log publishes them. Nothing maps the log
-// writable: a store through a mapping costs a page fault on every new page
-// (more than a system call at 1 KiB records) and write-back later clears the
-// writable entry again with a TLB shoot-down to every broker core. Readers
-// and the flusher use the segment's own read mapping, which sees the pwrite
-// through the shared page cache.
+// The records of one append batch, encoded here and then copied into the
+// segment before the commit log publishes them: through the segment's
+// mapping where the page warmer has mapped the pages writable already, with
+// one pwrite elsewhere. A store into a page not yet mapped costs page faults
+// (more than the system call at 1 KiB records); one into a mapped page costs
+// neither (docs/decisions/0012).
 // Used by one appender at a time (the commit log's append mutex).
 class append_buffer {
 public:
@@ -27,6 +26,9 @@ public:
     // Writes the gathered bytes at `position` of the file behind `fd`
     // (repeating the pwrite after a short one) and forgets them either way.
     std::error_code write_out(int fd, std::int64_t position);
+    // Copies the gathered bytes to `to`, in the segment's mapping, and
+    // forgets them.
+    void copy_out(std::byte* to) noexcept;
 
 private:
     std::unique_ptr<std::byte[]> bytes_; // kept between batches

@@ -33,12 +33,13 @@ struct record_ref {
 };
 
 // The single log every topic appends to (specs §5.2). Appends are
-// serialised by one short critical section: encode a batch, write it with one
-// pwrite (append_buffer says why not through a mapping), publish.
+// serialised by one short critical section: encode a batch, copy it into the
+// segment (through the mapping where the warmer has mapped the pages, with
+// one pwrite where not), publish.
 class commit_log {
 public:
-    // With a warmer, the pages past the written end are faulted in ahead of
-    // the appends (commitLogWarmAheadBytes).
+    // With a warmer, the pages past the written end are mapped writable
+    // ahead of the appends (commitLogWarmAheadBytes).
     explicit commit_log(const store_config& config, page_warmer* warmer = nullptr);
 
     std::error_code load() { return files_.load(); }
@@ -80,8 +81,9 @@ private:
                                         std::int64_t now);
     // Where the next record goes in current_.
     std::int64_t gathered_end() const noexcept;
-    // Writes gathered_ into current_ and moves its wrote position to
-    // `wrote_position`; on failure gives back the queue offsets it took.
+    // Copies gathered_ into current_ and moves its wrote position to
+    // `wrote_position`; on a failed pwrite gives back the queue offsets it
+    // took.
     std::error_code publish_gathered(std::int64_t wrote_position);
 
     // Publishing mid-batch past this bounds the buffer and what readers wait for.

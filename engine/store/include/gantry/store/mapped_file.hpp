@@ -68,11 +68,17 @@ public:
     void set_flushed_position(std::int64_t p) noexcept { flushed_.store(p, std::memory_order_release); }
     bool is_full() const noexcept { return wrote_position() == size_; }
 
+    // The end of the pages the page warmer has mapped writable ahead of the
+    // writer (0: none). A store below it finds its page mapped, unless
+    // write-back has cleaned the page since or the writer's own page was
+    // written with pwrite: then one minor fault makes it writable again.
+    std::int64_t mapped_writable_end() const noexcept { return writable_.load(std::memory_order_acquire); }
+    void set_mapped_writable_end(std::int64_t p) noexcept { writable_.store(p, std::memory_order_release); }
+
     // Makes [flushed, wrote) durable when at least `least_pages` pages are
     // dirty (0 = whatever is dirty). Returns the flushed position. msync
     // with MS_SYNC syncs that range of the file (vfs_fsync_range), however
-    // its pages were dirtied: by pwrite for the commit log, through the
-    // mapping for queues and index.
+    // its pages were dirtied: by pwrite or through the mapping.
     result<std::int64_t> flush(int least_pages);
 
     // Drops [0, end) from the page cache and this process's mapping; a later
@@ -102,6 +108,7 @@ private:
     std::int64_t size_;
     std::atomic<std::int64_t> wrote_{0};
     std::atomic<std::int64_t> flushed_{0};
+    std::atomic<std::int64_t> writable_{0}; // the warmer's
     std::int64_t cache_dropped_ = 0; // the flusher's
 };
 

@@ -12,12 +12,13 @@
 namespace gantry::store {
 
 // Brings the pages just past where a file is being written into the page
-// cache and maps them, on a thread of its own at idle priority, so that the
-// thread appending — a connection's io thread — neither allocates them nor
-// faults on them. On this kind of VM, whose host backs fresh guest memory
-// lazily, a page met first by the commit log's pwrite and then by a reader's
-// fault cost 14 us, on one message in 13 at 100 B a message; once cached, the
-// fault alone still made one message in 100 about 20 us slower
+// cache and maps them writable, on a thread of its own at idle priority, so
+// that the thread appending — a connection's io thread — neither allocates
+// them nor faults on them, and can store into them through the mapping
+// instead of a system call. On this kind of VM, whose host backs fresh guest
+// memory lazily, a page met first by the commit log's pwrite and then by a
+// reader's fault cost 14 us, on one message in 13 at 100 B a message; once
+// cached, the fault alone still made one message in 100 about 20 us slower
 // (docs/decisions/0015).
 //
 // The thread never preempts anyone: on a busy machine it falls behind and
@@ -31,19 +32,15 @@ public:
     page_warmer(const page_warmer&) = delete;
     page_warmer& operator=(const page_warmer&) = delete;
 
-    // How the file's own threads next use the warmed pages through its
-    // mapping: the commit log is written with pwrite and read through the
-    // mapping; consume queues are written through it.
-    enum class use { read, write };
-
     void start();
     // Drops what is still queued and joins.
     void stop();
 
     // Queues [from, to) of `file`; returns at once. Ignored before start(),
     // after stop(), and while too much is queued already. A range the file's
-    // writer has passed by the time it comes up is skipped.
-    void warm(mapped_file_ptr file, std::int64_t from, std::int64_t to, use how);
+    // writer has passed by the time it comes up is skipped. Each part done
+    // moves the file's mapped_writable_end().
+    void warm(mapped_file_ptr file, std::int64_t from, std::int64_t to);
 
     // Ranges taken off the queue and warmed (or skipped), for tests.
     std::uint64_t ranges_done() const noexcept { return done_.load(std::memory_order_acquire); }
@@ -53,12 +50,11 @@ private:
         mapped_file_ptr file;
         std::int64_t from;
         std::int64_t to;
-        use how;
     };
 
     void run();
     void warm_now(const range& r);
-    static void map_now(const range& r, std::int64_t from, std::int64_t to);
+    static void map_writable(mapped_file& file, std::int64_t from, std::int64_t to);
 
     static constexpr std::size_t max_queued = 1024;
 
@@ -77,8 +73,8 @@ private:
 class warm_ahead {
 public:
     warm_ahead() = default; // warms nothing
-    warm_ahead(page_warmer* warmer, std::int64_t window, page_warmer::use how) noexcept
-        : warmer_(window > 0 ? warmer : nullptr), window_(window), how_(how) {}
+    warm_ahead(page_warmer* warmer, std::int64_t window) noexcept
+        : warmer_(window > 0 ? warmer : nullptr), window_(window) {}
 
     // The writer has written `file` up to `position`.
     void wrote(const mapped_file_ptr& file, std::int64_t position);
@@ -86,7 +82,6 @@ public:
 private:
     page_warmer* warmer_ = nullptr;
     std::int64_t window_ = 0;
-    page_warmer::use how_ = page_warmer::use::read;
     std::int64_t file_from_ = -1; // from_offset() of the file warmed_to_ belongs to
     std::int64_t warmed_to_ = 0;
 };
