@@ -1,8 +1,9 @@
 // The page warmer faults in what it is asked to, no more, maps it writable so
 // that neither a reader nor a writer through the mapping faults, says how far
-// it has, and skips what the writer has passed; warm_ahead asks for the next window only as the writer
-// nears the warmed end; the store warms its commit log and consume queues
-// when given a window, and runs no warming thread without one.
+// it has, and skips what the writer has passed; warm_ahead asks for the next
+// window only as the writer nears the warmed end; the store warms its commit
+// log and consume queues when given a window, and runs no warming thread
+// without one.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -149,7 +150,7 @@ TEST_F(PageWarmerTest, LeavesAlonePagesTheWriterIsInOrHasOvertakenTheWarmerIn) {
 TEST_F(PageWarmerTest, SkipsWhatTheWriterHasPassed) {
     file->set_wrote_position(20 * page_bytes + 100);
     warmer.start();
-    warmer.warm(file, 0, 10 * page_bytes);  // wholly behind the writer
+    warmer.warm(file, 0, 10 * page_bytes);               // wholly behind the writer
     warmer.warm(file, 16 * page_bytes, 24 * page_bytes); // from the writer's page on
     ASSERT_TRUE(wait_done(warmer, 2));
     EXPECT_EQ(cached_pages(file->path(), 0, 20 * page_bytes), 0);
