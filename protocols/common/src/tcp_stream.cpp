@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
+
+#include "gantry/engine/handler_tail.hpp"
 
 namespace gantry::protocols::common {
 
@@ -71,9 +74,36 @@ std::unique_ptr<byte_stream> basic_tcp_stream<Socket>::moved_to(asio::io_context
     return stream;
 }
 
+// The first send is made here, as Asio's own speculative send would, but a
+// write it finishes completes as the handler running now ends (see
+// engine::handler_tail) rather than through a turn of the reactor: an
+// epoll_wait that finds nothing and a queued operation, per write.
 template <class Socket>
 void basic_tcp_stream<Socket>::async_write(std::span<const asio::const_buffer> buffers, io_handler handler) {
-    asio::async_write(socket_, buffers, std::move(handler));
+    error_code error;
+    const auto total = asio::buffer_size(buffers);
+    const auto written = socket_.write_some(buffers, error);
+    if (error == asio::error::would_block) error = {};
+    if (error || written == total) {
+        engine::handler_tail::run_or_post(executor(), [handler = std::move(handler), error, written] {
+            handler(error, written);
+        });
+        return;
+    }
+    boost::container::small_vector<asio::const_buffer, 8> rest;
+    std::size_t skip = written;
+    for (const auto& buffer : buffers) {
+        if (skip >= buffer.size()) {
+            skip -= buffer.size();
+            continue;
+        }
+        rest.push_back(buffer + skip);
+        skip = 0;
+    }
+    asio::async_write(socket_, rest,
+                      [handler = std::move(handler), written](const error_code& failed, std::size_t bytes) {
+                          handler(failed, written + bytes);
+                      });
 }
 
 template <class Socket>
