@@ -14,7 +14,9 @@ namespace gantry::engine {
 // the pump instead of posting it, so the delivery of a message just appended
 // leaves before the next epoll_wait and the handlers queued meanwhile (the
 // publisher's acknowledgement). At 5,000 msg/s that took 4–7 µs off the
-// broker's part of MQTT's latency (docs/benchmarks.md, session 33).
+// broker's part of MQTT's latency (docs/benchmarks.md, session 33). A pump
+// posted from another thread opens one too, and a TCP write the socket took
+// at once completes in it: no reactor turn per write (session 38).
 //
 // Work runs when the scope closes: never inside the call that handed it
 // over, so no session is re-entered mid-consume. Outside a scope, or for
