@@ -151,7 +151,7 @@ class gantryd_test_case(unittest.TestCase):
         the choice and gantryd's bind: a parallel test's client may get it
         as its own ephemeral port."""
         chosen_here = not any(options.get(k) for k in PORT_OPTIONS)
-        for attempt in range(3):
+        for _ in range(3):
             p = self.start(*args, **options)
             if p.wait_until_serving():
                 return p

@@ -32,11 +32,10 @@ int effective_priority(const engine::message& m) {
 void core_engine::post_pump(const std::shared_ptr<subscription>& sub) {
     if (sub->closed || sub->credit.load() <= 0) return;
     if (sub->pump_posted.exchange(true)) return;
-    const auto& executor = sub->context().executor;
     // A posted pump opens a tail of its own: what its deliveries write
     // completes as it ends.
-    engine::handler_tail::run_or_post(executor, [this, sub, executor] {
-        const engine::handler_tail tail(executor);
+    engine::handler_tail::run_or_post(sub->context().executor, [this, sub] {
+        const engine::handler_tail tail(sub->context().executor);
         pump(sub);
     });
 }

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
@@ -93,12 +95,9 @@ void basic_tcp_stream<Socket>::async_write(std::span<const asio::const_buffer> b
     boost::container::small_vector<asio::const_buffer, 8> rest;
     std::size_t skip = written;
     for (const auto& buffer : buffers) {
-        if (skip >= buffer.size()) {
-            skip -= buffer.size();
-            continue;
-        }
-        rest.push_back(buffer + skip);
-        skip = 0;
+        const auto sent = std::min(skip, buffer.size());
+        skip -= sent;
+        if (sent < buffer.size()) rest.push_back(buffer + sent);
     }
     asio::async_write(socket_, rest,
                       [handler = std::move(handler), written](const error_code& failed, std::size_t bytes) {
